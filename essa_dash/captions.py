@@ -1,0 +1,75 @@
+"""Titles, definitions and source lines for charts, derived from the metadata tables.
+
+No chart types its own source line: it asks here, so the words always match the
+rows drawn (which edition, which sources, which definitions).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from essa_dash.figures._theme import ChartText
+from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
+
+
+@dataclass(frozen=True)
+class SourceNote:
+    """One source behind a chart, as the 'Definition and source' panel lists it."""
+
+    source_id: str
+    title: str
+    citation: str
+    url: str
+    licence: str
+    edition: str
+
+
+@dataclass(frozen=True)
+class DefinitionNote:
+    """One risk's definition in plain words, with the ILO's numerator and denominator."""
+
+    risk: str
+    label: str
+    definition: str
+    numerator: str
+    denominator: str
+    wording: str
+
+
+def source_notes(store: Store, source_ids: list[str]) -> list[SourceNote]:
+    sources = store.sources.set_index("source_id")
+    return [
+        SourceNote(sid, row["title"], row["citation"], row["url"], row["licence"], row["edition"])
+        for sid, row in sources.loc[[s for s in dict.fromkeys(source_ids) if s in sources.index]].iterrows()
+    ]
+
+
+def definition_notes(store: Store, risks: list[str]) -> list[DefinitionNote]:
+    table = store.risks.set_index("risk")
+    return [
+        DefinitionNote(r, row["label"], row["definition"], row["numerator"], row["denominator"], row["definition_source"])
+        for r, row in table.loc[[r for r in dict.fromkeys(risks) if r in table.index]].iterrows()
+    ]
+
+
+def heatmap_text(store: Store, grid: pd.DataFrame) -> ChartText:
+    """Caption of the overview heatmap: which edition, what is measured, whose figures."""
+    edition = grid[C.edition].iloc[0]
+    label = store.editions.set_index("edition").loc[edition, "label"]
+    citations = [note.citation for note in source_notes(store, grid[C.source_id].dropna().tolist())]
+    return ChartText(
+        title=f"Share of people covered, by country and risk: latest year in {label}",
+        subtitle="SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); the year is under each value",
+        source=" ".join(citations) + " ASEAN: ILO modelled estimate (ILOSTAT area X84).",
+    )
+
+
+def grid_notes(store: Store, grid: pd.DataFrame) -> dict[str, list]:
+    """Definitions of the risks and citations of the sources that a frame of cells draws on."""
+    return {
+        "definitions": definition_notes(store, grid[C.risk].tolist()),
+        "sources": source_notes(store, grid[C.source_id].dropna().tolist()),
+    }

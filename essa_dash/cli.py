@@ -1,0 +1,96 @@
+"""``essa-dash``: build the data, ingest a download, serve the dashboard.
+
+Every command takes ``--data-dir`` (default: ``ESSA_DATA_DIR`` or ``<checkout>/data``).
+A bad input prints one line naming the file, line and column, and exits with 2;
+data on disk is left as it was.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from essa_dash.errors import DataError
+from essa_dash.paths import data_dir
+
+
+def _build_data(args: argparse.Namespace) -> int:
+    from essa_dash.ingest.build import build_data
+
+    result = build_data(data_dir(args.data_dir))
+    print(result.report())
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from essa_dash.ingest import add
+
+    root = data_dir(args.data_dir)
+    plan = add.plan(Path(args.file), root, layout=args.format, source_id=args.source_id, edition=args.edition)
+    print(plan.report(add._current(root) if not plan.already else None))
+    if plan.already:
+        return 0
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    target = add.apply(plan, root)
+    print(f"added {target.relative_to(root)} and rebuilt the tables")
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from essa_dash.app import create_app
+    from essa_dash.ingest.build import build_data
+
+    root = data_dir(args.data_dir)
+    if not (root / "coverage.parquet").exists():
+        print(f"no tables in {root} yet: building them from {root / 'raw'}")
+        print(build_data(root).report())
+    app = create_app(root)
+    print(f"ESSA Dash on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
+    app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="data directory (default: $ESSA_DATA_DIR or <checkout>/data)")
+    top = argparse.ArgumentParser(prog="essa-dash", description=__doc__.splitlines()[0])
+    sub = top.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build-data", parents=[common], help="rebuild data/*.parquet from data/raw/")
+    p.set_defaults(run=_build_data)
+
+    p = sub.add_parser("ingest", parents=[common], help="validate a downloaded file and merge it into the data")
+    p.add_argument("file", help="an ILOSTAT or UN SDG download, a DDF datapoints file, or a curated CSV")
+    p.add_argument(
+        "--format", default="auto", choices=["auto", "curated", "ddf", "ilostat", "sdg"], help="layout (default: detect from the header)"
+    )
+    p.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
+    p.add_argument("--source-id", help="id for the new source (default: from the layout and the file's date)")
+    p.add_argument("--edition", help="edition name for the new source (default: e.g. 'ILOSTAT 2026-05-25')")
+    p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("serve", parents=[common], help="serve the dashboard (builds the data first if missing)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--debug", action="store_true", help="Dash debug mode: never on a shared network")
+    p.set_defaults(run=_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except DataError as err:
+        print(f"essa-dash {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Dash building blocks shared by pages: navigation, figure cards, source panels."""

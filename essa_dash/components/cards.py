@@ -1,0 +1,35 @@
+"""A chart with everything that travels with it: title for screen readers, reading, sources."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from essa_dash.captions import DefinitionNote, SourceNote
+from essa_dash.components.sources import source_panel
+from essa_dash.figures._theme import ChartText
+
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+
+
+def figure_card(
+    graph_id: str,
+    fig: go.Figure,
+    text: ChartText,
+    *,
+    reading: list[str],
+    definitions: list[DefinitionNote],
+    sources: list[SourceNote],
+) -> html.Figure:
+    """The graph, a plain-language reading (also its text alternative), and the source panel."""
+    return html.Figure(
+        [
+            # on a phone the chart keeps a readable width and scrolls inside its card
+            html.Div(dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG), className="graph-scroll", tabIndex="0"),
+            html.Figcaption([html.H3("What the chart shows"), html.Ul([html.Li(s) for s in reading])], className="reading"),
+            source_panel(definitions, sources),
+        ],
+        className="card",
+        role="figure",
+        **{"aria-label": f"{text.title}. {' '.join(reading)}"},
+    )

@@ -1,0 +1,100 @@
+"""The look shared by every chart: fonts, colours, and the title/subtitle/source frame.
+
+Colours are colour-blind safe: risks use Paul Tol's "muted" qualitative scheme (the
+same risk has the same colour on every page), coverage uses a yellow-green-blue
+sequential scale that never passes through the grey reserved for "no data".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+#: System fonts only: nothing is fetched from a font server.
+FONT_FAMILY = "Noto Sans, DejaVu Sans, Liberation Sans, Helvetica, Arial, sans-serif"
+TEXT = "#1f2933"
+MUTED = "#52606d"
+NO_DATA = "#e4e7eb"
+NO_DATA_TEXT = "#52606d"
+
+#: Paul Tol, "muted" (https://personal.sron.nl/~pault/), one colour per core risk.
+RISK_COLOURS = {
+    "at_least_one": "#332288",
+    "old_age": "#88CCEE",
+    "unemployment": "#44AA99",
+    "employment_injury": "#117733",
+    "maternity": "#999933",
+    "children": "#DDCC77",
+    "disability": "#CC6677",
+    "vulnerable": "#882255",
+    "poor": "#AA4499",
+    "health": "#6699CC",
+}
+OTHER_RISK = "#BBBBBB"
+
+#: Coverage 0-100 %: light yellow (little) to dark blue (full), ColorBrewer YlGnBu.
+COVERAGE_SCALE = [
+    [0.0, "#ffffd9"],
+    [0.125, "#edf8b1"],
+    [0.25, "#c7e9b4"],
+    [0.375, "#7fcdbb"],
+    [0.5, "#41b6c4"],
+    [0.625, "#1d91c0"],
+    [0.75, "#225ea8"],
+    [0.875, "#253494"],
+    [1.0, "#081d58"],
+]
+
+
+def risk_colour(risk: str) -> str:
+    return RISK_COLOURS.get(risk, OTHER_RISK)
+
+
+@dataclass(frozen=True)
+class ChartText:
+    """What a chart says about itself, built from metadata, never typed per chart."""
+
+    title: str
+    subtitle: str
+    source: str
+
+
+def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 70) -> go.Figure:
+    """Apply the theme plus title, subtitle (definition) and source footnote inside the figure.
+
+    Keeping all three inside the figure means an exported image still carries them.
+    """
+    fig.update_layout(
+        template="plotly_white",
+        height=height,
+        font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
+        title={
+            "text": f"<b>{text.title}</b><br><span style='font-size:13px;color:{MUTED}'>{text.subtitle}</span>",
+            "x": 0.0,
+            "xanchor": "left",
+            "xref": "container",
+            "pad": {"l": 12},
+            "y": 0.97,
+            "yanchor": "top",
+            "yref": "container",
+        },
+        margin={"t": 90, "b": bottom, "l": 12, "r": 12},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT_FAMILY}},
+    )
+    fig.add_annotation(
+        text=f"Source: {text.source}",
+        x=0,
+        xref="paper",
+        xanchor="left",
+        y=0,
+        yref="paper",
+        yanchor="bottom",
+        yshift=8 - bottom,  # from the plot's bottom edge down into the bottom margin
+        showarrow=False,
+        align="left",
+        font={"size": 11, "color": MUTED},
+    )
+    return fig

@@ -1,0 +1,218 @@
+"""``essa-dash ingest``: validate a newly downloaded file, show what it changes, then merge it.
+
+The file is read by the loader of its layout (detected from the header unless
+``--format`` says), checked like every built-in file, and the whole table is rebuilt
+in memory with it. The report lists the rows it would add, change or remove, and for
+new rows, the value the same cell has in other editions. Only then, and only without
+``--dry-run``, is the file copied unchanged into ``data/raw/ingested/<source_id>/``
+with a provenance.json, and the tables rewritten. Nothing is written if any check
+fails. Precedence rules: see :mod:`essa_dash.ingest.build`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from essa_dash.errors import DataError
+from essa_dash.ingest import curated, ddf, ilostat_csv, unsdg_api
+from essa_dash.ingest.build import PROVENANCE, Build, Dataset, build, discover, lock, sha256, write_tables
+from essa_dash.ingest.common import decode, read_bytes
+from essa_dash.paths import raw_dir
+from essa_dash.schema import KEY
+from essa_dash.schema import Coverage as C
+
+FORMATS = ("auto", "curated", "ddf", "ilostat", "sdg")
+INGESTED = "ingested"
+#: Per layout: source id prefix, database, publisher and how years are stamped (for a new source).
+PUBLISHERS = {
+    "ilostat": ("ILOSTAT_CSV", "ILOSTAT", "International Labour Organization (ILOSTAT)", "data year"),
+    "ddf-ilostat": ("ILOSTAT_DDF", "ILOSTAT", "International Labour Organization (ILOSTAT)", "data year"),
+    "sdg": ("UNSDG_API", "UN SDG DB", "UN Statistics Division (SDG Global Database)", "report reference year"),
+    "ddf-sdg": ("UNSDG_DDF", "UN SDG DB", "UN Statistics Division (SDG Global Database)", "report reference year"),
+}
+
+
+def detect(path: Path) -> str:
+    """The layout of a file, from its name (DDF) or its header line."""
+    if ddf.FILE_NAME.fullmatch(path.name):
+        return "ddf"
+    text = decode(read_bytes(path)[:65536], path)
+    header = [h.strip().strip('"') for h in text.splitlines()[0].split(",")] if text else []
+    if ilostat_csv.variant(header):
+        return "ilostat"
+    if unsdg_api.is_sdg_api([re.sub(r"^\[(.*)\]$", r"\1", h) for h in header]):
+        return "sdg"
+    if curated.is_curated(header):
+        return "curated"
+    raise DataError(f"unrecognised layout (header starts {', '.join(header[:6])}); pass --format", path=path, line=1)
+
+
+def _download_date(path: Path) -> str:
+    """The date in an ILOSTAT/UN file name (``-filtered-2026-05-25``, ``-20260803T1618``), else today."""
+    if match := re.search(r"(20\d\d)-?(\d\d)-?(\d\d)", path.name):
+        return "-".join(match.groups())
+    return dt.date.today().isoformat()
+
+
+def describe_source(path: Path, layout: str, *, source_id: str | None, edition: str | None) -> dict[str, object] | None:
+    """The source entry a downloaded file brings (None for the curated layout: rows name theirs)."""
+    if layout == "curated":
+        return None
+    family = layout
+    if layout == "ddf":
+        family = "ddf-ilostat" if ddf.parse_name(path)[0] == ddf.ILOSTAT_INDICATOR else "ddf-sdg"
+    date = _download_date(path)
+    prefix, database, publisher, year_basis = PUBLISHERS[family]
+    edition = edition or f"{database} {date}"
+    source_id = source_id or f"{prefix}_{date}"
+    return {
+        "source_id": source_id,
+        "title": f"{path.name} (downloaded by hand, added with essa-dash ingest)",
+        "publisher": publisher,
+        "published": date,
+        "edition": edition,
+        "url": f"data/raw/{INGESTED}/{source_id}/{path.name}",
+        "licence": "as stated by the publisher",
+        "trust": "as the publisher",
+        "withdrawn": False,
+        "citation": f"{publisher}. {path.name}, downloaded {date}.",
+        "edition_label": edition,
+        "edition_published": date,
+        "edition_publisher": publisher,
+        "edition_year_basis": year_basis,
+        "edition_description": f"A download of {date} added with essa-dash ingest.",
+    }
+
+
+@dataclass
+class Plan:
+    """What ingesting a file would do; ``apply`` carries it out."""
+
+    path: Path
+    layout: str
+    dataset: Dataset
+    result: Build
+    added: pd.DataFrame
+    changed: pd.DataFrame
+    removed: pd.DataFrame
+    already: bool
+
+    def report(self, current: pd.DataFrame) -> str:
+        loaded = [item for item in self.result.loaded if item.path.name == self.path.name]
+        lines = [loaded[0].summary()] if loaded else []
+        source = self.dataset.provenance.get("source")
+        if isinstance(source, dict):
+            lines.append(f"source {source['source_id']} (edition {source['edition']!r})")
+        if self.already:
+            lines.append("this file is already ingested: nothing to do")
+            return "\n".join(lines)
+        lines.append(f"adds {len(self.added)} rows, changes {len(self.changed)}, removes {len(self.removed)}")
+        lines += [f"  + {_cell(row)}: {row[C.coverage_pct]:g}{_elsewhere(row, current)}" for _, row in self.added.head(50).iterrows()]
+        lines += [f"  ~ {_cell(row)}: {row['before']:g} -> {row[C.coverage_pct]:g}" for _, row in self.changed.head(50).iterrows()]
+        lines += [f"  - {_cell(row)}: {row[C.coverage_pct]:g}" for _, row in self.removed.head(50).iterrows()]
+        shown = min(len(self.added), 50) + min(len(self.changed), 50) + min(len(self.removed), 50)
+        if shown < len(self.added) + len(self.changed) + len(self.removed):
+            lines.append("  ... (first 50 of each shown)")
+        return "\n".join(lines)
+
+
+def _cell(row: pd.Series) -> str:
+    year = "" if pd.isna(row[C.year]) else f" {row[C.year]}"
+    return f"{row[C.source_id]} {row[C.iso3]} {row[C.risk]} {row[C.sex]}{year}"
+
+
+def _elsewhere(row: pd.Series, current: pd.DataFrame) -> str:
+    """The same cell in other editions: how a new release revises earlier ones."""
+    same = current[
+        (current[C.iso3] == row[C.iso3])
+        & (current[C.risk] == row[C.risk])
+        & (current[C.sex] == row[C.sex])
+        & (current[C.year] == row[C.year])
+    ]
+    if same.empty:
+        return ""
+    return " (elsewhere: " + "; ".join(f"{r[C.edition]} {r[C.coverage_pct]:g}" for _, r in same.iterrows()) + ")"
+
+
+def plan(path: Path, root: Path, *, layout: str = "auto", source_id: str | None = None, edition: str | None = None) -> Plan:
+    """Validate ``path`` and compute its effect on the tables, writing nothing."""
+    path = Path(path).resolve()
+    if layout not in FORMATS:
+        raise DataError(f"unknown format {layout!r}; choose one of {', '.join(FORMATS)}")
+    layout = detect(path) if layout == "auto" else layout
+    digest = sha256(path)
+    for dataset in discover(root):
+        if any(entry["sha256"] == digest for entry in dataset.provenance["files"] if entry.get("layout")):
+            return Plan(path, layout, dataset, Build({}, ""), *(pd.DataFrame(),) * 3, already=True)
+
+    source = describe_source(path, layout, source_id=source_id, edition=edition)
+    folder_name = source["source_id"] if source else f"curated-{dt.date.today().isoformat()}-{digest[:8]}"
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(folder_name)):
+        raise DataError(f"source id {folder_name!r} may only hold letters, digits, '_', '.', '-'")
+    staged = Path(tempfile.mkdtemp(prefix="essa-ingest-"))
+    try:
+        shutil.copy2(path, staged / path.name)
+        provenance = {
+            "folder": f"{INGESTED}/{folder_name}",
+            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "original_path": str(path),
+            "files": [{"name": path.name, "sha256": digest, "bytes": path.stat().st_size, "layout": layout}],
+        }
+        if source:
+            provenance["source_id"] = source["source_id"]
+            provenance["source"] = source
+        dataset = Dataset(staged, provenance)
+        result = build(root, extra=[dataset])
+    except DataError as err:
+        shutil.rmtree(staged, ignore_errors=True)
+        if err.path is not None and err.path.parent == staged:
+            err.path = path  # name the user's file, not our temporary copy
+        raise
+    current = _current(root)
+    added, changed, removed = diff(current, result.coverage)
+    return Plan(path, layout, dataset, result, added, changed, removed, already=False)
+
+
+def _current(root: Path) -> pd.DataFrame:
+    try:
+        return pd.read_parquet(root / "coverage.parquet")
+    except (OSError, ValueError):
+        return build(root).coverage  # no usable table yet: compare with a fresh build
+
+
+def diff(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Rows added, changed (with ``before``) and removed, matched on the table key."""
+    merged = before[[*KEY, C.coverage_pct]].merge(after, on=KEY, how="outer", suffixes=("_before", ""), indicator=True)
+    added = merged[merged["_merge"] == "right_only"]
+    removed = merged[merged["_merge"] == "left_only"].assign(**{C.coverage_pct: lambda f: f[f"{C.coverage_pct}_before"]})
+    both = merged[merged["_merge"] == "both"]
+    changed = both[both[f"{C.coverage_pct}_before"] != both[C.coverage_pct]].rename(columns={f"{C.coverage_pct}_before": "before"})
+    return added, changed, removed
+
+
+def apply(p: Plan, root: Path) -> Path | None:
+    """Copy the file into raw/ with its provenance, then rewrite the tables (under the lock)."""
+    if p.already:
+        return None
+    with lock(root):
+        target = raw_dir(root) / p.dataset.provenance["folder"]
+        if target.exists():
+            raise DataError(f"{target} already exists; pass another --source-id")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        (p.dataset.folder / PROVENANCE).write_text(json.dumps(p.dataset.provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        shutil.copytree(p.dataset.folder, tmp)
+        tmp.replace(target)  # the raw file appears whole or not at all
+        shutil.rmtree(p.dataset.folder, ignore_errors=True)
+        result = build(root)  # from raw/ alone, exactly as build-data would
+        write_tables(result, root)
+    return target

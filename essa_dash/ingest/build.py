@@ -1,0 +1,299 @@
+"""Raw files -> ``data/*.parquet``: discover, verify, load, join, validate, write atomically.
+
+Every folder under ``data/raw/`` that holds a ``provenance.json`` is a dataset: the
+provenance names its producer, licence and source id, and lists each file with its
+sha256 and layout. The build verifies the checksums (a raw file edited by accident
+is an error, not a silent change), runs the loader of each layout, and joins the
+rows under these precedence rules:
+
+1. Sources never override each other: each source, and so each edition, is its own
+   series, even where two editions give the same cell different values.
+2. Within one source, a file ingested later replaces the rows of the same cell
+   (source, country, risk, sex, year) of files ingested before it.
+3. The curated CSV supplies only the sources no raw file provides (publications and
+   press pages); its copies of raw-file figures are checked by the tests instead.
+
+Outputs are written to temporary files, then renamed; all of them carry the same
+build id (a hash of every input), so a reader can tell a half-replaced set.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from essa_dash.errors import DataError
+from essa_dash.ingest import curated, ddf, ilostat_csv, owid, population, unsdg_api
+from essa_dash.ingest.common import Loaded
+from essa_dash.ingest.reference import Reference
+from essa_dash.paths import raw_dir, reference_dir
+from essa_dash.schema import COVERAGE_COLUMNS, KEY, coerce, validate_coverage
+from essa_dash.schema import Coverage as C
+
+PROVENANCE = "provenance.json"
+BUILD_ID_KEY = b"essa_build_id"
+TABLES = ("coverage", "sources", "editions", "risks", "countries", "headlines", "population")
+
+Loader = Callable[..., Loaded]
+LOADERS: dict[str, Loader] = {
+    "ddf": ddf.load,
+    "ilostat": ilostat_csv.load,
+    "sdg": unsdg_api.load,
+    "owid": owid.load,
+    "curated": curated.load,
+}
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """One folder of raw files and what its provenance.json says about them."""
+
+    folder: Path
+    provenance: dict
+
+    @property
+    def source_id(self) -> str | None:
+        return self.provenance.get("source_id")
+
+    @property
+    def order(self) -> tuple[str, str]:
+        # built-in datasets first, then ingested files in the order they were added
+        return (self.provenance.get("ingested_at", ""), self.folder.as_posix())
+
+    def files(self) -> list[tuple[Path, str | None]]:
+        return [(self.folder / f["name"], f.get("layout")) for f in self.provenance["files"]]
+
+    def verify(self) -> None:
+        """Each listed file exists and still has the bytes it had when it was recorded."""
+        for entry in self.provenance["files"]:
+            path = self.folder / entry["name"]
+            if not path.is_file():
+                raise DataError("listed in provenance.json but missing", path=path)
+            if sha256(path) != entry["sha256"]:
+                raise DataError("changed since it was recorded in provenance.json (sha256 differs); raw files stay as published", path=path)
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def discover(root: Path) -> list[Dataset]:
+    """Every dataset under ``raw/``, in precedence order."""
+    found = []
+    for path in sorted(raw_dir(root).rglob(PROVENANCE)):
+        try:
+            provenance = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise DataError(f"unreadable provenance: {err}", path=path) from None
+        if not isinstance(provenance, dict) or not isinstance(provenance.get("files"), list):
+            raise DataError("provenance has no 'files' list", path=path)
+        found.append(Dataset(path.parent, provenance))
+    if not found:
+        raise DataError(f"no datasets (folders with {PROVENANCE}) under {raw_dir(root)}")
+    return sorted(found, key=lambda d: d.order)
+
+
+@dataclass
+class Build:
+    """The built tables plus what the build read, kept and left out."""
+
+    tables: dict[str, pd.DataFrame]
+    build_id: str
+    loaded: list[Loaded] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def coverage(self) -> pd.DataFrame:
+        return self.tables["coverage"]
+
+    def report(self) -> str:
+        lines = [f"built {len(self.coverage)} coverage rows in {self.seconds:.2f} s (build {self.build_id[:12]})"]
+        counts = self.coverage.groupby(C.source_id).size()
+        lines += [f"  {source:<24} {count:>5} rows" for source, count in counts.items()]
+        lines += [f"  {note}" for note in self.notes]
+        return "\n".join(lines)
+
+
+def load_reference(root: Path, datasets: list[Dataset]) -> Reference:
+    """The reference tables plus the sources that ingested files describe themselves."""
+    ref = Reference.load(reference_dir(root))
+    for dataset in datasets:
+        source = dataset.provenance.get("source")
+        if isinstance(source, dict):
+            ref = ref.with_source(source)
+    return ref
+
+
+def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
+    """Build every table from ``raw/`` and ``reference/`` (plus ``extra`` staged datasets)."""
+    started = time.perf_counter()
+    datasets = discover(root) + list(extra or [])
+    ref = load_reference(root, datasets)
+    raw_sources = {d.source_id for d in datasets if d.source_id}
+    result = Build(tables={}, build_id=_build_id(root, datasets))
+
+    frames: list[pd.DataFrame] = []
+    populations: list[pd.DataFrame] = []
+    for dataset in datasets:
+        dataset.verify()
+        options = dataset.provenance.get("options", {})
+        for path, layout in dataset.files():
+            if layout is None:
+                continue
+            if layout == "population":
+                populations.append(population.load(path, ref, source_id=dataset.source_id))
+                continue
+            if layout not in LOADERS:
+                raise DataError(f"unknown layout {layout!r} in provenance.json", path=dataset.folder / PROVENANCE)
+            loaded = LOADERS[layout](path, ref, source_id=dataset.source_id, **options)
+            frame = loaded.frame
+            if layout == "curated":
+                from_raw = frame[C.source_id].isin(raw_sources)
+                if from_raw.any():
+                    result.notes.append(f"{path.name}: {int(from_raw.sum())} rows of sources read from raw files were not used (rule 3)")
+                frame = frame[~from_raw]
+            result.loaded.append(loaded)
+            frames.append(frame.assign(_order=len(frames)))
+
+    coverage = _join(frames, result)
+    tables = {
+        "coverage": _enrich(coverage, ref),
+        "sources": ref.sources,
+        "editions": ref.editions,
+        "risks": ref.risks,
+        "countries": ref.countries.assign(m49=pd.to_numeric(ref.countries["m49"]).astype("Int16")),
+        "headlines": ref.headlines.assign(order=ref.headlines["order"].astype("int64")),
+        "population": pd.concat(populations, ignore_index=True) if populations else pd.DataFrame(columns=population.COLUMNS),
+    }
+    validate_coverage(
+        tables["coverage"],
+        countries=set(ref.countries["iso3"]),
+        risks=set(ref.risks["risk"]),
+        sources=set(ref.sources["source_id"]),
+        editions=set(ref.editions["edition"]),
+    )
+    _check_headlines(tables["coverage"], ref)
+    result.tables = tables
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _join(frames: list[pd.DataFrame], result: Build) -> pd.DataFrame:
+    """Concatenate in precedence order; a later file's row replaces an earlier one of the same cell."""
+    coverage = pd.concat(frames, ignore_index=True)
+    replaced = coverage.duplicated(KEY, keep="last")
+    if replaced.any():
+        result.notes.append(f"{int(replaced.sum())} rows replaced by files ingested later (rule 2)")
+    return coverage[~replaced].drop(columns="_order")
+
+
+def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
+    """Add what the reference tables know: names, kind of the risk, edition and status of the source.
+
+    Maternity is measured among women only; the UN SDG database's 2018 release codes
+    its regional maternity figures BOTHSEX, so a "total" row of a women-only risk is
+    recorded as female (a second, different female row would then fail validation).
+    """
+    countries = ref.countries.set_index("iso3")
+    women_only = set(ref.risks.loc[ref.risks["default_sex"] == "female", "risk"])
+    coverage = coverage.assign(**{C.sex: coverage[C.sex].mask(coverage[C.risk].isin(women_only) & (coverage[C.sex] == "total"), "female")})
+    coverage = coverage.assign(
+        **{
+            C.country: coverage[C.iso3].map(countries["short_name"]),
+            C.is_aggregate: coverage[C.iso3].map(countries["is_aggregate"]).astype("bool"),
+            C.coverage_kind: coverage[C.risk].map(dict(zip(ref.risks["risk"], ref.risks["coverage_kind"], strict=True))),
+            C.edition: coverage[C.source_id].map(ref.edition_of_source),
+            C.withdrawn: coverage[C.source_id].isin(ref.withdrawn_sources),
+        }
+    )
+    coverage = coerce(coverage[COVERAGE_COLUMNS])
+    return coverage.sort_values(KEY, na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _check_headlines(coverage: pd.DataFrame, ref: Reference) -> None:
+    """Each headline statement must find exactly one world figure to compute its gap from."""
+    for row in ref.headlines.itertuples():
+        hits = coverage[(coverage[C.source_id] == row.source_id) & (coverage[C.risk] == row.risk) & (coverage[C.iso3] == "WLD")]
+        if len(hits) != 1:
+            raise DataError(
+                f"headline {row.order} ({row.risk}, {row.source_id}) matches {len(hits)} world figures, not 1", path="headlines.csv"
+            )
+
+
+def _build_id(root: Path, datasets: list[Dataset]) -> str:
+    """A hash of every input: same inputs, same id (and byte-identical outputs)."""
+    digest = hashlib.sha256()
+    for dataset in datasets:
+        for entry in dataset.provenance["files"]:
+            digest.update(f"{dataset.folder.name}/{entry['name']}:{entry['sha256']}\n".encode())
+    for path in sorted(reference_dir(root).glob("*.csv")):
+        digest.update(path.name.encode() + sha256(path).encode())
+    code = Path(__file__).resolve().parent  # the loaders and the schema decide the output too
+    for path in [*sorted(code.glob("*.py")), code.parent / "schema.py"]:
+        digest.update(path.name.encode() + sha256(path).encode())
+    return digest.hexdigest()
+
+
+# -- writing ---------------------------------------------------------------------------
+
+
+@contextmanager
+def lock(root: Path) -> Iterator[None]:
+    """One writer at a time: a second build or ingest fails at once instead of interleaving."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / ".lock").open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise DataError("another build or ingest is running on this data directory; try again when it ends") from None
+        yield
+
+
+def write_tables(result: Build, root: Path) -> list[Path]:
+    """Write every table to a temporary file, then rename each into place."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for name in TABLES:
+            target = root / f"{name}.parquet"
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            table = pa.Table.from_pandas(result.tables[name], preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), BUILD_ID_KEY: result.build_id.encode()})
+            pq.write_table(table, tmp, compression="zstd")
+            with tmp.open("rb") as handle:
+                os.fsync(handle.fileno())
+            staged.append((tmp, target))
+        for tmp, target in staged:
+            tmp.replace(target)
+    finally:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+    directory = os.open(root, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
+    return [target for _, target in staged]
+
+
+def build_data(root: Path) -> Build:
+    """``essa-dash build-data``: rebuild every table from raw files, under the lock."""
+    with lock(root):
+        result = build(root)
+        write_tables(result, root)
+    return result

@@ -1,0 +1,1 @@
+"""One module per page: ``PATH``, ``TITLE`` and ``layout(**query)``; registered by the app."""

@@ -1,0 +1,158 @@
+"""The contract of the tidy tables: the one place that names their columns.
+
+Every loader returns frames with exactly :data:`COVERAGE_COLUMNS`; the build
+validates the concatenated table with :func:`validate_coverage` before anything is
+written, so a page, an export or the API can rely on these invariants:
+
+* one row per (source_id, iso3, risk, sex, year): an edition never holds two values
+  for the same cell;
+* ``coverage_pct`` is the published figure, finite and within 0-100 (the gap,
+  100 - coverage, is derived when shown and never stored);
+* every code (country, risk, source, edition, kind, sex) is one the reference
+  tables know.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from essa_dash.errors import DataError
+
+
+class Coverage:
+    """Column names of ``coverage.parquet``."""
+
+    iso3: Final = "iso3"
+    country: Final = "country"
+    is_aggregate: Final = "is_aggregate"
+    risk: Final = "risk"
+    sex: Final = "sex"
+    year: Final = "year"
+    coverage_pct: Final = "coverage_pct"
+    coverage_kind: Final = "coverage_kind"
+    source_id: Final = "source_id"
+    edition: Final = "edition"
+    source_location: Final = "source_location"
+    obs_status: Final = "obs_status"
+    nature: Final = "nature"
+    note: Final = "note"
+    withdrawn: Final = "withdrawn"
+
+
+C = Coverage
+
+#: Columns a loader fills in; the build adds the rest from the reference tables
+#: (country names, coverage kind of the risk, edition and status of the source).
+LOADER_COLUMNS: Final = [
+    C.iso3,
+    C.risk,
+    C.sex,
+    C.year,
+    C.coverage_pct,
+    C.source_id,
+    C.source_location,
+    C.obs_status,
+    C.nature,
+    C.note,
+]
+
+COVERAGE_COLUMNS: Final = [
+    C.iso3,
+    C.country,
+    C.is_aggregate,
+    C.risk,
+    C.sex,
+    C.year,
+    C.coverage_pct,
+    C.coverage_kind,
+    C.source_id,
+    C.edition,
+    C.source_location,
+    C.obs_status,
+    C.nature,
+    C.note,
+    C.withdrawn,
+]
+
+KEY: Final = [C.source_id, C.iso3, C.risk, C.sex, C.year]
+
+SEXES: Final = ("total", "female", "male")
+
+#: What a coverage figure counts. Different kinds are never charted on one axis.
+COVERAGE_KINDS: Final = {
+    "effective": "Effective coverage: people actually receiving benefits or actively contributing.",
+    "legal": "Legal coverage: people covered by law, whether or not they receive anything.",
+    "survey": "Survey-based programme coverage (World Bank ASPIRE household surveys).",
+    "access": "Access to comprehensive social security systems, a report term the sources do not define further.",
+}
+
+_DTYPES: Final = {
+    C.iso3: "str",
+    C.country: "str",
+    C.is_aggregate: "bool",
+    C.risk: "str",
+    C.sex: "str",
+    C.year: "Int16",
+    C.coverage_pct: "float64",
+    C.coverage_kind: "str",
+    C.source_id: "str",
+    C.edition: "str",
+    C.source_location: "str",
+    C.obs_status: "str",
+    C.nature: "str",
+    C.note: "str",
+    C.withdrawn: "bool",
+}
+
+
+def empty_loader_frame() -> pd.DataFrame:
+    """A frame with the loader columns and no rows (for files that keep nothing)."""
+    return pd.DataFrame({col: pd.Series(dtype=_DTYPES[col]) for col in LOADER_COLUMNS})
+
+
+def coerce(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cast to the contract's dtypes so every writer produces identical Parquet."""
+    return frame.astype({col: _DTYPES[col] for col in frame.columns if col in _DTYPES})
+
+
+def validate_coverage(
+    frame: pd.DataFrame,
+    *,
+    countries: set[str],
+    risks: set[str],
+    sources: set[str],
+    editions: set[str],
+    origin: str = "coverage table",
+) -> None:
+    """Raise :class:`DataError` naming the first broken invariant and an offending row."""
+    missing = [col for col in COVERAGE_COLUMNS if col not in frame.columns]
+    if missing:
+        raise DataError(f"missing columns {missing}", path=origin)
+
+    def fail(mask: pd.Series, what: str) -> None:
+        if mask.any():
+            row = frame.loc[mask].iloc[0]
+            raise DataError(
+                f"{int(mask.sum())} row(s) {what}; first: "
+                f"{row[C.source_id]} {row[C.iso3]} {row[C.risk]} {row[C.sex]} {row[C.year]} "
+                f"({row[C.source_location]})",
+                path=origin,
+            )
+
+    for col in (C.iso3, C.risk, C.sex, C.coverage_kind, C.source_id, C.edition, C.source_location):
+        fail(frame[col].isna() | (frame[col].astype("str") == ""), f"have an empty {col}")
+    fail(~frame[C.iso3].isin(countries), "have an unknown country or aggregate")
+    fail(~frame[C.risk].isin(risks), "have an unknown risk")
+    fail(~frame[C.sex].isin(SEXES), "have an unknown sex")
+    fail(~frame[C.coverage_kind].isin(COVERAGE_KINDS), "have an unknown coverage kind")
+    fail(~frame[C.source_id].isin(sources), "have an unknown source")
+    fail(~frame[C.edition].isin(editions), "have an unknown edition")
+    values = frame[C.coverage_pct].to_numpy(dtype="float64", na_value=np.nan)
+    fail(pd.Series(~np.isfinite(values), index=frame.index), "have no finite coverage value")
+    fail(pd.Series((values < 0) | (values > 100), index=frame.index), "have coverage outside 0-100")
+    years = frame[C.year]
+    fail(years.notna() & ((years < 1990) | (years > 2100)), "have a year outside 1990-2100")
+    fail(frame.duplicated(KEY, keep=False), "share a (source, country, risk, sex, year) key")
