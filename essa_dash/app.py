@@ -1,28 +1,39 @@
 """The Dash application: the frame (navigation, page container) and page registration.
 
-``create_app`` is the only place that knows which pages exist; each page module
-keeps its own path, title and layout.
+Every module in :mod:`essa_dash.pages` is a page: it declares ``PATH`` (a Dash
+path template such as ``/country/<iso3>``), ``TITLE``, ``NAV`` (its place in the
+navigation bar, or None) and ``layout(**url)``. Adding a page is adding a module.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from pathlib import Path
+from types import ModuleType
 
 import dash
 import flask
 from dash import Dash, dcc, html
 
+from essa_dash import pages
 from essa_dash.components.context import DATA_DIR_KEY
-from essa_dash.pages import overview
+from essa_dash.components.controls import register_url_sync
 from essa_dash.paths import ASSETS_DIR, data_dir
+from essa_dash.query.state import Vocabulary
 from essa_dash.store import get_store
 
-PAGES = [overview]
 APP_TITLE = "ESSA Dash"
 
 
-def _navbar() -> html.Header:
-    links = [dcc.Link(page.TITLE, href=page.PATH, className="nav-link") for page in PAGES]
+def page_modules() -> list[ModuleType]:
+    """Every page module, in navigation order (pages not in the navigation last)."""
+    modules = [importlib.import_module(f"{pages.__name__}.{info.name}") for info in pkgutil.iter_modules(pages.__path__)]
+    return sorted(modules, key=lambda m: (m.NAV is None, m.NAV or 0, m.__name__))
+
+
+def _navbar(modules: list[ModuleType]) -> html.Header:
+    links = [dcc.Link(page.TITLE, href=page.NAV_HREF, className="nav-link") for page in modules if page.NAV is not None]
     return html.Header(
         html.Nav(
             [
@@ -54,7 +65,8 @@ def create_app(root: Path | None = None) -> Dash:
     server at start with a clear message rather than failing on the first visitor.
     """
     root = data_dir(root)
-    get_store(root)
+    store = get_store(root)
+    modules = page_modules()
     app = Dash(
         __name__,
         use_pages=True,
@@ -66,16 +78,18 @@ def create_app(root: Path | None = None) -> Dash:
         suppress_callback_exceptions=True,
     )
     app.server.config[DATA_DIR_KEY] = str(root)
-    for page in PAGES:
-        dash.register_page(page.__name__, path=page.PATH, title=f"{page.TITLE} · {APP_TITLE}", name=page.TITLE, layout=page.layout)
+    for page in modules:
+        path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
+        dash.register_page(page.__name__, **path, title=f"{page.TITLE} · {APP_TITLE}", name=page.TITLE, layout=page.layout)
     app.layout = html.Div(
         [
             html.A("Skip to content", href="#content", className="skip-link"),
-            _navbar(),
+            _navbar(modules),
             html.Div(dash.page_container, id="content"),
             _footer(),
         ]
     )
+    register_url_sync(app, Vocabulary.from_store(store))
 
     @app.server.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:

@@ -73,3 +73,43 @@ def grid_notes(store: Store, grid: pd.DataFrame) -> dict[str, list]:
         "definitions": definition_notes(store, grid[C.risk].tolist()),
         "sources": source_notes(store, grid[C.source_id].dropna().tolist()),
     }
+
+
+def edition_label(store: Store, edition: str) -> str:
+    return str(store.editions.set_index("edition").loc[edition, "label"])
+
+
+def source_line(store: Store, rows: pd.DataFrame, *, extra: str = "") -> str:
+    """The footnote: the citation of every source the rows draw on."""
+    citations = [note.citation for note in source_notes(store, rows[C.source_id].dropna().tolist())]
+    return " ".join([*citations, extra]).strip()
+
+
+def profile_bars_text(store: Store, rows: pd.DataFrame, *, country: str, sex: str) -> ChartText:
+    edition = rows[C.edition].iloc[0]
+    others = " and ".join(dict.fromkeys(rows.loc[rows["role"] != "country", C.country].dropna()))
+    who = {"total": "", "female": " (women)", "male": " (men)"}[sex]
+    return ChartText(
+        title=f"{country}{who} beside {others}: share covered by each risk",
+        subtitle=(
+            f"SDG 1.3.1 effective coverage, % of each group; latest year in {edition_label(store, edition)} (year in brackets); "
+            "maternity counts women giving birth"
+        ),
+        source=source_line(store, rows),
+    )
+
+
+def edition_history_text(store: Store, rows: pd.DataFrame, *, country: str) -> ChartText:
+    return ChartText(
+        title=f"{country}: the same risks in each edition",
+        subtitle="Latest value of every release that has one; releases revise earlier figures and are never joined into one series",
+        source=source_line(store, rows),
+    )
+
+
+def sex_split_text(store: Store, rows: pd.DataFrame, *, country: str, edition: str) -> ChartText:
+    return ChartText(
+        title=f"{country}: women and men covered, where {edition_label(store, edition)} publishes both",
+        subtitle="SDG 1.3.1 effective coverage, % of women and of men in each group",
+        source=source_line(store, rows),
+    )

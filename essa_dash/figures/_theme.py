@@ -7,6 +7,7 @@ sequential scale that never passes through the grey reserved for "no data".
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -60,11 +61,20 @@ class ChartText:
     source: str
 
 
-def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 70) -> go.Figure:
+#: Characters per line of the source footnote (11 px type fills ~1,000 px at this width).
+SOURCE_WRAP = 170
+SOURCE_LINE_PX = 15
+
+
+def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50) -> go.Figure:
     """Apply the theme plus title, subtitle (definition) and source footnote inside the figure.
 
     Keeping all three inside the figure means an exported image still carries them.
+    The footnote wraps, and the bottom margin and height grow with it.
     """
+    lines = textwrap.wrap(f"Source: {text.source}", SOURCE_WRAP) or [""]
+    bottom += SOURCE_LINE_PX * len(lines)
+    height += SOURCE_LINE_PX * (len(lines) - 1)
     fig.update_layout(
         template="plotly_white",
         height=height,
@@ -85,7 +95,7 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 70) -> 
         hoverlabel={"font": {"family": FONT_FAMILY}},
     )
     fig.add_annotation(
-        text=f"Source: {text.source}",
+        text="<br>".join(lines),
         x=0,
         xref="paper",
         xanchor="left",

@@ -13,6 +13,8 @@ from essa_dash.figures.heatmap import coverage_heatmap
 
 PATH = "/"
 TITLE = "Overview"
+NAV = 1
+NAV_HREF = "/"
 
 
 def layout(**_query: str) -> html.Main:

@@ -100,3 +100,13 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def choose(page: Page, param: str, option: str) -> None:
+    """Pick ``option`` in the Dash 4 dropdown bound to URL parameter ``param`` (keyboard-free, as a mouse user)."""
+    page.locator(f"#control-{param} button").first.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def wait_for_graph(page: Page, graph_id: str) -> None:
+    page.wait_for_selector(f"#{graph_id} .main-svg", timeout=30_000)

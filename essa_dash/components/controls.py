@@ -1,0 +1,99 @@
+"""Controls whose values live in the URL.
+
+Every control has a pattern-matching id ``{"type": "state", "param": <url parameter>}``;
+one callback (:func:`register_url_sync`) turns any change into a new URL, and the
+page is rebuilt from that URL. The URL is therefore the only state: a copied link
+reopens the same view and the browser's back button steps through changes.
+A control whose id also has ``"path"`` (e.g. ``"/country/"``) changes the path
+instead of the query, as the country and risk pages do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+from dash import ALL, Input, Output, State, dcc, html
+
+from essa_dash.query.state import Vocabulary
+
+PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
+
+
+def control_id(param: str, *, path: str | None = None) -> dict[str, str]:
+    return {"type": "state", "param": param, **({"path": path} if path else {})}
+
+
+def dropdown(
+    param: str,
+    options: list[dict[str, str]],
+    value: Any,
+    *,
+    label: str,
+    multi: bool = False,
+    path: str | None = None,
+    placeholder: str | None = None,
+) -> html.Div:
+    """A labelled dropdown bound to a URL parameter."""
+    ident = control_id(param, path=path)
+    return html.Div(
+        [
+            html.Label(label, htmlFor=f"control-{param}"),
+            dcc.Dropdown(id=ident, options=options, value=value, multi=multi, clearable=multi, placeholder=placeholder, searchable=True),
+        ],
+        className="control",
+        id=f"control-{param}",
+    )
+
+
+def radio(param: str, options: list[dict[str, str]], value: str, *, label: str) -> html.Fieldset:
+    """A labelled radio group bound to a URL parameter (keyboard: arrows move the choice)."""
+    return html.Fieldset(
+        [html.Legend(label), dcc.RadioItems(id=control_id(param), options=options, value=value, inline=True, className="radio")],
+        className="control",
+        id=f"control-{param}",
+    )
+
+
+RENDERED_URL = "rendered-url"
+
+
+def controls_bar(rendered_url: str, *children: html.Div | html.Fieldset | None) -> html.Form:
+    """The page's controls plus the URL the page was drawn for, every default spelled out.
+
+    Dash fires the URL callback whenever a page's controls are (re)drawn; comparing
+    with this URL tells that apart from a person changing a control, so drawing a
+    page never adds a step to the browser's history.
+    """
+    return html.Form(
+        [*(c for c in children if c is not None), dcc.Store(id=RENDERED_URL, data=rendered_url)],
+        className="controls",
+        role="search",
+        **{"aria-label": "Choose what to show"},
+    )
+
+
+def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
+    """One callback for every page: control values -> URL (path and query), validated on the way."""
+
+    @app.callback(
+        Output(PAGES_LOCATION, "href", allow_duplicate=True),
+        Input({"type": "state", "param": ALL}, "value"),
+        Input({"type": "state", "param": ALL, "path": ALL}, "value"),
+        State(PAGES_LOCATION, "pathname"),
+        State(RENDERED_URL, "data"),
+        prevent_initial_call=True,
+    )
+    def _sync(query_values: list[Any], path_values: list[Any], pathname: str, rendered: str | None) -> str:
+        path = pathname
+        for item, value in zip(dash.ctx.inputs_list[1], path_values, strict=True):
+            if value:
+                path = f"{item['id']['path']}{value}"
+        params = {
+            item["id"]["param"]: ",".join(value) if isinstance(value, list) else str(value)
+            for item, value in zip(dash.ctx.inputs_list[0], query_values, strict=True)
+            if value not in (None, "", [])
+        }
+        state, _ = vocabulary.parse(params)
+        target = path + vocabulary.encode(state)
+        return dash.no_update if target == rendered else target

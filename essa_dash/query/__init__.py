@@ -1,0 +1,30 @@
+"""Questions asked of the tidy table: filtering (core), the URL vocabulary (state), per-page queries.
+
+The common entry points are re-exported here so callers write ``query.filter_coverage``.
+"""
+
+from essa_dash.query.core import (
+    ASEAN_AGGREGATE,
+    DEFAULT_EDITION,
+    core_risks,
+    default_sex,
+    filter_coverage,
+    latest_per_cell,
+    member_states,
+)
+from essa_dash.query.overview import Figure, Headline, headlines, heatmap_grid, heatmap_reading
+
+__all__ = [
+    "ASEAN_AGGREGATE",
+    "DEFAULT_EDITION",
+    "Figure",
+    "Headline",
+    "core_risks",
+    "default_sex",
+    "filter_coverage",
+    "headlines",
+    "heatmap_grid",
+    "heatmap_reading",
+    "latest_per_cell",
+    "member_states",
+]

@@ -1,0 +1,68 @@
+"""All filtering of the tidy table, shared by pages, exports and the API.
+
+Pure functions: frames in, frames or plain values out. Nothing here knows about
+Dash, so the same call gives the page, a notebook and an export the same rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from essa_dash.schema import Coverage as C
+
+#: The one consistent time series across countries (see data/README.md).
+DEFAULT_EDITION = "ILOSTAT 2025"
+#: Where a regional figure sits beside the Member States: the ILO's own ASEAN estimate.
+ASEAN_AGGREGATE = "ASEAN"
+
+
+def filter_coverage(
+    coverage: pd.DataFrame,
+    *,
+    countries: Iterable[str] | None = None,
+    risks: Iterable[str] | None = None,
+    sexes: Iterable[str] | None = None,
+    editions: Iterable[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    include_withdrawn: bool = False,
+) -> pd.DataFrame:
+    """Rows matching every given filter (None means no filter on that column).
+
+    Withdrawn values (a later release replaced them) are left out unless asked for.
+    """
+    mask = pd.Series(True, index=coverage.index)
+    for column, wanted in ((C.iso3, countries), (C.risk, risks), (C.sex, sexes), (C.edition, editions)):
+        if wanted is not None:
+            mask &= coverage[column].isin(list(wanted))
+    if year_from is not None:
+        mask &= coverage[C.year].ge(year_from).fillna(False)
+    if year_to is not None:
+        mask &= coverage[C.year].le(year_to).fillna(False)
+    if not include_withdrawn:
+        mask &= ~coverage[C.withdrawn]
+    return coverage[mask]
+
+
+def latest_per_cell(coverage: pd.DataFrame) -> pd.DataFrame:
+    """The most recent year of each (edition, country, risk, sex) series; undated rows never win."""
+    dated = coverage[coverage[C.year].notna()]
+    order = dated.sort_values([C.year], kind="stable")
+    return order.drop_duplicates([C.source_id, C.iso3, C.risk, C.sex], keep="last").sort_index()
+
+
+def default_sex(risks: pd.DataFrame) -> dict[str, str]:
+    """The sex a risk is measured for by default (maternity: women; all others: total)."""
+    return dict(zip(risks["risk"], risks["default_sex"], strict=True))
+
+
+def member_states(countries: pd.DataFrame) -> pd.DataFrame:
+    """The 11 ASEAN Member States, in alphabetical order of their short names."""
+    return countries[countries["is_asean_member"]].sort_values("short_name")
+
+
+def core_risks(risks: pd.DataFrame) -> pd.DataFrame:
+    """The ten risks of the dashboard, in the order of risks.csv."""
+    return risks[risks["is_core"]]

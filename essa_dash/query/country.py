@@ -1,0 +1,202 @@
+"""The country profile's questions: one country's coverage by risk beside the region and the world."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from essa_dash.query.core import core_risks, default_sex, filter_coverage, latest_per_cell
+from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
+
+#: The regional comparator, in order of preference: the ILO's ASEAN estimate, else South-Eastern Asia.
+REGIONS = ("ASEAN", "SE_ASIA")
+WORLD = "WLD"
+ROLES = {"country": 0, "region": 1, "world": 2}
+
+
+def _sexes(risks: pd.DataFrame, sex: str) -> dict[str, str]:
+    """The sex to show per risk: the one asked for, except women-only risks, always female."""
+    return {risk: ("female" if default == "female" else sex) for risk, default in default_sex(risks).items()}
+
+
+def regional_comparator(store: Store, edition: str) -> str | None:
+    """The aggregate that stands for the region in an edition, or None if it has none."""
+    areas = set(filter_coverage(store.coverage, editions=[edition])[C.iso3])
+    return next((r for r in REGIONS if r in areas), None)
+
+
+def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -> pd.DataFrame:
+    """Latest value per core risk for the country, the region and the world, in one edition.
+
+    One row per (role, risk), with NaN coverage where the edition has no figure, so the
+    chart can say "no data" instead of leaving a gap that reads as zero.
+    """
+    risks = core_risks(store.risks)
+    region = regional_comparator(store, edition)
+    areas = {"country": iso3, "region": region, "world": WORLD}
+    rows = filter_coverage(store.coverage, editions=[edition], countries=[a for a in areas.values() if a], risks=risks["risk"])
+    rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
+    latest = latest_per_cell(rows)
+    used = risks[risks["risk"].isin(latest[C.risk])]
+    names = store.countries.set_index("iso3")["short_name"]
+    grid = pd.DataFrame(
+        [(role, area, risk) for role, area in areas.items() if area for risk in used["risk"]],
+        columns=["role", C.iso3, C.risk],
+    )
+    grid = grid.merge(latest, on=[C.iso3, C.risk], how="left", suffixes=("", "_row"))
+    labels = used.set_index("risk")
+    return grid.assign(
+        **{
+            C.country: grid[C.iso3].map(names),
+            "risk_label": grid[C.risk].map(labels["short_label"]),
+            C.edition: edition,
+            "source_title": grid[C.source_id].map(store.sources.set_index("source_id")["title"]),
+        }
+    )[["role", C.iso3, C.country, C.risk, "risk_label", C.sex, C.year, C.coverage_pct, C.edition, C.source_id, "source_title", C.note]]
+
+
+def edition_history(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFrame:
+    """The latest value of each core risk in every edition that has one: how figures moved between releases."""
+    risks = core_risks(store.risks)
+    rows = filter_coverage(store.coverage, countries=[iso3], risks=risks["risk"])
+    rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
+    latest = latest_per_cell(rows)
+    published = store.editions.set_index("edition")["published"]
+    order = {risk: i for i, risk in enumerate(risks["risk"])}
+    return (
+        latest.assign(
+            risk_label=latest[C.risk].map(risks.set_index("risk")["short_label"]),
+            published=latest[C.edition].map(published),
+            _order=latest[C.risk].map(order),
+        )
+        .sort_values(["_order", "published"])
+        .drop(columns="_order")
+    )
+
+
+def sex_split(store: Store, iso3: str, *, edition: str) -> pd.DataFrame | None:
+    """Risks whose latest year in the edition has both a female and a male figure: one row per risk.
+
+    None when the edition publishes no such pair for the country.
+    """
+    rows = filter_coverage(store.coverage, editions=[edition], countries=[iso3], sexes=["female", "male"])
+    latest = latest_per_cell(rows)
+    wide = latest.pivot_table(index=[C.risk, C.year, C.source_id], columns=C.sex, values=C.coverage_pct).reset_index()
+    if not {"female", "male"} <= set(wide.columns):
+        return None
+    wide = wide.dropna(subset=["female", "male"])
+    if wide.empty:
+        return None
+    # keep each risk's most recent year that has both sexes
+    wide = wide.sort_values(C.year).drop_duplicates(C.risk, keep="last")
+    labels = store.risks.set_index("risk")["short_label"]
+    return wide.assign(risk_label=wide[C.risk].map(labels))[[C.risk, "risk_label", C.year, C.source_id, "female", "male"]]
+
+
+@dataclass(frozen=True)
+class PeopleWithout:
+    """People with no social protection benefit at all: total population x (1 - coverage by at least one benefit)."""
+
+    people: float
+    coverage_pct: float
+    year: int
+    population: int
+    is_projection: bool
+    coverage_source: str
+    population_source: str
+
+
+def people_without_any_benefit(store: Store, iso3: str, *, edition: str) -> PeopleWithout | None:
+    """Only for 'at least one benefit', whose denominator is the total population; never for other risks."""
+    rows = filter_coverage(store.coverage, editions=[edition], countries=[iso3], risks=["at_least_one"], sexes=["total"])
+    latest = latest_per_cell(rows)
+    if latest.empty:
+        return None
+    row = latest.iloc[0]
+    population = store.population
+    match = population[(population["iso3"] == iso3) & (population["year"] == row[C.year])]
+    if match.empty:
+        return None
+    pop = match.iloc[0]
+    sources = store.sources.set_index("source_id")["citation"]
+    return PeopleWithout(
+        people=float(pop["population"]) * (100 - float(row[C.coverage_pct])) / 100,
+        coverage_pct=float(row[C.coverage_pct]),
+        year=int(row[C.year]),
+        population=int(pop["population"]),
+        is_projection=bool(pop["is_projection"]),
+        coverage_source=sources[row[C.source_id]],
+        population_source=sources[pop["source_id"]],
+    )
+
+
+def aggregate_note(store: Store, region: str | None, edition: str, risks: list[str]) -> str:
+    """How the regional figure was obtained, and which Member States have data for it."""
+    if region is None:
+        return f"{edition} publishes no regional figure for South-East Asia."
+    covers = store.countries.set_index("iso3").loc[region, "covers"]
+    rows = filter_coverage(store.coverage, editions=[edition], risks=risks, sexes=["total", "female"])
+    members = store.countries[store.countries["is_asean_member"]]
+    present = set(rows[C.iso3])
+    missing = [name for iso3, name in zip(members["iso3"], members["short_name"], strict=True) if iso3 not in present]
+    gaps = (
+        f" Member States with no figure at all in this edition: {', '.join(missing)}."
+        if missing
+        else " Every Member State has at least one figure in this edition."
+    )
+    return f"Regional figure published by the ILO, not computed here: {covers}{gaps}"
+
+
+def profile_reading(bars: pd.DataFrame, name: str) -> list[str]:
+    """Plain-language summary of the profile bars (also the chart's text alternative)."""
+    own = bars[(bars["role"] == "country")].dropna(subset=[C.coverage_pct])
+    if own.empty:
+        return [f"This edition has no figures for {name}."]
+    high = own.loc[own[C.coverage_pct].idxmax()]
+    low = own.loc[own[C.coverage_pct].idxmin()]
+    sentences = [
+        f"Highest: {high['risk_label'].lower()} {high[C.coverage_pct]:.1f}% ({high[C.year]}); "
+        f"lowest: {low['risk_label'].lower()} {low[C.coverage_pct]:.1f}% ({low[C.year]})."
+    ]
+    region = bars[bars["role"] == "region"].set_index(C.risk)[C.coverage_pct]
+    compared = own.assign(region=own[C.risk].map(region)).dropna(subset=["region"])
+    if not compared.empty:
+        above = compared[compared[C.coverage_pct] > compared["region"]]["risk_label"].str.lower().tolist()
+        region_name = bars.loc[bars["role"] == "region", C.country].iloc[0]
+        sentences.append(
+            f"{name} is above the {region_name} figure for {len(above)} of {len(compared)} risks"
+            + (f" ({', '.join(above)})." if above else ".")
+        )
+    missing = bars[(bars["role"] == "country") & bars[C.coverage_pct].isna()]["risk_label"].str.lower().tolist()
+    if missing:
+        sentences.append(f"No data for {name}: {', '.join(missing)}.")
+    return sentences
+
+
+def history_reading(history: pd.DataFrame, name: str) -> list[str]:
+    """Which risks changed most between the first and the last edition that report them."""
+    counts = history.groupby(C.risk)[C.edition].nunique()
+    several = history[history[C.risk].isin(counts[counts > 1].index)]
+    if several.empty:
+        return [f"Each risk for {name} appears in one edition only, so there is nothing to compare."]
+    ends = several.sort_values("published").groupby("risk_label")[C.coverage_pct].agg(["first", "last"])
+    change = (ends["last"] - ends["first"]).sort_values()
+    sentences = [f"{len(ends)} risks for {name} appear in more than one edition."]
+    if change.iloc[-1] > 0:
+        sentences.append(f"Largest rise from the first to the latest edition: {change.index[-1].lower()} (+{change.iloc[-1]:.1f} points).")
+    if change.iloc[0] < 0:
+        sentences.append(
+            f"Largest fall: {change.index[0].lower()} ({change.iloc[0]:.1f} points); later editions often revise earlier figures."
+        )
+    return sentences
+
+
+def sex_reading(split: pd.DataFrame, name: str) -> list[str]:
+    gap = (split["female"] - split["male"]).abs()
+    top = split.loc[gap.idxmax()]
+    return [
+        f"{len(split)} risks for {name} have separate figures for women and men.",
+        f"Largest gap: {top['risk_label'].lower()}, women {top['female']:.1f}% and men {top['male']:.1f}% ({top[C.year]}).",
+    ]

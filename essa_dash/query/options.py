@@ -1,0 +1,39 @@
+"""Choices for controls, from the data: labels for people, values in the URL vocabulary."""
+
+from __future__ import annotations
+
+from essa_dash.query.core import core_risks, filter_coverage, member_states
+from essa_dash.query.state import SEXES
+from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
+
+Option = dict[str, str]
+
+
+def country_options(store: Store, *, aggregates: bool = False) -> list[Option]:
+    countries = store.countries
+    rows = countries if aggregates else member_states(countries)
+    return [{"label": name, "value": iso3} for iso3, name in zip(rows["iso3"], rows["short_name"], strict=True)]
+
+
+def risk_options(store: Store, *, core_only: bool = True) -> list[Option]:
+    risks = core_risks(store.risks) if core_only else store.risks
+    return [{"label": label, "value": risk} for risk, label in zip(risks["risk"], risks["label"], strict=True)]
+
+
+def edition_options(store: Store, *, countries: list[str] | None = None) -> list[Option]:
+    """Editions with at least one (non-withdrawn) figure for the countries, newest first."""
+    present = set(filter_coverage(store.coverage, countries=countries)[C.edition])
+    editions = store.editions.sort_values("published", ascending=False)
+    return [{"label": label, "value": e} for e, label in zip(editions["edition"], editions["label"], strict=True) if e in present]
+
+
+def sex_options() -> list[Option]:
+    return [{"label": sex.capitalize(), "value": sex} for sex in SEXES]
+
+
+def labels(store: Store) -> dict[str, str]:
+    """Readable names of every id a URL may carry, for messages that list valid choices."""
+    return dict(zip(store.countries["iso3"], store.countries["short_name"], strict=True)) | dict(
+        zip(store.risks["risk"], store.risks["short_label"], strict=True)
+    )

@@ -1,0 +1,167 @@
+"""The URL vocabulary: one set of query parameters for every page, the API, embeds and images.
+
+``?country=KHM,TLS&risk=old_age,unemployment&sex=female&edition=ilostat-2025&year=2023``
+means the same thing wherever it is pasted. :meth:`Vocabulary.parse` checks every
+value against the ids the data knows and returns the problems it found (each
+naming the parameter and the allowed values) instead of raising, so a page can
+show a friendly message and the API a 400; :meth:`Vocabulary.encode` writes a
+state back in a stable order, so equal views have equal URLs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from essa_dash.store import Store
+
+LIST_PARAMS = ("country", "risk")
+SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to")
+PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
+SEXES = ("total", "female", "male")
+#: Enough for any real selection; more is a malformed or hostile URL.
+MAX_VALUES = 50
+MAX_LENGTH = 2000
+
+
+def edition_slug(edition: str) -> str:
+    """``"UN SDG DB 2018-10"`` -> ``"un-sdg-db-2018-10"``: readable in a URL without escaping."""
+    return re.sub(r"[^a-z0-9]+", "-", edition.lower()).strip("-")
+
+
+@dataclass(frozen=True)
+class State:
+    """A view: what is selected. Empty tuples and None mean "the page's default"."""
+
+    country: tuple[str, ...] = ()
+    risk: tuple[str, ...] = ()
+    sex: str | None = None
+    edition: str | None = None
+    year: int | None = None
+    year_from: int | None = None
+    year_to: int | None = None
+
+    def update(self, **changes: object) -> State:
+        return replace(self, **changes)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One rejected parameter value, worded for a person and for an API client."""
+
+    param: str
+    value: str
+    message: str
+    allowed: tuple[str, ...] = field(default=())
+
+    def as_dict(self) -> dict[str, object]:
+        return {"parameter": self.param, "value": self.value, "message": self.message, "allowed": list(self.allowed)}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """The ids a URL may use, read from the data so that a new edition is valid at once."""
+
+    countries: tuple[str, ...]
+    risks: tuple[str, ...]
+    editions: tuple[str, ...]
+    years: tuple[int, int]
+
+    @classmethod
+    def from_store(cls, store: Store) -> Vocabulary:
+        coverage = store.coverage
+        years = coverage["year"].dropna()
+        return cls(
+            countries=tuple(store.countries["iso3"]),
+            risks=tuple(store.risks["risk"]),
+            editions=tuple(store.editions.sort_values("published")["edition"]),
+            years=(int(years.min()), int(years.max())),
+        )
+
+    @property
+    def edition_slugs(self) -> dict[str, str]:
+        return {edition_slug(e): e for e in self.editions}
+
+    def parse(self, params: Mapping[str, str | Sequence[str] | None], *, accept: Iterable[str] = PARAMS) -> tuple[State, list[Problem]]:
+        """A state from query parameters, plus every problem found; bad values are dropped."""
+        accept = set(accept)
+        problems: list[Problem] = []
+        values: dict[str, object] = {}
+        for name, raw in params.items():
+            if name not in accept:
+                problems.append(Problem(name, _text(raw), f"unknown parameter '{name}'", tuple(sorted(accept))))
+                continue
+            text = _text(raw)
+            if len(text) > MAX_LENGTH:
+                problems.append(Problem(name, text[:40] + "...", f"'{name}' is longer than {MAX_LENGTH} characters"))
+                continue
+            if name in LIST_PARAMS:
+                values[name] = self._parse_list(name, text, problems)
+            elif text != "":
+                parsed = self._parse_single(name, text, problems)
+                if parsed is not None:
+                    values[name] = parsed
+        state = State(**values)
+        if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
+            problems.append(Problem("year_from", str(state.year_from), f"year_from {state.year_from} is after year_to {state.year_to}"))
+            state = state.update(year_from=None, year_to=None)
+        return state, problems
+
+    def _parse_list(self, name: str, text: str, problems: list[Problem]) -> tuple[str, ...]:
+        items = [item.strip() for item in text.split(",") if item.strip()]
+        if len(items) > MAX_VALUES:
+            problems.append(Problem(name, text[:40], f"more than {MAX_VALUES} values for '{name}'"))
+            return ()
+        known = self.countries if name == "country" else self.risks
+        lookup = {k.upper(): k for k in known} if name == "country" else {k: k for k in known}
+        kept = []
+        for item in items:
+            key = item.upper() if name == "country" else item.lower()
+            if key in lookup:
+                kept.append(lookup[key])
+            else:
+                problems.append(Problem(name, item, f"unknown {name} '{item}'", known))
+        return tuple(dict.fromkeys(kept))
+
+    def _parse_single(self, name: str, text: str, problems: list[Problem]) -> object | None:
+        if name == "sex":
+            if text.lower() in SEXES:
+                return text.lower()
+            problems.append(Problem(name, text, f"unknown sex '{text}'", SEXES))
+            return None
+        if name == "edition":
+            edition = self.edition_slugs.get(edition_slug(text))
+            if edition is None:
+                problems.append(Problem(name, text, f"unknown edition '{text}'", tuple(self.edition_slugs)))
+            return edition
+        low, high = self.years
+        if not re.fullmatch(r"\d{4}", text) or not low <= int(text) <= high:
+            problems.append(Problem(name, text, f"'{name}' must be a year from {low} to {high}", (str(low), str(high))))
+            return None
+        return int(text)
+
+    def encode(self, state: State) -> str:
+        """The query string of a state (leading '?', or '' for the default view)."""
+        pairs: list[tuple[str, str]] = []
+        for name in PARAMS:
+            value = getattr(state, name)
+            if value in (None, ()):
+                continue
+            if name in LIST_PARAMS:
+                pairs.append((name, ",".join(value)))
+            elif name == "edition":
+                pairs.append((name, edition_slug(value)))
+            else:
+                pairs.append((name, str(value)))
+        return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+def _text(raw: str | Sequence[str] | None) -> str:
+    """Flask and Dash hand over a string or, for repeated parameters, a list: join lists with commas."""
+    if raw is None:
+        return ""
+    if isinstance(raw, str):
+        return raw
+    return ",".join(str(r) for r in raw)
