@@ -10,7 +10,8 @@
   new MutationObserver(function () {
     if (!last || (document.activeElement && document.activeElement !== document.body)) { return; }
     var control = document.getElementById(last);
-    var target = control && control.querySelector("input, button, [tabindex]");
+    // a radio group gets its checked option back, other controls their first focusable element
+    var target = control && (control.querySelector("input:checked") || control.querySelector("input, button, [tabindex]"));
     if (target) { target.focus({ preventScroll: true }); }
   }).observe(document.documentElement, { childList: true, subtree: true });
 })();

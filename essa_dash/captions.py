@@ -58,12 +58,12 @@ def definition_notes(store: Store, risks: list[str]) -> list[DefinitionNote]:
 def heatmap_text(store: Store, grid: pd.DataFrame) -> ChartText:
     """Caption of the overview heatmap: which edition, what is measured, whose figures."""
     edition = grid[C.edition].iloc[0]
-    label = store.editions.set_index("edition").loc[edition, "label"]
-    citations = [note.citation for note in source_notes(store, grid[C.source_id].dropna().tolist())]
+    regions = grid.loc[grid[C.is_aggregate], C.iso3].drop_duplicates()
+    covers = store.countries.set_index("iso3").loc[regions, "covers"]
     return ChartText(
-        title=f"Share of people covered, by country and risk: latest year in {label}",
+        title=f"Share of people covered, by country and risk: latest year in {edition_label(store, edition)}",
         subtitle="SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); the year is under each value",
-        source=" ".join(citations) + " ASEAN: ILO modelled estimate (ILOSTAT area X84).",
+        source=source_line(store, grid, extra=" ".join(covers)),
     )
 
 

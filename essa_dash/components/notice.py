@@ -18,7 +18,14 @@ def problems_notice(problems: list[Problem], labels: dict[str, str] | None = Non
     for problem in problems:
         choices = [f"{value} ({labels[value]})" if value in labels else value for value in problem.allowed[:MAX_SHOWN]]
         more = f" and {len(problem.allowed) - MAX_SHOWN} more" if len(problem.allowed) > MAX_SHOWN else ""
-        items.append(html.Li([html.B(problem.message[:1].upper() + problem.message[1:]), f". Valid choices: {', '.join(choices)}{more}." if choices else "."]))
+        items.append(
+            html.Li(
+                [
+                    html.B(problem.message[:1].upper() + problem.message[1:]),
+                    f". Valid choices: {', '.join(choices)}{more}." if choices else ".",
+                ]
+            )
+        )
     return html.Div(
         [html.P("Part of this link could not be used, so the page shows its default for it:"), html.Ul(items)],
         className="notice",

@@ -8,8 +8,12 @@ from essa_dash import captions, query
 from essa_dash.components import ids
 from essa_dash.components.cards import figure_card
 from essa_dash.components.context import current_store
+from essa_dash.components.controls import controls_bar, dropdown
+from essa_dash.components.notice import problems_notice
 from essa_dash.components.tiles import headline_tile
 from essa_dash.figures.heatmap import coverage_heatmap
+from essa_dash.query import options
+from essa_dash.query.state import Vocabulary
 
 PATH = "/"
 TITLE = "Overview"
@@ -17,9 +21,13 @@ NAV = 1
 NAV_HREF = "/"
 
 
-def layout(**_query: str) -> html.Main:
+def layout(**url: str) -> html.Main:
     store = current_store()
-    grid = query.heatmap_grid(store)
+    vocabulary = Vocabulary.from_store(store)
+    state, problems = vocabulary.parse(url, accept=("edition",))
+    editions = options.edition_options(store, countries=[o["value"] for o in options.country_options(store)])
+    edition = state.edition if state.edition in {o["value"] for o in editions} else query.DEFAULT_EDITION
+    grid = query.heatmap_grid(store, edition=edition)
     text = captions.heatmap_text(store, grid)
     return html.Main(
         [
@@ -31,6 +39,8 @@ def layout(**_query: str) -> html.Main:
             ),
             html.Section([headline_tile(h) for h in query.headlines(store)], id=ids.OVERVIEW_TILES, className="tiles"),
             html.H2("ASEAN Member States today"),
+            controls_bar(f"/{vocabulary.encode(state.update(edition=edition))}", dropdown("edition", editions, edition, label="Edition")),
+            problems_notice(problems, options.labels(store)),
             figure_card(
                 ids.OVERVIEW_HEATMAP,
                 coverage_heatmap(grid, text=text),

@@ -4,18 +4,17 @@ The common entry points are re-exported here so callers write ``query.filter_cov
 """
 
 from essa_dash.query.core import (
-    ASEAN_AGGREGATE,
     DEFAULT_EDITION,
     core_risks,
     default_sex,
     filter_coverage,
     latest_per_cell,
     member_states,
+    select,
 )
 from essa_dash.query.overview import Figure, Headline, headlines, heatmap_grid, heatmap_reading
 
 __all__ = [
-    "ASEAN_AGGREGATE",
     "DEFAULT_EDITION",
     "Figure",
     "Headline",
@@ -27,4 +26,5 @@ __all__ = [
     "heatmap_reading",
     "latest_per_cell",
     "member_states",
+    "select",
 ]

@@ -10,12 +10,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 
+from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
 
 #: The one consistent time series across countries (see data/README.md).
 DEFAULT_EDITION = "ILOSTAT 2025"
-#: Where a regional figure sits beside the Member States: the ILO's own ASEAN estimate.
-ASEAN_AGGREGATE = "ASEAN"
 
 
 def filter_coverage(
@@ -25,6 +24,8 @@ def filter_coverage(
     risks: Iterable[str] | None = None,
     sexes: Iterable[str] | None = None,
     editions: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    sources: Iterable[str] | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     include_withdrawn: bool = False,
@@ -34,7 +35,15 @@ def filter_coverage(
     Withdrawn values (a later release replaced them) are left out unless asked for.
     """
     mask = pd.Series(True, index=coverage.index)
-    for column, wanted in ((C.iso3, countries), (C.risk, risks), (C.sex, sexes), (C.edition, editions)):
+    wanted_by_column = (
+        (C.iso3, countries),
+        (C.risk, risks),
+        (C.sex, sexes),
+        (C.edition, editions),
+        (C.coverage_kind, kinds),
+        (C.source_id, sources),
+    )
+    for column, wanted in wanted_by_column:
         if wanted is not None:
             mask &= coverage[column].isin(list(wanted))
     if year_from is not None:
@@ -66,3 +75,23 @@ def member_states(countries: pd.DataFrame) -> pd.DataFrame:
 def core_risks(risks: pd.DataFrame) -> pd.DataFrame:
     """The ten risks of the dashboard, in the order of risks.csv."""
     return risks[risks["is_core"]]
+
+
+def select(coverage: pd.DataFrame, state: State) -> pd.DataFrame:
+    """The rows a URL state asks for: the one filter behind the explorer, every export and the API.
+
+    Empty selections mean "all"; ``year`` keeps one year, ``latest`` keeps the most
+    recent year of each (edition, country, risk, sex) series after the other filters.
+    """
+    rows = filter_coverage(
+        coverage,
+        countries=state.country or None,
+        risks=state.risk or None,
+        sexes=[state.sex] if state.sex else None,
+        editions=[state.edition] if state.edition else None,
+        kinds=state.kind or None,
+        sources=state.source or None,
+        year_from=state.year if state.year is not None else state.year_from,
+        year_to=state.year if state.year is not None else state.year_to,
+    )
+    return latest_per_cell(rows) if state.latest else rows

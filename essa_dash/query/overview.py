@@ -6,7 +6,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from essa_dash.query.core import ASEAN_AGGREGATE, DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.country import regional_comparator
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
@@ -14,8 +15,9 @@ from essa_dash.store import Store
 def heatmap_grid(store: Store, *, edition: str = DEFAULT_EDITION) -> pd.DataFrame:
     """One row per (country, risk) cell: the latest value of one edition, or NaN for no data.
 
-    Rows: the Member States, then the ASEAN aggregate; columns: the core risks the
-    edition publishes. The risk's default sex is used (maternity: women).
+    Rows: the Member States, then the edition's regional figure (the ILO's ASEAN
+    estimate, else South-Eastern Asia); columns: the core risks the edition publishes.
+    The risk's default sex is used (maternity: women).
     """
     risks = core_risks(store.risks)
     sexes = default_sex(risks)
@@ -25,7 +27,8 @@ def heatmap_grid(store: Store, *, edition: str = DEFAULT_EDITION) -> pd.DataFram
     risks = risks[risks["risk"].isin(latest[C.risk])]
 
     countries = store.countries
-    areas = pd.concat([member_states(countries), countries[countries["iso3"] == ASEAN_AGGREGATE]])
+    region = regional_comparator(store, edition)
+    areas = pd.concat([member_states(countries), countries[countries["iso3"] == region]])
     grid = pd.MultiIndex.from_product([areas["iso3"], risks["risk"]], names=[C.iso3, C.risk]).to_frame(index=False)
     grid = grid.merge(latest, on=[C.iso3, C.risk], how="left", suffixes=("", "_row"))
     names = areas.set_index("iso3")

@@ -15,12 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from essa_dash.schema import COVERAGE_KINDS
 from essa_dash.store import Store
 
-LIST_PARAMS = ("country", "risk")
-SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to")
+LIST_PARAMS = ("country", "risk", "kind", "source")
+SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
 SEXES = ("total", "female", "male")
+BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 #: Enough for any real selection; more is a malformed or hostile URL.
 MAX_VALUES = 50
 MAX_LENGTH = 2000
@@ -37,11 +39,14 @@ class State:
 
     country: tuple[str, ...] = ()
     risk: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    source: tuple[str, ...] = ()
     sex: str | None = None
     edition: str | None = None
     year: int | None = None
     year_from: int | None = None
     year_to: int | None = None
+    latest: bool | None = None
 
     def update(self, **changes: object) -> State:
         return replace(self, **changes)
@@ -68,6 +73,8 @@ class Vocabulary:
     risks: tuple[str, ...]
     editions: tuple[str, ...]
     years: tuple[int, int]
+    kinds: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
     @classmethod
     def from_store(cls, store: Store) -> Vocabulary:
@@ -78,6 +85,8 @@ class Vocabulary:
             risks=tuple(store.risks["risk"]),
             editions=tuple(store.editions.sort_values("published")["edition"]),
             years=(int(years.min()), int(years.max())),
+            kinds=tuple(COVERAGE_KINDS),
+            sources=tuple(store.sources["source_id"]),
         )
 
     @property
@@ -114,11 +123,13 @@ class Vocabulary:
         if len(items) > MAX_VALUES:
             problems.append(Problem(name, text[:40], f"more than {MAX_VALUES} values for '{name}'"))
             return ()
-        known = self.countries if name == "country" else self.risks
-        lookup = {k.upper(): k for k in known} if name == "country" else {k: k for k in known}
+        known = {"country": self.countries, "risk": self.risks, "kind": self.kinds, "source": self.sources}[name]
+        # country and source ids are upper case, risk and kind ids lower case: accept either spelling
+        upper = name in ("country", "source")
+        lookup = {(k.upper() if upper else k.lower()): k for k in known}
         kept = []
         for item in items:
-            key = item.upper() if name == "country" else item.lower()
+            key = item.upper() if upper else item.lower()
             if key in lookup:
                 kept.append(lookup[key])
             else:
@@ -130,6 +141,11 @@ class Vocabulary:
             if text.lower() in SEXES:
                 return text.lower()
             problems.append(Problem(name, text, f"unknown sex '{text}'", SEXES))
+            return None
+        if name == "latest":
+            if text.lower() in BOOLEANS:
+                return BOOLEANS[text.lower()]
+            problems.append(Problem(name, text, f"'{name}' must be true or false", ("true", "false")))
             return None
         if name == "edition":
             edition = self.edition_slugs.get(edition_slug(text))
@@ -153,6 +169,8 @@ class Vocabulary:
                 pairs.append((name, ",".join(value)))
             elif name == "edition":
                 pairs.append((name, edition_slug(value)))
+            elif name == "latest":
+                pairs.append((name, "true" if value else "false"))
             else:
                 pairs.append((name, str(value)))
         return "?" + urlencode(pairs, safe=",") if pairs else ""

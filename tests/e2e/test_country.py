@@ -61,3 +61,24 @@ def test_unknown_ids_get_a_friendly_message_listing_the_choices(page: Page, base
     expect(notice).to_contain_text("Unknown sex 'other'. Valid choices: total, female, male")
     expect(notice).to_contain_text("Unknown parameter 'colour'")
     expect(page.locator("h1")).to_contain_text("Viet Nam")  # the default view, not an error page
+
+
+def test_controls_work_from_the_keyboard_and_keep_focus(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/country/VNM")
+    wait_for_graph(page, "country-bars")
+    page.locator("#control-sex input[value=total]").focus()
+    page.keyboard.press("ArrowRight")
+    expect(page).to_have_url(re.compile(r"sex=female"))
+    expect(page.locator("#country-bars .gtitle")).to_contain_text("Viet Nam (women)")  # the page was redrawn
+    expect(page.locator("#control-sex input[value=female]")).to_be_focused()
+    page.locator("#control-iso3 .dash-dropdown-focus-target").focus()
+    page.keyboard.press("Tab")  # into the edition dropdown
+    page.keyboard.press("ArrowDown")  # opens it on the current edition
+    expect(page.locator(".dash-options-list-option-checkbox[value='ILOSTAT 2025']")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator(".dash-options-list-option-checkbox[value='UN SDG DB 2023-07']")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"edition=un-sdg-db-2023-07"))
+    expect(page.locator("#control-edition button")).to_be_focused()
+    outline = page.evaluate("getComputedStyle(document.querySelector('#control-edition .dash-dropdown-wrapper')).outlineStyle")
+    assert outline == "solid", "the focused control must show where the focus is"
