@@ -1,0 +1,66 @@
+"""Figure builders: pure, labelled, and honest about missing values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from essa_dash import captions
+from essa_dash.figures._theme import ChartText
+from essa_dash.figures.bars import comparison_bars
+from essa_dash.figures.dots import edition_dots
+from essa_dash.figures.dumbbell import dumbbell
+from essa_dash.figures.heatmap import coverage_heatmap
+from essa_dash.query import country as q
+from essa_dash.query import heatmap_grid
+
+TEXT = ChartText("A title", "A subtitle", "A source")
+
+
+def annotations(fig) -> list[str]:
+    return [a.text for a in fig.layout.annotations]
+
+
+def test_heatmap_draws_missing_cells_as_no_data_not_zero(store) -> None:
+    grid = heatmap_grid(store)
+    before = grid.copy()
+    fig = coverage_heatmap(grid, text=captions.heatmap_text(store, grid))
+    pd.testing.assert_frame_equal(grid, before)  # pure: the input is not modified
+    gaps, values = fig.data
+    z = np.array(values.z, dtype=float)
+    assert np.isnan(z).sum() == grid["coverage_pct"].isna().sum()
+    assert np.nanmin(z) >= 0
+    assert sum(t == "no data" for row in gaps.text for t in row) == grid["coverage_pct"].isna().sum()
+    assert "Source: ILO. ILOSTAT" in annotations(fig)[0]
+
+
+def test_bars_label_every_bar_with_value_and_year(store) -> None:
+    bars = q.profile_bars(store, "KHM", edition="ILOSTAT 2025")
+    fig = comparison_bars(bars, text=TEXT)
+    assert [t.name for t in fig.data] == ["World", "ASEAN", "Cambodia"]
+    cambodia = fig.data[-1]
+    assert "20.8% (2022)" in list(cambodia.text)
+    assert fig.layout.title.text.startswith("<b>A title</b>")
+    assert annotations(fig) == ["Source: A source"]
+
+
+def test_long_source_lines_wrap_inside_the_figure() -> None:
+    rows = pd.DataFrame({"label": ["a"], "x": [10.0], "y": [20.0]})
+    long = ChartText("t", "s", "word " * 100)
+    fig = dumbbell(rows, label="label", start="x", end="y", start_name="x", end_name="y", text=long)
+    assert annotations(fig)[0].count("<br>") >= 2
+    assert fig.layout.margin.b > 60
+
+
+def test_edition_dots_draw_each_edition_as_its_own_unjoined_series(store) -> None:
+    history = q.edition_history(store, "VNM")
+    fig = edition_dots(history, text=TEXT)
+    assert [t.name for t in fig.data] == list(history.sort_values("published")["edition"].drop_duplicates())
+    assert all(t.mode == "markers" for t in fig.data)
+
+
+def test_dumbbell_has_both_ends(store) -> None:
+    split = q.sex_split(store, "PHL", edition="ILOSTAT 2025")
+    fig = dumbbell(split, label="risk_label", start="female", end="male", start_name="Women", end_name="Men", text=TEXT)
+    assert [t.name for t in fig.data] == ["Women", "Men"]
+    assert len(fig.layout.shapes) == len(split)
