@@ -16,7 +16,7 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
-from essa_dash import pages
+from essa_dash import api, pages
 from essa_dash.components.context import DATA_DIR_KEY
 from essa_dash.components.controls import register_url_sync
 from essa_dash.paths import ASSETS_DIR, data_dir
@@ -90,6 +90,7 @@ def create_app(root: Path | None = None) -> Dash:
         ]
     )
     register_url_sync(app, Vocabulary.from_store(store))
+    api.register(app.server)
 
     @app.server.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:

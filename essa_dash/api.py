@@ -1,0 +1,205 @@
+"""The HTTP API under ``/api/v1/``: the same filters as the pages, for scripts.
+
+``/api/v1/coverage.csv?country=VNM,IDN&risk=old_age&sex=total&year_from=2015`` answers
+exactly the rows the data explorer shows for the same query string: both call
+:func:`essa_dash.query.select` on a state parsed by the one URL vocabulary. Unknown
+parameters or values answer 400 with a JSON body that names the parameter and the
+allowed values. User text is only ever compared with known ids, never evaluated.
+
+Answers are immutable for a given data build, so they carry an ETag (build id +
+query) and a public cache lifetime that a proxy or CDN may use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+import flask
+import pandas as pd
+
+from essa_dash.components.context import current_store
+from essa_dash.export import tables
+from essa_dash.query import select
+from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
+from essa_dash.store import Store
+
+PREFIX = "/api/v1"
+FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
+CACHE_SECONDS = 3600
+
+api = flask.Blueprint("api", __name__, url_prefix=PREFIX)
+
+
+def _vocabulary(store: Store) -> Vocabulary:
+    return Vocabulary.from_store(store)
+
+
+def _problem_response(problems: list[Problem], status: int = 400) -> flask.Response:
+    body = {"error": "; ".join(p.message for p in problems), "problems": [p.as_dict() for p in problems]}
+    return _json(body, status=status, cache=False)
+
+
+def _json(body: Any, *, status: int = 200, cache: bool = True) -> flask.Response:
+    response = flask.Response(json.dumps(body, ensure_ascii=False, allow_nan=False), status=status, mimetype="application/json")
+    return _cached(response) if cache else response
+
+
+def _cached(response: flask.Response) -> flask.Response:
+    """Public caching keyed on the data build and the full query string."""
+    store = current_store()
+    tag = hashlib.sha256(f"{store.build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
+    response.set_etag(tag)
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    return response.make_conditional(flask.request)
+
+
+def _query_params() -> dict[str, str]:
+    # repeated parameters (?country=KHM&country=TLS) are joined, as the pages do
+    return {name: ",".join(flask.request.args.getlist(name)) for name in flask.request.args}
+
+
+@api.get("/coverage.<fmt>")
+def coverage(fmt: str) -> flask.Response:
+    """Coverage rows for the filters in the query string, as CSV, Excel, Parquet or JSON."""
+    if fmt not in FORMATS:
+        return _problem_response([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
+    store = current_store()
+    state, problems = _vocabulary(store).parse(_query_params(), accept=PARAMS)
+    if problems:
+        return _problem_response(problems)
+    frame = tables.export_frame(select(store.coverage, state), store)
+    filters = {k: v for k, v in _query_params().items() if v}
+    name = tables.export_filename(countries=list(state.country), risks=list(state.risk), fmt=fmt, on=dt.date.today(), full=not filters)
+    writer = tables.FORMATS[fmt]
+    # content_type, not mimetype: Flask would append a second charset to text/csv
+    response = flask.Response(
+        writer.writer(frame, store, filters=filters, exported_at=dt.datetime.now(dt.UTC)), content_type=writer.media_type
+    )
+    if fmt != "json":
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return _cached(response)
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return json.loads(frame.to_json(orient="records", force_ascii=False))
+
+
+@api.get("/countries")
+def countries() -> flask.Response:
+    """Member States and aggregates: ids for ``country``, names, M49 and ILO codes, what aggregates cover."""
+    return _json(_records(current_store().countries))
+
+
+@api.get("/risks")
+def risks() -> flask.Response:
+    """Risk ids for ``risk`` with the ILO's definition, numerator and denominator."""
+    return _json(_records(current_store().risks))
+
+
+@api.get("/sources")
+def sources() -> flask.Response:
+    """Every source a figure can cite: title, publisher, edition, url, licence, citation."""
+    return _json(_records(current_store().sources))
+
+
+@api.get("/editions")
+def editions() -> flask.Response:
+    """Editions (report or database releases) with the slug to use in ``edition=``."""
+    frame = current_store().editions
+    return _json(_records(frame.assign(slug=frame["edition"].map(edition_slug))))
+
+
+@api.get("/openapi.json")
+def openapi() -> flask.Response:
+    return _json(openapi_document(current_store()))
+
+
+@api.route("/<path:_anything>")
+def _unknown_route(_anything: str) -> flask.Response:
+    """Without this, the dashboard's own catch-all page route would answer API typos with HTML."""
+    flask.abort(404)
+
+
+@api.errorhandler(404)
+def _not_found(_error: Exception) -> flask.Response:
+    routes = sorted(openapi_document(current_store())["paths"])
+    return _json({"error": f"no such API route: {flask.request.path}", "routes": routes}, status=404, cache=False)
+
+
+def _not_allowed(error: Exception) -> flask.Response | Exception:
+    # method errors are raised while routing, before any blueprint handler: handled app-wide
+    if not flask.request.path.startswith(PREFIX + "/"):
+        return error
+    return _json({"error": f"{flask.request.method} is not allowed here; the API is read-only (GET)"}, status=405, cache=False)
+
+
+def openapi_document(store: Store) -> dict[str, Any]:
+    """The OpenAPI 3.1 description, generated from the same vocabulary the routes validate against."""
+    vocabulary = _vocabulary(store)
+    low, high = vocabulary.years
+
+    def listed(values: tuple[str, ...], what: str) -> dict[str, Any]:
+        return {"type": "string", "description": f"comma-separated {what}; allowed: {', '.join(values)}", "pattern": r"^[A-Za-z0-9_,.-]*$"}
+
+    year = {"type": "integer", "minimum": low, "maximum": high}
+    schemas = {
+        "country": listed(vocabulary.countries, "ISO3 / aggregate ids"),
+        "risk": listed(vocabulary.risks, "risk ids"),
+        "kind": listed(vocabulary.kinds, "coverage kinds"),
+        "source": listed(vocabulary.sources, "source ids"),
+        "sex": {"type": "string", "enum": list(SEXES)},
+        "edition": {"type": "string", "enum": list(vocabulary.edition_slugs)},
+        "year": year,
+        "year_from": year,
+        "year_to": year,
+        "latest": {"type": "boolean", "description": "keep only the latest year of each (edition, country, risk, sex) series"},
+    }
+    parameters = [{"name": name, "in": "query", "required": False, "schema": schemas[name]} for name in PARAMS]
+    error = {
+        "description": "unknown parameter or value",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
+    }
+    ok_json = {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}
+    paths: dict[str, Any] = {}
+    for fmt, spec in tables.FORMATS.items():
+        media = spec.media_type.split(";")[0]
+        paths[f"{PREFIX}/coverage.{fmt}"] = {
+            "get": {
+                "summary": f"Coverage figures as {fmt.upper()}, filtered like the data explorer",
+                "operationId": f"coverage_{fmt}",
+                "parameters": parameters,
+                "responses": {"200": {"description": "OK", "content": {media: {}}}, "400": error},
+            }
+        }
+    for name, doc in (("countries", countries), ("risks", risks), ("sources", sources), ("editions", editions)):
+        paths[f"{PREFIX}/{name}"] = {"get": {"summary": (doc.__doc__ or "").strip(), "operationId": name, "responses": {"200": ok_json}}}
+    paths[f"{PREFIX}/openapi.json"] = {
+        "get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OK"}}}
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "ESSA Dash API",
+            "version": "1.0.0",
+            "description": "Social protection coverage (SDG 1.3.1) for the ASEAN Member States, every figure with its source.",
+        },
+        "paths": paths,
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {"error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "object"}}},
+                }
+            }
+        },
+    }
+
+
+def register(server: flask.Flask) -> None:
+    server.register_blueprint(api)
+    server.register_error_handler(405, _not_allowed)
