@@ -20,12 +20,17 @@ def figure_card(
     reading: list[str],
     definitions: list[DefinitionNote],
     sources: list[SourceNote],
+    config: dict | None = None,
 ) -> html.Figure:
-    """The graph, a plain-language reading (also its text alternative), and the source panel."""
+    """The graph, a plain-language reading (also its text alternative), and the source panel.
+
+    ``config`` replaces the default graph config (maps pass one that points plotly.js at
+    the map shapes the app serves itself).
+    """
     return html.Figure(
         [
             # on a phone the chart keeps a readable width and scrolls inside its card
-            html.Div(dcc.Graph(id=graph_id, figure=fig, config=GRAPH_CONFIG), className="graph-scroll", tabIndex="0"),
+            html.Div(dcc.Graph(id=graph_id, figure=fig, config=config or GRAPH_CONFIG), className="graph-scroll", tabIndex="0"),
             html.Figcaption([html.H3("What the chart shows"), html.Ul([html.Li(s) for s in reading])], className="reading"),
             source_panel(definitions, sources),
         ],

@@ -1,0 +1,187 @@
+"""Map of coverage across the 11 ASEAN Member States, drawn from shapes the app serves itself.
+
+plotly.js fetches country shapes (topojson) from a CDN unless the graph's config says
+otherwise; the dashboard must work with the network unplugged, so the shapes are
+vendored under ``assets/topojson/`` (see its PROVENANCE.json) and every map graph is
+configured with :func:`map_graph_config`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+
+from essa_dash.figures._theme import COVERAGE_SCALE, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
+from essa_dash.schema import Coverage as C
+
+#: Where the app serves the vendored topojson (Dash serves ``assets/`` at ``/assets/``).
+#: plotly.js appends ``<scope>_<resolution>m.json``; the trailing slash keeps the URL a directory.
+TOPOJSON_URL: Final = "/assets/topojson/"
+
+#: Scope and resolution name the one file plotly.js fetches: ``asia_50m.json`` (361 kB;
+#: ``world_50m.json`` would be 1.1 MB). 50m, because the 110m shapes have no Singapore.
+SCOPE: Final = "asia"
+RESOLUTION: Final = 50
+
+#: The view: Myanmar to Timor-Leste and the Philippines, with a margin of sea and neighbours.
+#: Fixed ranges rather than ``fitbounds``, so the frame is the same whichever countries have data.
+LON_RANGE: Final = (87.0, 149.0)
+LAT_RANGE: Final = (-12.5, 29.5)
+
+#: Land outside the Member States: present for orientation, quiet enough to recede, and
+#: lighter than the no-data grey so that a country without data never reads as a neighbour.
+LAND = "#f8f8f6"
+OCEAN = "#e8f0f6"
+LINES = "#c3c9d0"
+BORDER = "white"
+NO_DATA_BORDER = "#9aa5b1"
+
+#: Countries too small to see at this scale get a ring at their centroid, so they cannot vanish.
+SMALL_STATES: Final = ("SGP", "BRN")
+
+MAP_HEIGHT = 660
+COLORBAR_SPACE = 0.09  # share of the plot height below the map, where the horizontal colour bar sits
+
+
+def map_graph_config(base: dict[str, Any]) -> dict[str, Any]:
+    """``base`` (a dcc.Graph config) plus the local topojson URL, so the map never calls the CDN.
+
+    Returns a new dict: the caller's config, often a constant shared by every graph, is left alone.
+    """
+    return {**base, "topojsonURL": TOPOJSON_URL}
+
+
+def _hover(rows: pd.DataFrame, missing: pd.Series) -> pd.Series:
+    """One hover text per country: the figure with its year, edition and source, or 'no data'."""
+    edition = rows[C.edition].fillna("").astype("str")
+    known = (
+        rows[C.coverage_pct].map("{:.1f}% covered".format)
+        + " in "
+        + rows[C.year].astype("str")
+        + "<br>"
+        + edition
+        + "<br>"
+        + rows["source_title"].fillna("").astype("str")
+    )
+    gap = ("no data in " + edition).where(edition != "", "no data")
+    return "<b>" + rows[C.country].astype("str") + "</b><br>" + known.where(~missing, gap)
+
+
+def _fill(value: float) -> str:
+    """The colour the choropleth gives ``value`` (NaN: the no-data grey), for markers drawn beside it."""
+    if pd.isna(value):
+        return NO_DATA
+    return sample_colorscale(COVERAGE_SCALE, [min(max(value, 0.0), 100.0) / 100.0])[0]
+
+
+def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
+    """Choropleth of ``rows``: one row per Member State, NaN ``coverage_pct`` for no data.
+
+    The frame must hold ``iso3``, ``country``, ``coverage_pct``, ``year``, ``edition`` and
+    ``source_title``. Countries without data are a separate grey trace labelled "no data",
+    so a gap is never coloured as a low value; Singapore and Brunei also get a labelled
+    ring, as their shapes are a few pixels wide.
+    """
+    missing = rows[C.coverage_pct].isna()
+    hover = _hover(rows, missing)
+    small = rows[C.iso3].isin(SMALL_STATES)
+    small_label = rows[C.country].astype("str").where(~missing, rows[C.country].astype("str") + ": no data")
+    gap_label = missing & ~small  # small states say it in their ring's label
+    fig = go.Figure(
+        [
+            go.Choropleth(
+                locations=rows.loc[missing, C.iso3].tolist(),
+                locationmode="ISO-3",
+                z=[0.0] * int(missing.sum()),
+                zmin=0,
+                zmax=1,
+                colorscale=[[0, NO_DATA], [1, NO_DATA]],
+                showscale=False,
+                customdata=hover[missing].tolist(),
+                hovertemplate="%{customdata}<extra></extra>",
+                marker={"line": {"color": NO_DATA_BORDER, "width": 0.6}},
+                name="no data",
+            ),
+            go.Choropleth(
+                locations=rows.loc[~missing, C.iso3].tolist(),
+                locationmode="ISO-3",
+                z=rows.loc[~missing, C.coverage_pct].tolist(),
+                zmin=0,
+                zmax=100,
+                colorscale=COVERAGE_SCALE,
+                customdata=hover[~missing].tolist(),
+                hovertemplate="%{customdata}<extra></extra>",
+                marker={"line": {"color": BORDER, "width": 0.8}},
+                colorbar={
+                    "orientation": "h",
+                    "title": {"text": "% covered", "side": "right", "font": {"size": 12}},
+                    "ticksuffix": "%",
+                    "thickness": 10,
+                    "lenmode": "pixels",
+                    "len": 320,
+                    "x": 0.5,
+                    "xanchor": "center",
+                    "y": 0,
+                    "yanchor": "bottom",
+                    "outlinewidth": 0,
+                },
+                name="coverage",
+            ),
+            go.Scattergeo(
+                locations=rows.loc[small, C.iso3].tolist(),
+                locationmode="ISO-3",
+                mode="markers+text",
+                text=small_label[small].tolist(),
+                textposition="middle left",
+                textfont={"size": 11, "color": TEXT},
+                marker={
+                    "size": 11,
+                    "color": [_fill(v) for v in rows.loc[small, C.coverage_pct]],
+                    "line": {"color": TEXT, "width": 1.2},
+                },
+                customdata=hover[small].tolist(),
+                hovertemplate="%{customdata}<extra></extra>",
+                showlegend=False,
+                name="small states",
+            ),
+            go.Scattergeo(
+                locations=rows.loc[gap_label, C.iso3].tolist(),
+                locationmode="ISO-3",
+                mode="text",
+                text=["no data"] * int(gap_label.sum()),
+                textfont={"size": 11, "color": NO_DATA_TEXT},
+                hoverinfo="skip",
+                showlegend=False,
+                name="no data labels",
+            ),
+        ]
+    )
+    fig.update_geos(
+        domain={"x": [0, 1], "y": [COLORBAR_SPACE, 1]},
+        scope=SCOPE,
+        resolution=RESOLUTION,
+        projection_type="mercator",
+        lonaxis_range=list(LON_RANGE),
+        lataxis_range=list(LAT_RANGE),
+        showland=True,
+        landcolor=LAND,
+        # The asia file has no land south-east of Indonesia (Papua New Guinea and Australia
+        # are "Oceania"), but its ocean does leave them out: painting the background in the
+        # land colour draws them as land without fetching the three times larger world file.
+        bgcolor=LAND,
+        showocean=True,
+        oceancolor=OCEAN,
+        showcountries=True,
+        countrycolor=LINES,
+        countrywidth=0.5,
+        showcoastlines=True,
+        coastlinecolor=LINES,
+        coastlinewidth=0.5,
+        showlakes=False,
+        showrivers=False,
+        showframe=False,
+    )
+    return frame(fig, text, height=MAP_HEIGHT)
