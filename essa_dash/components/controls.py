@@ -26,20 +26,29 @@ def control_id(param: str, *, path: str | None = None) -> dict[str, str]:
 
 def dropdown(
     param: str,
-    options: list[dict[str, str]],
+    options: list[dict[str, Any]],
     value: Any,
     *,
     label: str,
     multi: bool = False,
     path: str | None = None,
     placeholder: str | None = None,
+    clearable: bool | None = None,
 ) -> html.Div:
-    """A labelled dropdown bound to a URL parameter."""
+    """A labelled dropdown bound to a URL parameter (clearable: multi-selects by default)."""
     ident = control_id(param, path=path)
     return html.Div(
         [
             html.Label(label, htmlFor=f"control-{param}"),
-            dcc.Dropdown(id=ident, options=options, value=value, multi=multi, clearable=multi, placeholder=placeholder, searchable=True),
+            dcc.Dropdown(
+                id=ident,
+                options=options,
+                value=value,
+                multi=multi,
+                clearable=multi if clearable is None else clearable,
+                placeholder=placeholder,
+                searchable=True,
+            ),
         ],
         className="control",
         id=f"control-{param}",
@@ -56,6 +65,15 @@ def radio(param: str, options: list[dict[str, str]], value: str, *, label: str) 
 
 
 RENDERED_URL = "rendered-url"
+
+
+def checkbox(param: str, label: str, checked: bool) -> html.Div:
+    """A single checkbox bound to a true/false URL parameter."""
+    return html.Div(
+        dcc.Checklist(id=control_id(param), options=[{"label": label, "value": "true"}], value=["true"] if checked else []),
+        className="control control-check",
+        id=f"control-{param}",
+    )
 
 
 def controls_bar(rendered_url: str, *children: html.Div | html.Fieldset | None) -> html.Form:

@@ -1,0 +1,86 @@
+"""The data explorer's questions: the filtered rows, and how many rows each filter value would give."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from essa_dash.query.core import select
+from essa_dash.query.state import State
+from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
+
+#: URL parameter -> the column it filters, for the facet counts.
+FACETS = {"country": C.iso3, "risk": C.risk, "sex": C.sex, "edition": C.edition, "kind": C.coverage_kind, "source": C.source_id}
+#: What the grid shows; every export carries the full set of columns.
+GRID_COLUMNS = [
+    C.country, "risk_label", C.sex, C.year, C.coverage_pct, C.coverage_kind, C.edition,
+    C.source_id, C.source_location, C.obs_status, C.nature, C.note,
+]  # fmt: skip
+
+
+@dataclass(frozen=True)
+class FacetOption:
+    """One value of a filter, with the number of rows it would give with the other filters kept."""
+
+    value: str
+    label: str
+    count: int
+
+
+def facets(store: Store, state: State) -> dict[str, list[FacetOption]]:
+    """Per filter, every known value with its row count (Datasette-style facets).
+
+    Each count keeps every other filter, so it answers "how many rows would I get if I
+    picked this value instead". Values with 0 rows are kept (greyed out by the page)
+    unless they are selected nowhere and unknown to the data entirely.
+    """
+    labels = {
+        "country": dict(zip(store.countries["iso3"], store.countries["short_name"], strict=True)),
+        "risk": dict(zip(store.risks["risk"], store.risks["label"], strict=True)),
+        "sex": {s: s.capitalize() for s in ("total", "female", "male")},
+        "edition": dict(zip(store.editions["edition"], store.editions["label"], strict=True)),
+        "kind": {k: k for k in ("effective", "legal", "survey", "access")},
+        "source": dict(zip(store.sources["source_id"], store.sources["source_id"], strict=True)),
+    }
+    out = {}
+    for param, column in FACETS.items():
+        cleared = replace(state, **{param: () if param in ("country", "risk", "kind", "source") else None})
+        counts = select(store.coverage, cleared)[column].value_counts()
+        out[param] = [FacetOption(value, label, int(counts.get(value, 0))) for value, label in labels[param].items()]
+    return out
+
+
+def rows(store: Store, state: State) -> pd.DataFrame:
+    """The rows of the view, with the readable columns the grid shows."""
+    selected = select(store.coverage, state)
+    labels = store.risks.set_index("risk")["short_label"]
+    return selected.assign(risk_label=selected[C.risk].map(labels))[GRID_COLUMNS]
+
+
+def records(frame: pd.DataFrame) -> list[dict[str, object]]:
+    """Grid rows as JSON-safe records (missing values become null, never NaN)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def pandas_snippet(base_url: str, query: str) -> str:
+    """A one-line pandas call that loads exactly this view."""
+    return f'pd.read_csv("{base_url}api/v1/coverage.csv{query}", encoding="utf-8-sig")'
+
+
+def summary(frame: pd.DataFrame, store: Store) -> str:
+    """'N figures from K sources for C countries and aggregates', for the grid's caption."""
+    if frame.empty:
+        return "No figures match these filters."
+
+    def count(n: int, one: str, many: str) -> str:
+        return f"{n:,} {one if n == 1 else many}"
+
+    years = frame[C.year].dropna()
+    span = f", years {years.min()}-{years.max()}" if len(years) else ""
+    return (
+        f"{count(len(frame), 'figure', 'figures')} from {count(frame[C.source_id].nunique(), 'source', 'sources')}, "
+        f"{count(frame[C.country].nunique(), 'country or aggregate', 'countries or aggregates')}, "
+        f"{count(frame['risk_label'].nunique(), 'risk', 'risks')}{span}."
+    )

@@ -1,0 +1,66 @@
+"""The data explorer in a real browser: filter, download, and compare with the API."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import openpyxl
+import pandas as pd
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import choose, screenshot
+
+
+def open_explorer(page: Page, base_url: str, query: str = "") -> None:
+    page.goto(base_url + "/data" + query)
+    page.wait_for_selector("#explorer-grid .ag-row", timeout=30_000)
+
+
+def test_filter_download_and_match_the_api(page: Page, base_url: str, tmp_path) -> None:
+    open_explorer(page, base_url)
+    expect(page.locator("#explorer-summary")).to_contain_text("figures from")
+    choose(page, "country", "Viet Nam (108)")  # the count is shown beside each choice
+    expect(page).to_have_url(re.compile(r"/data\?country=VNM$"))
+    choose(page, "edition", "ILOSTAT SDG 1.3.1 (June 2025 release) (26)")
+    expect(page).to_have_url(re.compile(r"/data\?country=VNM&edition=ilostat-2025$"))
+    expect(page.locator("#explorer-summary")).to_contain_text("26 figures from 1 source")
+    expect(page.locator("#api-url")).to_have_text(f"{base_url}/api/v1/coverage.csv?country=VNM&edition=ilostat-2025")
+
+    with page.expect_download() as download:
+        page.locator("#download-csv").click()
+    csv_path = tmp_path / download.value.suggested_filename
+    download.value.save_as(csv_path)
+    assert re.fullmatch(r"essa-coverage_VNM_all-risks_\d{4}-\d\d-\d\d\.csv", csv_path.name)
+    api = page.request.get(f"{base_url}/api/v1/coverage.csv?country=VNM&edition=ilostat-2025")
+    assert csv_path.read_bytes() == api.body()  # what you download is what the API answers for the same URL
+    frame = pd.read_csv(csv_path, encoding="utf-8-sig")
+    assert len(frame) == 26 and set(frame["iso3"]) == {"VNM"} and set(frame["edition"]) == {"ILOSTAT 2025"}
+
+    with page.expect_download() as download:
+        page.locator("#download-xlsx").click()
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()), read_only=True)
+    assert book.sheetnames == ["Data", "Sources", "Definitions", "About"]
+    data = pd.DataFrame(list(book["Data"].values)[1:], columns=next(book["Data"].values))
+    assert data["coverage_pct"].tolist() == frame["coverage_pct"].tolist()
+    sources = [row[0] for row in list(book["Sources"].values)[1:]]
+    assert sources == ["ILOSTAT_DDF_2025"]
+    screenshot(page, "explorer")
+
+
+def test_latest_switch_and_grid_rows(page: Page, base_url: str) -> None:
+    open_explorer(page, base_url, "?country=KHM&risk=old_age&sex=total&edition=ilostat-2025")
+    expect(page.locator("#explorer-summary")).to_contain_text("5 figures")  # 2000, 2015, 2017, 2018, 2020
+    page.get_by_label("Latest value per country, risk and edition only").check()
+    expect(page).to_have_url(re.compile(r"latest=true"))
+    expect(page.locator("#explorer-summary")).to_contain_text("1 figure from 1 source")
+    expect(page.locator("#explorer-grid .ag-row")).to_have_count(1)
+    expect(page.locator("#explorer-grid .ag-row").first).to_contain_text("8.1")
+
+
+def test_bad_filters_show_the_valid_choices(page: Page, base_url: str) -> None:
+    open_explorer(page, base_url, "?country=KHM,ATLANTIS&year_from=1800")
+    notice = page.locator(".notice[role=alert]")
+    expect(notice).to_contain_text("Unknown country 'ATLANTIS'")
+    expect(notice).to_contain_text("'year_from' must be a year from")
+    expect(page.locator("#explorer-summary")).to_contain_text("1 country or aggregate")  # KHM kept, ATLANTIS dropped
