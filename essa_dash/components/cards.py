@@ -8,6 +8,7 @@ from dash import dcc, html
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.components.sources import source_panel
 from essa_dash.figures._theme import ChartText
+from essa_dash.views import Built
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -37,4 +38,11 @@ def figure_card(
         className="card",
         role="figure",
         **{"aria-label": f"{text.title}. {' '.join(reading)}"},
+    )
+
+
+def chart_card(built: Built, *, config: dict | None = None) -> html.Figure:
+    """A registered chart (see :mod:`essa_dash.views`) as a card; its id is the chart id."""
+    return figure_card(
+        built.chart, built.figure, built.text, reading=built.reading, definitions=built.definitions, sources=built.sources, config=config
     )

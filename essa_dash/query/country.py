@@ -6,9 +6,42 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from essa_dash.query.core import core_risks, default_sex, filter_coverage, latest_per_cell
+from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+
+DEFAULT_COUNTRY = "VNM"
+
+
+@dataclass(frozen=True)
+class CountryView:
+    """A country profile's resolved state: every default filled in, every value valid."""
+
+    iso3: str
+    name: str
+    edition: str
+    sex: str
+
+    def state(self) -> State:
+        return State(country=(self.iso3,), edition=self.edition, sex=self.sex)
+
+
+def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
+    """The profile a state asks for: its first Member State (else Viet Nam), an edition that has it, a sex."""
+    members = member_states(store.countries)
+    names = dict(zip(members["iso3"], members["short_name"], strict=True))
+    problems: list[Problem] = []
+    iso3 = state.country[0] if state.country else DEFAULT_COUNTRY
+    if iso3 not in names:
+        problems.append(Problem("country", iso3, f"unknown country '{iso3}' (profiles are for the ASEAN Member States)", tuple(names)))
+        iso3 = DEFAULT_COUNTRY
+    editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
+    edition = state.edition if state.edition in editions else DEFAULT_EDITION
+    if state.edition and state.edition not in editions:
+        problems.append(Problem("edition", state.edition, f"{state.edition} has no figures for {names[iso3]}", tuple(sorted(editions))))
+    return CountryView(iso3, names[iso3], edition, state.sex or "total"), problems
+
 
 #: The regional comparator, in order of preference: the ILO's ASEAN estimate, else South-Eastern Asia.
 REGIONS = ("ASEAN", "SE_ASIA")

@@ -1,0 +1,114 @@
+"""Progress (``/progress``): has coverage improved since the 2015 baseline, within one edition?"""
+
+from __future__ import annotations
+
+from dash import html
+
+from essa_dash import captions
+from essa_dash.components.cards import figure_card
+from essa_dash.components.context import current_store
+from essa_dash.components.controls import controls_bar, dropdown, radio
+from essa_dash.components.notice import problems_notice
+from essa_dash.figures.progress import baseline_dumbbells, change_bars
+from essa_dash.query import DEFAULT_EDITION, options
+from essa_dash.query import progress as q
+from essa_dash.query.state import Vocabulary
+
+PATH = "/progress"
+TITLE = "Progress"
+NAV = 4
+NAV_HREF = "/progress"
+
+DUMBBELLS = "progress-dumbbells"
+BARS = "progress-bars"
+TABLE = "progress-table"
+#: Table columns that hold numbers: right-aligned so the decimals line up.
+NUMERIC = ("baseline_year", "baseline", "latest_year", "latest", "change")
+
+
+def layout(**url: str) -> html.Main:
+    store = current_store()
+    vocabulary = Vocabulary.from_store(store)
+    parsed, problems = vocabulary.parse(url, accept=("country", "risk", "edition", "sex"))
+    state, dropped = q.restrict(store, parsed, DEFAULT_EDITION)
+    problems += dropped
+    edition, sex = str(state.edition), str(state.sex)
+
+    cells = q.progress_cells(store, countries=state.country, risks=state.risk, edition=edition, sex=sex)
+    dumbbell_text = q.dumbbell_text(store, cells, edition=edition, sex=sex)
+    bars_text = q.change_text(store, cells, edition=edition, sex=sex)
+    notes = captions.grid_notes(store, cells)
+
+    return html.Main(
+        [
+            html.H1(f"Has coverage improved since {q.BASELINE_YEAR}?"),
+            html.P(
+                f"Each comparison takes two figures from one edition and one definition: the first year since {q.BASELINE_YEAR} "
+                "(the ASEAN Framework's baseline year) and the latest year. Editions revise earlier figures and label years "
+                "differently, so they are never joined; where another edition gives a different baseline figure, the table says so.",
+                className="lede",
+            ),
+            controls_bar(
+                f"{PATH}{vocabulary.encode(state)}",
+                dropdown("country", options.country_options(store), list(state.country), label="Countries", multi=True),
+                dropdown("risk", q.risk_choices(store), list(state.risk), label="Risks", multi=True),
+                dropdown("edition", q.edition_choices(store), edition, label="Edition"),
+                radio("sex", options.sex_options(), sex, label="Sex (maternity: always women)"),
+            ),
+            problems_notice(problems, options.labels(store)),
+            html.P(q.year_basis_note(store, edition), className="progress-basis"),
+            figure_card(DUMBBELLS, baseline_dumbbells(cells, text=dumbbell_text), dumbbell_text, reading=q.change_reading(cells), **notes),
+            figure_card(BARS, change_bars(cells, text=bars_text), bars_text, reading=q.bars_reading(cells), **notes),
+            html.H2("Every country and risk"),
+            _table(q.table_rows(store, cells), edition),
+            _caveats(q.definition_caveats(store, state.risk)),
+        ],
+        className="page progress-page",
+    )
+
+
+def _table(rows: list[dict[str, str]], edition: str) -> html.Div:
+    """The figures behind both charts, one row per country and risk, with notes on revisions."""
+    head = html.Thead(
+        html.Tr([html.Th(header, scope="col", className="num" if key in NUMERIC else None) for key, header in q.TABLE_COLUMNS.items()])
+    )
+    body = html.Tbody(
+        [
+            html.Tr(
+                [html.Th(row[key], scope="row") if key == "country" else _cell(key, row) for key in q.TABLE_COLUMNS],
+                className=f"status-{row['status']}",
+            )
+            for row in rows
+        ]
+    )
+    caption = html.Caption(
+        f"Baseline: first year since {q.BASELINE_YEAR}; latest: latest year; both from {edition}. "
+        "Change in percentage points; a cell with one year has no change."
+    )
+    return html.Div(
+        html.Table([caption, head, body], id=TABLE, className="progress-table"),
+        className="progress-table-scroll",
+        tabIndex="0",
+        role="region",
+        **{"aria-label": "Baseline and latest figure for every country and risk"},
+    )
+
+
+def _cell(key: str, row: dict[str, str]) -> html.Td:
+    classes = [f"col-{key}"]
+    if key in NUMERIC:
+        classes.append("num")
+    if key == "change" and row["status"] != q.COMPARED:
+        classes.append("no-change")
+    # the cell names the source and lines; the raw file's name is one hover away
+    title = row["source_location"] if key == "source" and row["source_location"] else None
+    return html.Td(row[key], className=" ".join(classes), title=title)
+
+
+def _caveats(caveats: list[tuple[str, str]]) -> html.Aside | None:
+    if not caveats:
+        return None
+    return html.Aside(
+        [html.H3("Definitions to keep in mind"), html.Ul([html.Li([html.B(f"{label}: "), text]) for label, text in caveats])],
+        className="progress-caveats",
+    )

@@ -1,0 +1,38 @@
+"""The chart registry: every chart draws for its default view and carries its words and sources."""
+
+from __future__ import annotations
+
+import pytest
+
+from essa_dash.query.state import State
+from essa_dash.views import REGISTRY, build, load_all
+
+CHARTS = sorted(load_all())
+#: Views with something to draw for charts whose default view may be empty (Viet Nam has no sex split).
+SAMPLES = {"country-sex": State(country=("PHL",))}
+
+
+@pytest.mark.parametrize("chart_id", CHARTS)
+def test_every_chart_draws_with_title_reading_and_sources(chart_id: str, store) -> None:
+    built = build(chart_id, store, SAMPLES.get(chart_id, State()))
+    assert built is not None
+    assert built.chart == chart_id
+    assert built.text.title and built.text.subtitle and built.text.source
+    assert built.reading and built.sources
+    assert built.figure.layout.title.text
+
+
+def test_registry_knows_the_pages_charts() -> None:
+    assert {"overview-heatmap", "country-bars", "country-editions", "country-sex"} <= set(REGISTRY)
+    for chart in REGISTRY.values():
+        assert chart.kind in {"bar", "line", "heatmap", "map", "dots", "dumbbell", "ranking"}, chart.id
+
+
+def test_a_chart_follows_the_state(store) -> None:
+    built = build("country-bars", store, State(country=("KHM",), edition="UN SDG DB 2023-07", sex="total"))
+    assert built.text.title.startswith("Cambodia beside South-Eastern Asia and World")
+    assert built.series["Cambodia"]["At least one"] == 6.2
+
+
+def test_a_chart_with_nothing_to_show_says_so_with_none(store) -> None:
+    assert build("country-sex", store, State(country=("VNM",))) is None
