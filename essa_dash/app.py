@@ -13,10 +13,9 @@ from pathlib import Path
 from types import ModuleType
 
 import dash
-import flask
 from dash import Dash, dcc, html
 
-from essa_dash import api, pages
+from essa_dash import api, pages, security, share
 from essa_dash.components.context import DATA_DIR_KEY
 from essa_dash.components.controls import register_url_sync
 from essa_dash.paths import ASSETS_DIR, data_dir
@@ -91,16 +90,13 @@ def create_app(root: Path | None = None) -> Dash:
     )
     register_url_sync(app, Vocabulary.from_store(store))
     api.register(app.server)
+    share.register(app.server)
 
     @app.server.errorhandler(500)
     def _server_error(_error: Exception) -> tuple[str, int]:
         # never a traceback: the log has the details, the visitor gets a plain sentence
         return "Something went wrong on our side. Please reload the page.", 500
 
-    @app.server.after_request
-    def _headers(response: flask.Response) -> flask.Response:
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
+    security.install(app.server)
 
     return app

@@ -40,6 +40,17 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _deck(args: argparse.Namespace) -> int:
+    from essa_dash.export import deck
+
+    root = data_dir(args.data_dir)
+    spec = deck.read_spec(Path(args.spec))
+    out = Path(args.out)
+    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)))
+    print(report)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from essa_dash.app import create_app
     from essa_dash.ingest.build import build_data
@@ -72,6 +83,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--source-id", help="id for the new source (default: from the layout and the file's date)")
     p.add_argument("--edition", help="edition name for the new source (default: e.g. 'ILOSTAT 2026-05-25')")
     p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("deck", parents=[common], help="build a 16:9 PowerPoint deck from dashboard links")
+    p.add_argument("spec", help='JSON or YAML file: {"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"]}')
+    p.add_argument("--out", required=True, help="where to write the .pptx (written whole or not at all)")
+    p.add_argument("--native", action="store_true", help="bar and line charts as editable PowerPoint charts instead of pictures")
+    p.set_defaults(run=_deck)
 
     p = sub.add_parser("serve", parents=[common], help="serve the dashboard (builds the data first if missing)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")

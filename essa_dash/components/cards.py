@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+import flask
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.components.sources import source_panel
 from essa_dash.figures._theme import ChartText
-from essa_dash.views import Built
+from essa_dash.query.state import State, Vocabulary
+from essa_dash.views import Built, permalink
 
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
 
@@ -41,8 +45,51 @@ def figure_card(
     )
 
 
-def chart_card(built: Built, *, config: dict | None = None) -> html.Figure:
-    """A registered chart (see :mod:`essa_dash.views`) as a card; its id is the chart id."""
-    return figure_card(
+def chart_card(built: Built, state: State, vocabulary: Vocabulary, *, config: dict | None = None) -> html.Figure:
+    """A registered chart (see :mod:`essa_dash.views`) as a card, with its share and export links for ``state``."""
+    card = figure_card(
         built.chart, built.figure, built.text, reading=built.reading, definitions=built.definitions, sources=built.sources, config=config
+    )
+    card.children.append(share_panel(built, query=vocabulary.encode(state), link=permalink(built.chart, state, vocabulary)))
+    return card
+
+
+def share_panel(built: Built, *, query: str, link: str) -> html.Details:
+    """Link, embed, image, slides: the same view several ways, all served by the app itself."""
+    base = flask.request.host_url.rstrip("/")
+    embed = f"{base}/embed/{built.chart}{query}"
+    snippet = f'<iframe src="{embed}" title="{built.text.title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
+    sep = "&" if query else "?"
+    images = [
+        ("PNG 1920×1080", f"/img/{built.chart}.png{query}"),
+        ("PNG 3840×2160", f"/img/{built.chart}.png{query}{sep}width=3840&height=2160"),
+        ("SVG", f"/img/{built.chart}.svg{query}"),
+        ("PDF", f"/img/{built.chart}.pdf{query}"),
+    ]
+    views = urlencode({"views": link})
+    snippet_id = f"{built.chart}-embed-code"
+    return html.Details(
+        [
+            html.Summary("Share, embed or export this chart"),
+            html.P(["Link to this view: ", html.A(f"{base}{link}", href=link, className="permalink")]),
+            html.P(
+                [
+                    html.B("Slide-ready image: "),
+                    *[item for label, href in images for item in (html.A(label, href=href, target="_blank", rel="noopener"), " ")],
+                ]
+            ),
+            html.P(
+                [
+                    html.B("Slides: "),
+                    html.A("Present full screen", href=f"/present?{views}", target="_blank", rel="noopener"),
+                    " · ",
+                    html.A("PowerPoint (.pptx)", href=f"/deck.pptx?{views}&{urlencode({'title': built.text.title})}"),
+                    " · ",
+                    html.A("Build a deck of several views", href=f"/deck?{views}"),
+                ]
+            ),
+            html.P(html.B("Embed in another page:")),
+            html.Div([html.Pre(snippet, id=snippet_id), dcc.Clipboard(target_id=snippet_id, title="Copy")], className="snippet"),
+        ],
+        className="source-panel share-panel",
     )

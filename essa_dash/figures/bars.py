@@ -62,6 +62,7 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
         bargroupgap=0.05,
         legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom", "traceorder": "reversed"},
     )
-    fig.update_xaxes(range=[0, 118], ticksuffix="%", tickvals=[0, 25, 50, 75, 100], gridcolor="#eef1f4", title=None)
+    ticks = [0, 25, 50, 75, 100]
+    fig.update_xaxes(range=[0, 118], tickvals=ticks, ticktext=[f"{t}%" for t in ticks], gridcolor="#eef1f4", title=None)
     fig.update_yaxes(categoryorder="array", categoryarray=risks[::-1], title=None)
     return frame(fig, text, height=150 + 70 * len(risks))

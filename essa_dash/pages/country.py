@@ -38,13 +38,13 @@ def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
             ),
             problems_notice(more + problems, options.labels(store)),
             _people_callout(view.name, q.people_without_any_benefit(store, view.iso3, edition=view.edition)),
-            chart_card(bars),
+            chart_card(bars, state, vocabulary),
             html.P(
                 q.aggregate_note(store, q.regional_comparator(store, view.edition), view.edition, [d.risk for d in bars.definitions]),
                 className="aggregate-note",
             ),
-            chart_card(build("country-editions", store, state)),
-            chart_card(sexes)
+            chart_card(build("country-editions", store, state), state, vocabulary),
+            chart_card(sexes, state, vocabulary)
             if sexes
             else html.P(f"{view.edition} publishes no figures for women and men separately for {view.name}.", className="no-data-note"),
         ],

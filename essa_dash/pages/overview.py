@@ -43,7 +43,7 @@ def layout(**url: str) -> html.Main:
                 dropdown("edition", options.edition_options(store, countries=members), state.edition, label="Edition"),
             ),
             problems_notice(problems, options.labels(store)),
-            chart_card(build(ids.OVERVIEW_HEATMAP, store, state)),
+            chart_card(build(ids.OVERVIEW_HEATMAP, store, state), state, vocabulary),
         ],
         className="page",
     )

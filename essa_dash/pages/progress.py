@@ -58,8 +58,15 @@ def layout(**url: str) -> html.Main:
             problems_notice(problems, options.labels(store)),
             html.P(q.year_basis_note(store, edition), className="progress-basis"),
             figure_card(DUMBBELLS, baseline_dumbbells(cells, text=dumbbell_text), dumbbell_text, reading=q.change_reading(cells), **notes),
-            figure_card(BARS, change_bars(cells, text=bars_text), bars_text, reading=q.bars_reading(cells), **notes),
+            figure_card(BARS, change_bars(cells, text=bars_text), bars_text, reading=q.bars_reading(cells), **notes)
+            if q.any_change(cells)
+            else html.P(q.bars_reading(cells)[0], className="no-data-note"),
             html.H2("Every country and risk"),
+            html.P(
+                f"Baseline: the first year since {q.BASELINE_YEAR}; latest: the latest year; both from {edition}. "
+                "Change in percentage points; a cell with one year has no change. The source column gives the lines of the raw file.",
+                className="progress-table-note",
+            ),
             _table(q.table_rows(store, cells), edition),
             _caveats(q.definition_caveats(store, state.risk)),
         ],
@@ -81,10 +88,7 @@ def _table(rows: list[dict[str, str]], edition: str) -> html.Div:
             for row in rows
         ]
     )
-    caption = html.Caption(
-        f"Baseline: first year since {q.BASELINE_YEAR}; latest: latest year; both from {edition}. "
-        "Change in percentage points; a cell with one year has no change."
-    )
+    caption = html.Caption(f"{edition}: baseline and latest figure")
     return html.Div(
         html.Table([caption, head, body], id=TABLE, className="progress-table"),
         className="progress-table-scroll",

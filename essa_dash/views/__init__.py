@@ -10,8 +10,10 @@ between the figures and the pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -19,7 +21,7 @@ import plotly.graph_objects as go
 from essa_dash import captions
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.figures._theme import ChartText
-from essa_dash.query.state import State
+from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.store import Store
 
 
@@ -81,3 +83,52 @@ def load_all() -> dict[str, Chart]:
     for info in pkgutil.iter_modules(__path__):
         importlib.import_module(f"{__name__}.{info.name}")
     return REGISTRY
+
+
+#: Path parameters of page templates -> the URL vocabulary's parameter.
+PATH_PARAMS = {"iso3": "country", "risk": "risk"}
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", re.escape(template).replace(r"\<", "<").replace(r"\>", ">")) + "$")
+
+
+def charts_for_url(url: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, State]], list[Problem]]:
+    """The charts a dashboard URL shows, with the state each is drawn for.
+
+    ``/risk/old_age?country=VNM,IDN`` -> the risk page's charts for old age in Viet
+    Nam and Indonesia; ``/embed/<chart>?...`` -> that one chart. A presenter builds a
+    deck or a slideshow by pasting the dashboard's own links.
+    """
+    registry = load_all()
+    parts = urlsplit(url.strip())
+    path = parts.path.rstrip("/") or "/"
+    params = {k: ",".join(v) for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    state, problems = vocabulary.parse(params)
+    if match := re.fullmatch(r"/(?:embed|img)/([\w-]+?)(?:\.(?:png|svg|pdf))?", path):
+        chart = match.group(1)
+        if chart not in registry:
+            return [], [*problems, Problem("view", url, f"unknown chart '{chart}'", tuple(registry))]
+        return [(chart, state)], problems
+    for template in dict.fromkeys(c.page for c in registry.values()):
+        found = _template_regex(template).fullmatch(path)
+        if found is None:
+            continue
+        for name, value in found.groupdict().items():
+            extra, more = vocabulary.parse({PATH_PARAMS[name]: value})
+            problems += more
+            state = replace(state, **{PATH_PARAMS[name]: getattr(extra, PATH_PARAMS[name])})
+        return [(c.id, state) for c in registry.values() if c.page == template], problems
+    pages = sorted(dict.fromkeys(c.page for c in registry.values()))
+    return [], [*problems, Problem("view", url, f"no charts at '{path}'", tuple(pages))]
+
+
+def permalink(chart: str, state: State, vocabulary: Vocabulary) -> str:
+    """The dashboard page a chart belongs to, showing this state (path parameters filled in)."""
+    page = load_all()[chart].page
+    for name, param in PATH_PARAMS.items():
+        values = getattr(state, param)
+        if f"<{name}>" in page and values:
+            page = page.replace(f"<{name}>", values[0])
+            state = replace(state, **{param: ()})
+    return page.split("<")[0] + vocabulary.encode(state) if "<" in page else page + vocabulary.encode(state)

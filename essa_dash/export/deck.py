@@ -1,0 +1,73 @@
+"""``essa-dash deck``: a PowerPoint deck from a spec of dashboard links, without a server.
+
+The spec is JSON or YAML: ``{"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"],
+"native": false}``. Each view is a dashboard URL (a page, or ``/embed/<chart>``);
+every chart it shows becomes a slide. Bad specs are refused with one clear line and
+nothing is written; the file appears whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from essa_dash.errors import DataError
+from essa_dash.export import images, slides
+from essa_dash.export.tables import write_atomic
+from essa_dash.query.state import Vocabulary
+from essa_dash.store import read_store
+from essa_dash.views import build, charts_for_url
+
+MAX_VIEWS = 50
+MAX_SPEC_BYTES = 1_000_000
+
+
+def read_spec(path: Path) -> dict[str, Any]:
+    """Parse and check a deck spec; any problem is a DataError naming the file."""
+    if not path.is_file():
+        raise DataError("file not found", path=path)
+    if path.stat().st_size > MAX_SPEC_BYTES:
+        raise DataError("deck spec is larger than 1 MB", path=path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+        spec = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+    except (UnicodeDecodeError, json.JSONDecodeError, yaml.YAMLError) as err:
+        raise DataError(f"not a readable JSON or YAML deck spec: {str(err).splitlines()[0]}", path=path) from None
+    if not isinstance(spec, dict):
+        raise DataError('a deck spec is an object: {"title": ..., "views": [...]}', path=path)
+    unknown = set(spec) - {"title", "views", "native"}
+    if unknown:
+        raise DataError(f"unknown keys {sorted(unknown)}; allowed: title, views, native", path=path)
+    views = spec.get("views")
+    if not isinstance(views, list) or not views or not all(isinstance(v, str) for v in views):
+        raise DataError("'views' must be a non-empty list of dashboard links", path=path)
+    if len(views) > MAX_VIEWS:
+        raise DataError(f"more than {MAX_VIEWS} views", path=path)
+    if not isinstance(spec.get("title", ""), str) or not isinstance(spec.get("native", False), bool):
+        raise DataError("'title' must be text and 'native' true or false", path=path)
+    return spec
+
+
+def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool) -> str:
+    """Build the deck of ``spec`` from the data in ``root`` into ``out``; a one-paragraph report."""
+    started = time.perf_counter()
+    store = read_store(root)
+    vocabulary = Vocabulary.from_store(store)
+    drawn = []
+    for view in spec["views"]:
+        charts, problems = charts_for_url(view, vocabulary)
+        if problems:
+            raise DataError(f"view {view!r}: {'; '.join(p.message for p in problems)}")
+        drawn += [b for chart, state in charts if (b := build(chart, store, state)) is not None]
+    if not drawn:
+        raise DataError("these views show no charts")
+    try:
+        data = slides.build_deck(drawn, title=spec.get("title") or "ESSA Dash", store=store, native=native)
+    except images.RenderError as err:
+        raise DataError(f"a chart could not be rendered: {err}") from None
+    write_atomic(out, data)
+    return f"wrote {out} ({len(drawn) + 1} slides, {len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"

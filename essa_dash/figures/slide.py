@@ -1,0 +1,442 @@
+"""Restyle a dashboard figure for a 16:9 slide: type readable from the back of a room.
+
+Dashboard figures (see :func:`essa_dash.figures._theme.frame`) are sized for a
+browser column: 13 px type, 12 px side margins, an 11 px source footnote. Projected
+on a wall, that type is illegible. :func:`slide_theme` returns a copy whose type is
+scaled to the output size (base ~ height/40 px, title larger), with wider margins
+and the title, subtitle and "Source:" footnote re-wrapped so all three stay inside
+the image however long the definitions and citations are: an exported slide must
+still say where its numbers come from.
+
+Text width is estimated from Noto Sans's advance widths (there is no layout
+engine without a browser), slightly on the wide side: overestimating wraps a line
+a little early, underestimating would let it run off the slide.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import plotly.graph_objects as go
+
+#: Advance widths (1/1000 em) of printable ASCII, space to "~", in Noto Sans, the
+#: theme's first font, read from NotoSans-Regular.ttf / NotoSans-Bold.ttf (hmtx).
+_REGULAR = (
+    "260 269 408 646 572 831 732 225 300 300 551 572 268 322 268 372 572 572 572 572 572 572 572 572 572 572 268 268 572 572 572 434 "
+    "899 639 650 632 730 556 519 728 741 339 273 619 524 907 760 781 605 781 622 549 556 731 600 930 586 566 572 329 372 329 572 444 "
+    "281 561 615 480 615 564 344 615 618 258 258 534 258 935 618 605 615 615 413 479 361 618 508 786 529 510 470 380 551 380 572"
+)
+_BOLD = (
+    "260 286 472 646 572 901 750 266 339 339 545 572 285 322 285 413 572 572 572 572 572 572 572 572 572 572 285 285 572 572 572 477 "
+    "897 690 672 637 740 560 549 724 765 389 331 664 565 943 813 796 628 796 660 551 579 756 650 967 667 624 579 331 413 331 572 411 "
+    "362 604 633 514 633 591 387 633 657 305 305 620 305 982 657 619 633 633 454 497 434 657 569 856 578 569 488 394 551 394 572"
+)
+_ADVANCE = {
+    False: dict(zip(map(chr, range(32, 127)), map(int, _REGULAR.split()), strict=True)),
+    True: dict(zip(map(chr, range(32, 127)), map(int, _BOLD.split()), strict=True)),
+}
+#: Width of a glyph outside that table (accents, dashes), in 1/1000 em.
+OTHER_ADVANCE = 650
+#: Margin for error (rounding, hinting). The estimate matches Chromium's layout of
+#: Noto Sans within 1 %; with DejaVu Sans as fallback (~8 % wider) wrapped text may
+#: reach into the side margin but not off the image.
+WIDTH_SAFETY = 1.03
+#: Plotly's line pitch for multi-line text, in em of the text element's font.
+LINE_EM = 1.3
+#: Ascent and descent of a line, in em: the parts of the first and last lines outside the pitch.
+ASCENT_EM = 0.8
+DESCENT_EM = 0.3
+#: At most this many footnote lines; a longer source is shortened with an ellipsis.
+SOURCE_MAX_LINES = 4
+#: Category tick labels wrap to at most this many lines, then shrink (not below MIN_TICK of the base size).
+TICK_MAX_LINES = 2
+MIN_TICK = 0.7
+#: The dashboard's base font size when the figure does not say.
+DEFAULT_BASE = 13
+
+_FONT_SIZE = re.compile(r"font-size:\s*(\d+(?:\.\d+)?)px")
+_TAG = re.compile(r"<[^>]+>")
+_WRAPPED = re.compile(r"^(<(\w+)([^>]*)>)(.*)(</\2>)$", re.S)
+#: Trace types drawn on x/y axes (the others: maps, pies, 3-D... have no tick labels to make room for).
+_CARTESIAN = {
+    "scatter", "scattergl", "bar", "histogram", "box", "violin", "heatmap", "contour", "histogram2d",
+    "histogram2dcontour", "waterfall", "funnel", "ohlc", "candlestick", "image",
+}  # fmt: skip
+_SCALED_KEYS = {("size", "font"), ("size", "marker"), ("width", "line"), ("thickness", "colorbar")}
+
+
+@dataclass(frozen=True)
+class _Sizes:
+    """Every size on the slide, derived from its pixel size."""
+
+    width: int
+    height: int
+
+    @property
+    def base(self) -> float:
+        return max(10.0, self.height / 40)
+
+    @property
+    def title(self) -> int:
+        return round(self.base * 1.35)
+
+    @property
+    def source(self) -> int:
+        return round(max(9.0, self.height / 54))
+
+    @property
+    def side(self) -> int:
+        return round(self.width / 32)
+
+    @property
+    def pad(self) -> int:
+        return round(self.height / 60)
+
+
+def slide_theme(fig: go.Figure, *, width: int, height: int) -> go.Figure:
+    """A copy of ``fig`` laid out for a ``width`` x ``height`` px slide; ``fig`` is untouched.
+
+    Every font size (layout, traces, annotations, inline ``font-size:Npx`` styles)
+    is multiplied by one factor so the chart keeps its proportions; marker sizes,
+    line widths and cell gaps follow so marks do not look thin beside the larger
+    type. Margins are computed from the wrapped title and footnote instead of the
+    dashboard's fixed pixels. ``width``/``height`` are the layout size: render at
+    that size (or a multiple of it with ``scale``, see :mod:`essa_dash.export.images`).
+    """
+    if width < 100 or height < 100:
+        raise ValueError(f"slide must be at least 100x100 px, got {width}x{height}")
+    size = _Sizes(width, height)
+    spec = fig.to_dict()
+    layout = spec.setdefault("layout", {})
+    base = size.base
+    factor = base / float(layout.get("font", {}).get("size") or DEFAULT_BASE)
+
+    template = layout.pop("template", None)  # its defaults are not the figure's own sizes
+    spec["data"] = [_scale(trace, factor) for trace in spec.get("data", [])]
+    _scale(layout, factor)
+    if template is not None:
+        layout["template"] = template
+    layout["font"] = {**layout.get("font", {}), "size": round(base)}
+    layout["width"] = width
+    layout["height"] = height
+
+    _add_default_axes(spec)
+    standoff = round(base * 0.4) if any(True for _ in _axes(layout, "y")) else 0
+    for _, axis in _axes(layout, "y"):
+        axis.setdefault("ticklabelstandoff", standoff)  # labels clear of the first bar or cell
+    if any(t.get("type") == "bar" and t.get("text") is not None for t in spec.get("data", [])):
+        # plotly shrinks bar labels to the bar's thickness; on a slide keep them legible
+        layout.setdefault("uniformtext", {"mode": "show", "minsize": round(base * MIN_TICK)})
+    left = size.side + standoff + _y_label_width(spec, base)
+    plot_width = width - left - size.side - _colorbar_width(spec, base, factor)
+    tick_lines = _fit_category_ticks(spec, plot_width, base)
+
+    title = layout.get("title")
+    title = dict(title) if isinstance(title, dict) else {"text": title or ""}
+    text, title_px = _wrap_title(title.get("text") or "", width - 2 * size.side, size.title)
+    # plotly puts the first BASELINE of a multi-line title at pad.t, but the TOP of a
+    # one-line title: leave room for the ascent only in the first case
+    ascent = round(ASCENT_EM * _first_size(text, size.title)) if "<br>" in text else 0
+    layout["title"] = {
+        **title,
+        "text": text,
+        "font": {**title.get("font", {}), "size": size.title},
+        "x": 0,
+        "xanchor": "left",
+        "xref": "container",
+        "y": 1,
+        "yanchor": "top",
+        "yref": "container",
+        "pad": {"l": size.side, "t": size.pad + ascent, "r": 0, "b": 0},
+    }
+    top = size.pad + title_px + round(base * 0.6) if text else size.pad
+    top += _top_reserve(layout, base, tick_lines)
+
+    source_px = _restyle_source(layout, width - left - size.side, size.source)
+    bottom = size.pad + source_px + (round(base * 0.8) if source_px else 0) + _bottom_reserve(layout, base, tick_lines)
+    for note in _source_notes(layout):
+        note["yshift"] = size.pad - bottom  # from the plot's bottom edge down to ``pad`` above the image's edge
+
+    layout["margin"] = {"t": top, "b": bottom, "l": left, "r": size.side, "pad": 0, "autoexpand": True}
+    return go.Figure(spec)
+
+
+def _scale(node: Any, factor: float, key: str = "") -> Any:
+    """Scale every size that sets how big text or a mark looks, in place; return the node.
+
+    Keys are matched by role rather than listed per trace type, so a chart type
+    added later is covered: ``*font.size``, ``marker.size``, ``*line.width``, colour
+    bar thickness, heatmap cell gaps, and inline ``font-size:Npx`` in any text.
+    """
+    if isinstance(node, dict):
+        for k, v in node.items():
+            role = "font" if key.endswith("font") else "line" if key.endswith("line") else key
+            scaled = (k, role) in _SCALED_KEYS or k in ("xgap", "ygap")
+            node[k] = _times(v, factor) if scaled else _scale(v, factor, k)
+        return node
+    if isinstance(node, list | tuple) or (hasattr(node, "tolist") and getattr(node, "dtype", None) is not None and node.dtype.kind == "O"):
+        return [_scale(v, factor, key) for v in _as_list(node)]
+    if isinstance(node, str) and "font-size" in node:
+        return _FONT_SIZE.sub(lambda m: f"font-size:{round(float(m.group(1)) * factor)}px", node)
+    return node
+
+
+def _times(value: Any, factor: float) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, numbers.Real):
+        return round(float(value) * factor, 1)
+    if isinstance(value, list | tuple) or hasattr(value, "tolist"):
+        return [_times(v, factor) for v in _as_list(value)]
+    return value
+
+
+def _as_list(value: Any) -> list[Any]:
+    """Lists, tuples and numpy arrays (pandas columns end up as these) as a plain list."""
+    if value is None:
+        return []
+    if hasattr(value, "tolist"):
+        value = value.tolist()
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def _flatten(values: list[Any]) -> Iterator[Any]:
+    for value in values:
+        if isinstance(value, list | tuple):
+            yield from _flatten(list(value))
+        else:
+            yield value
+
+
+def _text_px(text: str, size: float, *, bold: bool = False) -> float:
+    """Estimated width of ``text`` (tags ignored) at ``size`` px."""
+    advance = _ADVANCE[bold]
+    return sum(advance.get(ch, OTHER_ADVANCE) for ch in _TAG.sub("", text)) * size / 1000 * WIDTH_SAFETY
+
+
+def _wrap_plain(
+    text: str, width_px: float, size: float, *, bold: bool = False, max_lines: int | None = None, break_words: bool = False
+) -> list[str]:
+    """Wrap plain text to ``width_px`` at ``size`` px; past ``max_lines`` it ends in an ellipsis.
+
+    Words are kept whole unless ``break_words`` (the footnote, where a long URL must
+    not run off the slide). Lines are balanced: two lines of a title come out about
+    equally long rather than a full line and a lone word.
+    """
+
+    def fits(line: str, width: float) -> bool:
+        return _text_px(line, size, bold=bold) <= width
+
+    words = text.split()
+    if break_words:
+        words = [piece for word in words for piece in _split_word(word, lambda part: fits(part, width_px))]
+    lines = _greedy(words, lambda line: fits(line, width_px))
+    if max_lines is not None and len(lines) > max_lines:
+        kept = lines[: max_lines - 1]
+        last = lines[max_lines - 1].split()
+        while len(last) > 1 and not fits(" ".join([*last, "…"]), width_px):
+            last.pop()
+        return [*kept, " ".join([*last, "…"])]
+    if len(lines) > 1:
+        low, high = 1, math.ceil(width_px)
+        while low < high:  # the narrowest width that needs no more lines
+            mid = (low + high) // 2
+            low, high = (low, mid) if len(_greedy(words, lambda line, w=mid: fits(line, w))) <= len(lines) else (mid + 1, high)
+        lines = _greedy(words, lambda line: fits(line, high))
+    return lines or [""]
+
+
+def _greedy(words: list[str], fits: Callable[[str], bool]) -> list[str]:
+    """Fill each line with as many words as fit; a word too long for any line gets a line to itself."""
+    lines: list[str] = []
+    for word in words:
+        if lines and fits(f"{lines[-1]} {word}"):
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def _split_word(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """A word too long for a line cut into pieces that fit (a URL in a footnote)."""
+    pieces = [""]
+    for ch in word:
+        if pieces[-1] and not fits(pieces[-1] + ch):
+            pieces.append("")
+        pieces[-1] += ch
+    return pieces
+
+
+def _wrap_title(text: str, width_px: float, title_size: float) -> tuple[str, int]:
+    """Re-wrap each ``<br>`` segment of a title; return the text and its height in px.
+
+    A segment wholly inside one tag (``<b>title</b>``, ``<span style=...>subtitle</span>``)
+    keeps the tag on every wrapped line, so its style survives the new breaks.
+    Plotly spaces every line of a title by 1.3 em of the TITLE font, whatever the
+    line's own size, so the height is (lines - 1) pitches plus ascent and descent.
+    """
+    if not text:
+        return "", 0
+    out: list[str] = []
+    last_size = title_size
+    for segment in text.split("<br>"):
+        match = _WRAPPED.match(segment)
+        if match and not _TAG.search(match.group(4)):
+            opening, tag, attrs, inner, closing = match.groups()
+        else:
+            opening, tag, attrs, inner, closing = "", "", "", _TAG.sub("", segment), ""
+        sized = _FONT_SIZE.search(attrs)
+        last_size = float(sized.group(1)) if sized else title_size
+        bold = tag == "b" or not sized
+        out.extend(f"{opening}{line}{closing}" for line in _wrap_plain(inner, width_px, last_size, bold=bold))
+    first = _first_size("<br>".join(out), title_size)
+    height = (len(out) - 1) * LINE_EM * title_size + ASCENT_EM * first + DESCENT_EM * last_size
+    return "<br>".join(out), math.ceil(height)
+
+
+def _first_size(text: str, title_size: float) -> float:
+    sized = _FONT_SIZE.search(text.split("<br>")[0])
+    return float(sized.group(1)) if sized else title_size
+
+
+def _source_notes(layout: dict[str, Any]) -> list[dict[str, Any]]:
+    """The footnote(s) :func:`essa_dash.figures._theme.frame` adds: annotations starting "Source:"."""
+    return [note for note in layout.get("annotations", []) if str(note.get("text", "")).startswith("Source:")]
+
+
+def _restyle_source(layout: dict[str, Any], width_px: float, size: int) -> int:
+    """Re-wrap the footnote to the slide's width at ``size`` px; return its height in px."""
+    height = 0
+    for note in _source_notes(layout):
+        lines = _wrap_plain(_TAG.sub(" ", note["text"].replace("<br>", " ")), width_px, size, max_lines=SOURCE_MAX_LINES, break_words=True)
+        note.update(
+            text="<br>".join(lines),
+            font={**note.get("font", {}), "size": size},
+            x=0,
+            xref="paper",
+            xanchor="left",
+            y=0,
+            yref="paper",
+            yanchor="bottom",
+            align="left",
+            showarrow=False,
+        )
+        height = max(height, math.ceil(len(lines) * size * LINE_EM))
+    return height
+
+
+def _axes(layout: dict[str, Any], letter: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Visible axes of one direction, as named in the layout (see :func:`_add_default_axes`)."""
+    for name, axis in layout.items():
+        if re.fullmatch(f"{letter}axis\\d*", name) and isinstance(axis, dict) and axis.get("visible", True) is not False:
+            yield name, axis
+
+
+def _add_default_axes(spec: dict[str, Any]) -> None:
+    """Name the default x and y axes of a cartesian chart, so their labels get room; maps have none."""
+    if any(trace.get("type", "scatter") in _CARTESIAN for trace in spec.get("data", [])):
+        spec["layout"].setdefault("xaxis", {})
+        spec["layout"].setdefault("yaxis", {})
+
+
+def _axis_block(axis: dict[str, Any], base: float, lines: int) -> int:
+    """Room for one axis's tick labels (and title, if it has one)."""
+    tick = axis.get("tickfont", {}).get("size") or base
+    px = lines * tick * LINE_EM + 8
+    title = axis.get("title")
+    if isinstance(title, dict) and title.get("text"):
+        px += base * LINE_EM + 10
+    return math.ceil(px)
+
+
+def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]) -> int:
+    """Room between the title and the plot: top-side tick labels, or a legend above the plot."""
+    px = 0
+    for name, axis in _axes(layout, "x"):
+        if axis.get("side") == "top" and axis.get("showticklabels", True):
+            px = max(px, _axis_block(axis, base, tick_lines.get(name, 1)))
+    legend = layout.get("legend", {})
+    if layout.get("showlegend", True) and legend.get("orientation") == "h" and legend.get("y", 0) >= 1:
+        px += math.ceil(base * 2.2)  # one row of items, plus the legend's own padding and its offset above the plot
+    return px
+
+
+def _bottom_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]) -> int:
+    px = 0
+    for name, axis in _axes(layout, "x"):
+        if axis.get("side", "bottom") == "bottom" and axis.get("showticklabels", True):
+            px = max(px, _axis_block(axis, base, tick_lines.get(name, 1)))
+    return px
+
+
+def _categories(spec: dict[str, Any], letter: str, axis_name: str) -> list[str]:
+    """String values plotted on one axis, in first-seen order (what a category axis shows)."""
+    ref = letter + axis_name[len(letter) + 4 :]  # "xaxis2" -> "x2", "xaxis" -> "x"
+    seen: dict[str, None] = {}
+    for trace in spec.get("data", []):
+        if trace.get(f"{letter}axis", letter) != ref:
+            continue
+        for value in _flatten(_as_list(trace.get(letter))):
+            if isinstance(value, str):
+                seen.setdefault(value)
+    return list(seen)
+
+
+def _fit_category_ticks(spec: dict[str, Any], plot_width: float, base: float) -> dict[str, int]:
+    """Wrap (then, if need be, shrink) x category labels that would overlap; return lines per axis.
+
+    Horizontal labels at slide size easily run into each other ("Unemployment"
+    beside "Work injury"); wrapping them onto two lines keeps the big type.
+    """
+    lines_per_axis: dict[str, int] = {}
+    layout = spec["layout"]
+    for name, axis in list(_axes(layout, "x")):
+        labels = _categories(spec, "x", name)
+        if not labels or axis.get("tickvals") is not None or axis.get("tickangle") not in (0, None):
+            continue
+        slot = plot_width / len(labels) * 0.95
+        size = float(axis.get("tickfont", {}).get("size") or base)
+        if all(_text_px(label, size) <= slot for label in labels):
+            continue
+        wrapped = [_wrap_plain(label, slot, size, max_lines=TICK_MAX_LINES) for label in labels]
+        widest = max(_text_px(line, size) for lines in wrapped for line in lines)
+        truncated = any(lines[-1].endswith("…") for lines in wrapped)
+        if widest > slot or truncated:  # a single long word: shrink the type rather than break it
+            size = max(base * MIN_TICK, size * slot / max(widest, 1))
+            wrapped = [_wrap_plain(label, slot, size, max_lines=TICK_MAX_LINES) for label in labels]
+        axis.update(tickvals=labels, ticktext=["<br>".join(lines) for lines in wrapped], tickangle=0)
+        axis["tickfont"] = {**axis.get("tickfont", {}), "size": round(size, 1)}
+        lines_per_axis[name] = max(len(lines) for lines in wrapped)
+    return lines_per_axis
+
+
+def _colorbar_width(spec: dict[str, Any], base: float, factor: float) -> int:
+    """Room a colour bar takes right of the plot (bar, tick labels such as "100%", title)."""
+    for trace in spec.get("data", []):
+        shows = trace.get("showscale", "colorscale" in trace or "coloraxis" in trace)
+        if shows and trace.get("type") in ("heatmap", "contour", "histogram2d", "histogram2dcontour", "choropleth"):
+            thickness = float(trace.get("colorbar", {}).get("thickness") or 30 * factor)
+            return math.ceil(thickness + _text_px(" 100%", base) + base * LINE_EM + 30)
+    return 0
+
+
+def _y_label_width(spec: dict[str, Any], base: float) -> int:
+    """Estimated width of the widest y tick label, so the footnote can line up with the plot.
+
+    The footnote is anchored to the plot's left edge (paper x=0); a left margin
+    that already fits the labels makes that edge known before plotly's automargin.
+    """
+    labels: list[str] = []
+    suffix = ""
+    for name, axis in _axes(spec["layout"], "y"):
+        labels.extend(_categories(spec, "y", name))
+        labels.extend(str(t) for t in axis.get("ticktext", []) or [])
+        suffix = max(suffix, str(axis.get("ticksuffix", "")), key=len)
+    if not labels:
+        return round(base * 3) if any(True for _ in _axes(spec["layout"], "y")) else 0  # numbers such as "100%", or no axis
+    return math.ceil(max(_text_px(label + suffix, base) for label in labels) + base)

@@ -1,0 +1,69 @@
+"""Deck builder (``/deck``): paste dashboard links, download a 16:9 PowerPoint or present them."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import dash
+from dash import Input, Output, dcc, html
+
+PATH = "/deck"
+TITLE = "Slides"
+NAV = 6
+NAV_HREF = "/deck"
+EXAMPLE = "/\n/country/VNM\n/embed/country-bars?country=KHM&edition=ilostat-2025"
+
+
+def layout(views: str = "", **_url: str) -> html.Main:
+    # ``views`` comes from a chart's "Build a deck" link; the form is free text, checked when the deck is built
+    return html.Main(
+        [
+            html.H1("Slides for a seminar"),
+            html.P(
+                "Paste links to dashboard views, one per line: every chart of each view becomes a 16:9 slide with its "
+                "title, definition and source; the speaker notes hold the definitions and the figures. "
+                "Everything is drawn by this server, so it works without internet.",
+                className="lede",
+            ),
+            html.Form(
+                [
+                    html.Label("Deck title", htmlFor="deck-title"),
+                    dcc.Input(id="deck-title", type="text", value="Social protection in ASEAN", debounce=True, maxLength=200),
+                    html.Label("Dashboard links, one per line", htmlFor="deck-views"),
+                    dcc.Textarea(id="deck-views", value=views.replace(",/", "\n/") or EXAMPLE, rows=8),
+                    dcc.Checklist(
+                        id="deck-native",
+                        options=[{"label": "Bar and line charts as editable PowerPoint charts (others stay pictures)", "value": "native"}],
+                        value=[],
+                    ),
+                ],
+                className="deck-form card",
+            ),
+            html.P(
+                [
+                    html.A("Download PowerPoint (.pptx)", id="deck-download", className="button", href="#"),
+                    " ",
+                    html.A(
+                        "Present full screen", id="deck-present", className="button secondary", href="#", target="_blank", rel="noopener"
+                    ),
+                ],
+                className="downloads",
+            ),
+        ],
+        className="page",
+    )
+
+
+@dash.callback(
+    Output("deck-download", "href"),
+    Output("deck-present", "href"),
+    Input("deck-title", "value"),
+    Input("deck-views", "value"),
+    Input("deck-native", "value"),
+)
+def _links(title: str | None, views: str | None, native: list[str] | None) -> tuple[str, str]:
+    """Both links carry the same views; the server checks them when it builds the slides."""
+    lines = [line.strip() for line in (views or "").splitlines() if line.strip()][:30]
+    query = [("views", line) for line in lines]
+    deck = urlencode([("title", (title or "")[:200]), *query, ("native", "true" if native else "false")])
+    return f"/deck.pptx?{deck}", f"/present?{urlencode(query)}"

@@ -1,0 +1,524 @@
+"""The progress page's question: has coverage improved since the 2015 baseline?
+
+Baseline and latest figure always come from ONE edition and one risk id (one
+definition): editions revise earlier figures and label years differently, so
+joining a 2016 UN SDG DB value to a 2022 ILOSTAT value would measure the revision
+as much as the change. The rules, documented on the page too:
+
+* baseline: the earliest year >= 2015 (the ASEAN Framework's baseline year) that the
+  edition has for the (country, risk, sex) cell; latest: the cell's latest year.
+* a cell with one year since 2015 has no change ("one year only"), never a zero;
+* a cell whose figures all predate 2015 has no baseline; its latest figure is shown
+  in the table, labelled "before 2015", and never enters a change;
+* for every baseline the other editions' figure for the same cell (same country,
+  risk, sex and year), or for the same report round under another year label, is
+  compared, and a difference is noted, never merged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+import pandas as pd
+
+from essa_dash.captions import edition_label, source_line
+from essa_dash.figures._theme import ChartText
+from essa_dash.query.core import core_risks, default_sex, filter_coverage, member_states
+from essa_dash.query.state import Problem, State, edition_slug
+from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
+
+#: The ASEAN Framework's baseline year: the first year a baseline may come from.
+BASELINE_YEAR = 2015
+#: Changes smaller than this show as 0.0 pp: count them as "no change", as the label reads.
+STEADY_PP = 0.05
+#: Figures equal to one decimal (the precision ILOSTAT publishes) are the same figure:
+#: the UN SDG DB 2018-10 stores 47.0935 where ILOSTAT shows 47.1.
+SAME_FIGURE_PP = 0.05
+
+COMPARED, ONE_YEAR, BEFORE_BASELINE, NO_DATA = "compared", "one_year", "before_baseline", "no_data"
+STATUS_LABELS = {
+    COMPARED: "compared",
+    ONE_YEAR: "one year only",
+    BEFORE_BASELINE: f"no figure since {BASELINE_YEAR}",
+    NO_DATA: "no data",
+}
+
+#: editions.csv ``year_basis`` values: what the year of a figure means in that edition.
+DATA_YEAR = "data year"
+REPORT_YEAR = "report reference year"
+#: One report round under two year labels (shared data README, sections 5b and 8): the UN SDG DB
+#: labels the World Social Protection Report 2017-19 figures 2016 and the 2020-22 figures 2020,
+#: ILOSTAT stamps the same figures with the years the data refer to (2014-2017, 2018-2020).
+REPORT_ROUNDS: tuple[tuple[range, int], ...] = ((range(2014, 2018), 2016), (range(2018, 2021), 2020))
+
+#: Risks whose releases word the denominator differently (risks.csv gives both wordings).
+DENOMINATOR_VARIES = ("employment_injury",)
+
+CELL_COLUMNS = [
+    C.iso3,
+    C.country,
+    C.risk,
+    "risk_label",
+    C.sex,
+    C.edition,
+    "status",
+    "baseline_year",
+    "baseline_pct",
+    "latest_year",
+    "latest_pct",
+    "change_pp",
+    "change_label",
+    C.source_id,
+    "baseline_location",
+    "latest_location",
+    "earlier_years",
+    "revisions",
+]
+
+#: The table's columns, in order: key -> header.
+TABLE_COLUMNS = {
+    "country": "Country",
+    "risk": "Risk",
+    "baseline_year": "Baseline year",
+    "baseline": "Baseline %",
+    "latest_year": "Latest year",
+    "latest": "Latest %",
+    "change": "Change (pp)",
+    "edition": "Edition",
+    "source": "Source",
+    "note": "Note",
+}
+
+
+# --- choices and URL checks -------------------------------------------------------------------
+
+
+def progress_risks(store: Store) -> pd.DataFrame:
+    """The nine SDG 1.3.1 series: core risks measured as effective coverage (health is legal coverage
+    from 2007-2010 only, so it has no comparable series)."""
+    risks = core_risks(store.risks)
+    return risks[risks["coverage_kind"] == "effective"]
+
+
+def progress_editions(store: Store) -> list[str]:
+    """Editions with at least one dated figure for a Member State on the nine risks, newest first."""
+    rows = filter_coverage(
+        store.coverage,
+        countries=member_states(store.countries)["iso3"],
+        risks=progress_risks(store)["risk"],
+    )
+    present = set(rows.loc[rows[C.year].notna(), C.edition])
+    editions = store.editions.sort_values("published", ascending=False)
+    return [e for e in editions["edition"] if e in present]
+
+
+def edition_choices(store: Store) -> list[dict[str, str]]:
+    labels = store.editions.set_index("edition")["label"]
+    return [{"label": str(labels[e]), "value": e} for e in progress_editions(store)]
+
+
+def risk_choices(store: Store) -> list[dict[str, str]]:
+    risks = progress_risks(store)
+    return [{"label": label, "value": risk} for risk, label in zip(risks["risk"], risks["label"], strict=True)]
+
+
+def restrict(store: Store, state: State, default_edition: str) -> tuple[State, list[Problem]]:
+    """Keep what this page can compare; every value dropped becomes a problem naming the valid choices.
+
+    The URL vocabulary accepts every id the data knows (aggregates, survey series, all
+    editions); this page compares Member States on the nine SDG 1.3.1 series, so the rest
+    is reported rather than silently ignored. Empty selections fall back to the defaults.
+    """
+    problems: list[Problem] = []
+    members = tuple(member_states(store.countries)["iso3"])
+    risks = tuple(progress_risks(store)["risk"])
+    editions = progress_editions(store)
+
+    countries = tuple(c for c in state.country if c in members)
+    for country in state.country:
+        if country not in members:
+            problems.append(Problem("country", country, f"'{country}' is not an ASEAN Member State", members))
+    chosen = tuple(r for r in state.risk if r in risks)
+    for risk in state.risk:
+        if risk not in risks:
+            problems.append(Problem("risk", risk, f"risk '{risk}' has no comparable SDG 1.3.1 series to follow over time", risks))
+    edition = state.edition or default_edition
+    if edition not in editions:
+        allowed = tuple(edition_slug(e) for e in editions)
+        problems.append(Problem("edition", edition_slug(edition), f"edition '{edition}' has no dated figures to compare", allowed))
+        edition = default_edition
+    return (
+        State(country=countries or members, risk=chosen or risks, edition=edition, sex=state.sex or "total"),
+        problems,
+    )
+
+
+# --- the comparison -------------------------------------------------------------------------
+
+
+def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[str], edition: str, sex: str = "total") -> pd.DataFrame:
+    """One row per (country, risk): baseline and latest figure of ONE edition, and the change.
+
+    Rows follow the order of risks.csv, then the countries' short names. ``status`` is
+    ``compared``, ``one_year`` (one year since 2015: no change), ``before_baseline``
+    (figures only before 2015: the latest is in ``latest_*``, never in a change) or
+    ``no_data``. ``change_pp`` is NaN unless compared; ``change_label`` says it in words
+    ("+12.3 pp", "one year only", ...). ``revisions`` holds the notes on
+    other editions' figures for the baseline cell, joined with "; ".
+    """
+    risk_table = progress_risks(store)
+    risk_table = risk_table[risk_table["risk"].isin(risks)]
+    sexes = {risk: ("female" if default == "female" else sex) for risk, default in default_sex(risk_table).items()}
+    names = store.countries.set_index("iso3")["short_name"]
+    chosen = [c for c in names.index if c in set(countries)]
+
+    rows = filter_coverage(store.coverage, countries=chosen, risks=risk_table["risk"])
+    rows = rows[(rows[C.sex] == rows[C.risk].map(sexes)) & rows[C.year].notna()]
+    here = rows[rows[C.edition] == edition]
+    others = rows[rows[C.edition] != edition]
+    meta = store.editions.set_index("edition")
+    here_cells = dict(tuple(here.groupby([C.iso3, C.risk], sort=False)))
+    other_cells = dict(tuple(others.groupby([C.iso3, C.risk], sort=False)))
+
+    records = []
+    for risk, risk_label in zip(risk_table["risk"], risk_table["short_label"], strict=True):
+        for iso3 in sorted(chosen, key=lambda c: names[c]):
+            cell = here_cells.get((iso3, risk))
+            record = {
+                C.iso3: iso3,
+                C.country: names[iso3],
+                C.risk: risk,
+                "risk_label": risk_label,
+                C.sex: sexes[risk],
+                C.edition: edition,
+            }
+            record |= _compare(cell)
+            if record["status"] in (COMPARED, ONE_YEAR):
+                record["revisions"] = "; ".join(
+                    _revisions(record["baseline_year"], record["baseline_pct"], edition, other_cells.get((iso3, risk)), meta)
+                )
+            records.append(record)
+    cells = pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
+    cells = cells.astype({"baseline_year": "Int16", "latest_year": "Int16", "baseline_pct": "float64", "latest_pct": "float64"})
+    change = (cells["latest_pct"] - cells["baseline_pct"]).where(cells["status"] == COMPARED)
+    # the words for "no change to measure" are part of the data, so chart and table say the same
+    label = [signed(c) if s == COMPARED else STATUS_LABELS[s] for c, s in zip(change, cells["status"], strict=True)]
+    return cells.assign(change_pp=change, change_label=pd.Series(label, index=cells.index, dtype="str"))
+
+
+def any_change(cells: pd.DataFrame) -> bool:
+    """Whether any cell has two years to compare (else the change chart would be empty)."""
+    return bool((cells["status"] == COMPARED).any())
+
+
+def _compare(cell: pd.DataFrame | None) -> dict[str, object]:
+    """Baseline and latest of one cell's rows (one edition, one risk, one sex)."""
+    empty = {
+        "status": NO_DATA,
+        "baseline_year": None,
+        "baseline_pct": None,
+        "latest_year": None,
+        "latest_pct": None,
+        C.source_id: None,
+        "baseline_location": None,
+        "latest_location": None,
+        "earlier_years": "",
+        "revisions": "",
+    }
+    if cell is None or cell.empty:
+        return empty
+    cell = cell.sort_values(C.year)
+    since = cell[cell[C.year] >= BASELINE_YEAR]
+    before = cell[cell[C.year] < BASELINE_YEAR]
+    earlier = ", ".join(str(int(y)) for y in before[C.year])
+    if since.empty:
+        last = before.iloc[-1]
+        return empty | {
+            "status": BEFORE_BASELINE,
+            "latest_year": int(last[C.year]),
+            "latest_pct": float(last[C.coverage_pct]),
+            C.source_id: last[C.source_id],
+            "latest_location": last[C.source_location],
+            "earlier_years": earlier,
+        }
+    first, last = since.iloc[0], since.iloc[-1]
+    return empty | {
+        "status": COMPARED if len(since) > 1 else ONE_YEAR,
+        "baseline_year": int(first[C.year]),
+        "baseline_pct": float(first[C.coverage_pct]),
+        "latest_year": int(last[C.year]),
+        "latest_pct": float(last[C.coverage_pct]),
+        C.source_id: first[C.source_id],
+        "baseline_location": first[C.source_location],
+        "latest_location": last[C.source_location],
+        "earlier_years": earlier,
+    }
+
+
+def round_years(year: int, basis: str, other_basis: str) -> list[int]:
+    """The years under which an edition with ``other_basis`` files the figure of the same report round.
+
+    Only between a data-year edition (ILOSTAT) and a report-year one (UN SDG DB): e.g.
+    ILOSTAT 2019 -> SDG DB 2020, SDG DB 2016 -> ILOSTAT 2014-2017. The same year itself is
+    left out: it is compared as the same cell anyway.
+    """
+    if basis == DATA_YEAR and other_basis == REPORT_YEAR:
+        return [label for years, label in REPORT_ROUNDS if year in years and label != year]
+    if basis == REPORT_YEAR and other_basis == DATA_YEAR:
+        return [y for years, label in REPORT_ROUNDS if label == year for y in years if y != year]
+    return []
+
+
+def _revisions(year: int, value: float, edition: str, others: pd.DataFrame | None, meta: pd.DataFrame) -> list[str]:
+    """Notes on other editions' figures for the same cell or report round that differ from ``value``.
+
+    Same cell (country, risk, sex, year): every different figure is noted. Same report round
+    under another year label: noted only when none of that edition's candidates equals the
+    baseline, since the round spans several data years.
+    """
+    if others is None or others.empty:
+        return []
+    published, basis = meta.loc[edition, "published"], meta.loc[edition, "year_basis"]
+    notes = []
+    for other in sorted(others[C.edition].unique(), key=lambda e: meta.loc[e, "published"]):
+        rows = others[others[C.edition] == other]
+        later = meta.loc[other, "published"] > published
+        same = rows[rows[C.year] == year]
+        round_ = rows[rows[C.year].isin(round_years(year, basis, meta.loc[other, "year_basis"]))]
+        differs = (same[C.coverage_pct] - value).abs() >= SAME_FIGURE_PP
+        notes += [
+            _revision_text(other, v, y, later=later)
+            for v, y in zip(same.loc[differs, C.coverage_pct], same.loc[differs, C.year], strict=True)
+        ]
+        candidates = pd.concat([same, round_])[C.coverage_pct]
+        if not round_.empty and ((candidates - value).abs() >= SAME_FIGURE_PP).all():
+            notes += [
+                _revision_text(other, v, y, later=later, relabelled=True)
+                for v, y in zip(round_[C.coverage_pct], round_[C.year], strict=True)
+            ]
+    return notes
+
+
+def _revision_text(other: str, value: float, year: int, *, later: bool, relabelled: bool = False) -> str:
+    lead = f"revised later: {other} gives" if later else f"revised: {other} gave"
+    tail = ", its year label for the same report round" if relabelled else ""
+    return f"{lead} {value:.1f} for {int(year)}{tail}"
+
+
+# --- words ------------------------------------------------------------------------------------
+
+
+def signed(change: float) -> str:
+    """'+12.3 pp' / '-4.1 pp' / '0.0 pp': the sign carries the direction, not only the colour."""
+    if abs(change) < STEADY_PP:
+        return "0.0 pp"
+    return f"{change:+.1f} pp"
+
+
+def _span(row: pd.Series) -> str:
+    return f"{int(row['baseline_year'])}-{int(row['latest_year'])}"
+
+
+def _pair(row: pd.Series, *, with_risk: bool) -> str:
+    return f"{row[C.country]} {row['risk_label'].lower()}" if with_risk else str(row[C.country])
+
+
+def _names(frame: pd.DataFrame, *, with_risk: bool, limit: int = 6) -> str:
+    # in a list, "Myanmar (old age)" keeps each pair apart where "Myanmar old age, ..." would not
+    names = [f"{row[C.country]} ({row['risk_label'].lower()})" if with_risk else str(row[C.country]) for _, row in frame.iterrows()]
+    return ", ".join(names) if len(names) <= limit else f"{', '.join(names[:limit])} and {len(names) - limit} more"
+
+
+def change_reading(cells: pd.DataFrame) -> list[str]:
+    """Plain-language summary of the baseline-latest comparison (also the chart's text alternative)."""
+    if cells.empty:
+        return ["Nothing is selected."]
+    edition = cells[C.edition].iloc[0]
+    several = cells[C.risk].nunique() > 1
+    unit = "country-risk pairs" if several else "countries"
+    compared = cells[cells["status"] == COMPARED]
+    sentences = []
+    if compared.empty:
+        sentences.append(f"No {unit[:-1] if unit.endswith('s') else unit} has two years of data since {BASELINE_YEAR} in {edition}.")
+    else:
+        change = compared["change_pp"]
+        rose, fell = int((change >= STEADY_PP).sum()), int((change <= -STEADY_PP).sum())
+        steady = len(compared) - rose - fell
+        first = f"Coverage rose in {rose} of {len(compared)} {unit} with two years of data in {edition}"
+        extra = [f"fell in {fell}"] if fell else []
+        extra += [f"did not change in {steady}"] if steady else []
+        sentences.append(first + (f" ({', '.join(extra)})." if extra else "."))
+        top, bottom = compared.loc[change.idxmax()], compared.loc[change.idxmin()]
+        ends = []
+        if top["change_pp"] >= STEADY_PP:
+            ends.append(f"largest rise: {_pair(top, with_risk=several)} {signed(top['change_pp'])} ({_span(top)})")
+        if bottom["change_pp"] <= -STEADY_PP:
+            ends.append(f"largest fall: {_pair(bottom, with_risk=several)} {signed(bottom['change_pp'])} ({_span(bottom)})")
+        if ends:
+            sentences.append("; ".join(ends)[:1].upper() + "; ".join(ends)[1:] + ".")
+    one = cells[cells["status"] == ONE_YEAR]
+    if not one.empty:
+        sentences.append(f"One year only since {BASELINE_YEAR}, so no change to measure: {_names(one, with_risk=several)}.")
+    before = cells[cells["status"] == BEFORE_BASELINE]
+    if not before.empty:
+        sentences.append(f"No figure since {BASELINE_YEAR} (older figures only): {_names(before, with_risk=several)}.")
+    missing = cells[cells["status"] == NO_DATA]
+    if not missing.empty:
+        sentences.append(f"No data in {edition}: {_names(missing, with_risk=several)}.")
+    return sentences
+
+
+def bars_reading(cells: pd.DataFrame) -> list[str]:
+    """Per risk: how many countries rose, and the median change, in the order of risks.csv."""
+    compared = cells[cells["status"] == COMPARED]
+    if compared.empty:
+        return [f"No cell has two years of data since {BASELINE_YEAR}, so there is no change to show."]
+    sentences = []
+    for label, part in compared.groupby("risk_label", sort=False):
+        rose = int((part["change_pp"] >= STEADY_PP).sum())
+        country = "country" if len(part) == 1 else "countries"
+        sentences.append(f"{label}: up in {rose} of {len(part)} {country} (median change {signed(part['change_pp'].median())}).")
+    sentences.append(f"Each bar is the latest year minus the first year since {BASELINE_YEAR}; cells with one year only have no bar.")
+    return sentences
+
+
+def definition_caveats(store: Store, risks: Iterable[str]) -> list[tuple[str, str]]:
+    """(risk label, caveat) for chosen risks whose definition carries one (its sentences after the first).
+
+    This is where the employment-injury denominator (employed population or labour
+    force, depending on the release) reaches the page, worded as in risks.csv.
+    """
+    table = store.risks.set_index("risk")
+    caveats = []
+    for risk in dict.fromkeys(risks):
+        if risk not in table.index:
+            continue
+        sentences = re.split(r"(?<=\.)\s+(?=[A-Z])", str(table.loc[risk, "definition"]))
+        if len(sentences) > 1:
+            caveats.append((str(table.loc[risk, "short_label"]), " ".join(sentences[1:])))
+    return caveats
+
+
+def year_basis_note(store: Store, edition: str) -> str:
+    """What a year means in the edition: a change inside a report-year edition can partly be a revision."""
+    basis = store.editions.set_index("edition").loc[edition, "year_basis"]
+    if basis == REPORT_YEAR:
+        return (
+            f"{edition} labels figures with the report's reference year (2016 for the World Social Protection Report 2017-19, "
+            "2020 for 2020-22), not the year the data refer to, and keeps some older values under other years: "
+            "part of a change inside it can be a revision. The table notes where another edition gives a different figure."
+        )
+    if basis == DATA_YEAR:
+        return f"{edition} stamps each figure with the year the data refer to."
+    return f"Years in {edition}: {basis}."
+
+
+def _who(sex: str) -> str:
+    return {"total": "", "female": " (women)", "male": " (men)"}[sex]
+
+
+def dumbbell_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) -> ChartText:
+    return ChartText(
+        title=f"Coverage in the first year since {BASELINE_YEAR} and in the latest year{_who(sex)}, by risk",
+        subtitle=(
+            f"SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); both years from "
+            f"{edition_label(store, edition)}; right: change in percentage points"
+        ),
+        source=source_line(store, cells),
+    )
+
+
+def change_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) -> ChartText:
+    return ChartText(
+        title=f"Change in coverage since the baseline, in percentage points{_who(sex)}",
+        subtitle=(
+            f"Latest year minus first year since {BASELINE_YEAR}, both from {edition_label(store, edition)}; "
+            "SDG 1.3.1 effective coverage, % of each group"
+        ),
+        source=source_line(store, cells),  # one edition: the same source whether or not a cell has a change
+    )
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None or pd.isna(value) else f"{value:.1f}"
+
+
+def _year(value: object) -> str:
+    return "" if value is None or pd.isna(value) else str(int(value))
+
+
+def _where(row: pd.Series) -> tuple[str, str]:
+    """Where both figures are: ("ILOSTAT_DDF_2025, lines 313 and 315", "<file>.csv, lines 313 and 315").
+
+    The first is short enough for a table cell; the second names the raw file too.
+    """
+    if pd.isna(row[C.source_id]):
+        return "", ""
+    locations = list(dict.fromkeys(loc for loc in (row["baseline_location"], row["latest_location"]) if isinstance(loc, str)))
+    found = [m for m in (re.fullmatch(r"(.*), line (\d+)", loc) for loc in locations) if m]
+    files = {m.group(1) for m in found}
+    if not locations or len(found) != len(locations) or len(files) != 1:
+        # a page location ("paragraph 3") or two files: say them as they are
+        full = "; ".join(locations)
+        return f"{row[C.source_id]}, {full}".rstrip(", "), full
+    lines = f"line{'s' if len(found) > 1 else ''} {' and '.join(m.group(2) for m in found)}"
+    return f"{row[C.source_id]}, {lines}", f"{files.pop()}, {lines}"
+
+
+def _note(row: pd.Series, denominators: dict[str, str]) -> str:
+    parts = []
+    status = row["status"]
+    if status == ONE_YEAR:
+        parts.append(f"Only one year since {BASELINE_YEAR}: no change to measure")
+    elif status == BEFORE_BASELINE:
+        parts.append(
+            f"No figure since {BASELINE_YEAR}: the latest is from {_year(row['latest_year'])}, before the baseline, and is not compared"
+        )
+    elif status == NO_DATA:
+        parts.append(f"{row[C.edition]} has no figure for this cell")
+    if row["earlier_years"] and status != BEFORE_BASELINE:
+        parts.append(f"figures before {BASELINE_YEAR} ({row['earlier_years']}) are not compared")
+    if row["revisions"]:
+        parts.append(row["revisions"])
+    if row[C.risk] in denominators and status != NO_DATA:
+        parts.append(f"denominator: {denominators[row[C.risk]][:1].lower()}{denominators[row[C.risk]][1:]}")
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + ("." if text else "")
+
+
+def table_rows(store: Store, cells: pd.DataFrame) -> list[dict[str, str]]:
+    """The table the page prints, one dict per cell with the keys of :data:`TABLE_COLUMNS` (plus
+    ``status``, for styling, and ``source_location``, the raw file and lines), as text.
+
+    The change column never shows a number where there is no change to measure: it
+    says "one year only", "no figure since 2015" or "no data" instead. A latest year
+    before 2015 is marked "(before 2015)".
+    """
+    denominators = store.risks.set_index("risk")["denominator"].loc[list(DENOMINATOR_VARIES)].to_dict()
+    rows = []
+    for _, row in cells.iterrows():
+        status = row["status"]
+        latest_year = _year(row["latest_year"])
+        source, location = _where(row)
+        rows.append(
+            {
+                "country": row[C.country],
+                "risk": row["risk_label"],
+                "baseline_year": _year(row["baseline_year"]),
+                "baseline": _pct(row["baseline_pct"]),
+                "latest_year": f"{latest_year} (before {BASELINE_YEAR})" if status == BEFORE_BASELINE else latest_year,
+                "latest": _pct(row["latest_pct"]),
+                "change": row["change_label"],
+                "edition": row[C.edition],
+                "source": source,
+                "note": _note(row, denominators),
+                "source_location": location,
+                "status": status,
+            }
+        )
+    return rows

@@ -1,0 +1,194 @@
+"""Link, embed, image: the same view three ways, plus the presenter's slideshow and deck.
+
+* ``/embed/<chart>?<state>``: only the chart, with its title and source, responsive;
+  the one kind of page other sites may frame.
+* ``/img/<chart>.<png|svg|pdf>?<state>&width=&height=``: that exact view rendered on
+  the server in the slide theme, to paste into slides or documents.
+* ``/present?views=<url>&views=<url>``: full-screen slides of the charts of any
+  dashboard URLs; arrow keys and space move.
+* ``/deck.pptx?title=&views=&native=``: a 16:9 PowerPoint deck of the same.
+
+All of them draw through :mod:`essa_dash.views`, so the chart matches the page. They
+are plain HTML (no Dash), with plotly.js and a small script (``essa_dash/static/``)
+served by the app itself: they work with the network unplugged and send no inline script.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import html
+import json
+from typing import Any
+
+import flask
+
+from essa_dash.components.context import current_store
+from essa_dash.export import images, slides
+from essa_dash.figures.choropleth import TOPOJSON_URL
+from essa_dash.figures.slide import slide_theme
+from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
+from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
+
+PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+#: The Flask app's own static folder (essa_dash/static/): unlike assets/, Dash does not load it into every page.
+STATIC = "/static"
+IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+CACHE_SECONDS = 3600
+MAX_VIEWS = 30
+SLIDE = (1920, 1080)
+
+share = flask.Blueprint("share", __name__)
+
+
+def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], dict[str, str]]:
+    """The view state of the query string, plus the values of non-vocabulary parameters."""
+    args = {name: ",".join(flask.request.args.getlist(name)) for name in flask.request.args}
+    extra = {name: args.pop(name) for name in accept_extra if name in args}
+    state, problems = Vocabulary.from_store(current_store()).parse(args, accept=PARAMS)
+    return state, problems, extra
+
+
+def _error(status: int, message: str, problems: list[Problem] | None = None) -> flask.Response:
+    body = {"error": message, "problems": [p.as_dict() for p in problems or []]}
+    return flask.Response(json.dumps(body), status=status, mimetype="application/json")
+
+
+def _cached(response: flask.Response) -> flask.Response:
+    tag = hashlib.sha256(f"{current_store().build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
+    response.set_etag(tag)
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    return response.make_conditional(flask.request)
+
+
+def _built(chart: str, state: State) -> Built | flask.Response:
+    if chart not in load_all():
+        return _error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
+    built = build(chart, current_store(), state)
+    if built is None:
+        return _error(404, f"chart '{chart}' has nothing to show for this view")
+    return built
+
+
+def _page(title: str, body: str, *, script: str, css: str) -> flask.Response:
+    doc = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
+<body>{body}<script src="{PLOTLY_JS}"></script><script src="{STATIC}/{script}"></script></body></html>"""
+    return flask.Response(doc, mimetype="text/html")
+
+
+def _figure_json(built: Built, *, slide: bool = False) -> str:
+    fig = slide_theme(built.figure, width=SLIDE[0], height=SLIDE[1]) if slide else built.figure
+    # a figure's text can contain "</script>": escape so the JSON cannot end its element early
+    return fig.to_json().replace("</", "<\\/")
+
+
+def _config(built: Built) -> str:
+    config: dict[str, Any] = {"displaylogo": False, "responsive": True}
+    if REGISTRY[built.chart].map:
+        config["topojsonURL"] = TOPOJSON_URL
+    return json.dumps(config)
+
+
+@share.get("/embed/<chart>")
+def embed(chart: str) -> flask.Response:
+    state, problems, _ = _state()
+    if problems:
+        return _error(400, "; ".join(p.message for p in problems), problems)
+    built = _built(chart, state)
+    if isinstance(built, flask.Response):
+        return built
+    link = permalink(chart, state, Vocabulary.from_store(current_store()))
+    label = html.escape(built.text.title + ". " + " ".join(built.reading))
+    body = (
+        f'<main class="embed"><div id="chart" role="img" aria-label="{label}"></div>'
+        f'<script type="application/json" id="figure">{_figure_json(built)}</script>'
+        f'<script type="application/json" id="config">{_config(built)}</script>'
+        f'<p class="embed-link"><a href="{html.escape(link)}" target="_blank" rel="noopener">Open in ESSA Dash</a></p></main>'
+    )
+    return _cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
+
+
+@share.get("/img/<chart>.<fmt>")
+def image(chart: str, fmt: str) -> flask.Response:
+    if fmt not in IMAGE_FORMATS:
+        return _error(404, f"unknown image format '{fmt}'", [Problem("format", fmt, f"unknown image format '{fmt}'", tuple(IMAGE_FORMATS))])
+    state, problems, size = _state(("width", "height", "scale"))
+    try:
+        width, height = int(size.get("width", SLIDE[0])), int(size.get("height", SLIDE[1]))
+        scale = float(size.get("scale", 1))
+        images.validate(fmt=fmt, width=width, height=height, scale=scale)
+    except ValueError as err:
+        problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
+    if problems:
+        return _error(400, "; ".join(p.message for p in problems), problems)
+    built = _built(chart, state)
+    if isinstance(built, flask.Response):
+        return built
+    try:
+        data = images.render(slide_theme(built.figure, width=width, height=height), fmt=fmt, width=width, height=height, scale=scale)
+    except images.RenderError as err:
+        return _error(503, f"the image could not be rendered: {err}; try again")
+    response = flask.Response(data, mimetype=IMAGE_FORMATS[fmt])
+    name = f"essa-{chart}-{dt.date.today().isoformat()}.{fmt}"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    return _cached(response)
+
+
+def _views() -> tuple[list[Built], list[str], list[Problem]]:
+    """Every chart of the ``views`` URLs, in order; the URLs as given; problems found."""
+    urls = [u for raw in flask.request.args.getlist("views") for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
+    vocabulary = Vocabulary.from_store(current_store())
+    drawn: list[Built] = []
+    problems: list[Problem] = []
+    for url in urls:
+        charts, more = charts_for_url(url, vocabulary)
+        problems += more
+        drawn += [b for chart, state in charts if (b := build(chart, current_store(), state)) is not None]
+    return drawn, urls, problems
+
+
+@share.get("/present")
+def present() -> flask.Response:
+    drawn, urls, problems = _views()
+    if not urls:
+        return _error(400, "add one or more dashboard links: /present?views=/country/VNM&views=/risk/old_age")
+    if problems or not drawn:
+        return _error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+    slides_html = "".join(
+        f'<section class="slide" aria-label="Slide {i + 1} of {len(drawn)}: {html.escape(b.text.title)}" hidden>'
+        f'<div class="slide-chart" id="slide-{i}"></div>'
+        f'<script type="application/json" class="figure">{_figure_json(b, slide=True)}</script>'
+        f'<script type="application/json" class="config">{_config(b)}</script></section>'
+        for i, b in enumerate(drawn)
+    )
+    body = (
+        f'<main class="present" tabindex="-1">{slides_html}'
+        '<nav class="present-help" aria-live="polite"><span id="counter"></span>'
+        " · ← → or space to move · F for full screen · Esc to leave</nav></main>"
+    )
+    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css")
+
+
+@share.get("/deck.pptx")
+def deck() -> flask.Response:
+    drawn, urls, problems = _views()
+    if not urls:
+        return _error(400, "add one or more dashboard links: /deck.pptx?views=/country/VNM&views=/risk/old_age")
+    if problems or not drawn:
+        return _error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+    title = flask.request.args.get("title", "ESSA Dash")[:200]
+    native = flask.request.args.get("native", "false").lower() in ("true", "1", "yes")
+    try:
+        data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
+    except images.RenderError as err:
+        return _error(503, f"a chart could not be rendered: {err}; try again")
+    response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
+    return response
+
+
+def register(server: flask.Flask) -> None:
+    server.register_blueprint(share)

@@ -1,0 +1,55 @@
+"""Presenter tools in a real browser: an embed inside an iframe, and slides moved by keyboard."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import screenshot
+
+
+def test_embed_renders_inside_an_iframe(page: Page, base_url: str) -> None:
+    page.set_content(
+        f'<h1>A ministry page</h1><iframe src="{base_url}/embed/country-bars?country=KHM&edition=ilostat-2025" '
+        'width="900" height="600" title="Cambodia"></iframe>'
+    )
+    frame = page.frame_locator("iframe")
+    expect(frame.locator("#chart .main-svg").first).to_be_visible(timeout=30_000)
+    expect(frame.locator(".gtitle")).to_contain_text("Cambodia beside ASEAN and World")
+    expect(frame.locator(".annotation-text").first).to_contain_text("Source: ILO. ILOSTAT")
+    expect(frame.get_by_role("link", name="Open in ESSA Dash")).to_have_attribute("href", "/country/KHM?edition=ilostat-2025")
+    screenshot(page, "embed-in-iframe")
+
+
+def test_dashboard_pages_refuse_to_be_framed(page: Page, base_url: str) -> None:
+    response = page.request.get(base_url + "/country/KHM")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    embed = page.request.get(base_url + "/embed/country-bars")
+    assert "frame-ancestors" not in embed.headers["content-security-policy"]
+    assert "x-frame-options" not in embed.headers
+
+
+def test_presenter_mode_moves_by_keyboard(page: Page, base_url: str) -> None:
+    page.set_viewport_size({"width": 1600, "height": 900})
+    page.goto(base_url + "/present?views=/&views=/country/PHL")
+    slides = page.locator(".slide")
+    expect(slides).to_have_count(4)
+    expect(page.locator("#counter")).to_have_text("Slide 1 of 4")
+    expect(slides.nth(0).locator(".main-svg").first).to_be_visible(timeout=30_000)
+    expect(slides.nth(0).locator(".gtitle")).to_contain_text("by country and risk")
+    screenshot(page, "present-slide-1")
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("#counter")).to_have_text("Slide 2 of 4")
+    expect(slides.nth(1).locator(".gtitle")).to_contain_text("Philippines beside ASEAN and World")
+    expect(slides.nth(0)).to_be_hidden()
+    page.keyboard.press("Space")
+    page.keyboard.press("End")
+    expect(page.locator("#counter")).to_have_text("Slide 4 of 4")
+    expect(page).to_have_url(re.compile(r"#4$"))
+    page.keyboard.press("ArrowLeft")
+    expect(page.locator("#counter")).to_have_text("Slide 3 of 4")
+    title_size = slides.nth(2).locator(".gtitle").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert title_size >= 36, f"slide titles must read from the back of a room ({title_size}px before scaling)"
+    screenshot(page, "present-slide-3")

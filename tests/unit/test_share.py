@@ -1,0 +1,117 @@
+"""Link, embed, image, slideshow and deck routes, through the Flask test client."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import struct
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from pptx import Presentation
+
+from essa_dash.app import create_app
+from essa_dash.cli import main
+
+
+@pytest.fixture(scope="module")
+def client(built_root: Path) -> FlaskClient:
+    return create_app(built_root).server.test_client()
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_embed_page_holds_the_chart_and_no_inline_code(client: FlaskClient) -> None:
+    response = client.get("/embed/country-bars?country=KHM&edition=ilostat-2025")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    scripts = re.findall(r"<script([^>]*)>", page)
+    assert all('type="application/json"' in attrs or "src=" in attrs for attrs in scripts)  # data or files, never inline code
+    figure = json.loads(re.search(r'<script type="application/json" id="figure">(.*?)</script>', page, re.S).group(1))
+    assert figure["layout"]["title"]["text"].startswith("<b>Cambodia beside ASEAN and World")
+    assert 'href="/country/KHM?edition=ilostat-2025"' in page  # the permalink of the same view
+
+
+@pytest.mark.parametrize(
+    ("url", "status"),
+    [
+        ("/embed/nope", 404),
+        ("/embed/country-bars?country=ATLANTIS", 400),
+        ("/img/country-bars.gif", 404),
+        ("/img/country-bars.png?width=10", 400),
+    ],
+)
+def test_bad_share_requests_are_refused_in_json(client: FlaskClient, url: str, status: int) -> None:
+    response = client.get(url)
+    assert response.status_code == status
+    assert "error" in response.get_json()
+
+
+def test_image_has_the_asked_size(client: FlaskClient) -> None:
+    response = client.get("/img/overview-heatmap.png?edition=ilostat-2025&width=1280&height=720")
+    assert response.status_code == 200 and response.mimetype == "image/png"
+    assert png_size(response.data) == (1280, 720)
+    assert response.headers["Cache-Control"] == "public, max-age=3600"
+
+
+def test_svg_image_carries_its_source(client: FlaskClient) -> None:
+    response = client.get("/img/country-bars.svg?country=VNM")
+    assert response.status_code == 200
+    assert "Source: ILO. ILOSTAT" in response.get_data(as_text=True)
+
+
+def test_slideshow_has_one_slide_per_chart(client: FlaskClient) -> None:
+    response = client.get("/present?views=/&views=/country/PHL")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count('class="slide"') == 4  # overview heatmap + the Philippines' three charts
+    assert client.get("/present").status_code == 400
+    assert client.get("/present?views=/nowhere").status_code == 400
+
+
+def test_deck_from_the_browser(client: FlaskClient) -> None:
+    response = client.get("/deck.pptx?title=Seminar&views=/country/PHL&native=true")
+    assert response.status_code == 200
+    deck = Presentation(io.BytesIO(response.data))
+    assert len(deck.slides) == 4
+    assert deck.slides[0].shapes.title.text == "Seminar"
+    kinds = [{shape.shape_type for shape in slide.shapes} for slide in list(deck.slides)[1:]]
+    assert any(3 in k for k in kinds)  # a native chart (MSO_SHAPE_TYPE.CHART)
+    assert all(slide.notes_slide.notes_text_frame.text.startswith("DEFINITIONS") for slide in list(deck.slides)[1:])
+
+
+def test_deck_from_the_command_line(built_root: Path, tmp_path: Path, capsys) -> None:
+    spec = tmp_path / "seminar.yaml"
+    spec.write_text("title: ASEAN seminar\nviews:\n  - /country/VNM\n  - /embed/overview-heatmap?edition=ilostat-2025\n")
+    out = tmp_path / "seminar.pptx"
+    assert main(["deck", str(spec), "--out", str(out), "--data-dir", str(built_root)]) == 0
+    deck = Presentation(str(out))
+    assert len(deck.slides) == 1 + 2 + 1  # title, Viet Nam's two charts (no sex split), the heatmap
+    pictures = [shape for slide in list(deck.slides)[1:] for shape in slide.shapes if shape.shape_type == 13]
+    assert len(pictures) == 3
+    notes = deck.slides[1].notes_slide.notes_text_frame.text
+    assert "SOURCES" in notes and "ILOSTAT" in notes and "FIGURES (%)" in notes
+    assert "wrote" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ('{"views": []}', "non-empty list"),
+        ('{"views": ["/nowhere"]}', "no charts at '/nowhere'"),
+        ('{"views": ["/"], "colour": "red"}', "unknown keys"),
+        ("[1, 2", "not a readable JSON or YAML"),
+    ],
+)
+def test_bad_deck_specs_write_nothing(built_root: Path, tmp_path: Path, capsys, spec: str, message: str) -> None:
+    path = tmp_path / "spec.json"
+    path.write_text(spec)
+    out = tmp_path / "out.pptx"
+    assert main(["deck", str(path), "--out", str(out), "--data-dir", str(built_root)]) == 2
+    assert message in capsys.readouterr().err
+    assert not out.exists()
