@@ -18,6 +18,7 @@ from dash import Dash, dcc, html
 from essa_dash import api, pages, security, share
 from essa_dash.components.context import DATA_DIR_KEY
 from essa_dash.components.controls import register_url_sync
+from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import get_store
@@ -98,5 +99,6 @@ def create_app(root: Path | None = None) -> Dash:
         return "Something went wrong on our side. Please reload the page.", 500
 
     security.install(app.server)
+    images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 
     return app

@@ -18,6 +18,7 @@ import yaml
 from essa_dash.errors import DataError
 from essa_dash.export import images, slides
 from essa_dash.export.tables import write_atomic
+from essa_dash.paths import ASSETS_DIR
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import read_store
 from essa_dash.views import build, charts_for_url
@@ -55,6 +56,7 @@ def read_spec(path: Path) -> dict[str, Any]:
 def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool) -> str:
     """Build the deck of ``spec`` from the data in ``root`` into ``out``; a one-paragraph report."""
     started = time.perf_counter()
+    images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
     store = read_store(root)
     vocabulary = Vocabulary.from_store(store)
     drawn = []
