@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dash import html
 
-from essa_dash import captions
-from essa_dash.components.cards import figure_card
+from essa_dash.components.cards import chart_card
 from essa_dash.components.context import current_store
 from essa_dash.components.controls import controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
-from essa_dash.figures.progress import baseline_dumbbells, change_bars
 from essa_dash.query import DEFAULT_EDITION, options
 from essa_dash.query import progress as q
 from essa_dash.query.state import Vocabulary
+from essa_dash.views import build
 
 PATH = "/progress"
 TITLE = "Progress"
@@ -35,9 +34,7 @@ def layout(**url: str) -> html.Main:
     edition, sex = str(state.edition), str(state.sex)
 
     cells = q.progress_cells(store, countries=state.country, risks=state.risk, edition=edition, sex=sex)
-    dumbbell_text = q.dumbbell_text(store, cells, edition=edition, sex=sex)
-    bars_text = q.change_text(store, cells, edition=edition, sex=sex)
-    notes = captions.grid_notes(store, cells)
+    bars = build(BARS, store, state)
 
     return html.Main(
         [
@@ -57,10 +54,8 @@ def layout(**url: str) -> html.Main:
             ),
             problems_notice(problems, options.labels(store)),
             html.P(q.year_basis_note(store, edition), className="progress-basis"),
-            figure_card(DUMBBELLS, baseline_dumbbells(cells, text=dumbbell_text), dumbbell_text, reading=q.change_reading(cells), **notes),
-            figure_card(BARS, change_bars(cells, text=bars_text), bars_text, reading=q.bars_reading(cells), **notes)
-            if q.any_change(cells)
-            else html.P(q.bars_reading(cells)[0], className="no-data-note"),
+            chart_card(build(DUMBBELLS, store, state), state, vocabulary),
+            chart_card(bars, state, vocabulary) if bars else html.P(q.bars_reading(cells)[0], className="no-data-note"),
             html.H2("Every country and risk"),
             html.P(
                 f"Baseline: the first year since {q.BASELINE_YEAR}; latest: the latest year; both from {edition}. "

@@ -1,0 +1,39 @@
+"""Progress charts: baseline vs latest within one edition, and the change in points."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from essa_dash.figures.progress import baseline_dumbbells, change_bars
+from essa_dash.query import DEFAULT_EDITION
+from essa_dash.query import progress as q
+from essa_dash.query.state import State
+from essa_dash.store import Store
+from essa_dash.views import Built, Chart, finish, register
+
+PAGE = "/progress"
+PARAMS = ("country", "risk", "edition", "sex")
+
+
+def cells(store: Store, state: State) -> tuple[pd.DataFrame, State]:
+    """The comparison cells of a state, after restricting it to what the page can compare."""
+    state, _ = q.restrict(store, state, DEFAULT_EDITION)
+    return q.progress_cells(store, countries=state.country, risks=state.risk, edition=str(state.edition), sex=str(state.sex)), state
+
+
+def dumbbells(store: Store, state: State) -> Built:
+    rows, state = cells(store, state)
+    text = q.dumbbell_text(store, rows, edition=str(state.edition), sex=str(state.sex))
+    return finish("progress-dumbbells", baseline_dumbbells(rows, text=text), text, q.change_reading(rows), store, rows)
+
+
+def bars(store: Store, state: State) -> Built | None:
+    rows, state = cells(store, state)
+    if not q.any_change(rows):
+        return None
+    text = q.change_text(store, rows, edition=str(state.edition), sex=str(state.sex))
+    return finish("progress-bars", change_bars(rows, text=text), text, q.bars_reading(rows), store, rows)
+
+
+register(Chart("progress-dumbbells", "Baseline and latest coverage, by risk", PAGE, PARAMS, "dumbbell", dumbbells))
+register(Chart("progress-bars", "Change since the baseline, in points", PAGE, PARAMS, "bar", bars))
