@@ -1,0 +1,138 @@
+"""Ranking: the Member States sorted by coverage of one risk, with the region and the world among them."""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import replace
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.colors import hex_to_rgb
+
+from essa_dash.figures._theme import MUTED, NO_DATA_TEXT, TEXT, ChartText, frame, risk_colour
+from essa_dash.schema import Coverage as C
+
+#: Aggregates in greys, darker for the region, so the Member States keep the risk's colour.
+AGGREGATE_STYLE = {"region": "#7b8794", "world": "#b8c2cc"}
+#: Member States not among the chosen ones stay visible but recede (a tint, so the legend shows it too).
+DIMMED = 0.3
+#: "no data" starts a little right of the axis, clear of the country's name.
+NO_DATA_X = 0.8
+BAR_PX = 34
+#: The theme's top margin fits one title line and one subtitle line; each further line needs this much.
+LINE_PX = 19
+#: Characters per line that fit the narrowest chart (760 px, see .graph-scroll) in the title's and subtitle's type.
+TITLE_CHARS, SUBTITLE_CHARS = 80, 115
+
+
+def fit_text(text: ChartText) -> tuple[ChartText, int]:
+    """``text`` with title and subtitle broken into lines, and the number of lines beyond one each.
+
+    Plotly never wraps a title: without breaks a long one runs off the chart. The
+    caption itself stays plain, so the page's text alternative never holds markup.
+    """
+    title, subtitle = wrap_lines(text.title, TITLE_CHARS), wrap_lines(text.subtitle, SUBTITLE_CHARS)
+    return replace(text, title="<br>".join(title), subtitle="<br>".join(subtitle)), len(title) + len(subtitle) - 2
+
+
+def wrap_lines(text: str, limit: int) -> list[str]:
+    """As few lines as ``limit`` allows, of even length (no single word left alone on the last line)."""
+    lines = textwrap.wrap(text, limit) or [""]
+    for width in range(-(-len(text) // len(lines)), limit):
+        even = textwrap.wrap(text, width)
+        if len(even) == len(lines):
+            return even
+    return lines
+
+
+def _value_label(rows: pd.DataFrame) -> pd.Series:
+    """'82.6% (2020)', or '(year not stated)' for publications that give none."""
+    year = rows[C.year].astype("str").where(rows[C.year].notna(), "year not stated")
+    return rows[C.coverage_pct].map("{:.1f}%".format) + " (" + year + ")"
+
+
+def _hover(rows: pd.DataFrame, label: pd.Series) -> pd.Series:
+    known = rows[C.coverage_pct].notna()
+    head = "<b>" + rows[C.country] + "</b><br>"
+    return (head + label + "<br>" + rows[C.edition] + "<br>" + rows["source_title"].fillna("")).where(
+        known, head + "no data in " + rows[C.edition]
+    )
+
+
+def ranking_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
+    """Horizontal bars of ``rows`` (as :func:`essa_dash.query.risk.ranking` gives), first row at the top.
+
+    Needs ``role`` (country / region / world), ``country``, ``risk``, ``coverage_pct``
+    (NaN = no data), ``year``, ``edition``, ``source_title`` and ``highlighted``. Member
+    States take the risk's colour (dimmed when not highlighted); the region and the
+    world are grey bars in their place in the ranking, named in the legend and in
+    italics on the axis, so every country above them is above them. (Reference lines
+    were tried: they cross the value labels.) Areas without a figure get the words
+    "no data" and no bar, so a gap never looks like zero.
+    """
+    order = list(rows[C.country])
+    colour = risk_colour(rows[C.risk].iloc[0])
+    label = _value_label(rows)
+    hover = _hover(rows, label)
+    known = rows[C.coverage_pct].notna()
+    states = rows["role"] == "country"
+    partial = bool((states & ~rows["highlighted"]).any())
+    red, green, blue = hex_to_rgb(colour)
+    groups = [
+        ("Chosen Member States" if partial else "Member States", known & states & rows["highlighted"], colour),
+        ("Other Member States", known & states & ~rows["highlighted"], f"rgba({red},{green},{blue},{DIMMED})"),
+    ]
+    for role in ("region", "world"):
+        part = rows[rows["role"] == role]
+        if not part.empty:
+            name = part[C.country].iloc[0] + (" (regional figure)" if role == "region" else "")
+            groups.append((name, known & (rows["role"] == role), AGGREGATE_STYLE[role]))
+
+    fig = go.Figure()
+    for name, mask, fill in groups:
+        if not mask.any():
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                y=rows.loc[mask, C.country],
+                x=rows.loc[mask, C.coverage_pct],
+                orientation="h",
+                marker={"color": fill, "line": {"width": 0}},
+                text=label[mask],
+                textposition="outside",
+                cliponaxis=False,
+                textfont={"size": 11, "color": MUTED},
+                customdata=hover[mask],
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    if (~known).any():
+        fig.add_trace(
+            go.Scatter(
+                name="no data",
+                y=rows.loc[~known, C.country],
+                x=[NO_DATA_X] * int((~known).sum()),
+                mode="text",
+                text=["no data"] * int((~known).sum()),
+                textposition="middle right",
+                textfont={"size": 11, "color": NO_DATA_TEXT},
+                customdata=hover[~known],
+                hovertemplate="%{customdata}<extra></extra>",
+                showlegend=False,
+            )
+        )
+    aggregates = set(rows.loc[rows["role"] != "country", C.country])
+    ticks = [f"<i>{name}</i>" if name in aggregates else name for name in order]
+    fig.update_layout(
+        barmode="overlay",
+        bargap=0.3,
+        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"color": TEXT}},
+        showlegend=True,
+    )
+    ticks_x = [0, 25, 50, 75, 100]
+    fig.update_xaxes(range=[0, 122], tickvals=ticks_x, ticktext=[f"{t}%" for t in ticks_x], gridcolor="#eef1f4", title=None)
+    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], tickvals=order, ticktext=ticks, title=None, ticksuffix=" ")
+    text, extra = fit_text(text)
+    fig = frame(fig, text, height=170 + BAR_PX * len(order) + LINE_PX * extra)
+    return fig.update_layout(margin={"t": 100 + LINE_PX * extra})

@@ -1,0 +1,179 @@
+"""Trend: one risk year by year, one small panel per country, editions kept apart.
+
+Editions revise earlier figures, so only the chosen edition's points are joined into a
+line; other editions' figures are hollow markers that are never connected, within or
+across editions. One panel per country avoids eleven tangled lines and lets every
+panel carry the same regional and world reference lines.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
+from essa_dash.figures.ranking import LINE_PX, fit_text
+from essa_dash.schema import Coverage as C
+
+REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"color": "#9aa5b1", "dash": "dot"}}
+#: Other editions, oldest first: hollow shapes in a blue-grey sequence, told apart by shape as well as shade.
+OTHER_SYMBOLS = ["circle-open", "square-open", "diamond-open", "triangle-up-open", "star-open", "hexagon-open"]
+OTHER_COLOURS = ["#8aa2bd", "#5d7fa3", "#335c89", "#1d4e89", "#0b2e59", "#000000"]
+PANEL_PX = 190
+LEGEND_PX = 52  # two legend rows: the legend wraps on narrow screens
+
+
+def columns_for(panels: int) -> int:
+    """Panels per row: up to four, so that eleven countries fit in three rows."""
+    return 1 if panels <= 1 else 2 if panels <= 4 else 3 if panels <= 6 else 4
+
+
+def _hover(rows: pd.DataFrame) -> pd.Series:
+    return (
+        "<b>"
+        + rows[C.country]
+        + "</b><br>"
+        + rows[C.coverage_pct].map("{:.1f}%".format)
+        + " in "
+        + rows[C.year].astype("str")
+        + "<br>"
+        + rows[C.edition]
+        + "<br>"
+        + rows["source_title"].fillna("")
+    )
+
+
+def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Figure:
+    """Small multiples of ``rows`` (as :func:`essa_dash.query.risk.trend` gives), one panel per country.
+
+    Needs ``role`` (country / region / world), ``country``, ``risk``, ``edition``,
+    ``year``, ``coverage_pct`` and ``source_title``, plus ``published`` to order the
+    other editions. ``edition``'s points are joined per country; the regional and world
+    figures of ``edition`` are dashed lines in every panel; other editions are unjoined
+    hollow markers, one legend entry each. A country row with NaN year and coverage
+    stands for "no figure in any edition" and gets an empty panel that says so.
+    """
+    countries = list(dict.fromkeys(rows.loc[rows["role"] == "country", C.country]))
+    cols = columns_for(len(countries))
+    grid_rows = max(1, math.ceil(len(countries) / cols))
+    fig = make_subplots(
+        rows=grid_rows,
+        cols=cols,
+        subplot_titles=countries,
+        horizontal_spacing=0.045 if cols > 2 else 0.08,
+        vertical_spacing=0.5 / grid_rows if grid_rows > 1 else 0.1,
+    )
+    fig.update_annotations(font={"size": 13})  # the country names: so far the only annotations
+    dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
+    colour = risk_colour(rows[C.risk].iloc[0])
+    others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
+    references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
+    shown: set[str] = set()
+
+    def legend_once(name: str) -> bool:
+        first = name not in shown
+        shown.add(name)
+        return first
+
+    for i, country in enumerate(countries):
+        row, col = i // cols + 1, i % cols + 1
+        own = dated[(dated["role"] == "country") & (dated[C.country] == country)]
+        for role, ref in references:
+            if ref.empty:
+                continue
+            name = f"{ref[C.country].iloc[0]} ({edition})"
+            fig.add_trace(
+                go.Scatter(
+                    name=name,
+                    legendgroup=role,
+                    showlegend=legend_once(name),
+                    x=ref[C.year],
+                    y=ref[C.coverage_pct],
+                    mode="lines",
+                    line={"width": 1.5, **REFERENCE_STYLE[role]},
+                    customdata=_hover(ref),
+                    hovertemplate="%{customdata}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+        for k, other in enumerate(others):
+            part = own[own[C.edition] == other]
+            if part.empty:
+                continue
+            name = f"{other} (not joined)"
+            fig.add_trace(
+                go.Scatter(
+                    name=name,
+                    legendgroup=other,
+                    showlegend=legend_once(name),
+                    x=part[C.year],
+                    y=part[C.coverage_pct],
+                    mode="markers",
+                    marker={
+                        "symbol": OTHER_SYMBOLS[k % len(OTHER_SYMBOLS)],
+                        "size": 8,
+                        "color": OTHER_COLOURS[k % len(OTHER_COLOURS)],
+                        "line": {"width": 1.5},
+                    },
+                    customdata=_hover(part),
+                    hovertemplate="%{customdata}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+        chosen = own[own[C.edition] == edition]
+        if not chosen.empty:
+            name = f"{edition}, joined by year"
+            fig.add_trace(
+                go.Scatter(
+                    name=name,
+                    legendgroup="chosen",
+                    showlegend=legend_once(name),
+                    x=chosen[C.year],
+                    y=chosen[C.coverage_pct],
+                    mode="lines+markers",
+                    line={"color": colour, "width": 2.5},
+                    marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
+                    customdata=_hover(chosen),
+                    hovertemplate="%{customdata}<extra></extra>",
+                ),
+                row=row,
+                col=col,
+            )
+        if chosen.empty:
+            fig.add_annotation(
+                text="no data" if own.empty else f"none in {edition}",
+                x=0.5,
+                y=0.5 if own.empty else 0.92,
+                xref=f"x{i + 1 if i else ''} domain",
+                yref=f"y{i + 1 if i else ''} domain",
+                showarrow=False,
+                font={"size": 11, "color": MUTED},
+            )
+    years = dated[C.year].astype("float64")
+    low, high = (years.min(), years.max()) if len(years) else (2000.0, 2025.0)
+    fig.update_xaxes(range=[low - 1, high + 1], nticks=5, tickformat="d", gridcolor="#eef1f4", showline=True, linecolor="#d9dee3")
+    # from just below zero, so that a 0% figure sits above the axis line rather than on it
+    fig.update_yaxes(range=[-4, 106], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], gridcolor="#eef1f4", showticklabels=False)
+    fig.update_yaxes(showticklabels=True, col=1)
+    text, extra = fit_text(text)
+    height = 150 + PANEL_PX * grid_rows + LEGEND_PX + LINE_PX * extra
+    fig = frame(fig, text, height=height)
+    # the legend sits under the title, above the panels' country names
+    top = 90 + LINE_PX * extra
+    fig.update_layout(
+        margin={"t": top + LEGEND_PX + 24},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "yref": "container",
+            "y": 1 - (top - 6) / fig.layout.height,
+            "yanchor": "top",
+        },
+    )
+    return fig

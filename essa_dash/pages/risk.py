@@ -1,0 +1,88 @@
+"""Risk page (``/risk/<risk>``): one risk across the Member States, ranked, mapped, over time and by sex."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dash import html
+
+from essa_dash import captions
+from essa_dash.components.cards import GRAPH_CONFIG, chart_card
+from essa_dash.components.context import current_store
+from essa_dash.components.controls import controls_bar, dropdown, radio
+from essa_dash.components.notice import problems_notice
+from essa_dash.figures.choropleth import map_graph_config
+from essa_dash.query import options
+from essa_dash.query import risk as q
+from essa_dash.query.state import Vocabulary
+from essa_dash.views import build
+
+if TYPE_CHECKING:
+    from essa_dash.store import Store
+
+PATH = "/risk/<risk>"
+TITLE = "Risks"
+NAV = 3
+NAV_HREF = f"/risk/{q.DEFAULT_RISK}"
+
+RANKING = "risk-ranking"
+MAP = "risk-map"
+TREND = "risk-trend"
+SEX = "risk-sex"
+
+
+def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
+    store = current_store()
+    vocabulary = Vocabulary.from_store(store)
+    view = q.resolve_view(store, risk, url)
+    state = view.state.update(risk=(view.risk,))
+    ranking = build(RANKING, store, state)
+    sexes = build(SEX, store, state)
+    members = len(options.country_options(store))
+    return html.Main(
+        [
+            html.H1(q.risk_label(store, view.risk)),
+            _definition(store, view.risk),
+            controls_bar(
+                q.canonical_url(store, view),
+                dropdown("risk", options.risk_options(store), view.risk, label="Risk", path="/risk/"),
+                dropdown("edition", q.edition_options(store, view.risk), view.edition, label="Edition"),
+                radio("sex", options.sex_options(), view.sex, label="Sex"),
+                dropdown(
+                    "country",
+                    options.country_options(store),
+                    list(view.countries),
+                    label="Countries to compare",
+                    multi=True,
+                    placeholder=f"All {members} Member States",
+                ),
+            ),
+            problems_notice(view.problems, options.labels(store)),
+            *(html.P(note, className="risk-note", role="status") for note in view.notes),
+            html.H2("Where the Member States stand"),
+            chart_card(ranking, state, vocabulary),
+            html.P(q.ranking_note(store, view, q.ranking(store, view)), className="aggregate-note"),
+            chart_card(build(MAP, store, state), state, vocabulary, config=map_graph_config(GRAPH_CONFIG)),
+            html.H2("Over time, edition by edition"),
+            chart_card(build(TREND, store, state), state, vocabulary),
+            html.H2("Women and men"),
+            chart_card(sexes, state, vocabulary) if sexes else html.P(q.sex_absence(store, view), className="no-data-note"),
+        ],
+        className="page risk-page",
+    )
+
+
+def _definition(store: Store, risk: str) -> html.Section:
+    """The risk in plain words, what is counted out of whom, and the ILO's own wording."""
+    note = captions.definition_notes(store, [risk])[0]
+    differs = q.wording_note(store, risk)
+    return html.Section(
+        [
+            html.P(note.definition, className="lede"),
+            html.Dl([html.Dt("Counted"), html.Dd(note.numerator), html.Dt("Out of"), html.Dd(note.denominator)]),
+            html.P(["ILO wording: ", note.wording], className="wording"),
+            html.P(differs, className="wording-note") if differs else None,
+        ],
+        className="risk-definition",
+        **{"aria-label": "Definition"},
+    )

@@ -1,0 +1,74 @@
+"""Risk page charts: ranking, map, over time, women and men."""
+
+from __future__ import annotations
+
+from essa_dash.figures.choropleth import coverage_map
+from essa_dash.figures.dumbbell import dumbbell
+from essa_dash.figures.ranking import ranking_bars
+from essa_dash.figures.trend import edition_trend
+from essa_dash.query import risk as q
+from essa_dash.query.state import State, edition_slug
+from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
+from essa_dash.views import Built, Chart, finish, register
+
+PAGE = "/risk/<risk>"
+PARAMS = ("risk", "country", "edition", "sex")
+
+
+def view_of(store: Store, state: State) -> q.RiskView:
+    """The risk page's resolved view for a state (the first risk, else the default)."""
+    url = {"country": ",".join(state.country), "sex": state.sex or "", "edition": edition_slug(state.edition) if state.edition else ""}
+    return q.resolve_view(store, state.risk[0] if state.risk else q.DEFAULT_RISK, {k: v for k, v in url.items() if v})
+
+
+def ranking(store: Store, state: State) -> Built:
+    view = view_of(store, state)
+    rows = q.ranking(store, view)
+    text = q.ranking_text(store, rows)
+    known = rows.dropna(subset=[C.coverage_pct])
+    series = {q.short_label(store, view.risk): dict(zip(known[C.country], known[C.coverage_pct], strict=True))}
+    return finish("risk-ranking", ranking_bars(rows, text=text), text, q.ranking_reading(rows), store, rows, series=series)
+
+
+def coverage_map_chart(store: Store, state: State) -> Built:
+    view = view_of(store, state)
+    rows = q.map_rows(q.ranking(store, view))
+    text = q.map_text(store, rows, sex=view.shown_sex)
+    return finish("risk-map", coverage_map(rows, text=text), text, q.map_reading(rows), store, rows)
+
+
+def trend(store: Store, state: State) -> Built:
+    view = view_of(store, state)
+    rows = q.trend(store, view)
+    text = q.trend_text(store, rows, edition=view.edition)
+    return finish(
+        "risk-trend", edition_trend(rows, edition=view.edition, text=text), text, q.trend_reading(rows, view.edition), store, rows
+    )
+
+
+def sexes(store: Store, state: State) -> Built | None:
+    view = view_of(store, state)
+    split = q.sex_split(store, view)
+    if split is None:
+        return None
+    text = q.sex_text(store, split)
+    fig = dumbbell(
+        split,
+        label="label",
+        start="female",
+        end="male",
+        start_name="Women",
+        end_name="Men",
+        text=text,
+        start_hover="hover",
+        end_hover="hover",
+    )
+    series = {sex.capitalize(): dict(zip(split["label"], split[sex], strict=True)) for sex in ("female", "male")}
+    return finish("risk-sex", fig, text, q.sex_reading(split), store, split, series=series)
+
+
+register(Chart("risk-ranking", "Member States ranked for a risk", PAGE, PARAMS, "bar", ranking))
+register(Chart("risk-map", "Map of a risk's coverage", PAGE, PARAMS, "map", coverage_map_chart, map=True))
+register(Chart("risk-trend", "A risk over time, edition by edition", PAGE, PARAMS, "line", trend))
+register(Chart("risk-sex", "Women and men covered for a risk", PAGE, PARAMS, "dumbbell", sexes))
