@@ -206,7 +206,9 @@ def drop_duplicates(frame: pd.DataFrame, path: Path, loaded: Loaded) -> pd.DataF
     if (distinct > 1).any():
         clash = frame[distinct > 1]
         first = clash.iloc[0]
-        same = clash[(clash[key] == first[key]).all(axis=1)]
+        # compare as text so that a missing year (no reference year stated) equals another missing year
+        as_text = clash[key].astype("string").fillna("<NA>")
+        same = clash[(as_text == as_text.iloc[0]).all(axis=1)]
         values = ", ".join(f"{v:g} (line {line_of(i)})" for i, v in same[C.coverage_pct].items())
         raise DataError(
             f"conflicting values for {first[C.source_id]} {first[C.iso3]} {first[C.risk]} {first[C.sex]} {first[C.year]}: {values}",

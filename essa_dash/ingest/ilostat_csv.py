@@ -61,7 +61,7 @@ def variant(columns: list[str]) -> str | None:
     """``"labels"`` or ``"codes"`` from the header, or None if it is not an ILOSTAT file."""
     if "ref_area.label" in columns:
         return "labels"
-    if "ref_area" in columns and "obs_value" in columns:
+    if "ref_area" in columns:
         return "codes"
     return None
 
@@ -75,11 +75,12 @@ def load(path: Path, ref: Reference, *, source_id: str) -> Loaded:
     kind = variant(list(raw.columns))
     if kind is None:
         raise DataError("not an ILOSTAT CSV: no 'ref_area' or 'ref_area.label' column", path=path, line=1)
+    col = (lambda name: f"{name}.label") if kind == "labels" else (lambda name: name)
+    # missing columns are named as the file would name them, before the labels lose their suffix
+    require_columns(raw, [col(c) if c not in ("time", "obs_value") else c for c in REQUIRED], path, f"ILOSTAT ({kind})")
     if kind == "labels":  # one vocabulary from here on: the code variant's column names
         raw = raw.rename(columns={c: c.removesuffix(".label") for c in raw.columns})
-    require_columns(raw, REQUIRED, path, f"ILOSTAT ({kind})")
     loaded = Loaded(path, f"ilostat-{kind}", raw.iloc[:0], rows_read=len(raw))
-    col = (lambda name: f"{name}.label") if kind == "labels" else (lambda name: name)
 
     # process
     _check_indicator(raw, path, kind)

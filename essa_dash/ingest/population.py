@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from essa_dash.errors import DataError
@@ -31,7 +32,8 @@ def load(path: Path, ref: Reference, *, source_id: str) -> pd.DataFrame:
     iso3 = raw["country_area"].astype("int64").map(ref.by_m49)
     rows = raw[iso3.notna()].copy()
     thousands = pd.to_numeric(rows["population"], errors="coerce")
-    bad = thousands.isna() | (thousands <= 0)
+    # more than 10 billion people (in thousands) is a broken value, and would overflow as persons
+    bad = thousands.isna() | ~np.isfinite(thousands.to_numpy(dtype="float64", na_value=np.nan)) | (thousands <= 0) | (thousands > 1e7)
     if bad.any():
         raise DataError(
             f"not a positive number: {rows['population'][bad].iloc[0]!r}", path=path, line=line_of(bad.idxmax()), column="population"
@@ -45,5 +47,9 @@ def load(path: Path, ref: Reference, *, source_id: str) -> pd.DataFrame:
             "source_location": [f"{path.name}, line {line_of(i)}" for i in rows.index],
         }
     )
+    repeated = out.duplicated(["iso3", "year"])
+    if repeated.any():
+        label = out.index[repeated][0]
+        raise DataError(f"a second population for {out['iso3'][label]} {out['year'][label]}", path=path, line=line_of(label))
     out["is_projection"] = out["year"] >= FIRST_PROJECTION_YEAR
     return out[COLUMNS].reset_index(drop=True)

@@ -74,6 +74,12 @@ def load(path: Path, ref: Reference, *, source_id: str) -> Loaded:
         loaded.skip("rows of other quantiles", rows.loc[other, "Quantile"])
         rows = rows[~other]
         rows[C.risk] = rows[C.risk] + rows["Quantile"].map(QUANTILE_SUFFIX).fillna("")
+        unknown = ~rows[C.risk].isin(set(ref.risks["risk"]))
+        if unknown.any():
+            label = unknown.idxmax()
+            raise DataError(
+                f"no risk defined for {rows[C.risk][label]!r} (series with a quantile)", path=path, line=line_of(label), column="[Quantile]"
+            )
     if "Units" in rows.columns:
         bad = rows["Units"].str.upper() != "PERCENT"
         if bad.any():
