@@ -41,7 +41,7 @@ def layout(views: str = "", **_url: str) -> html.Main:
             ),
             html.P(
                 [
-                    html.A("Download PowerPoint (.pptx)", id="deck-download", className="button", href="#"),
+                    html.A("Download PowerPoint (.pptx)", id="deck-download", className="button", href="#", download=""),
                     " ",
                     html.A(
                         "Present full screen", id="deck-present", className="button secondary", href="#", target="_blank", rel="noopener"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from playwright.sync_api import Page, expect
+from pptx import Presentation
 
 from tests.e2e.conftest import screenshot
 
@@ -53,3 +54,31 @@ def test_presenter_mode_moves_by_keyboard(page: Page, base_url: str) -> None:
     title_size = slides.nth(2).locator(".gtitle").evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
     assert title_size >= 36, f"slide titles must read from the back of a room ({title_size}px before scaling)"
     screenshot(page, "present-slide-3")
+
+
+def test_a_ten_chart_deck_from_the_browser(page: Page, base_url: str, tmp_path) -> None:
+    page.goto(base_url + "/deck")
+    views = "\n".join(
+        [
+            "/",
+            "/risk/old_age?country=VNM,IDN,PHL",
+            "/country/VNM",
+            "/embed/country-bars?country=KHM",
+            "/embed/progress-bars?risk=old_age",
+            "/embed/risk-map?risk=children",
+        ]
+    )
+    page.locator("#deck-title").fill("ASEAN seminar")
+    page.locator("#deck-views").fill(views)
+    page.locator("#deck-title").press("Tab")  # the title input is debounced: leaving it commits the value
+    expect(page.locator("#deck-download")).to_have_attribute(
+        "href", re.compile(r"title=ASEAN\+seminar.*views=%2Fembed%2Frisk-map%3Frisk%3Dchildren&native=false$")
+    )
+    with page.expect_download(timeout=120_000) as download:
+        page.locator("#deck-download").click()
+    path = tmp_path / download.value.suggested_filename
+    download.value.save_as(path)
+    deck = Presentation(str(path))
+    assert len(deck.slides) == 11  # title + heatmap, 3 risk charts, 2 country charts, country bars, progress bars, map
+    assert deck.slides[0].shapes.title.text == "ASEAN seminar"
+    assert all(slide.notes_slide.notes_text_frame.text for slide in list(deck.slides)[1:])
