@@ -15,7 +15,7 @@ from types import ModuleType
 import dash
 from dash import Dash, dcc, html
 
-from essa_dash import api, pages, security, share
+from essa_dash import api, callback_cache, pages, security, share
 from essa_dash.components.context import DATA_DIR_KEY
 from essa_dash.components.controls import register_url_sync
 from essa_dash.export import images
@@ -99,6 +99,7 @@ def create_app(root: Path | None = None) -> Dash:
         return "Something went wrong on our side. Please reload the page.", 500
 
     security.install(app.server)
+    callback_cache.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 
     return app

@@ -6,9 +6,14 @@ a caller that modifies one never changes what the next request sees.
 
 from __future__ import annotations
 
+import functools
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -84,3 +89,39 @@ def read_store(root: Path) -> Store:
 def get_store(root: Path | None = None) -> Store:
     """The store of a data directory, read once per process."""
     return read_store(root or data_dir())
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def per_build(maxsize: int = 256) -> Callable[[Callable[Concatenate[Store, P], R]], Callable[Concatenate[Store, P], R]]:
+    """Memoise a query on (data build, arguments): the tables never change within a build.
+
+    A page, its embeds, images and slides ask the same questions again and again; the
+    answer is computed once per process. Arguments are keyed by ``repr`` (the URL
+    vocabulary's values are strings, tuples and frozen dataclasses), and the frames
+    returned are shared: pandas copies on write, so a caller cannot spoil them.
+    """
+
+    def decorate(fn: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
+        cache: OrderedDict[tuple[str, str], R] = OrderedDict()
+        lock = threading.Lock()
+
+        @functools.wraps(fn)
+        def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+            key = (store.build_id, repr((args, sorted(kwargs.items()))))
+            with lock:
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+            value = fn(store, *args, **kwargs)
+            with lock:
+                cache[key] = value
+                if len(cache) > maxsize:
+                    cache.popitem(last=False)
+            return value
+
+        return wrapper
+
+    return decorate

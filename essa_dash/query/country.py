@@ -9,7 +9,7 @@ import pandas as pd
 from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 DEFAULT_COUNTRY = "VNM"
 
@@ -60,6 +60,7 @@ def regional_comparator(store: Store, edition: str) -> str | None:
     return next((r for r in REGIONS if r in areas), None)
 
 
+@per_build()
 def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -> pd.DataFrame:
     """Latest value per core risk for the country, the region and the world, in one edition.
 
@@ -90,6 +91,7 @@ def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -
     )[["role", C.iso3, C.country, C.risk, "risk_label", C.sex, C.year, C.coverage_pct, C.edition, C.source_id, "source_title", C.note]]
 
 
+@per_build()
 def edition_history(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFrame:
     """The latest value of each core risk in every edition that has one: how figures moved between releases."""
     risks = core_risks(store.risks)
@@ -109,6 +111,7 @@ def edition_history(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFr
     )
 
 
+@per_build()
 def sex_split(store: Store, iso3: str, *, edition: str) -> pd.DataFrame | None:
     """Risks whose latest year in the edition has both a female and a male figure: one row per risk.
 

@@ -9,9 +9,10 @@ import pandas as pd
 from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.country import regional_comparator
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 
+@per_build()
 def heatmap_grid(store: Store, *, edition: str = DEFAULT_EDITION) -> pd.DataFrame:
     """One row per (country, risk) cell: the latest value of one edition, or NaN for no data.
 
@@ -104,6 +105,7 @@ def _figure(row: pd.Series, store: Store) -> Figure:
     )
 
 
+@per_build()
 def headlines(store: Store) -> list[Headline]:
     """The five WSPR 2014/15 world headline gaps, each with its latest counterpart.
 

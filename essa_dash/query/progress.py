@@ -27,7 +27,7 @@ from essa_dash.figures._theme import ChartText
 from essa_dash.query.core import core_risks, default_sex, filter_coverage, member_states
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 #: The ASEAN Framework's baseline year: the first year a baseline may come from.
 BASELINE_YEAR = 2015
@@ -158,6 +158,7 @@ def restrict(store: Store, state: State, default_edition: str) -> tuple[State, l
 # --- the comparison -------------------------------------------------------------------------
 
 
+@per_build()
 def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[str], edition: str, sex: str = "total") -> pd.DataFrame:
     """One row per (country, risk): baseline and latest figure of ONE edition, and the change.
 

@@ -19,7 +19,7 @@ from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filte
 from essa_dash.query.country import WORLD, aggregate_note, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 DEFAULT_RISK = "old_age"
 #: The query parameters the risk page understands (the risk itself is in the path).
@@ -187,6 +187,7 @@ def _latest_by_area(rows: pd.DataFrame) -> pd.DataFrame:
     return order.drop_duplicates(C.iso3, keep="last").drop(columns=["_dated", "_year"])
 
 
+@per_build()
 def ranking(store: Store, view: RiskView) -> pd.DataFrame:
     """Member States, the region and the world ranked by their latest figure in the edition.
 
@@ -334,6 +335,7 @@ def map_reading(rows: pd.DataFrame) -> list[str]:
 # -- the trend across editions ---------------------------------------------------------------------
 
 
+@per_build()
 def trend(store: Store, view: RiskView) -> pd.DataFrame:
     """Every dated figure of the chosen countries in every edition, plus the region and world of the chosen edition.
 
@@ -415,6 +417,7 @@ def trend_reading(rows: pd.DataFrame, edition: str) -> list[str]:
 # -- women and men ---------------------------------------------------------------------------------
 
 
+@per_build()
 def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     """Women beside men: each area's latest year in the edition with both figures, countries then comparators.
 

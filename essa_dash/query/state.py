@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from essa_dash.schema import COVERAGE_KINDS
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 LIST_PARAMS = ("country", "risk", "kind", "source")
 SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest")
@@ -78,6 +78,11 @@ class Vocabulary:
 
     @classmethod
     def from_store(cls, store: Store) -> Vocabulary:
+        return _vocabulary(store)
+
+    @classmethod
+    def read(cls, store: Store) -> Vocabulary:
+        """Build from the tables (use :meth:`from_store`, which does this once per data build)."""
         coverage = store.coverage
         years = coverage["year"].dropna()
         return cls(
@@ -174,6 +179,11 @@ class Vocabulary:
             else:
                 pairs.append((name, str(value)))
         return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+@per_build(maxsize=4)
+def _vocabulary(store: Store) -> Vocabulary:
+    return Vocabulary.read(store)
 
 
 def _text(raw: str | Sequence[str] | None) -> str:

@@ -22,7 +22,7 @@ from essa_dash import captions
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.figures._theme import ChartText
 from essa_dash.query.state import Problem, State, Vocabulary
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,13 @@ def register(chart: Chart) -> Chart:
 
 def build(chart_id: str, store: Store, state: State) -> Built | None:
     """Draw a registered chart; None when the state has nothing for it to show."""
+    return _build(store, chart_id, state)
+
+
+@per_build(maxsize=512)
+def _build(store: Store, chart_id: str, state: State) -> Built | None:
+    # drawn once per data build and state: a figure is never modified after it is built
+    # (the slide theme works on a copy), so pages, embeds, images and slides share it
     if chart_id not in REGISTRY:
         load_all()
     return REGISTRY[chart_id].build(store, state)
