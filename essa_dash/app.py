@@ -77,6 +77,8 @@ def create_app(root: Path | None = None) -> Dash:
         serve_locally=True,
         suppress_callback_exceptions=True,
     )
+    # the page's language, for screen readers and hyphenation (Dash's own template has none)
+    app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.server.config[DATA_DIR_KEY] = str(root)
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}

@@ -11,6 +11,7 @@ PATH = "/deck"
 TITLE = "Slides"
 NAV = 6
 NAV_HREF = "/deck"
+NATIVE_LABEL = "Bar and line charts as editable PowerPoint charts (others stay pictures)"
 EXAMPLE = "/\n/country/VNM\n/embed/country-bars?country=KHM&edition=ilostat-2025"
 
 
@@ -31,10 +32,15 @@ def layout(views: str = "", **_url: str) -> html.Main:
                     dcc.Input(id="deck-title", type="text", value="Social protection in ASEAN", debounce=True, maxLength=200),
                     html.Label("Dashboard links, one per line", htmlFor="deck-views"),
                     dcc.Textarea(id="deck-views", value=views.replace(",/", "\n/") or EXAMPLE, rows=8),
-                    dcc.Checklist(
-                        id="deck-native",
-                        options=[{"label": "Bar and line charts as editable PowerPoint charts (others stay pictures)", "value": "native"}],
-                        value=[],
+                    html.Fieldset(
+                        [
+                            html.Legend("Chart format"),
+                            dcc.Checklist(
+                                id="deck-native",
+                                options=[{"label": NATIVE_LABEL, "value": "native"}],
+                                value=[],
+                            ),
+                        ]
                     ),
                 ],
                 className="deck-form card",
