@@ -59,6 +59,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not (root / "coverage.parquet").exists():
         print(f"no tables in {root} yet: building them from {root / 'raw'}")
         print(build_data(root).report())
+    if args.prod:
+        from essa_dash import serving
+
+        serving.run(root, args.host, args.port, args.workers)
+        return 0
     app = create_app(root)
     print(f"ESSA Dash on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)
@@ -94,6 +99,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8050)
     p.add_argument("--debug", action="store_true", help="Dash debug mode: never on a shared network")
+    p.add_argument("--prod", action="store_true", help="production: gunicorn, one warmed worker per core, compressed, cacheable assets")
+    p.add_argument("--workers", type=int, help="with --prod: worker processes (default: one per core)")
     p.set_defaults(run=_serve)
     return top
 

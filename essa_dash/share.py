@@ -30,7 +30,8 @@ from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
 
-PLOTLY_JS = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+#: The partial plotly.js the dashboard pages use too (assets/, built by deploy/plotly-bundle/build.sh).
+PLOTLY_JS = "/assets/plotly-essa.min.js"
 #: The Flask app's own static folder (essa_dash/static/): unlike assets/, Dash does not load it into every page.
 STATIC = "/static"
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}

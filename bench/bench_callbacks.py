@@ -1,0 +1,151 @@
+"""Each page's main callback (the pages router drawing the page) against a static file of the same bytes.
+
+Usage: ``.venv/bin/python bench/bench_callbacks.py [--runs 30] [--server prod|dev]``
+
+Opening a page in Dash is one POST to ``/_dash-update-component`` whose answer is the
+page's whole layout, figures included. The app answers it at three costs, each timed:
+
+* **new view**: a view this process has never drawn (another country, risk, sex,
+  edition of the same page; ``--runs`` distinct ones where the vocabulary has them):
+  queries, figures and layout computed;
+* **same view**: the page's default view again with a body that differs in an ignored
+  field: the layout is assembled again, from memoised queries and charts
+  (``essa_dash.store.per_build``);
+* **same request**: byte-identical body, as 300 people opening the same link send:
+  answered from the callback cache (``essa_dash.callback_cache``) when the app has one.
+
+The baseline is the same answer saved as a file under the server's /assets/ and
+fetched from the same server in the same run: each ratio is what the callback costs
+over merely sending its bytes. Requests are made as a browser makes them (keep-alive,
+``Accept-Encoding: gzip, deflate, br, zstd``), interleaved so that drift hits all alike.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from itertools import islice
+
+from _harness import (
+    BROWSER_ENCODINGS,
+    Call,
+    Client,
+    Server,
+    assets_copy,
+    built_data,
+    existing_pages,
+    header,
+    kib,
+    median,
+    other_views,
+    percentile,
+    router_call,
+    scratch,
+    table,
+    time_calls,
+)
+
+
+def slug(path: str) -> str:
+    return path.strip("/").replace("/", "-") or "overview"
+
+
+def time_new_views(url: str, views: list[str]) -> list[float]:
+    client = Client(url)
+    try:
+        times = []
+        for view in views:
+            seconds, status, _, _ = client.fetch(router_call(view))
+            if status != 200:
+                raise RuntimeError(f"{view}: HTTP {status}")
+            times.append(seconds)
+        return times
+    finally:
+        client.close()
+
+
+def time_same_view(url: str, call: Call, runs: int) -> list[float]:
+    """Each request with its own value of the ignored field: never a cached answer, always the same view."""
+    client = Client(url)
+    body = json.loads(call.body or b"{}")
+    try:
+        times = []
+        for i in range(runs + 2):
+            fresh = Call(call.label, call.method, call.path, json.dumps({"bench": i + 1, **body}).encode(), call.headers)
+            seconds, status, _, _ = client.fetch(fresh)
+            if status != 200:
+                raise RuntimeError(f"{call.label}: HTTP {status}")
+            times.append(seconds)
+        return times[2:]
+    finally:
+        client.close()
+
+
+def ms_cell(times: list[float]) -> str:
+    return f"{median(times) * 1000:.1f} / {percentile(times, 95) * 1000:.1f}" if times else "-"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=30, help="timed requests per page and kind (default 30)")
+    args = parser.parse_args()
+
+    from essa_dash.store import read_store
+
+    pages = existing_pages()
+    with scratch() as tmp:
+        data = built_data(tmp / "data")
+        store = read_store(data)
+        assets = assets_copy(tmp / "assets")
+        (assets / "bench").mkdir()
+        with Server("prod", data, assets=assets) as server:
+            header(
+                "Page callbacks vs the same bytes as a static file (prod server)",
+                f"median / p95 in ms; {args.runs} requests per kind after 2 warm-up rounds (new views: up to {args.runs} "
+                f"distinct views each drawn once); pages: {', '.join(pages)}",
+            )
+            client = Client(server.url)
+            rows = []
+            for path in pages:
+                call = router_call(path)
+                _, status, raw, _ = client.fetch(call, encoding="identity")
+                if status != 200:
+                    raise RuntimeError(f"{path}: HTTP {status}")
+                (assets / "bench" / f"{slug(path)}.json").write_bytes(raw)
+                static = Call(f"static {path}", "GET", f"/assets/bench/{slug(path)}.json")
+                new = time_new_views(server.url, list(islice(other_views(path, store), args.runs)))
+                same_view = time_same_view(server.url, call, args.runs)
+                times = time_calls(server.url, [call, static], args.runs)
+                same, st = times[call.label], times[static.label]
+                _, _, wire, headers = client.fetch(call, encoding=BROWSER_ENCODINGS)
+                base = median(st)
+                rows.append(
+                    [
+                        path,
+                        f"{ms_cell(new)} (n={len(new)})",
+                        ms_cell(same_view),
+                        ms_cell(same),
+                        f"{median(st) * 1000:.2f} / {percentile(st, 95) * 1000:.2f}",
+                        " / ".join(f"{median(t) / base:.0f}x" if t else "-" for t in (new, same_view, same)),
+                        kib(len(raw)).strip(),
+                        f"{kib(len(wire)).strip()} ({headers.get('content-encoding', 'none')})",
+                    ]
+                )
+            client.close()
+            table(
+                [
+                    "page",
+                    "new view",
+                    "same view",
+                    "same request",
+                    "static file",
+                    "ratios to static (new / same view / same request)",
+                    "answer",
+                    "on the wire",
+                ],
+                rows,
+            )
+
+
+if __name__ == "__main__":
+    main()

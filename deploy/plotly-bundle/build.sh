@@ -1,0 +1,57 @@
+#!/bin/sh
+# Build a partial plotly.js (only the trace types ESSA Dash draws) for assets/.
+#
+#   deploy/plotly-bundle/build.sh [OUTPUT]    default OUTPUT: deploy/plotly-bundle/dist/plotly-<version>-essa.min.js
+#
+# Why: dcc.Graph draws with window.Plotly when a script has defined it, and only fetches
+# Dash's full plotly.min.js (4.8 MB, 1.4 MB compressed) when none has. Dash loads every
+# .js file in assets/ with the page, so copying OUTPUT into assets/ makes every chart use
+# this bundle (1.4 MB, ~0.4 MB compressed) instead.
+#
+# Reproducible from npm alone: exact versions in package.json, every transitive one in
+# package-lock.json (npm ci), no install scripts run. The plotly.js version must be the
+# one Dash would load (plotly.py's bundled plotly.js), which this script checks; upgrade
+# both together: change the version in package.json, `npm install --package-lock-only`, rebuild.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+project=$(cd "$here/../.." && pwd)
+python=${PYTHON:-$project/.venv/bin/python}
+[ -x "$python" ] || python=python3
+
+# every plotly trace type the dashboard creates (go.<Type>(...)); core always has scatter
+TRACES="bar heatmap choropleth scattergeo scatter"
+
+version=$(node -p "require('$here/package.json').dependencies['plotly.js']")
+dash_version=$("$python" -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
+if [ "$version" != "$dash_version" ]; then
+    echo "build.sh: package.json pins plotly.js $version but Dash loads $dash_version: pin the same version" >&2
+    exit 1
+fi
+
+# the trace types the code uses must all be in the bundle, or a chart would be blank in the browser
+"$python" - "$project/essa_dash" "$TRACES" <<'EOF'
+import re, sys
+from pathlib import Path
+used = {m.lower() for p in Path(sys.argv[1]).rglob("*.py") for m in re.findall(r"\bgo\.([A-Z][A-Za-z]+)\(", p.read_text())}
+used -= {"figure", "layout"}
+missing = sorted(used - set(sys.argv[2].split()))
+if missing:
+    sys.exit(f"build.sh: the code draws {', '.join(missing)} traces that the bundle lacks: add them to entry.js and TRACES")
+EOF
+
+out=${1:-$here/dist/plotly-$version-essa.min.js}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp "$here/package.json" "$here/package-lock.json" "$here/entry.js" "$work/"
+(cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
+mkdir -p "$(dirname "$out")"
+# The same esbuild settings as plotly.js's own bundles (esbuild-config.js): an IIFE that defines
+# the global Plotly; CSS imports are dropped (only maplibre's, for map traces we do not include).
+"$work/node_modules/.bin/esbuild" "$work/entry.js" \
+    --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
+    --define:global=window --define:define.amd=false --define:process.env.NODE_DEBUG=false \
+    --loader:.css=empty --legal-comments=eof --log-level=warning \
+    --banner:js="/*! plotly.js v$version (MIT, Plotly Inc.), traces: $TRACES. Built for ESSA Dash by deploy/plotly-bundle/build.sh */" \
+    --outfile="$out"
+size=$(wc -c <"$out")
+echo "$out: $size bytes (plotly.js $version; traces: $TRACES)"

@@ -1,0 +1,409 @@
+"""Production serving: gunicorn workers forked from one warm app, compressed answers, cacheable assets.
+
+``essa-dash serve`` runs Flask's development server: one process, every answer sent
+uncompressed, the 4.8 MB plotly.js re-validated on every visit. This module is what a
+shared deployment runs instead:
+
+* :func:`install` (on the Flask server) compresses answers (brotli, else gzip) and
+  gives every response the cache lifetime it can bear: a year, ``immutable``, for the
+  fingerprinted assets Dash links (``/_dash-component-suites/...v<version>m<mtime>.js``,
+  ``/assets/...?m=<mtime>``); revalidation for package files Dash loads under a fixed
+  name (``async-graph.js``, ``plotly.min.js``); ``no-store`` for pages and callbacks,
+  whose answers change with the data. The compressed bytes of package files are kept
+  in memory, so the 4.8 MB plotly.js is compressed once per process, not per visitor.
+* :func:`warm` renders every page once and fills that cache, so the first visitor
+  after a start or a deploy pays nothing extra.
+* :func:`run` loads and warms the app once in gunicorn's master, then forks one worker
+  per core: the workers share the warm tables and caches copy-on-write.
+
+``ESSA_REPLICA`` (any short name) makes every answer carry ``X-ESSA-Replica``, so a
+load balancer test can see which replica answered (see docs/deploy.md).
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import re
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import flask
+from dash.fingerprint import check_fingerprint
+
+if TYPE_CHECKING:
+    from dash import Dash
+
+#: A year, and a promise that the bytes behind this URL never change: browsers skip even the revalidation.
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: Cacheable, but ask first (ETag): for files whose URL does not change when their content does.
+REVALIDATE = "public, no-cache"
+#: Pages and callbacks: built for this request from the data; never stored by a browser or a proxy.
+NO_STORE = "no-store"
+
+REPLICA_ENV = "ESSA_REPLICA"
+REPLICA_HEADER = "X-ESSA-Replica"
+
+#: Dash's own endpoints whose answers depend on the data or the request: never cached.
+DYNAMIC_ENDPOINTS = ("/_dash-update-component", "/_dash-layout", "/_dash-dependencies")
+SUITES = "/_dash-component-suites/"
+ASSETS = "/assets/"
+#: Flask's own static folder (essa_dash/static/: the embed and slideshow scripts), linked without fingerprint.
+FLASK_STATIC = "/static/"
+
+#: Answers built per request (pages, callbacks, the API): brotli level 4 is as fast as gzip 6 and
+#: smaller; gzip for clients without brotli. Flask-Compress does these.
+COMPRESSION = {
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_ALGORITHM_STREAMING": ["br", "deflate"],
+    "COMPRESS_BR_LEVEL": 4,
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 500,
+}
+#: Flask-Compress's list leaves out CSV, the API's most used format (6-40x smaller compressed).
+EXTRA_MIMETYPES = ("text/csv",)
+#: Static files are compressed once per process and kept, so they get the slow, small settings:
+#: brotli 9 makes plotly.js 12% smaller than level 4 for 0.3 s once (level 11 would take 7 s).
+STATIC_BR_QUALITY = 9
+STATIC_GZIP_LEVEL = 9
+STATIC_MIMETYPES = frozenset({"text/javascript", "application/javascript", "text/css", "application/json", "image/svg+xml"})
+#: Bounds of the static cache: a stranger inventing fingerprints or file names cannot grow it past these.
+CACHE_MAX_ENTRIES = 256
+CACHE_MAX_BYTES = 64 * 1024 * 1024
+#: Package scripts no page loads (no ag-grid licence, no LaTeX): not worth compressing at start.
+WARM_SKIP = ("async-enterprise", "async-mathjax")
+
+
+def cache_policy(path: str, query: dict[str, str] | Any, status: int, mimetype: str | None) -> str | None:
+    """The Cache-Control a response deserves, or None to leave the handler's own (the API sets its own).
+
+    Only a successful answer is declared immutable: a 404 for a mistyped asset must not stick for a year.
+    HTML gets ``no-store`` unless its handler chose a lifetime itself (see :func:`install`).
+    """
+    if any(path.endswith(endpoint) for endpoint in DYNAMIC_ENDPOINTS):
+        return NO_STORE
+    if status not in (200, 304):
+        return None
+    if SUITES in path:
+        return IMMUTABLE if check_fingerprint(path.rsplit("/", 1)[-1])[1] else REVALIDATE
+    if ASSETS in path:
+        return IMMUTABLE if "m" in query else REVALIDATE
+    if path.startswith(FLASK_STATIC):
+        return REVALIDATE
+    if path.endswith("/_favicon.ico"):
+        return IMMUTABLE if "v" in query else REVALIDATE
+    if mimetype == "text/html":
+        return NO_STORE
+    return None
+
+
+def static_key(request: flask.Request) -> str | None:
+    """The cache key of a static file whose bytes are fixed for the life of the process, else None.
+
+    Package files cannot change while the process runs, and a deployment ships assets/
+    read-only; the fingerprint is stripped so that invented fingerprints share one entry.
+    """
+    if request.method not in ("GET", "HEAD"):
+        return None
+    path = request.path
+    if SUITES in path:
+        head, name = path.rsplit("/", 1)
+        return f"{head}/{check_fingerprint(name)[0]}"
+    if ASSETS in path or path.startswith(FLASK_STATIC):
+        return path
+    return None
+
+
+def choose_encoding(accept_encoding: str) -> str | None:
+    """``br`` or ``gzip`` as the client's Accept-Encoding allows (q=0 refuses), brotli first; None: send as is."""
+    allowed: dict[str, float] = {}
+    for part in accept_encoding.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        allowed[name.strip()] = quality
+    for encoding in ("br", "gzip"):
+        if allowed.get(encoding, allowed.get("*", 0.0)) > 0:
+            return encoding
+    return None
+
+
+def compress(data: bytes, encoding: str) -> bytes:
+    import brotli
+
+    return brotli.compress(data, quality=STATIC_BR_QUALITY) if encoding == "br" else gzip.compress(data, STATIC_GZIP_LEVEL, mtime=0)
+
+
+class StaticCompressionCache:
+    """Compressed bytes of static files, per (encoding, file), bounded in entries and bytes.
+
+    Filled at warm-up in gunicorn's master, so forked workers share it; past the bounds
+    a file is compressed per request rather than kept.
+    """
+
+    def __init__(self) -> None:
+        self._data: dict[tuple[str, str], bytes] = {}
+        self._bytes = 0
+
+    def lookup(self, encoding: str, key: str) -> bytes | None:
+        return self._data.get((encoding, key))
+
+    def store(self, encoding: str, key: str, data: bytes) -> bytes:
+        """Compress ``data``; keep the result unless the cache is full. Returns the compressed bytes."""
+        value = compress(data, encoding)
+        if (encoding, key) not in self._data and len(self._data) < CACHE_MAX_ENTRIES and self._bytes + len(value) <= CACHE_MAX_BYTES:
+            self._data[(encoding, key)] = value
+            self._bytes += len(value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self._data)
+
+    @property
+    def size(self) -> int:
+        return self._bytes
+
+
+def _take_body(response: flask.Response, *, read: bool) -> bytes:
+    """The whole body of a (possibly streamed) response, and the file behind it closed at once."""
+    if not response.is_streamed:
+        return response.get_data() if read else b""
+    iterable = response.response
+    body = b"".join(iterable) if read else b""
+    close = getattr(iterable, "close", None)
+    if close is not None:
+        close()
+    return body
+
+
+def _compress_static(response: flask.Response, request: flask.Request, cache: StaticCompressionCache) -> None:
+    key = static_key(request)
+    if key is None or response.status_code != 200 or response.mimetype not in STATIC_MIMETYPES or "Content-Encoding" in response.headers:
+        return
+    vary = response.headers.get("Vary")
+    response.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+    encoding = choose_encoding(request.headers.get("Accept-Encoding", ""))
+    if encoding is None:
+        return
+    compressed = cache.lookup(encoding, key)
+    if compressed is None:
+        compressed = cache.store(encoding, key, _take_body(response, read=True))
+    else:
+        _take_body(response, read=False)  # the file Flask opened is never read
+    response.direct_passthrough = False
+    response.set_data(compressed)
+    response.headers["Content-Encoding"] = encoding
+    etag, weak = response.get_etag()
+    if etag:
+        # one ETag per representation, as Flask-Compress does: a proxy must not mix the two
+        response.set_etag(f"{etag}:{encoding}", weak=weak)
+    response.make_conditional(request)
+
+
+def install(server: flask.Flask) -> flask.Flask:
+    """Add compression, cache headers and the replica header to ``server``; returns it.
+
+    Safe to call on any Flask server Dash made, and more than once: create_app may install
+    it and :func:`build` again; a second call changes nothing rather than compressing twice.
+    """
+    from flask_compress import Compress
+
+    if "essa_serving" in server.extensions:
+        return server
+    for key, value in COMPRESSION.items():
+        server.config.setdefault(key, value)
+    server.config["COMPRESS_REGISTER"] = False
+    dynamic = Compress(server)
+    dynamic.compress_mimetypes_set |= set(EXTRA_MIMETYPES)
+    # Compression must see the final body, after every other hook (e.g. the CSP hashes of the page's
+    # inline scripts): Flask runs app-level after_request hooks last-registered first, so it goes first in the list.
+    server.after_request_funcs.setdefault(None, []).insert(0, dynamic.after_request)
+    cache = StaticCompressionCache()
+    replica = os.environ.get(REPLICA_ENV, "").strip()
+
+    @server.after_request
+    def _serving_headers(response: flask.Response) -> flask.Response:
+        request = flask.request
+        policy = cache_policy(request.path, request.args, response.status_code, response.mimetype)
+        if policy is not None and not (response.mimetype == "text/html" and "Cache-Control" in response.headers):
+            response.headers["Cache-Control"] = policy
+            if policy == NO_STORE:
+                response.headers.pop("Expires", None)
+        if replica:
+            response.headers[REPLICA_HEADER] = replica
+        # static files: compressed here from the cache (Flask-Compress then leaves them alone)
+        _compress_static(response, request, cache)
+        return response
+
+    server.extensions["essa_serving"] = cache
+    return server
+
+
+def compression_cache(server: flask.Flask) -> StaticCompressionCache:
+    """The static compression cache :func:`install` gave ``server`` (for tests and benchmarks)."""
+    cache = server.extensions["essa_serving"]
+    assert isinstance(cache, StaticCompressionCache)
+    return cache
+
+
+def router_payload(pathname: str, search: str = "") -> dict[str, Any]:
+    """The body Dash's pages router POSTs to ``/_dash-update-component`` to draw ``pathname``.
+
+    Captured from Chromium with Dash 4.4; the router callback's inputs are the location's
+    pathname and search, its outputs the page container and the page store (the title).
+    """
+    inputs = [
+        {"id": "_pages_location", "property": "pathname", "value": pathname},
+        {"id": "_pages_location", "property": "search", "value": search},
+    ]
+    changed = ["_pages_location.pathname", "_pages_location.search"]
+    return {
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": inputs,
+        "changedPropIds": changed,
+        "parsedChangedPropsIds": changed,
+    }
+
+
+def page_paths() -> list[str]:
+    """One URL per registered page (its navigation link, else its plain path); templates need a link."""
+    from essa_dash.app import page_modules
+
+    paths = []
+    for page in page_modules():
+        href = getattr(page, "NAV_HREF", None) or (page.PATH if "<" not in page.PATH else None)
+        if href and href not in paths:
+            paths.append(href)
+    return paths
+
+
+def _linked_urls(html: str) -> list[str]:
+    return [url for url in re.findall(r'(?:src|href)="(/[^"]+)"', html) if url.endswith((".js", ".css")) or "?m=" in url or "?v=" in url]
+
+
+def _package_scripts(app: Dash) -> list[str]:
+    """Scripts Dash serves under a fixed name (loaded on demand: plotly.js, dcc's async chunks)."""
+    prefix = app.config.requests_pathname_prefix
+    return sorted(
+        f"{prefix}_dash-component-suites/{namespace}/{path}"
+        for namespace, paths in app.registered_paths.items()
+        for path in paths
+        if path.endswith(".js") and ("async-" in path or path.endswith("plotly.min.js")) and not any(s in path for s in WARM_SKIP)
+    )
+
+
+def warm(app: Dash, extra: Iterable[str] = ()) -> dict[str, float]:
+    """Render every page once and compress every script, before the first visitor does.
+
+    Raises if anything answers other than 200, so a broken deployment stops at start.
+    Returns seconds per step, for the start-up log and the benchmarks.
+    """
+    client = app.server.test_client()
+    timings: dict[str, float] = {}
+
+    def timed(label: str, action: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        response = action()
+        timings[label] = time.perf_counter() - start
+        if response.status_code != 200:
+            raise RuntimeError(f"warm-up: {label} answered {response.status_code}")
+        return response
+
+    index = timed("GET /", lambda: client.get("/"))
+    for url in ("/_dash-layout", "/_dash-dependencies"):
+        timed(f"GET {url}", lambda url=url: client.get(url))
+    for path in page_paths():
+        pathname, _, search = path.partition("?")
+        body = router_payload(pathname, f"?{search}" if search else "")
+        timed(f"page {path}", lambda body=body: client.post("/_dash-update-component", json=body))
+    for url in extra:
+        timed(f"GET {url}", lambda url=url: client.get(url))
+    start = time.perf_counter()
+    for url in [*_linked_urls(index.get_data(as_text=True)), *_package_scripts(app)]:
+        for encoding in ("br", "gzip"):
+            response = client.get(url, headers={"Accept-Encoding": encoding})
+            if response.status_code != 200:
+                raise RuntimeError(f"warm-up: {url} answered {response.status_code}")
+    timings["compress assets"] = time.perf_counter() - start
+    return timings
+
+
+#: Threads per worker. Callbacks are CPU-bound (pure Python and pandas under the GIL): a second thread
+#: lets a cheap request (a page's HTML, a script) pass a one-second callback; with 4, 50 busy users
+#: got a third of the throughput of 1 or 2 (bench/bench_load.py --threads, docs/deploy.md).
+THREADS = 2
+
+
+def gunicorn_options(host: str, port: int, workers: int | None = None, threads: int = THREADS) -> dict[str, Any]:
+    """Gunicorn settings: one worker per core, preloaded, gthread (idle keep-alive connections hold no thread)."""
+    return {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": workers or os.cpu_count() or 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "preload_app": True,
+        "timeout": 60,
+        "graceful_timeout": 20,
+        "keepalive": 5,
+        "accesslog": None,
+        "errorlog": "-",
+        "proc_name": "essa-dash",
+        # replicas on one host would fight over the default ~/.gunicorn/gunicorn.ctl; nothing here uses it
+        "control_socket_disable": True,
+    }
+
+
+def _application_class() -> type:
+    from gunicorn.app.base import BaseApplication
+
+    class Application(BaseApplication):  # type: ignore[misc]
+        """Gunicorn run from Python with settings from a dict, so no config file is needed."""
+
+        def __init__(self, load: Callable[[], Any], options: dict[str, Any]) -> None:
+            self._load = load
+            self._options = options
+            super().__init__()
+
+        def load_config(self) -> None:
+            for key, value in self._options.items():
+                if key in self.cfg.settings and value is not None:
+                    self.cfg.set(key, value)
+
+        def load(self) -> Any:
+            return self._load()
+
+    return Application
+
+
+def build(root: Path) -> flask.Flask:
+    """The production WSGI app: the dashboard on ``root``, with :func:`install`, warmed."""
+    from essa_dash.app import create_app
+
+    start = time.perf_counter()
+    app = create_app(root)
+    install(app.server)  # nothing happens if create_app did it already
+    timings = warm(app, extra=("/api/v1/coverage.csv?country=VNM,IDN&risk=old_age&sex=total&year_from=2015",))
+    pages = sum(v for k, v in timings.items() if k.startswith("page "))
+    print(
+        f"ESSA Dash ready in {time.perf_counter() - start:.1f} s "
+        f"(pages {pages:.2f} s, assets compressed {timings['compress assets']:.2f} s)",
+        flush=True,
+    )
+    return app.server
+
+
+def run(root: Path, host: str, port: int, workers: int | None = None, *, threads: int = THREADS) -> None:
+    """Serve the dashboard on ``root`` with gunicorn until stopped (SIGTERM or Ctrl+C: graceful).
+
+    The app is built and warmed once in the master, before the workers fork.
+    """
+    options = gunicorn_options(host, port, workers, threads)
+    print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
+    _application_class()(lambda: build(root), options).run()
