@@ -55,6 +55,8 @@ def read_spec(path: Path) -> dict[str, Any]:
 
 def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool) -> str:
     """Build the deck of ``spec`` from the data in ``root`` into ``out``; a one-paragraph report."""
+    if out.resolve().is_relative_to(root.resolve()):
+        raise DataError(f"will not write {out.name} inside the data directory {root}: choose another --out")
     started = time.perf_counter()
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
     store = read_store(root)

@@ -59,3 +59,9 @@ def test_overview_is_usable_at_phone_width(page: Page, base_url: str) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"page scrolls sideways at phone width ({width}px)"
     screenshot(page, "overview-phone")
+
+
+def test_an_unknown_address_says_so_and_offers_the_pages(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/nowhere/at/all")
+    expect(page.locator("h1")).to_have_text("There is no page at this address")
+    expect(page.get_by_role("link", name="Country profiles")).to_have_attribute("href", "/country/VNM")
