@@ -6,6 +6,7 @@ a caller that modifies one never changes what the next request sees.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import threading
 from collections import OrderedDict
@@ -20,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from essa_dash.errors import DataError
-from essa_dash.ingest.build import BUILD_ID_KEY, TABLES
+from essa_dash.ingest.build import BUILD_ID_KEY, COMMIT, TABLES, lock, recover
 from essa_dash.paths import data_dir
 
 REBUILD_HINT = "run `essa-dash build-data` to rebuild it from data/raw"
@@ -67,7 +68,14 @@ class Store:
 
 
 def read_store(root: Path) -> Store:
-    """Read every table; a missing, corrupt or mismatched file is a clear error."""
+    """Read every table; a missing, corrupt or mismatched file is a clear error.
+
+    A write that was interrupted after its commit point is completed first, when the
+    directory is writable (a read-only snapshot was never half-written).
+    """
+    if (root / COMMIT).exists():
+        with contextlib.suppress(OSError, DataError), lock(root):
+            recover(root)
     tables: dict[str, pd.DataFrame] = {}
     build_ids: set[bytes] = set()
     for name in TABLES:

@@ -265,35 +265,77 @@ def lock(root: Path) -> Iterator[None]:
         yield
 
 
-def write_tables(result: Build, root: Path) -> list[Path]:
-    """Write every table to a temporary file, then rename each into place."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for name in TABLES:
-            target = root / f"{name}.parquet"
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            table = pa.Table.from_pandas(result.tables[name], preserve_index=False)
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), BUILD_ID_KEY: result.build_id.encode()})
-            pq.write_table(table, tmp, compression="zstd")
-            with tmp.open("rb") as handle:
-                os.fsync(handle.fileno())
-            staged.append((tmp, target))
-        for tmp, target in staged:
-            tmp.replace(target)
-    finally:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+COMMIT = ".commit.json"
+
+
+def _fsync_dir(root: Path) -> None:
     directory = os.open(root, os.O_RDONLY)
     try:
         os.fsync(directory)
     finally:
         os.close(directory)
-    return [target for _, target in staged]
+
+
+def _staged(root: Path, name: str) -> Path:
+    return root / f".{name}.parquet.new"
+
+
+def recover(root: Path) -> None:
+    """Finish or forget a write that was interrupted, so the tables are one complete build again.
+
+    A commit marker means every new file was complete and fsynced: roll forward (rename
+    them into place). No marker means the writer died while writing: the old tables were
+    never touched, so the partial new files are only removed.
+    """
+    marker = root / COMMIT
+    if marker.exists():
+        names = json.loads(marker.read_text(encoding="utf-8"))["tables"]
+        for name in names:
+            staged = _staged(root, name)
+            if staged.exists():
+                staged.replace(root / f"{name}.parquet")
+        _fsync_dir(root)
+        marker.unlink()
+        _fsync_dir(root)
+    for leftover in root.glob(".*.parquet.new"):
+        leftover.unlink()
+
+
+def write_tables(result: Build, root: Path) -> list[Path]:
+    """Replace every table at once: stage all, commit with one atomic marker, then rename.
+
+    Killed before the marker exists, the previous tables are untouched; killed after, the
+    next writer or reader (:func:`recover`) completes the renames. Readers never see a mix
+    of two builds for longer than the renames take.
+    """
+    recover(root)
+    try:
+        for name in TABLES:
+            table = pa.Table.from_pandas(result.tables[name], preserve_index=False)
+            table = table.replace_schema_metadata({**(table.schema.metadata or {}), BUILD_ID_KEY: result.build_id.encode()})
+            staged = _staged(root, name)
+            pq.write_table(table, staged, compression="zstd")
+            with staged.open("rb") as handle:
+                os.fsync(handle.fileno())
+        _fsync_dir(root)
+        marker = root / f"{COMMIT}.tmp"
+        marker.write_text(json.dumps({"build_id": result.build_id, "tables": list(TABLES)}), encoding="utf-8")
+        with marker.open("rb") as handle:
+            os.fsync(handle.fileno())
+        marker.replace(root / COMMIT)  # the commit point
+    except BaseException:
+        for name in TABLES:
+            _staged(root, name).unlink(missing_ok=True)
+        (root / f"{COMMIT}.tmp").unlink(missing_ok=True)
+        raise
+    recover(root)
+    return [root / f"{name}.parquet" for name in TABLES]
 
 
 def build_data(root: Path) -> Build:
     """``essa-dash build-data``: rebuild every table from raw files, under the lock."""
     with lock(root):
+        recover(root)
         result = build(root)
         write_tables(result, root)
     return result
