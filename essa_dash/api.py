@@ -13,7 +13,6 @@ query) and a public cache lifetime that a proxy or CDN may use.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from typing import Any
 
@@ -24,11 +23,11 @@ from essa_dash.components.context import current_store
 from essa_dash.export import tables
 from essa_dash.query import select
 from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
+from essa_dash.responses import cached, json_response, problems_error, query_args
 from essa_dash.store import Store
 
 PREFIX = "/api/v1"
 FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
-CACHE_SECONDS = 3600
 
 api = flask.Blueprint("api", __name__, url_prefix=PREFIX)
 
@@ -37,42 +36,17 @@ def _vocabulary(store: Store) -> Vocabulary:
     return Vocabulary.from_store(store)
 
 
-def _problem_response(problems: list[Problem], status: int = 400) -> flask.Response:
-    body = {"error": "; ".join(p.message for p in problems), "problems": [p.as_dict() for p in problems]}
-    return _json(body, status=status, cache=False)
-
-
-def _json(body: Any, *, status: int = 200, cache: bool = True) -> flask.Response:
-    response = flask.Response(json.dumps(body, ensure_ascii=False, allow_nan=False), status=status, mimetype="application/json")
-    return _cached(response) if cache else response
-
-
-def _cached(response: flask.Response) -> flask.Response:
-    """Public caching keyed on the data build and the full query string."""
-    store = current_store()
-    tag = hashlib.sha256(f"{store.build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
-    response.set_etag(tag)
-    response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
-    return response.make_conditional(flask.request)
-
-
-def _query_params() -> dict[str, str]:
-    # repeated parameters (?country=KHM&country=TLS) are joined, as the pages do
-    return {name: ",".join(flask.request.args.getlist(name)) for name in flask.request.args}
-
-
 @api.get("/coverage.<fmt>")
 def coverage(fmt: str) -> flask.Response:
     """Coverage rows for the filters in the query string, as CSV, Excel, Parquet or JSON."""
     if fmt not in FORMATS:
-        return _problem_response([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
+        return problems_error([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
     store = current_store()
-    state, problems = _vocabulary(store).parse(_query_params(), accept=PARAMS)
+    state, problems = _vocabulary(store).parse(query_args(), accept=PARAMS)
     if problems:
-        return _problem_response(problems)
+        return problems_error(problems)
     frame = tables.export_frame(select(store.coverage, state), store)
-    filters = {k: v for k, v in _query_params().items() if v}
+    filters = {k: v for k, v in query_args().items() if v}
     name = tables.export_filename(countries=list(state.country), risks=list(state.risk), fmt=fmt, on=dt.date.today(), full=not filters)
     writer = tables.FORMATS[fmt]
     # content_type, not mimetype: Flask would append a second charset to text/csv
@@ -81,7 +55,7 @@ def coverage(fmt: str) -> flask.Response:
     )
     if fmt != "json":
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return _cached(response)
+    return cached(response)
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -91,31 +65,31 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 @api.get("/countries")
 def countries() -> flask.Response:
     """Member States and aggregates: ids for ``country``, names, M49 and ILO codes, what aggregates cover."""
-    return _json(_records(current_store().countries))
+    return cached(json_response(_records(current_store().countries)))
 
 
 @api.get("/risks")
 def risks() -> flask.Response:
     """Risk ids for ``risk`` with the ILO's definition, numerator and denominator."""
-    return _json(_records(current_store().risks))
+    return cached(json_response(_records(current_store().risks)))
 
 
 @api.get("/sources")
 def sources() -> flask.Response:
     """Every source a figure can cite: title, publisher, edition, url, licence, citation."""
-    return _json(_records(current_store().sources))
+    return cached(json_response(_records(current_store().sources)))
 
 
 @api.get("/editions")
 def editions() -> flask.Response:
     """Editions (report or database releases) with the slug to use in ``edition=``."""
     frame = current_store().editions
-    return _json(_records(frame.assign(slug=frame["edition"].map(edition_slug))))
+    return cached(json_response(_records(frame.assign(slug=frame["edition"].map(edition_slug)))))
 
 
 @api.get("/openapi.json")
 def openapi() -> flask.Response:
-    return _json(openapi_document(current_store()))
+    return cached(json_response(openapi_document(current_store())))
 
 
 @api.route("/<path:_anything>")
@@ -127,14 +101,14 @@ def _unknown_route(_anything: str) -> flask.Response:
 @api.errorhandler(404)
 def _not_found(_error: Exception) -> flask.Response:
     routes = sorted(openapi_document(current_store())["paths"])
-    return _json({"error": f"no such API route: {flask.request.path}", "routes": routes}, status=404, cache=False)
+    return json_response({"error": f"no such API route: {flask.request.path}", "routes": routes}, status=404)
 
 
 def _not_allowed(error: Exception) -> flask.Response | Exception:
     # method errors are raised while routing, before any blueprint handler: handled app-wide
     if not flask.request.path.startswith(PREFIX + "/"):
         return error
-    return _json({"error": f"{flask.request.method} is not allowed here; the API is read-only (GET)"}, status=405, cache=False)
+    return json_response({"error": f"{flask.request.method} is not allowed here; the API is read-only (GET)"}, status=405)
 
 
 def openapi_document(store: Store) -> dict[str, Any]:

@@ -16,7 +16,6 @@ served by the app itself: they work with the network unplugged and send no inlin
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import html
 import json
 from typing import Any
@@ -28,6 +27,7 @@ from essa_dash.export import images, slides
 from essa_dash.figures.choropleth import TOPOJSON_URL
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
+from essa_dash.responses import cached, error, query_args
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
 
 #: The partial plotly.js the dashboard pages use too (assets/, built by deploy/plotly-bundle/build.sh).
@@ -35,7 +35,6 @@ PLOTLY_JS = "/assets/plotly-essa.min.js"
 #: The Flask app's own static folder (essa_dash/static/): unlike assets/, Dash does not load it into every page.
 STATIC = "/static"
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
-CACHE_SECONDS = 3600
 MAX_VIEWS = 30
 SLIDE = (1920, 1080)
 
@@ -44,31 +43,18 @@ share = flask.Blueprint("share", __name__)
 
 def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], dict[str, str]]:
     """The view state of the query string, plus the values of non-vocabulary parameters."""
-    args = {name: ",".join(flask.request.args.getlist(name)) for name in flask.request.args}
+    args = query_args()
     extra = {name: args.pop(name) for name in accept_extra if name in args}
     state, problems = Vocabulary.from_store(current_store()).parse(args, accept=PARAMS)
     return state, problems, extra
 
 
-def _error(status: int, message: str, problems: list[Problem] | None = None) -> flask.Response:
-    body = {"error": message, "problems": [p.as_dict() for p in problems or []]}
-    return flask.Response(json.dumps(body), status=status, mimetype="application/json")
-
-
-def _cached(response: flask.Response) -> flask.Response:
-    tag = hashlib.sha256(f"{current_store().build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
-    response.set_etag(tag)
-    response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
-    return response.make_conditional(flask.request)
-
-
 def _built(chart: str, state: State) -> Built | flask.Response:
     if chart not in load_all():
-        return _error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
+        return error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
     built = build(chart, current_store(), state)
     if built is None:
-        return _error(404, f"chart '{chart}' has nothing to show for this view")
+        return error(404, f"chart '{chart}' has nothing to show for this view")
     return built
 
 
@@ -97,7 +83,7 @@ def _config(built: Built) -> str:
 def embed(chart: str) -> flask.Response:
     state, problems, _ = _state()
     if problems:
-        return _error(400, "; ".join(p.message for p in problems), problems)
+        return error(400, "; ".join(p.message for p in problems), problems)
     built = _built(chart, state)
     if isinstance(built, flask.Response):
         return built
@@ -109,13 +95,13 @@ def embed(chart: str) -> flask.Response:
         f'<script type="application/json" id="config">{_config(built)}</script>'
         f'<p class="embed-link"><a href="{html.escape(link)}" target="_blank" rel="noopener">Open in ESSA Dash</a></p></main>'
     )
-    return _cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
+    return cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
 
 
 @share.get("/img/<chart>.<fmt>")
 def image(chart: str, fmt: str) -> flask.Response:
     if fmt not in IMAGE_FORMATS:
-        return _error(404, f"unknown image format '{fmt}'", [Problem("format", fmt, f"unknown image format '{fmt}'", tuple(IMAGE_FORMATS))])
+        return error(404, f"unknown image format '{fmt}'", [Problem("format", fmt, f"unknown image format '{fmt}'", tuple(IMAGE_FORMATS))])
     state, problems, size = _state(("width", "height", "scale"))
     try:
         width, height = int(size.get("width", SLIDE[0])), int(size.get("height", SLIDE[1]))
@@ -124,18 +110,18 @@ def image(chart: str, fmt: str) -> flask.Response:
     except ValueError as err:
         problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
     if problems:
-        return _error(400, "; ".join(p.message for p in problems), problems)
+        return error(400, "; ".join(p.message for p in problems), problems)
     built = _built(chart, state)
     if isinstance(built, flask.Response):
         return built
     try:
         data = images.render(slide_theme(built.figure, width=width, height=height), fmt=fmt, width=width, height=height, scale=scale)
     except images.RenderError as err:
-        return _error(503, f"the image could not be rendered: {err}; try again")
+        return error(503, f"the image could not be rendered: {err}; try again")
     response = flask.Response(data, mimetype=IMAGE_FORMATS[fmt])
     name = f"essa-{chart}-{dt.date.today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
-    return _cached(response)
+    return cached(response)
 
 
 def _views() -> tuple[list[Built], list[str], list[Problem]]:
@@ -155,9 +141,9 @@ def _views() -> tuple[list[Built], list[str], list[Problem]]:
 def present() -> flask.Response:
     drawn, urls, problems = _views()
     if not urls:
-        return _error(400, "add one or more dashboard links: /present?views=/country/VNM&views=/risk/old_age")
+        return error(400, "add one or more dashboard links: /present?views=/country/VNM&views=/risk/old_age")
     if problems or not drawn:
-        return _error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+        return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
     slides_html = "".join(
         f'<section class="slide" aria-label="Slide {i + 1} of {len(drawn)}: {html.escape(b.text.title)}" hidden>'
         f'<div class="slide-chart" id="slide-{i}"></div>'
@@ -177,15 +163,15 @@ def present() -> flask.Response:
 def deck() -> flask.Response:
     drawn, urls, problems = _views()
     if not urls:
-        return _error(400, "add one or more dashboard links: /deck.pptx?views=/country/VNM&views=/risk/old_age")
+        return error(400, "add one or more dashboard links: /deck.pptx?views=/country/VNM&views=/risk/old_age")
     if problems or not drawn:
-        return _error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+        return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
     title = flask.request.args.get("title", "ESSA Dash")[:200]
     native = flask.request.args.get("native", "false").lower() in ("true", "1", "yes")
     try:
         data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
     except images.RenderError as err:
-        return _error(503, f"a chart could not be rendered: {err}; try again")
+        return error(503, f"a chart could not be rendered: {err}; try again")
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response

@@ -1,0 +1,42 @@
+"""Flask answers shared by the API and the share routes: JSON errors, cacheable answers, query args."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+import flask
+
+from essa_dash.components.context import current_store
+from essa_dash.query.state import Problem
+
+#: Answers depend only on the data build and the URL: an hour in any cache is safe.
+CACHE_SECONDS = 3600
+
+
+def query_args() -> dict[str, str]:
+    """The query string as one value per name; repeated parameters (?country=KHM&country=TLS) are joined."""
+    return {name: ",".join(flask.request.args.getlist(name)) for name in flask.request.args}
+
+
+def json_response(body: Any, *, status: int = 200) -> flask.Response:
+    return flask.Response(json.dumps(body, ensure_ascii=False, allow_nan=False), status=status, mimetype="application/json")
+
+
+def error(status: int, message: str, problems: list[Problem] | None = None) -> flask.Response:
+    """A JSON error naming each rejected parameter and the values it accepts; never cached."""
+    return json_response({"error": message, "problems": [p.as_dict() for p in problems or []]}, status=status)
+
+
+def problems_error(problems: list[Problem], status: int = 400) -> flask.Response:
+    return error(status, "; ".join(p.message for p in problems), problems)
+
+
+def cached(response: flask.Response) -> flask.Response:
+    """Public caching keyed on the data build and the full URL (ETag, max-age, 304 when unchanged)."""
+    tag = hashlib.sha256(f"{current_store().build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
+    response.set_etag(tag)
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    return response.make_conditional(flask.request)
