@@ -16,7 +16,8 @@ def layout(**_url: str) -> html.Main:
         [
             html.H1("There is no page at this address"),
             html.P("The link may be mistyped or out of date. These are the dashboard's pages:"),
-            html.Ul([html.Li(dcc.Link(label, href=href)) for href, label in PAGES]),
+            # the data explorer loads with its own HTML (see app._only_on_explorer): a plain link
+            html.Ul([html.Li((html.A if href == "/data" else dcc.Link)(label, href=href)) for href, label in PAGES]),
         ],
         className="page",
     )

@@ -64,3 +64,16 @@ def test_bad_filters_show_the_valid_choices(page: Page, base_url: str) -> None:
     expect(notice).to_contain_text("Unknown country 'ATLANTIS'")
     expect(notice).to_contain_text("'year_from' must be a year from")
     expect(page.locator("#explorer-summary")).to_contain_text("1 country or aggregate")  # KHM kept, ATLANTIS dropped
+
+
+def test_only_the_explorer_sends_the_grid_script(page: Page, base_url: str) -> None:
+    script = "/dash_ag_grid/dash_ag_grid"
+    assert script not in page.request.get(base_url + "/").text()
+    assert script not in page.request.get(base_url + "/country/VNM").text()
+    assert script in page.request.get(base_url + "/data").text()
+    page.goto(base_url + "/")
+    page.wait_for_selector("#overview-heatmap .main-svg", timeout=30_000)
+    page.get_by_role("link", name="Data", exact=True).click()
+    page.wait_for_selector("#explorer-grid .ag-row", timeout=30_000)
+    page.get_by_role("link", name="Overview", exact=True).click()  # and back into the other pages without a reload
+    page.wait_for_selector("#overview-heatmap .main-svg", timeout=30_000)
