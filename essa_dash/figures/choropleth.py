@@ -58,7 +58,7 @@ def _hover(rows: pd.DataFrame, missing: pd.Series) -> pd.Series:
     """One hover text per country: the figure with its year, edition and source, or 'no data'."""
     edition = rows[C.edition].fillna("").astype("str")
     known = (
-        rows[C.coverage_pct].map("{:.1f}% covered".format)
+        rows[C.coverage_pct].map("{:.1f}% covered".format).astype("str")
         + " in "
         + rows[C.year].astype("str")
         + "<br>"

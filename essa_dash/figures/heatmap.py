@@ -20,7 +20,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText) -> go.Figure:
     countries = list(dict.fromkeys(grid[C.country]))
     risks = list(dict.fromkeys(grid["risk_label"]))
     missing = grid[C.coverage_pct].isna()
-    value = grid[C.coverage_pct].map("{:.1f}%".format)
+    value = grid[C.coverage_pct].map("{:.1f}%".format).astype("str")  # str even when the grid is empty
     year = grid[C.year].astype("str")
     cells = grid.assign(
         _missing=missing.astype("float64").where(missing),

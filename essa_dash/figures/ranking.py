@@ -48,7 +48,7 @@ def wrap_lines(text: str, limit: int) -> list[str]:
 def _value_label(rows: pd.DataFrame) -> pd.Series:
     """'82.6% (2020)', or '(year not stated)' for publications that give none."""
     year = rows[C.year].astype("str").where(rows[C.year].notna(), "year not stated")
-    return rows[C.coverage_pct].map("{:.1f}%".format) + " (" + year + ")"
+    return rows[C.coverage_pct].map("{:.1f}%".format).astype("str") + " (" + year + ")"
 
 
 def _hover(rows: pd.DataFrame, label: pd.Series) -> pd.Series:
@@ -71,7 +71,7 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
     "no data" and no bar, so a gap never looks like zero.
     """
     order = list(rows[C.country])
-    colour = risk_colour(rows[C.risk].iloc[0])
+    colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     label = _value_label(rows)
     hover = _hover(rows, label)
     known = rows[C.coverage_pct].notna()

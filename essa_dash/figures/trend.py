@@ -68,7 +68,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
     )
     fig.update_annotations(font={"size": 13})  # the country names: so far the only annotations
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
-    colour = risk_colour(rows[C.risk].iloc[0])
+    colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
     references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
     shown: set[str] = set()
