@@ -17,12 +17,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench._harness import built_data  # noqa: E402
-from essa_dash.export import images, slides  # noqa: E402
-from essa_dash.paths import ASSETS_DIR, PROJECT_DIR  # noqa: E402
-from essa_dash.query.state import Vocabulary  # noqa: E402
-from essa_dash.store import read_store  # noqa: E402
-from essa_dash.views import build, charts_for_url  # noqa: E402
+from bench._harness import built_data
+from essa_dash.export import images, slides
+from essa_dash.paths import ASSETS_DIR, PROJECT_DIR
+from essa_dash.query.state import Vocabulary
+from essa_dash.store import read_store
+from essa_dash.views import build, charts_for_url
 
 #: Ten charts a seminar on old age and coverage gaps would show.
 VIEWS = [
@@ -59,7 +59,17 @@ def main() -> None:
         for i in range(args.runs):
             started = time.perf_counter()
             subprocess.run(
-                [sys.executable, "-m", "essa_dash.cli", "deck", str(spec), "--out", str(Path(tmp) / f"cold{i}.pptx"), "--data-dir", str(root)],
+                [
+                    sys.executable,
+                    "-m",
+                    "essa_dash.cli",
+                    "deck",
+                    str(spec),
+                    "--out",
+                    str(Path(tmp) / f"cold{i}.pptx"),
+                    "--data-dir",
+                    str(root),
+                ],
                 check=True,
                 capture_output=True,
                 cwd=PROJECT_DIR,

@@ -381,8 +381,22 @@ BAD = [
         None,
     ),
     # without obs_value a code-variant header is not recognised at all
-    ("missing obs_value (codes)", CODES_BEST, (*SDG_CODES, on_line(1, '"obs_value"', '"value"')), "missing column(s) ['obs_value']", 1, None),
-    ("missing sex.label", LABELS_2026, (*ASEAN_NAMES, on_line(1, '"sex.label"', '"gender.label"')), "missing column(s) ['sex.label']", 1, None),
+    (
+        "missing obs_value (codes)",
+        CODES_BEST,
+        (*SDG_CODES, on_line(1, '"obs_value"', '"value"')),
+        "missing column(s) ['obs_value']",
+        1,
+        None,
+    ),
+    (
+        "missing sex.label",
+        LABELS_2026,
+        (*ASEAN_NAMES, on_line(1, '"sex.label"', '"gender.label"')),
+        "missing column(s) ['sex.label']",
+        1,
+        None,
+    ),
     (
         "conflicting duplicate",
         CODES_BEST,
