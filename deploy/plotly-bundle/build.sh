@@ -53,5 +53,12 @@ mkdir -p "$(dirname "$out")"
     --loader:.css=empty --legal-comments=eof --log-level=warning \
     --banner:js="/*! plotly.js v$version (MIT, Plotly Inc.), traces: $TRACES. Built for ESSA Dash by deploy/plotly-bundle/build.sh */" \
     --outfile="$out"
+# plotly.js's default for map shapes is its CDN; point the default at the shapes the app serves
+# itself (assets/topojson/), so even a graph drawn without our config never calls the network
+sed -i 's|"https://cdn.plot.ly/un/"|"/assets/topojson/"|' "$out"
+if grep -q "https://cdn.plot.ly" "$out"; then
+    echo "build.sh: the bundle still fetches from cdn.plot.ly" >&2
+    exit 1
+fi
 size=$(wc -c <"$out")
 echo "$out: $size bytes (plotly.js $version; traces: $TRACES)"

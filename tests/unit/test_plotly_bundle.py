@@ -25,3 +25,9 @@ def test_every_trace_type_drawn_by_the_code_is_in_the_bundle() -> None:
         for name in re.findall(r"\bgo\.([A-Z][A-Za-z]+)\(", path.read_text())
     } - {"figure", "layout"}
     assert used <= bundled, f"rebuild deploy/plotly-bundle with {sorted(used - bundled)}"
+
+
+def test_bundle_fetches_nothing_from_a_cdn() -> None:
+    # plotly.js's default map shapes URL is its CDN; the build points it at assets/topojson/
+    text = BUNDLE.read_text(encoding="utf-8")
+    assert "https://cdn.plot.ly" not in text and '"/assets/topojson/"' in text
