@@ -108,11 +108,6 @@ _DTYPES: Final = {
 }
 
 
-def empty_loader_frame() -> pd.DataFrame:
-    """A frame with the loader columns and no rows (for files that keep nothing)."""
-    return pd.DataFrame({col: pd.Series(dtype=_DTYPES[col]) for col in LOADER_COLUMNS})
-
-
 def coerce(frame: pd.DataFrame) -> pd.DataFrame:
     """Cast to the contract's dtypes so every writer produces identical Parquet."""
     return frame.astype({col: _DTYPES[col] for col in frame.columns if col in _DTYPES})

@@ -46,7 +46,6 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
 #: The regional comparator, in order of preference: the ILO's ASEAN estimate, else South-Eastern Asia.
 REGIONS = ("ASEAN", "SE_ASIA")
 WORLD = "WLD"
-ROLES = {"country": 0, "region": 1, "world": 2}
 
 
 def _sexes(risks: pd.DataFrame, sex: str) -> dict[str, str]:
