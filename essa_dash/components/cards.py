@@ -35,7 +35,12 @@ def figure_card(
     return html.Figure(
         [
             # on a phone the chart keeps a readable width and scrolls inside its card
-            html.Div(dcc.Graph(id=graph_id, figure=fig, config=config or GRAPH_CONFIG), className="graph-scroll", tabIndex="0"),
+            # a map scales to any width; other charts keep a readable width and scroll inside the card
+            html.Div(
+                dcc.Graph(id=graph_id, figure=fig, config=config or GRAPH_CONFIG),
+                className="graph-scroll graph-fit" if config and "topojsonURL" in config else "graph-scroll",
+                tabIndex="0",
+            ),
             html.Figcaption([html.H3("What the chart shows"), html.Ul([html.Li(s) for s in reading])], className="reading"),
             source_panel(definitions, sources),
         ],
