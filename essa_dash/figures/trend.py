@@ -68,6 +68,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
     )
     fig.update_annotations(font={"size": 13})  # the country names: so far the only annotations
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
+    dated = dated.assign(_hover=_hover(dated))  # once for all traces: plotly's per-call overhead is the cost here
     colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
     references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
@@ -78,6 +79,13 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
         shown.add(name)
         return first
 
+    traces: list[go.Scatter] = []
+    places: list[tuple[int, int]] = []
+
+    def add(trace: go.Scatter, row: int, col: int) -> None:
+        traces.append(trace)
+        places.append((row, col))
+
     for i, country in enumerate(countries):
         row, col = i // cols + 1, i % cols + 1
         own = dated[(dated["role"] == "country") & (dated[C.country] == country)]
@@ -85,7 +93,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
             if ref.empty:
                 continue
             name = f"{ref[C.country].iloc[0]} ({edition})"
-            fig.add_trace(
+            add(
                 go.Scatter(
                     name=name,
                     legendgroup=role,
@@ -94,18 +102,18 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
                     y=ref[C.coverage_pct],
                     mode="lines",
                     line={"width": 1.5, **REFERENCE_STYLE[role]},
-                    customdata=_hover(ref),
+                    customdata=ref["_hover"],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
-                row=row,
-                col=col,
+                row,
+                col,
             )
         for k, other in enumerate(others):
             part = own[own[C.edition] == other]
             if part.empty:
                 continue
             name = f"{other} (not joined)"
-            fig.add_trace(
+            add(
                 go.Scatter(
                     name=name,
                     legendgroup=other,
@@ -119,16 +127,16 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
                         "color": OTHER_COLOURS[k % len(OTHER_COLOURS)],
                         "line": {"width": 1.5},
                     },
-                    customdata=_hover(part),
+                    customdata=part["_hover"],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
-                row=row,
-                col=col,
+                row,
+                col,
             )
         chosen = own[own[C.edition] == edition]
         if not chosen.empty:
             name = f"{edition}, joined by year"
-            fig.add_trace(
+            add(
                 go.Scatter(
                     name=name,
                     legendgroup="chosen",
@@ -138,11 +146,11 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
                     mode="lines+markers",
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
-                    customdata=_hover(chosen),
+                    customdata=chosen["_hover"],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
-                row=row,
-                col=col,
+                row,
+                col,
             )
         if chosen.empty:
             fig.add_annotation(
@@ -154,6 +162,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
                 showarrow=False,
                 font={"size": 11, "color": MUTED},
             )
+    if traces:
+        fig.add_traces(traces, rows=[r for r, _ in places], cols=[c for _, c in places])
     years = dated[C.year].astype("float64")
     low, high = (years.min(), years.max()) if len(years) else (2000.0, 2025.0)
     fig.update_xaxes(range=[low - 1, high + 1], nticks=5, tickformat="d", gridcolor="#eef1f4", showline=True, linecolor="#d9dee3")
