@@ -36,7 +36,7 @@ def _hover(rows: pd.DataFrame) -> pd.Series:
         "<b>"
         + rows[C.country]
         + "</b><br>"
-        + rows[C.coverage_pct].map("{:.1f}%".format)
+        + rows[C.coverage_pct].map("{:.1f}%".format).astype("str")
         + " in "
         + rows[C.year].astype("str")
         + "<br>"
