@@ -29,7 +29,7 @@ def _ingest(args: argparse.Namespace) -> int:
 
     root = data_dir(args.data_dir)
     plan = add.plan(Path(args.file), root, layout=args.format, source_id=args.source_id, edition=args.edition)
-    print(plan.report(add._current(root) if not plan.already else None))
+    print(plan.report(add.current_table(root) if not plan.already else None))
     if plan.already:
         return 0
     if args.dry_run:

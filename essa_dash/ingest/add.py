@@ -177,12 +177,13 @@ def plan(path: Path, root: Path, *, layout: str = "auto", source_id: str | None 
         if err.path is not None and err.path.parent == staged:
             err.path = path  # name the user's file, not our temporary copy
         raise
-    current = _current(root)
+    current = current_table(root)
     added, changed, removed = diff(current, result.coverage)
     return Plan(path, layout, dataset, result, added, changed, removed, already=False)
 
 
-def _current(root: Path) -> pd.DataFrame:
+def current_table(root: Path) -> pd.DataFrame:
+    """The coverage table as it is on disk, or as raw/ would build it when there is none yet."""
     try:
         return pd.read_parquet(root / "coverage.parquet")
     except (OSError, ValueError):
