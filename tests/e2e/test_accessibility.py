@@ -1,4 +1,5 @@
-"""Every page passes axe-core's WCAG 2 A and AA rules (contrast included) in a real browser."""
+"""Every page passes axe-core's WCAG 2 A and AA rules (contrast included) in a real browser,
+at a phone's 390 px and a desktop's 1400 px; the screenshots of both are kept in tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
+
+from tests.e2e.conftest import screenshot
 
 AXE = (Path(__file__).resolve().parents[1] / "vendor" / "axe-core" / "axe.min.js").read_text()
 PAGES = {
@@ -28,6 +31,7 @@ def test_page_has_no_wcag_violations(browser: Browser, base_url: str, path: str,
         page.goto(base_url + path)
         page.wait_for_selector(ready, timeout=30_000)
         page.evaluate(AXE)
+        screenshot(page, f"page{path.replace('/', '-').rstrip('-') or '-overview'}-{width}")
         violations = page.evaluate(
             """async () => (await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]})).violations
                 .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join("; ")}`)"""
