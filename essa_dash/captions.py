@@ -85,8 +85,8 @@ def source_line(store: Store, rows: pd.DataFrame, *, extra: str = "") -> str:
     return " ".join([*citations, extra]).strip()
 
 
-def profile_bars_text(store: Store, rows: pd.DataFrame, *, country: str, sex: str) -> ChartText:
-    edition = rows[C.edition].iloc[0]
+def profile_bars_text(store: Store, rows: pd.DataFrame, *, country: str, edition: str, sex: str) -> ChartText:
+    # the edition comes from the view: an edition may have no row for this country and sex
     others = " and ".join(dict.fromkeys(rows.loc[rows["role"] != "country", C.country].dropna()))
     who = {"total": "", "female": " (women)", "male": " (men)"}[sex]
     return ChartText(

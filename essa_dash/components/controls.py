@@ -87,7 +87,8 @@ def controls_bar(rendered_url: str, *children: html.Div | html.Fieldset | None) 
         [*(c for c in children if c is not None), dcc.Store(id=RENDERED_URL, data=rendered_url)],
         className="controls",
         role="search",
-        **{"aria-label": "Choose what to show"},
+        # data-rendered-url: what a browser test waits for (the controls on screen were drawn for this URL)
+        **{"aria-label": "Choose what to show", "data-rendered-url": rendered_url},
     )
 
 

@@ -19,7 +19,7 @@ PARAMS = ("country", "edition", "sex")
 def bars(store: Store, state: State) -> Built:
     view, _ = q.resolve(store, state)
     rows = q.profile_bars(store, view.iso3, edition=view.edition, sex=view.sex)
-    text = captions.profile_bars_text(store, rows, country=view.name, sex=view.sex)
+    text = captions.profile_bars_text(store, rows, country=view.name, edition=view.edition, sex=view.sex)
     series = {name: dict(zip(part["risk_label"], part[C.coverage_pct], strict=True)) for name, part in rows.groupby(C.country, sort=False)}
     return finish("country-bars", comparison_bars(rows, text=text), text, q.profile_reading(rows, view.name), store, rows, series=series)
 

@@ -102,10 +102,31 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
+#: The page is settled: its controls are on screen and no callback is in flight.
+_SETTLED = (
+    "(before) => { const form = document.querySelector('form.controls');"
+    " return form !== null && form.dataset.renderedUrl !== before"
+    " && document.querySelector('[data-dash-is-loading=\"true\"]') === null; }"
+)
+
+
+def rendered_url(page: Page) -> str | None:
+    """The URL the controls on screen were drawn for (every default spelled out), or None before they are."""
+    return page.evaluate("() => document.querySelector('form.controls')?.dataset.renderedUrl ?? null")
+
+
 def choose(page: Page, param: str, option: str) -> None:
-    """Pick ``option`` in the Dash 4 dropdown bound to URL parameter ``param`` (keyboard-free, as a mouse user)."""
+    """Pick ``option`` in the Dash 4 dropdown bound to URL parameter ``param`` (keyboard-free, as a mouse user).
+
+    Waits for the page to settle first, and afterwards until the page was redrawn for
+    the new choice: opening the next control during the redraw would act on controls
+    about to be replaced (the cause of a test that failed 4 times in 5 on a busy machine).
+    """
+    page.wait_for_function(_SETTLED, arg=None, timeout=30_000)
+    before = rendered_url(page)
     page.locator(f"#control-{param} button").first.click()
     page.get_by_role("option", name=option, exact=True).click()
+    page.wait_for_function(_SETTLED, arg=before, timeout=30_000)
 
 
 def wait_for_graph(page: Page, graph_id: str) -> None:
