@@ -8,7 +8,7 @@ from essa_dash.components.cards import chart_card
 from essa_dash.components.context import current_store
 from essa_dash.components.controls import controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
-from essa_dash.query import DEFAULT_EDITION, options
+from essa_dash.query import default_edition, options
 from essa_dash.query import progress as q
 from essa_dash.query.state import Vocabulary
 from essa_dash.views import build
@@ -29,7 +29,7 @@ def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
     parsed, problems = vocabulary.parse(url, accept=("country", "risk", "edition", "sex"))
-    state, dropped = q.restrict(store, parsed, DEFAULT_EDITION)
+    state, dropped = q.restrict(store, parsed, default_edition(store))
     problems += dropped
     edition, sex = str(state.edition), str(state.sex)
 

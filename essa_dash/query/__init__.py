@@ -4,8 +4,8 @@ The common entry points are re-exported here so callers write ``query.filter_cov
 """
 
 from essa_dash.query.core import (
-    DEFAULT_EDITION,
     core_risks,
+    default_edition,
     default_sex,
     filter_coverage,
     latest_per_cell,
@@ -15,10 +15,10 @@ from essa_dash.query.core import (
 from essa_dash.query.overview import Figure, Headline, headlines, heatmap_grid, heatmap_reading
 
 __all__ = [
-    "DEFAULT_EDITION",
     "Figure",
     "Headline",
     "core_risks",
+    "default_edition",
     "default_sex",
     "filter_coverage",
     "headlines",

@@ -12,9 +12,15 @@ import pandas as pd
 
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
+from essa_dash.store import Store
 
 #: The one consistent time series across countries (see data/README.md).
 DEFAULT_EDITION = "ILOSTAT 2025"
+
+
+def default_edition(store: Store) -> str:
+    """The edition pages and readings show unless the URL names another."""
+    return DEFAULT_EDITION
 
 
 def filter_coverage(

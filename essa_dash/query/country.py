@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -37,7 +37,7 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
         problems.append(Problem("country", iso3, f"unknown country '{iso3}' (profiles are for the ASEAN Member States)", tuple(names)))
         iso3 = DEFAULT_COUNTRY
     editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
-    edition = state.edition if state.edition in editions else DEFAULT_EDITION
+    edition = state.edition if state.edition in editions else default_edition(store)
     if state.edition and state.edition not in editions:
         problems.append(Problem("edition", state.edition, f"{state.edition} has no figures for {names[iso3]}", tuple(sorted(editions))))
     return CountryView(iso3, names[iso3], edition, state.sex or "total"), problems

@@ -6,20 +6,21 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.country import regional_comparator
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
 
 
 @per_build()
-def heatmap_grid(store: Store, *, edition: str = DEFAULT_EDITION) -> pd.DataFrame:
+def heatmap_grid(store: Store, *, edition: str | None = None) -> pd.DataFrame:
     """One row per (country, risk) cell: the latest value of one edition, or NaN for no data.
 
     Rows: the Member States, then the edition's regional figure (the ILO's ASEAN
     estimate, else South-Eastern Asia); columns: the core risks the edition publishes.
-    The risk's default sex is used (maternity: women).
+    The risk's default sex is used (maternity: women). No edition: the default one.
     """
+    edition = edition or default_edition(store)
     risks = core_risks(store.risks)
     sexes = default_sex(risks)
     rows = filter_coverage(store.coverage, editions=[edition], risks=risks["risk"])

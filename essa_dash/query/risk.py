@@ -15,7 +15,7 @@ import pandas as pd
 from essa_dash.captions import source_line
 from essa_dash.figures._theme import ChartText
 from essa_dash.figures.ranking import wrap_lines
-from essa_dash.query.core import DEFAULT_EDITION, core_risks, default_sex, filter_coverage, member_states
+from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
 from essa_dash.query.country import WORLD, aggregate_note, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
@@ -133,7 +133,8 @@ def resolve_view(store: Store, risk: str, url: Mapping[str, str | Sequence[str] 
     available = [o["value"] for o in edition_options(store, key)]
     label = short_label(store, key)
     # a risk no edition has figures for (none today) still gets a page: the default edition, all "no data"
-    fallback = DEFAULT_EDITION if DEFAULT_EDITION in available or not available else available[0]
+    default = default_edition(store)
+    fallback = default if default in available or not available else available[0]
     edition = state.edition or fallback
     if available and edition not in available:
         notes.append(

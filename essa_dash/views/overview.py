@@ -14,7 +14,7 @@ def edition_of(store: Store, state: State) -> str:
     """The state's edition if the Member States have figures in it, else the default."""
     members = list(query.member_states(store.countries)["iso3"])
     available = {o["value"] for o in options.edition_options(store, countries=members)}
-    return state.edition if state.edition in available else query.DEFAULT_EDITION
+    return state.edition if state.edition in available else query.default_edition(store)
 
 
 def heatmap(store: Store, state: State) -> Built:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from essa_dash.figures.progress import baseline_dumbbells, change_bars
-from essa_dash.query import DEFAULT_EDITION
+from essa_dash.query import default_edition
 from essa_dash.query import progress as q
 from essa_dash.query.state import State
 from essa_dash.store import Store
@@ -17,7 +17,7 @@ PARAMS = ("country", "risk", "edition", "sex")
 
 def cells(store: Store, state: State) -> tuple[pd.DataFrame, State]:
     """The comparison cells of a state, after restricting it to what the page can compare."""
-    state, _ = q.restrict(store, state, DEFAULT_EDITION)
+    state, _ = q.restrict(store, state, default_edition(store))
     return q.progress_cells(store, countries=state.country, risks=state.risk, edition=str(state.edition), sex=str(state.sex)), state
 
 

@@ -17,7 +17,7 @@ from essa_dash.figures.choropleth import LAT_RANGE, LON_RANGE, RESOLUTION, SCOPE
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
-EDITION = query.DEFAULT_EDITION
+EDITION = "ILOSTAT 2025"
 ASSETS = Path(__file__).resolve().parents[2] / "assets"
 TOPOJSON = ASSETS / "topojson"
 ASEAN = ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM"]

@@ -7,7 +7,6 @@ import math
 import pandas as pd
 import pytest
 
-from essa_dash.query import DEFAULT_EDITION
 from essa_dash.query import risk as q
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
@@ -28,7 +27,7 @@ def cell(rows: pd.DataFrame, iso3: str) -> pd.Series:
 
 def test_default_view_is_old_age_in_ilostat_2025_for_everyone(store: Store) -> None:
     v = view(store)
-    assert (v.risk, v.edition, v.sex, v.shown_sex, v.countries) == ("old_age", DEFAULT_EDITION, "total", "total", ())
+    assert (v.risk, v.edition, v.sex, v.shown_sex, v.countries) == ("old_age", "ILOSTAT 2025", "total", "total", ())
     assert v.problems == [] and v.notes == []
     assert q.canonical_url(store, v) == "/risk/old_age?sex=total&edition=ilostat-2025"
 

@@ -1,0 +1,80 @@
+"""Numbers and dates as the reader's language writes them (Babel, CLDR data).
+
+One formatter per kind of number, so a value reads the same in a bar label, a
+sentence, a tile and a slide ("52.3%" in English, "52,3%" in Indonesian and
+Vietnamese). Data years are Gregorian in every locale and never grouped ("2021",
+not "2,021"). Missing values become the words "no data", never a zero.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
+
+from essa_dash.text.catalog import language
+from essa_dash.text.context import current_language
+from essa_dash.text.translate import tr
+
+
+def _locale() -> str:
+    return language(current_language()).babel or "en"
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("<NA>", "nan")
+
+
+def _pattern(digits: int) -> str:
+    return "#,##0" + ("." + "0" * digits if digits > 0 else "")
+
+
+def fmt_pct(value: float | None, digits: int = 1) -> str:
+    """A coverage figure (0-100) as a percentage: ``52.3%``; ``digits=0`` as reports quote headlines (``73%``)."""
+    if _missing(value):
+        return tr("no data")
+    return format_percent(float(value) / 100, format=_pattern(digits) + "%", locale=_locale())
+
+
+def fmt_num(value: float | None, digits: int = 1) -> str:
+    """A plain number with the locale's separators (``1,234.5``)."""
+    if _missing(value):
+        return tr("no data")
+    return format_decimal(float(value), format=_pattern(digits), locale=_locale())
+
+
+def fmt_int(value: int) -> str:
+    """A count with the locale's group separator (``1,178``)."""
+    return format_decimal(int(value), format="#,##0", locale=_locale())
+
+
+def fmt_points(delta: float, digits: int = 1) -> str:
+    """A change in percentage points, signed: ``+3.2``, ``-0.4``, ``0.0`` (the word "points" is the caller's)."""
+    text = fmt_num(abs(delta), digits)
+    rounded = round(float(delta), digits)
+    return ("+" if rounded > 0 else "-" if rounded < 0 else "") + text
+
+
+def fmt_millions(value: float, digits: int = 1) -> str:
+    """People in millions, the number only (``12.3``); the sentence says "million"."""
+    return fmt_num(value / 1e6, digits)
+
+
+def fmt_year(year: object) -> str:
+    """A data year as the source stamps it (Gregorian, no separators), or "year not stated"."""
+    if _missing(year):
+        return tr("year not stated")
+    return str(int(year))  # type: ignore[call-overload]
+
+
+def fmt_date(day: date, style: str = "long") -> str:
+    """A calendar date (a build date, a date of access) in the locale's words: ``1 December 2026``."""
+    return format_date(day, format=style, locale=_locale())
+
+
+def plotly_separators() -> str:
+    """plotly.js ``layout.separators`` for the locale: decimal mark then thousands mark (``".,"``, ``",."``)."""
+    locale = _locale()
+    return get_decimal_symbol(locale) + get_group_symbol(locale)
