@@ -39,6 +39,7 @@ class Coverage:
     obs_status: Final = "obs_status"
     nature: Final = "nature"
     note: Final = "note"
+    obs_flags: Final = "obs_flags"
     withdrawn: Final = "withdrawn"
 
 
@@ -74,6 +75,7 @@ COVERAGE_COLUMNS: Final = [
     C.obs_status,
     C.nature,
     C.note,
+    C.obs_flags,
     C.withdrawn,
 ]
 
@@ -88,6 +90,29 @@ COVERAGE_KINDS: Final = {
     "survey": "Survey-based programme coverage (World Bank ASPIRE household surveys).",
     "access": "Access to comprehensive social security systems, a report term the sources do not define further.",
 }
+
+#: What a source (or the build's plausibility check) says about an observation, as codes:
+#: the ``obs_flags`` column holds those that apply, in this order, joined by ";" (missing when none
+#: apply, like the other optional text columns).
+#: The source's own wording stays in ``note``; the words shown for each code live in the
+#: text layer. See data/README.md for where each code comes from.
+FLAGS: Final = (
+    "legal_estimate",  # estimated from legal coverage (ILOSTAT note)
+    "modelled",  # an ILO modelled estimate (regional and world aggregates)
+    "estimated",  # estimated by the producer (UN SDG nature E)
+    "break",  # break in series
+    "revised",  # the curated table records a revision between releases
+    "cross_check",  # the curated table's cross-check found a disagreement with another source
+    "implausible",  # the build's plausibility rule: a jump worth checking
+    "unreliable",  # the producer marks the value unreliable
+    "withdrawn",  # withdrawn by the publisher
+)
+
+
+def flag_codes(flags: str) -> list[str]:
+    """The codes of one ``obs_flags`` cell, in :data:`FLAGS` order."""
+    return [code for code in flags.split(";") if code] if isinstance(flags, str) else []
+
 
 _DTYPES: Final = {
     C.iso3: "str",
@@ -104,6 +129,7 @@ _DTYPES: Final = {
     C.obs_status: "str",
     C.nature: "str",
     C.note: "str",
+    C.obs_flags: "str",
     C.withdrawn: "bool",
 }
 
@@ -151,3 +177,5 @@ def validate_coverage(
     years = frame[C.year]
     fail(years.notna() & ((years < 1990) | (years > 2100)), "have a year outside 1990-2100")
     fail(frame.duplicated(KEY, keep=False), "share a (source, country, risk, sex, year) key")
+    known_flags = set(FLAGS)
+    fail(frame[C.obs_flags].map(lambda cell: not set(flag_codes(cell)) <= known_flags), "have an unknown flag")

@@ -81,6 +81,7 @@ EXPORT_COLUMNS: Final = [
     C.obs_status,
     C.nature,
     C.note,
+    C.obs_flags,
     C.withdrawn,
     DEFINITION,
 ]

@@ -220,6 +220,7 @@ def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
             C.coverage_kind: coverage[C.risk].map(dict(zip(ref.risks["risk"], ref.risks["coverage_kind"], strict=True))),
             C.edition: coverage[C.source_id].map(ref.edition_of_source),
             C.withdrawn: coverage[C.source_id].isin(ref.withdrawn_sources),
+            C.obs_flags: coverage[C.obs_flags].replace("", None) if C.obs_flags in coverage else None,
         }
     )
     coverage = coerce(coverage[COVERAGE_COLUMNS])

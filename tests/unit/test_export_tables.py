@@ -170,7 +170,7 @@ def test_xlsx_data_sheet_is_typed_frozen_and_filterable(frame: pd.DataFrame, sto
     assert book.sheetnames == ["Data", "Sources", "Definitions", "About"]
     sheet = book["Data"]
     assert sheet.freeze_panes == "A2"
-    assert sheet.auto_filter.ref == f"A1:T{len(frame) + 1}"
+    assert sheet.auto_filter.ref == f"A1:U{len(frame) + 1}"
     header = [c.value for c in sheet[1]]
     assert header == EXPORT_COLUMNS and all(c.font.bold for c in sheet[1])
     year, pct = header.index(C.year) + 1, header.index(C.coverage_pct) + 1
