@@ -109,7 +109,7 @@ FLAGS: Final = (
 )
 
 
-def flag_codes(flags: str) -> list[str]:
+def flag_codes(flags: object) -> list[str]:
     """The codes of one ``obs_flags`` cell, in :data:`FLAGS` order."""
     return [code for code in flags.split(";") if code] if isinstance(flags, str) else []
 
