@@ -17,7 +17,7 @@ import yaml
 
 from essa_dash.errors import DataError
 from essa_dash.export import images, slides
-from essa_dash.export.tables import write_atomic
+from essa_dash.files import write_atomic
 from essa_dash.paths import ASSETS_DIR
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import read_store

@@ -10,8 +10,8 @@ order: an export never adds, drops, fills or splices figures.
 * :func:`export_frame` builds the table every format writes;
 * :func:`to_csv`, :func:`to_xlsx`, :func:`to_parquet`, :func:`to_json` turn it into bytes;
 * :data:`FORMATS` maps a format name to its media type and a writer of one signature,
-  for the web layer; :func:`export_filename` names the download and
-  :func:`write_atomic` writes a file for the command line.
+  for the web layer; :func:`export_filename` names the download (``essa_dash.files.write_atomic``
+  writes a file for the command line).
 
 Pure data code: nothing here imports Dash or Flask.
 """
@@ -21,12 +21,9 @@ from __future__ import annotations
 import io
 import json
 import math
-import os
 import re
-import secrets
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any, Final, NamedTuple, Protocol
 
 import pandas as pd
@@ -504,33 +501,3 @@ def export_filename(*, countries: Sequence[str], risks: Sequence[str], fmt: str,
     where = _name_part(countries, "country", "countries")
     what = _name_part(risks, "risk", "risks")
     return f"{FILENAME_PREFIX}_{where}_{what}_{day}.{fmt}"
-
-
-# --------------------------------------------------------------------------- files
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half of one.
-
-    A temporary file in the same directory (same file system, so the rename is atomic) is
-    written and fsynced, then ``os.replace``d over ``path``, and the directory is fsynced so
-    the rename survives a crash. The temporary file is created with mode 0666 less the umask,
-    like any file the user writes, and removed if anything fails.
-    """
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)

@@ -9,10 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import stat
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import openpyxl
 import pandas as pd
@@ -31,7 +28,6 @@ from essa_dash.export.tables import (
     to_json,
     to_parquet,
     to_xlsx,
-    write_atomic,
 )
 from essa_dash.query import filter_coverage
 from essa_dash.schema import COVERAGE_COLUMNS
@@ -350,28 +346,3 @@ def test_formats_name_media_types_and_writers(frame: pd.DataFrame, store: Store)
         data = writer(frame, store, filters=FILTERS, exported_at=EXPORTED_AT)
         assert isinstance(data, bytes) and data, fmt
         assert "/" in media_type
-
-
-# --------------------------------------------------------------------------- atomic writes
-
-
-def test_write_atomic_replaces_and_leaves_no_temporary_file(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    target.write_bytes(b"old")
-    write_atomic(target, b"new")
-    assert target.read_bytes() == b"new"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]
-    umask = os.umask(0)
-    os.umask(umask)
-    write_atomic(tmp_path / "fresh.csv", b"x")
-    assert stat.S_IMODE((tmp_path / "fresh.csv").stat().st_mode) == 0o666 & ~umask
-
-
-def test_write_atomic_cleans_up_when_the_rename_fails(tmp_path: Path) -> None:
-    target = tmp_path / "a-directory"
-    target.mkdir()
-    (target / "inside").write_bytes(b"keep")
-    with pytest.raises(OSError):
-        write_atomic(target, b"data")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-directory"]
-    assert (target / "inside").read_bytes() == b"keep"
