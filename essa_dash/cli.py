@@ -1,4 +1,4 @@
-"""``essa-dash``: build the data, ingest a download, serve the dashboard.
+"""``essa-dash``: build the data, ingest a download, list and compare data releases, serve the dashboard.
 
 Every command takes ``--data-dir`` (default: ``ESSA_DATA_DIR`` or ``<checkout>/data``).
 A bad input prints one line naming the file, line and column, and exits with 2;
@@ -8,6 +8,7 @@ data on disk is left as it was.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +41,35 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _releases(args: argparse.Namespace) -> int:
+    from essa_dash.releases import disk
+    from essa_dash.text.releases import prune_report, release_list
+
+    root = data_dir(args.data_dir)
+    if not args.prune and (args.keep is not None or args.older_than is not None or args.dry_run):
+        raise DataError("--keep, --older-than and --dry-run go with --prune")
+    if args.prune:
+        older_than = None if args.older_than is None else dt.timedelta(days=args.older_than)
+        print(prune_report(disk.prune(root, keep=args.keep, older_than=older_than, dry_run=args.dry_run), dry_run=args.dry_run))
+        if args.dry_run:
+            return 0
+    print(release_list(disk.kept(root), current=disk.current_id(root), pruned=len(disk.pruned(root))))
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    from essa_dash.releases import disk
+    from essa_dash.releases.changes import compare
+    from essa_dash.store import read_store
+    from essa_dash.text.releases import changes_report
+
+    root = data_dir(args.data_dir)
+    before, after = (read_store(root, disk.resolve(root, ref)) for ref in (args.before, args.after))
+    labels = {risk: label for store in (before, after) for risk, label in zip(store.risks["risk"], store.risks["short_label"], strict=True)}
+    print(changes_report(compare(before, after), risk_labels=labels, limit=None if args.all else args.limit))
+    return 0
+
+
 def _deck(args: argparse.Namespace) -> int:
     from essa_dash.export import deck
 
@@ -54,10 +84,11 @@ def _deck(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from essa_dash.app import create_app
     from essa_dash.ingest.build import build_data
+    from essa_dash.releases.disk import current_id
 
     root = data_dir(args.data_dir)
-    if not (root / "coverage.parquet").exists():
-        print(f"no tables in {root} yet: building them from {root / 'raw'}")
+    if current_id(root) is None:
+        print(f"no data release in {root} yet: building one from {root / 'raw'}")
         print(build_data(root).report())
     if args.prod:
         from essa_dash import serving
@@ -88,6 +119,20 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--source-id", help="id for the new source (default: from the layout and the file's date)")
     p.add_argument("--edition", help="edition name for the new source (default: e.g. 'ILOSTAT 2026-05-25')")
     p.set_defaults(run=_ingest)
+
+    p = sub.add_parser("releases", parents=[common], help="list the kept data releases, or prune old ones")
+    p.add_argument("--prune", action="store_true", help="remove old releases (never the current one); say which with --keep/--older-than")
+    p.add_argument("--keep", type=int, metavar="N", help="with --prune: the N newest releases stay")
+    p.add_argument("--older-than", type=float, metavar="DAYS", help="with --prune: only releases built more than DAYS days ago go")
+    p.add_argument("--dry-run", action="store_true", help="with --prune: show what would be removed and remove nothing")
+    p.set_defaults(run=_releases)
+
+    p = sub.add_parser("diff", parents=[common], help="what changed between two data releases: rows added, revised, removed, re-flagged")
+    p.add_argument("before", help="a release: its id (or the start of it), its version, or 'current'")
+    p.add_argument("after", nargs="?", default="current", help="the release to compare with (default: current)")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="rows listed per kind of change (default 20)")
+    p.add_argument("--all", action="store_true", help="list every changed row")
+    p.set_defaults(run=_diff)
 
     p = sub.add_parser("deck", parents=[common], help="build a 16:9 PowerPoint deck from dashboard links")
     p.add_argument("spec", help='JSON or YAML file: {"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"]}')

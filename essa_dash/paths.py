@@ -32,3 +32,8 @@ def raw_dir(root: Path) -> Path:
 def reference_dir(root: Path) -> Path:
     """Hand-curated metadata (countries, risks, sources, editions, headlines) as CSV."""
     return root / "reference"
+
+
+def releases_dir(root: Path) -> Path:
+    """Built tables, one immutable folder per data release, and the pointer to the current one."""
+    return root / "releases"

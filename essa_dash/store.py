@@ -1,13 +1,17 @@
-"""Load the built Parquet tables once and hand out frames that callers cannot spoil.
+"""Load a data release's tables once and hand out frames that callers cannot spoil.
 
 pandas 3 copies on write, so the shallow copies handed out here cost nothing and
 a caller that modifies one never changes what the next request sees.
+
+The current release is read once per process; any other kept release can be opened by
+its id (``get_store(root, release=id)``), for pinned links that must show the same
+figures for years: those are cached too, a few at a time.
 """
 
 from __future__ import annotations
 
-import contextlib
 import functools
+import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,19 +25,27 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from essa_dash.errors import DataError
-from essa_dash.ingest.build import BUILD_ID_KEY, COMMIT, TABLES, lock, recover
+from essa_dash.ingest.build import TABLES
 from essa_dash.paths import data_dir
+from essa_dash.releases.disk import BUILD_ID_KEY, Release, check_id, current_id, open_release
+from essa_dash.schema import COVERAGE_COLUMNS
 
 REBUILD_HINT = "run `essa-dash build-data` to rebuild it from data/raw"
+#: Releases other than the current one held in memory at once (pinned links name a few at a time).
+PINNED_RELEASES = 8
 
 
 @dataclass(frozen=True)
 class Store:
-    """The tidy tables of one build."""
+    """The tidy tables of one data release."""
 
     root: Path
-    build_id: str
+    release: Release
     tables: dict[str, pd.DataFrame]
+
+    @property
+    def build_id(self) -> str:
+        return self.release.build_id
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name].copy(deep=False)
@@ -67,36 +79,75 @@ class Store:
         return self.table("population")
 
 
-def read_store(root: Path) -> Store:
-    """Read every table; a missing, corrupt or mismatched file is a clear error.
+def _read_table(release: Release, name: str) -> pd.DataFrame:
+    """One table, checked against the release's datapackage.json: same bytes, same build."""
+    resource = release.resources.get(name)
+    if resource is None:
+        raise DataError(f"release {release.id} (version {release.version}) has no {name} table: it was built by an older ESSA Dash")
+    path = release.path / f"{name}.parquet"
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise DataError(f"unreadable ({err.strerror or type(err).__name__}): {REBUILD_HINT}", path=path) from None
+    if resource["hash"] != f"sha256:{hashlib.sha256(data).hexdigest()}":
+        raise DataError(f"differs from the release's datapackage.json (sha256): the release is damaged; {REBUILD_HINT}", path=path)
+    try:
+        table = pq.read_table(pa.BufferReader(data))
+    except (pa.ArrowException, OSError) as err:
+        raise DataError(f"unreadable ({type(err).__name__}): {REBUILD_HINT}", path=path) from None
+    if (table.schema.metadata or {}).get(BUILD_ID_KEY, b"").decode() != release.build_id:
+        raise DataError(f"comes from another build than release {release.id}: {REBUILD_HINT}", path=path)
+    return table.to_pandas()
 
-    A write that was interrupted after its commit point is completed first, when the
-    directory is writable (a read-only snapshot was never half-written).
+
+def read_store(root: Path, release: str | None = None) -> Store:
+    """Read every table of a release (None: the current one); a missing, damaged or unknown release is a clear error.
+
+    Every file is checked against the sha256 its datapackage.json records (about a
+    millisecond for all of them), so what is served is exactly what was built. A release
+    whose coverage table has other columns than this version of ESSA Dash reads is refused
+    rather than shown wrongly.
     """
-    if (root / COMMIT).exists():
-        with contextlib.suppress(OSError, DataError), lock(root):
-            recover(root)
-    tables: dict[str, pd.DataFrame] = {}
-    build_ids: set[bytes] = set()
-    for name in TABLES:
-        path = root / f"{name}.parquet"
-        if not path.is_file():
-            raise DataError(f"missing: {REBUILD_HINT}", path=path)
+    for attempt in range(2):
+        found = open_release(root, release)
         try:
-            table = pq.read_table(path)
-        except (pa.ArrowException, OSError) as err:
-            raise DataError(f"unreadable ({type(err).__name__}): {REBUILD_HINT}", path=path) from None
-        build_ids.add((table.schema.metadata or {}).get(BUILD_ID_KEY, b""))
-        tables[name] = table.to_pandas()
-    if len(build_ids) != 1 or b"" in build_ids:
-        raise DataError(f"the tables in {root} come from different builds (an interrupted write?): {REBUILD_HINT}")
-    return Store(root=root, build_id=build_ids.pop().decode(), tables=tables)
+            tables = {name: _read_table(found, name) for name in TABLES}
+        except DataError:
+            # a build and a prune may have replaced the current release while it was read: read the new one
+            if release is None and attempt == 0 and current_id(root) != found.id:
+                continue
+            raise
+        break
+    if list(tables["coverage"].columns) != COVERAGE_COLUMNS:
+        raise DataError(
+            f"release {found.id} (version {found.version}) has another table layout than this version of ESSA Dash reads: {REBUILD_HINT}"
+        )
+    return Store(root=root, release=found, tables=tables)
 
 
 @lru_cache(maxsize=4)
-def get_store(root: Path | None = None) -> Store:
-    """The store of a data directory, read once per process."""
-    return read_store(root or data_dir())
+def _current(root: Path) -> Store:
+    return read_store(root)
+
+
+@lru_cache(maxsize=PINNED_RELEASES)
+def _pinned(root: Path, release: str) -> Store:
+    return read_store(root, release)
+
+
+def get_store(root: Path | None = None, release: str | None = None) -> Store:
+    """The store of a data directory's current release, or of the kept release ``release``: read once per process.
+
+    ``release`` is validated as an id (it comes from URLs); an unknown or pruned one is a
+    DataError that says which. The same old release asked for again and again is read once
+    (the :data:`PINNED_RELEASES` most recently used are kept in memory).
+    """
+    root = data_dir() if root is None else root
+    if release is None:
+        return _current(root)
+    rid = check_id(release)
+    current = _current(root)
+    return current if current.release.id == rid else _pinned(root, rid)
 
 
 P = ParamSpec("P")

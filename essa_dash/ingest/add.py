@@ -183,11 +183,13 @@ def plan(path: Path, root: Path, *, layout: str = "auto", source_id: str | None 
 
 
 def current_table(root: Path) -> pd.DataFrame:
-    """The coverage table as it is on disk, or as raw/ would build it when there is none yet."""
+    """The coverage table of the current release, or as raw/ would build it when there is none yet."""
+    from essa_dash.store import read_store  # the store reads releases, which build.py writes: import when used
+
     try:
-        return pd.read_parquet(root / "coverage.parquet")
-    except (OSError, ValueError):
-        return build(root).coverage  # no usable table yet: compare with a fresh build
+        return read_store(root).coverage
+    except DataError:
+        return build(root).coverage  # no usable release yet: compare with a fresh build
 
 
 def diff(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:

@@ -13,36 +13,33 @@ rows under these precedence rules:
 3. The curated CSV supplies only the sources no raw file provides (publications and
    press pages); its copies of raw-file figures are checked by the tests instead.
 
-Outputs are written to temporary files, then renamed; all of them carry the same
-build id (a hash of every input), so a reader can tell a half-replaced set.
+The tables are kept as a data release (:mod:`essa_dash.releases`): its id comes from
+the build id, a hash of every input (raw files, reference tables, loader code), so the
+same inputs always name the same release.
 """
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import json
-import os
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from essa_dash.errors import DataError
 from essa_dash.ingest import curated, ddf, ilostat_csv, owid, population, unsdg_api
 from essa_dash.ingest.common import Loaded
 from essa_dash.ingest.reference import Reference
-from essa_dash.paths import raw_dir, reference_dir
+from essa_dash.paths import PROJECT_DIR, raw_dir, reference_dir
+from essa_dash.releases.disk import Published, lock, publish
+from essa_dash.releases.package import Input
 from essa_dash.schema import COVERAGE_COLUMNS, KEY, coerce, validate_coverage
 from essa_dash.schema import Coverage as C
 
 PROVENANCE = "provenance.json"
-BUILD_ID_KEY = b"essa_build_id"
 TABLES = ("coverage", "sources", "editions", "risks", "countries", "headlines", "population")
 
 Loader = Callable[..., Loaded]
@@ -117,6 +114,8 @@ class Build:
     loaded: list[Loaded] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    inputs: list[Input] = field(default_factory=list)
+    published: Published | None = None  # set once the tables are kept as a release
 
     @property
     def coverage(self) -> pd.DataFrame:
@@ -127,6 +126,10 @@ class Build:
         counts = self.coverage.groupby(C.source_id).size()
         lines += [f"  {source:<24} {count:>5} rows" for source, count in counts.items()]
         lines += [f"  {note}" for note in self.notes]
+        if self.published:
+            release = self.published.release
+            state = "new release" if self.published.new else "same inputs as a kept release, current again"
+            lines.append(f"data release {release.id}, version {release.version} ({state})")
         return "\n".join(lines)
 
 
@@ -146,7 +149,8 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
     datasets = discover(root) + list(extra or [])
     ref = load_reference(root, datasets)
     raw_sources = {d.source_id for d in datasets if d.source_id}
-    result = Build(tables={}, build_id=_build_id(root, datasets))
+    inputs = _inputs(root, datasets)
+    result = Build(tables={}, build_id=_build_id(inputs), inputs=inputs)
 
     frames: list[pd.DataFrame] = []
     populations: list[pd.DataFrame] = []
@@ -237,106 +241,37 @@ def _check_headlines(coverage: pd.DataFrame, ref: Reference) -> None:
             )
 
 
-def _build_id(root: Path, datasets: list[Dataset]) -> str:
-    """A hash of every input: same inputs, same id (and byte-identical outputs)."""
-    digest = hashlib.sha256()
+def _inputs(root: Path, datasets: list[Dataset]) -> list[Input]:
+    """Every file the tables depend on, with its sha256: raw files, reference tables, the loaders and the schema."""
+    found = []
     for dataset in datasets:
-        for entry in dataset.provenance["files"]:
-            digest.update(f"{dataset.folder.name}/{entry['name']}:{entry['sha256']}\n".encode())
-    for path in sorted(reference_dir(root).glob("*.csv")):
-        digest.update(path.name.encode() + sha256(path).encode())
+        # provenance names the folder under raw/ (a staged ingest is not there yet, but will be)
+        folder = dataset.provenance.get("folder") or dataset.folder.name
+        found += [Input("raw", f"raw/{folder}/{entry['name']}", entry["sha256"]) for entry in dataset.provenance["files"]]
+    found += [Input("reference", f"reference/{path.name}", sha256(path)) for path in sorted(reference_dir(root).glob("*.csv"))]
     code = Path(__file__).resolve().parent  # the loaders and the schema decide the output too
     for path in [*sorted(code.glob("*.py")), code.parent / "schema.py"]:
-        digest.update(path.name.encode() + sha256(path).encode())
+        found.append(Input("code", path.relative_to(PROJECT_DIR).as_posix(), sha256(path)))
+    return found
+
+
+def _build_id(inputs: list[Input]) -> str:
+    """A hash of every input: same inputs, same id (and so the same release)."""
+    digest = hashlib.sha256()
+    for entry in inputs:
+        digest.update(f"{entry.kind} {entry.path} {entry.sha256}\n".encode())
     return digest.hexdigest()
 
 
-# -- writing ---------------------------------------------------------------------------
-
-
-@contextmanager
-def lock(root: Path) -> Iterator[None]:
-    """One writer at a time: a second build or ingest fails at once instead of interleaving."""
-    root.mkdir(parents=True, exist_ok=True)
-    with (root / ".lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise DataError("another build or ingest is running on this data directory; try again when it ends") from None
-        yield
-
-
-COMMIT = ".commit.json"
-
-
-def _fsync_dir(root: Path) -> None:
-    directory = os.open(root, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
-
-
-def _staged(root: Path, name: str) -> Path:
-    return root / f".{name}.parquet.new"
-
-
-def recover(root: Path) -> None:
-    """Finish or forget a write that was interrupted, so the tables are one complete build again.
-
-    A commit marker means every new file was complete and fsynced: roll forward (rename
-    them into place). No marker means the writer died while writing: the old tables were
-    never touched, so the partial new files are only removed.
-    """
-    marker = root / COMMIT
-    if marker.exists():
-        names = json.loads(marker.read_text(encoding="utf-8"))["tables"]
-        for name in names:
-            staged = _staged(root, name)
-            if staged.exists():
-                staged.replace(root / f"{name}.parquet")
-        _fsync_dir(root)
-        marker.unlink()
-        _fsync_dir(root)
-    for leftover in root.glob(".*.parquet.new"):
-        leftover.unlink()
-
-
-def write_tables(result: Build, root: Path) -> list[Path]:
-    """Replace every table at once: stage all, commit with one atomic marker, then rename.
-
-    Killed before the marker exists, the previous tables are untouched; killed after, the
-    next writer or reader (:func:`recover`) completes the renames. Readers never see a mix
-    of two builds for longer than the renames take.
-    """
-    recover(root)
-    try:
-        for name in TABLES:
-            table = pa.Table.from_pandas(result.tables[name], preserve_index=False)
-            table = table.replace_schema_metadata({**(table.schema.metadata or {}), BUILD_ID_KEY: result.build_id.encode()})
-            staged = _staged(root, name)
-            pq.write_table(table, staged, compression="zstd")
-            with staged.open("rb") as handle:
-                os.fsync(handle.fileno())
-        _fsync_dir(root)
-        marker = root / f"{COMMIT}.tmp"
-        marker.write_text(json.dumps({"build_id": result.build_id, "tables": list(TABLES)}), encoding="utf-8")
-        with marker.open("rb") as handle:
-            os.fsync(handle.fileno())
-        marker.replace(root / COMMIT)  # the commit point
-    except BaseException:
-        for name in TABLES:
-            _staged(root, name).unlink(missing_ok=True)
-        (root / f"{COMMIT}.tmp").unlink(missing_ok=True)
-        raise
-    recover(root)
-    return [root / f"{name}.parquet" for name in TABLES]
+def write_tables(result: Build, root: Path) -> Published:
+    """Keep the built tables as a data release and make it the current one (the caller holds :func:`lock`)."""
+    result.published = publish(root, result.tables, build_id=result.build_id, inputs=result.inputs)
+    return result.published
 
 
 def build_data(root: Path) -> Build:
-    """``essa-dash build-data``: rebuild every table from raw files, under the lock."""
+    """``essa-dash build-data``: rebuild every table from raw files, under the lock, and keep them as a release."""
     with lock(root):
-        recover(root)
         result = build(root)
         write_tables(result, root)
     return result

@@ -13,6 +13,7 @@ import pytest
 from essa_dash.errors import DataError
 from essa_dash.ingest.build import TABLES, build, build_data, lock
 from essa_dash.paths import DEFAULT_DATA_DIR
+from essa_dash.releases.disk import open_release
 from essa_dash.schema import COVERAGE_COLUMNS, KEY
 from essa_dash.schema import Coverage as C
 from essa_dash.store import read_store
@@ -107,31 +108,33 @@ def test_rebuild_agrees_with_every_curated_row_read_from_a_raw_file(coverage: pd
 def test_rebuild_is_byte_identical(tmp_path: Path, built_root: Path) -> None:
     root = copy_data(tmp_path / "data")
     build_data(root)
+    ours, theirs = open_release(root), open_release(built_root)
+    assert ours.id == theirs.id
     for name in TABLES:
-        assert (root / f"{name}.parquet").read_bytes() == (built_root / f"{name}.parquet").read_bytes(), name
+        assert (ours.path / f"{name}.parquet").read_bytes() == (theirs.path / f"{name}.parquet").read_bytes(), name
 
 
 def test_all_tables_share_one_build_id(built_root: Path) -> None:
     assert len(read_store(built_root).build_id) == 64
 
 
-def test_mixed_builds_are_refused(fresh_root: Path, tmp_path: Path) -> None:
+def test_a_table_of_another_build_is_refused(fresh_root: Path, tmp_path: Path) -> None:
     other = copy_data(tmp_path / "other")
     (other / "reference" / "editions.csv").write_text((other / "reference" / "editions.csv").read_text() + "\n")
     build_data(other)
-    shutil.copy(other / "risks.parquet", fresh_root / "risks.parquet")
-    with pytest.raises(DataError, match="different builds"):
+    shutil.copy(open_release(other).path / "risks.parquet", open_release(fresh_root).path / "risks.parquet")
+    with pytest.raises(DataError, match=r"risks.parquet: differs from the release's datapackage.json \(sha256\)"):
         read_store(fresh_root)
 
 
 @pytest.mark.parametrize("damage", ["missing", "corrupt"])
 def test_missing_or_corrupt_table_says_how_to_rebuild(fresh_root: Path, damage: str) -> None:
-    path = fresh_root / "coverage.parquet"
+    path = open_release(fresh_root).path / "coverage.parquet"
     if damage == "missing":
         path.unlink()
     else:
         path.write_bytes(path.read_bytes()[:200])
-    with pytest.raises(DataError, match="build-data"):
+    with pytest.raises(DataError, match=r"coverage.parquet: .*build-data"):
         read_store(fresh_root)
 
 
