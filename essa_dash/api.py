@@ -47,7 +47,9 @@ def coverage(fmt: str) -> flask.Response:
         return problems_error(problems)
     frame = tables.export_frame(select(store.coverage, state), store)
     filters = {k: v for k, v in query_args().items() if v}
-    name = tables.export_filename(countries=list(state.country), risks=list(state.risk), fmt=fmt, on=dt.date.today(), full=not filters)
+    name = tables.export_filename(
+        countries=list(state.country), risks=list(state.risk), fmt=fmt, on=dt.date.today(), release=store.release.id, full=not filters
+    )
     writer = tables.FORMATS[fmt]
     # content_type, not mimetype: Flask would append a second charset to text/csv
     response = flask.Response(

@@ -1,7 +1,10 @@
 """Exports of exactly a filtered view of the coverage table, with provenance on every row.
 
 An analyst who takes the figures elsewhere must be able to cite each one without
-the dashboard: so every exported row keeps its source id, the location in the
+the dashboard, and to get the same figures again years later: so every file names the
+data release it comes from (:func:`release_stamp`: in the XLSX About sheet, the JSON
+and Parquet metadata, and every download's file name, which is how a CSV says it
+without a line that would break its readers), and every exported row keeps its source id, the location in the
 source, the observation status, the nature and the notes, and gains the readable
 names (risk label, definition, source title and url, edition label) joined from the
 metadata tables. The rows are the caller's filtered view, unchanged in number and
@@ -296,10 +299,24 @@ def definition_rows(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def release_stamp(store: Store) -> dict[str, str]:
+    """The data release a file comes from: its id (what pinned links and file names carry), version and build time."""
+    return {"id": store.release.id, "version": store.release.version, "created": store.release.created}
+
+
+def release_text(store: Store) -> str:
+    release = store.release
+    return f"{release.id} (version {release.version}, built {release.created})"
+
+
 def citation_text(frame: pd.DataFrame, store: Store, *, exported_at: datetime) -> str:
     """How to cite the file: the export itself, then the published sources its figures come from."""
     citations = " ".join(source_rows(frame, store)["citation"].dropna())
-    own = f"ESSA Dash export of {len(frame)} coverage figures (data build {store.build_id[:12]}), exported {exported_at:%Y-%m-%d}."
+    release = store.release
+    own = (
+        f"ESSA Dash export of {len(frame)} coverage figures (data release {release.id}, version {release.version}), "
+        f"exported {exported_at:%Y-%m-%d}."
+    )
     return f"{own} Figures as published in: {citations}" if citations else own
 
 
@@ -309,6 +326,7 @@ def _about_rows(frame: pd.DataFrame, store: Store, filters: Mapping[str, str], e
         ("Cite as", citation_text(frame, store, exported_at=exported_at)),
         ("Exported at", _iso(exported_at)),
         ("Rows", len(frame)),
+        ("Data release", release_text(store)),
         ("Data build", store.build_id),
         ("Gap", GAP_NOTE),
         ("Series", "Each edition is its own series: figures of different editions are never joined or spliced."),
@@ -381,9 +399,10 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def export_meta(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> dict[str, Any]:
-    """What travels beside the rows in JSON and Parquet: build, time, filters, sources and definitions."""
+    """What travels beside the rows in JSON and Parquet: release, build, time, filters, sources and definitions."""
     return {
         "title": TITLE,
+        "release": release_stamp(store),
         "build_id": store.build_id,
         "exported_at": _iso(exported_at),
         "filters": {str(k): str(v) for k, v in filters.items()},
@@ -485,19 +504,21 @@ def _name_part(codes: Sequence[str], singular: str, plural: str) -> str:
     return "-".join(slugs)
 
 
-def export_filename(*, countries: Sequence[str], risks: Sequence[str], fmt: str, on: date, full: bool = False) -> str:
-    """The download's name, e.g. ``essa-coverage_VNM-IDN_old_age_2026-11-22.xlsx``.
+def export_filename(*, countries: Sequence[str], risks: Sequence[str], fmt: str, on: date, release: str, full: bool = False) -> str:
+    """The download's name, e.g. ``essa-coverage_VNM-IDN_old_age_2026-11-22_release-94b3dd1e9add.xlsx``.
 
     Built only from ``[A-Za-z0-9_.-]`` (codes come from URLs, so anything else, path
     separators included, is replaced); more than :data:`MAX_LISTED` countries or risks become
     a count (``5-countries``), none means all (``all-risks``); the full table is
-    ``essa-coverage_all_<date>.<ext>``. An unknown ``fmt`` is a ``ValueError``, never an extension.
+    ``essa-coverage_all_<date>_release-<id>.<ext>``. The data release id ends every name: a CSV
+    has nowhere else to say it without breaking its readers. An unknown ``fmt`` is a
+    ``ValueError``, never an extension.
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {sorted(FORMATS)}")
-    day = f"{on:%Y-%m-%d}"
+    stamp = f"{on:%Y-%m-%d}_release-{_slug(release)}"
     if full:
-        return f"{FILENAME_PREFIX}_all_{day}.{fmt}"
+        return f"{FILENAME_PREFIX}_all_{stamp}.{fmt}"
     where = _name_part(countries, "country", "countries")
     what = _name_part(risks, "risk", "risks")
-    return f"{FILENAME_PREFIX}_{where}_{what}_{day}.{fmt}"
+    return f"{FILENAME_PREFIX}_{where}_{what}_{stamp}.{fmt}"

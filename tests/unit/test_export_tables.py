@@ -10,12 +10,15 @@ import csv
 import io
 import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import openpyxl
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 from essa_dash.export.tables import (
+    BOM,
     EXPORT_COLUMNS,
     FORMATS,
     GAP_NOTE,
@@ -29,10 +32,11 @@ from essa_dash.export.tables import (
     to_parquet,
     to_xlsx,
 )
+from essa_dash.ingest.build import build_data
 from essa_dash.query import filter_coverage
 from essa_dash.schema import COVERAGE_COLUMNS
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, read_store
 
 EXPORTED_AT = datetime(2026, 11, 22, 9, 30, tzinfo=UTC)
 FILTERS = {"country": "VNM,IDN", "risk": "old_age", "sex": "total", "edition": "ILOSTAT 2025"}
@@ -191,7 +195,7 @@ def test_xlsx_sources_and_definitions_list_exactly_what_the_data_uses(mixed: pd.
         assert definitions[column].notna().all(), column
 
 
-def test_xlsx_about_holds_filters_build_and_gap_note(frame: pd.DataFrame, store: Store) -> None:
+def test_xlsx_about_holds_filters_release_build_and_gap_note(frame: pd.DataFrame, store: Store) -> None:
     book = openpyxl.load_workbook(io.BytesIO(to_xlsx(frame, store, filters=FILTERS, exported_at=EXPORTED_AT)))
     sheet = book["About"]
     assert sheet["A1"].value == "ESSA Dash export"
@@ -199,6 +203,8 @@ def test_xlsx_about_holds_filters_build_and_gap_note(frame: pd.DataFrame, store:
     for name, value in FILTERS.items():
         assert pairs[name] == value
     assert pairs["Data build"] == store.build_id
+    assert pairs["Data release"] == f"{store.release.id} (version {store.release.version}, built {store.release.created})"
+    assert f"data release {store.release.id}, version {store.release.version}" in pairs["Cite as"]
     assert pairs["Rows"] == len(frame)
     assert pairs["Exported at"] == "2026-11-22T09:30:00+00:00"
     assert pairs["Gap"] == GAP_NOTE and "100 - coverage" in GAP_NOTE and "not stored" in GAP_NOTE
@@ -220,6 +226,7 @@ def test_parquet_carries_the_export_meta(frame: pd.DataFrame, store: Store) -> N
     data = to_parquet(frame, store, filters=FILTERS, exported_at=EXPORTED_AT)
     meta = json.loads(pq.read_schema(io.BytesIO(data)).metadata[PARQUET_META_KEY])
     assert meta["build_id"] == store.build_id and meta["filters"] == FILTERS and meta["row_count"] == len(frame)
+    assert meta["release"] == {"id": store.release.id, "version": store.release.version, "created": store.release.created}
     pd.testing.assert_frame_equal(pd.read_parquet(io.BytesIO(data)), frame)
 
 
@@ -231,6 +238,7 @@ def test_json_round_trips_with_meta(name: str, request: pytest.FixtureRequest, s
     document = json.loads(data)
     meta = document["meta"]
     assert meta["build_id"] == store.build_id and meta["filters"] == FILTERS
+    assert meta["release"] == {"id": store.release.id, "version": store.release.version, "created": store.release.created}
     assert meta["row_count"] == len(expected) == len(document["data"])
     assert meta["exported_at"] == "2026-11-22T09:30:00+00:00"
     assert sorted(s["source_id"] for s in meta["sources"]) == sorted(set(expected[C.source_id]))
@@ -305,38 +313,47 @@ def test_full_table_csv_and_parquet_round_trip_row_counts(store: Store) -> None:
 # --------------------------------------------------------------------------- file names
 
 DAY = date(2026, 11, 22)
+RELEASE = "94b3dd1e9add"
 
 
 @pytest.mark.parametrize(
     ("countries", "risks", "fmt", "full", "expected"),
     [
-        (["VNM", "IDN"], ["old_age"], "xlsx", False, "essa-coverage_VNM-IDN_old_age_2026-11-22.xlsx"),
-        (["KHM"], ["old_age", "children"], "csv", False, "essa-coverage_KHM_old_age-children_2026-11-22.csv"),
-        (["BRN", "KHM", "IDN", "LAO", "MYS"], ["old_age"], "json", False, "essa-coverage_5-countries_old_age_2026-11-22.json"),
-        (["VNM"], ["a", "b", "c", "d"], "parquet", False, "essa-coverage_VNM_4-risks_2026-11-22.parquet"),
-        ([], [], "csv", False, "essa-coverage_all-countries_all-risks_2026-11-22.csv"),
-        (["VNM"], ["old_age"], "csv", True, "essa-coverage_all_2026-11-22.csv"),
-        (["../../etc"], ["old_age"], "csv", False, "essa-coverage_etc_old_age_2026-11-22.csv"),
-        (["..\\..\\win", "a/b"], ["x y", "é"], "csv", False, "essa-coverage_win-a-b_x-y_2026-11-22.csv"),
-        (["/"], ["old_age"], "csv", False, "essa-coverage_1-country_old_age_2026-11-22.csv"),
-        (["VNM", "VNM"], ["old_age"], "csv", False, "essa-coverage_VNM_old_age_2026-11-22.csv"),
+        (["VNM", "IDN"], ["old_age"], "xlsx", False, "essa-coverage_VNM-IDN_old_age_2026-11-22_release-94b3dd1e9add.xlsx"),
+        (["KHM"], ["old_age", "children"], "csv", False, "essa-coverage_KHM_old_age-children_2026-11-22_release-94b3dd1e9add.csv"),
+        (
+            ["BRN", "KHM", "IDN", "LAO", "MYS"],
+            ["old_age"],
+            "json",
+            False,
+            "essa-coverage_5-countries_old_age_2026-11-22_release-94b3dd1e9add.json",
+        ),
+        (["VNM"], ["a", "b", "c", "d"], "parquet", False, "essa-coverage_VNM_4-risks_2026-11-22_release-94b3dd1e9add.parquet"),
+        ([], [], "csv", False, "essa-coverage_all-countries_all-risks_2026-11-22_release-94b3dd1e9add.csv"),
+        (["VNM"], ["old_age"], "csv", True, "essa-coverage_all_2026-11-22_release-94b3dd1e9add.csv"),
+        (["../../etc"], ["old_age"], "csv", False, "essa-coverage_etc_old_age_2026-11-22_release-94b3dd1e9add.csv"),
+        (["..\\..\\win", "a/b"], ["x y", "é"], "csv", False, "essa-coverage_win-a-b_x-y_2026-11-22_release-94b3dd1e9add.csv"),
+        (["/"], ["old_age"], "csv", False, "essa-coverage_1-country_old_age_2026-11-22_release-94b3dd1e9add.csv"),
+        (["VNM", "VNM"], ["old_age"], "csv", False, "essa-coverage_VNM_old_age_2026-11-22_release-94b3dd1e9add.csv"),
     ],
 )
 def test_export_filename(countries: list[str], risks: list[str], fmt: str, full: bool, expected: str) -> None:
-    assert export_filename(countries=countries, risks=risks, fmt=fmt, on=DAY, full=full) == expected
+    assert export_filename(countries=countries, risks=risks, fmt=fmt, on=DAY, release=RELEASE, full=full) == expected
 
 
 @pytest.mark.parametrize("hostile", ["../../etc/passwd", "a\x00b", "C:\\Windows", "\n", "x" * 500, "ဗမာ", ".."])
 def test_export_filename_is_always_safe(hostile: str) -> None:
-    name = export_filename(countries=[hostile, "VNM"], risks=[hostile], fmt="csv", on=datetime(2026, 11, 22, 23, 59, tzinfo=UTC))
+    name = export_filename(
+        countries=[hostile, "VNM"], risks=[hostile], fmt="csv", on=datetime(2026, 11, 22, 23, 59, tzinfo=UTC), release=hostile
+    )
     assert all(ch.isascii() and (ch.isalnum() or ch in "_.-") for ch in name), name
     assert "/" not in name and "\\" not in name and ".." not in name and not name.startswith(".")
-    assert name.endswith("_2026-11-22.csv") and len(name) < 200
+    assert "_2026-11-22_release-" in name and name.endswith(".csv") and len(name) < 200
 
 
 def test_export_filename_refuses_unknown_formats() -> None:
     with pytest.raises(ValueError, match="unknown export format"):
-        export_filename(countries=["VNM"], risks=["old_age"], fmt="../sh", on=DAY)
+        export_filename(countries=["VNM"], risks=["old_age"], fmt="../sh", on=DAY, release=RELEASE)
 
 
 def test_formats_name_media_types_and_writers(frame: pd.DataFrame, store: Store) -> None:
@@ -346,3 +363,40 @@ def test_formats_name_media_types_and_writers(frame: pd.DataFrame, store: Store)
         data = writer(frame, store, filters=FILTERS, exported_at=EXPORTED_AT)
         assert isinstance(data, bytes) and data, fmt
         assert "/" in media_type
+
+
+# --------------------------------------------------------------------------- every file names its data release
+
+
+def test_every_export_format_names_its_release(built_root: Path) -> None:
+    from essa_dash.app import create_app
+
+    client = create_app(built_root).server.test_client()
+    release = read_store(built_root).release
+    stamp = {"id": release.id, "version": release.version, "created": release.created}
+    answers = {fmt: client.get(f"/api/v1/coverage.{fmt}?country=VNM&risk=old_age") for fmt in FORMATS}
+    assert all(a.status_code == 200 for a in answers.values())
+    for fmt in ("csv", "xlsx", "parquet"):
+        name = answers[fmt].headers["Content-Disposition"]
+        assert name.endswith(f'_release-{release.id}.{fmt}"'), name
+    # the CSV says it only in its name: every line is the header or a data row a reader parses as such
+    rows = list(csv.reader(io.StringIO(answers["csv"].get_data(as_text=True).lstrip(BOM))))
+    assert rows[0] == EXPORT_COLUMNS and all(len(row) == len(EXPORT_COLUMNS) for row in rows)
+    assert release.id not in answers["csv"].get_data(as_text=True)
+    assert json.loads(answers["json"].data)["meta"]["release"] == stamp
+    meta = json.loads(pq.read_schema(io.BytesIO(answers["parquet"].data)).metadata[PARQUET_META_KEY])
+    assert meta["release"] == stamp
+    about = {row[0]: row[1] for row in openpyxl.load_workbook(io.BytesIO(answers["xlsx"].data))["About"].iter_rows(values_only=True) if row}
+    assert about["Data release"] == f"{release.id} (version {release.version}, built {release.created})"
+
+
+def test_an_export_from_an_older_release_names_that_release(fresh_root: Path) -> None:
+    old = read_store(fresh_root).release
+    editions = fresh_root / "reference" / "editions.csv"
+    editions.write_text(editions.read_text() + "\n")
+    build_data(fresh_root)
+    pinned = read_store(fresh_root, old.id)
+    assert read_store(fresh_root).release.id != old.id
+    rows = export_frame(pinned.coverage.head(3), pinned)
+    meta = json.loads(to_json(rows, pinned, filters={}, exported_at=EXPORTED_AT))["meta"]
+    assert meta["release"]["id"] == old.id and f"data release {old.id}" in meta["citation"]
