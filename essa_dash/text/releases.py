@@ -147,6 +147,21 @@ def _reflag(row: pd.Series) -> str:
     return "; ".join(parts)
 
 
+def _digits(*values: float) -> int:
+    """Decimals enough to tell the values apart as published (at least one, at most six)."""
+    return max(1, *(len(f"{float(v):.6f}".rstrip("0").split(".")[1]) for v in values))
+
+
+def _revision(row: pd.Series) -> str:
+    digits = _digits(row[BEFORE], row[AFTER])
+    return tr(
+        "{before} -> {after} ({points} points)",
+        before=fmt_pct(row[BEFORE], digits),
+        after=fmt_pct(row[AFTER], digits),
+        points=fmt_points(row[DIFFERENCE], digits),
+    )
+
+
 def changes_report(changes: Changes, *, risk_labels: Mapping[str, str], limit: int | None = 20) -> str:
     """``essa-dash diff A B``: counts, a table by source and edition, then the rows of each kind (``limit`` each)."""
     lines = [tr("From {before} to {after}:", before=_release(changes.before), after=_release(changes.after))]
@@ -167,12 +182,7 @@ def changes_report(changes: Changes, *, risk_labels: Mapping[str, str], limit: i
         (
             tr("Revised (the same published figure, another value: a revision, not a change over time)"),
             changes.revised,
-            lambda r: tr(
-                "{before} -> {after} ({points} points)",
-                before=fmt_pct(r[BEFORE]),
-                after=fmt_pct(r[AFTER]),
-                points=fmt_points(r[DIFFERENCE]),
-            ),
+            _revision,
         ),
         (tr("Re-flagged"), changes.reflagged, _reflag),
     ]
