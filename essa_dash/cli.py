@@ -27,6 +27,7 @@ def _build_data(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     from essa_dash.ingest import add
+    from essa_dash.releases.disk import open_release
 
     root = data_dir(args.data_dir)
     plan = add.plan(Path(args.file), root, layout=args.format, source_id=args.source_id, edition=args.edition)
@@ -37,7 +38,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print("dry run: nothing written")
         return 0
     target = add.apply(plan, root)
-    print(f"added {target.relative_to(root)} and rebuilt the tables")
+    release = open_release(root)
+    print(f"added {target.relative_to(root)} and rebuilt the tables: data release {release.id}, version {release.version}, is current")
     return 0
 
 

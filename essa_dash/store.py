@@ -83,7 +83,7 @@ def _read_table(release: Release, name: str) -> pd.DataFrame:
     """One table, checked against the release's datapackage.json: same bytes, same build."""
     resource = release.resources.get(name)
     if resource is None:
-        raise DataError(f"release {release.id} (version {release.version}) has no {name} table: it was built by an older ESSA Dash")
+        raise DataError(f"release {release.id} (version {release.version}) has no {name} table (an older table layout): {REBUILD_HINT}")
     path = release.path / f"{name}.parquet"
     try:
         data = path.read_bytes()

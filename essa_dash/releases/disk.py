@@ -227,20 +227,18 @@ def resolve(root: Path, ref: str) -> str:
         if rid is None:
             raise DataError(f"no data release yet: {BUILD_HINT}")
         return rid
-    releases = kept(root)
-    by_version = [r.id for r in releases if r.version == ref]
-    if by_version:
-        return by_version[0]
     if ID_PATTERN.fullmatch(ref):
         return ref  # kept or not: opening it says which
-    starts = [r.id for r in releases if re.fullmatch(r"[0-9a-f]{4,11}", ref) and r.id.startswith(ref)]
-    if len(starts) == 1:
-        return starts[0]
+    releases = kept(root)
+    # versions of kept releases, then of pruned ones (opening one says it was pruned)
+    versions = {**{e["version"]: rid for rid, e in history(root).items()}, **{r.version: r.id for r in releases}}
+    if ref in versions:
+        return versions[ref]
+    starts = [r.id for r in releases if r.id.startswith(ref)] if re.fullmatch(r"[0-9a-f]{4,11}", ref) else []
     if len(starts) > 1:
         raise DataError(f"{ref!r} starts the ids of {len(starts)} releases ({', '.join(starts)}): give more of it")
-    for rid, past in history(root).items():
-        if past.get("version") == ref:
-            return rid  # a pruned release: opening it says so
+    if starts:
+        return starts[0]
     raise DataError(f"no release {ref!r} here: give an id, a version or 'current' (`essa-dash releases` lists them)")
 
 

@@ -147,3 +147,9 @@ def test_diff_prints_the_changes_in_words(fresh_root: Path, tmp_path: Path, caps
     assert "Removed (3):" in capsys.readouterr().out
     assert main(["diff", "9.9.9", "--data-dir", str(fresh_root)]) == 2
     assert "no release '9.9.9' here" in capsys.readouterr().err
+
+
+def test_ingest_says_which_release_is_now_current(fresh_root: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ingest", str(LABELS), "--data-dir", str(fresh_root)]) == 0
+    release = open_release(fresh_root)
+    assert f"data release {release.id}, version 1.1.0, is current" in capsys.readouterr().out

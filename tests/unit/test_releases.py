@@ -354,3 +354,18 @@ def test_a_staged_dataset_predicts_the_release_id(fresh_root: Path) -> None:
     planned = add.plan(LABELS, fresh_root)
     add.apply(planned, fresh_root)
     assert open_release(fresh_root).build_id == planned.result.build_id == build(fresh_root).build_id
+
+
+@pytest.mark.parametrize("layout", ["a table missing", "a column more"])
+def test_a_release_of_another_table_layout_is_refused_not_misread(fresh_root: Path, layout: str) -> None:
+    tables = dict(read_store(fresh_root).tables)
+    if layout == "a table missing":
+        del tables["population"]
+    else:
+        tables["coverage"] = tables["coverage"].assign(extra=1)
+    with lock(fresh_root):
+        other = publish(fresh_root, tables, build_id=hashlib.sha256(layout.encode()).hexdigest(), inputs=[]).release
+    assert other.version == "2.0.0"  # the contract changed
+    message = "has no population table" if layout == "a table missing" else "has another table layout than this version of ESSA Dash reads"
+    with pytest.raises(DataError, match=rf"release {other.id} \(version 2.0.0\) {message}"):
+        read_store(fresh_root)
