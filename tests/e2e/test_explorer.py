@@ -31,7 +31,7 @@ def test_filter_download_and_match_the_api(page: Page, base_url: str, tmp_path) 
         page.locator("#download-csv").click()
     csv_path = tmp_path / download.value.suggested_filename
     download.value.save_as(csv_path)
-    assert re.fullmatch(r"essa-coverage_VNM_all-risks_\d{4}-\d\d-\d\d\.csv", csv_path.name)
+    assert re.fullmatch(r"essa-coverage_VNM_all-risks_\d{4}-\d\d-\d\d_release-[0-9a-f]{12}\.csv", csv_path.name)  # names its data release
     api = page.request.get(f"{base_url}/api/v1/coverage.csv?country=VNM&edition=ilostat-2025")
     assert csv_path.read_bytes() == api.body()  # what you download is what the API answers for the same URL
     frame = pd.read_csv(csv_path, encoding="utf-8-sig")
