@@ -17,9 +17,10 @@ import dash
 import flask
 from dash import Dash, dcc, html
 
-from essa_dash import api, callback_cache, pages, security, share
+from essa_dash import api, callback_cache, pages, pinning, security, share
 from essa_dash.components.context import DATA_DIR_KEY
 from essa_dash.components.controls import register_url_sync
+from essa_dash.components.release import pinnable
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
 from essa_dash.query.state import Vocabulary
@@ -52,6 +53,20 @@ def _navbar(modules: list[ModuleType]) -> html.Header:
             **{"aria-label": "Main"},
         )
     )
+
+
+def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
+    """The countries and risks a page's URL selects (path variables included): what its pinned banner counts."""
+
+    def ids(*names: str) -> tuple[str, ...]:
+        found: list[str] = []
+        for name in names:
+            value = url.get(name)
+            items = value if isinstance(value, list) else str(value or "").split(",")
+            found += [str(v).strip() for v in items if str(v).strip()]
+        return tuple(found)
+
+    return {"country": tuple(c.upper() for c in ids("iso3", "country")), "risk": tuple(r.lower() for r in ids("risk"))}
 
 
 def _footer() -> html.Footer:
@@ -108,7 +123,8 @@ def create_app(root: Path | None = None) -> Dash:
     app.server.config[DATA_DIR_KEY] = str(root)
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
-        dash.register_page(page.__name__, **path, title=f"{page.TITLE} · {APP_TITLE}", name=page.TITLE, layout=page.layout)
+        layout = pinnable(page.layout, scope=_scope)
+        dash.register_page(page.__name__, **path, title=f"{page.TITLE} · {APP_TITLE}", name=page.TITLE, layout=layout)
     app.layout = html.Div(
         [
             html.A("Skip to content", href="#content", className="skip-link"),
@@ -119,6 +135,7 @@ def create_app(root: Path | None = None) -> Dash:
     )
     _only_on_explorer(app, "dash_ag_grid", EXPLORER_PATH)
     register_url_sync(app, Vocabulary.from_store(store))
+    pinning.install(app.server)
     api.register(app.server)
     share.register(app.server)
 

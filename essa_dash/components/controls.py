@@ -11,11 +11,12 @@ instead of the query, as the country and risk pages do.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qs
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from essa_dash.query.state import Vocabulary
+from essa_dash.query.state import GLOBAL_PARAMS, Vocabulary
 
 PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
 
@@ -100,10 +101,11 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
         Input({"type": "state", "param": ALL}, "value"),
         Input({"type": "state", "param": ALL, "path": ALL}, "value"),
         State(PAGES_LOCATION, "pathname"),
+        State(PAGES_LOCATION, "search"),
         State(RENDERED_URL, "data"),
         prevent_initial_call=True,
     )
-    def _sync(query_values: list[Any], path_values: list[Any], pathname: str, rendered: str | None) -> str:
+    def _sync(query_values: list[Any], path_values: list[Any], pathname: str, search: str | None, rendered: str | None) -> str:
         path = pathname
         for item, value in zip(dash.ctx.inputs_list[1], path_values, strict=True):
             if value:
@@ -113,6 +115,9 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
             for item, value in zip(dash.ctx.inputs_list[0], query_values, strict=True)
             if value not in (None, "", [])
         }
+        # a pinned release (and any other global parameter) stays when the selection changes
+        carried = parse_qs(search.lstrip("?")) if isinstance(search, str) else {}
+        params |= {name: carried[name][-1] for name in GLOBAL_PARAMS if name in carried}
         state, _ = vocabulary.parse(params)
         target = path + vocabulary.encode(state)
         return dash.no_update if target == rendered else target

@@ -21,6 +21,10 @@ from essa_dash.store import Store, per_build
 LIST_PARAMS = ("country", "risk", "kind", "source")
 SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
+#: Parameters every page, embed, image and API call accepts: they say which data (a pinned
+#: release) rather than what is selected, and ride along when the selection changes.
+GLOBAL_PARAMS = ("release",)
+RELEASE_ID = re.compile(r"[0-9a-f]{12}")
 SEXES = ("total", "female", "male")
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 #: Enough for any real selection; more is a malformed or hostile URL.
@@ -47,6 +51,7 @@ class State:
     year_from: int | None = None
     year_to: int | None = None
     latest: bool | None = None
+    release: str | None = None  # a data release id: the view shows that release's figures (a pinned link)
 
     def update(self, **changes: object) -> State:
         return replace(self, **changes)
@@ -100,7 +105,7 @@ class Vocabulary:
 
     def parse(self, params: Mapping[str, str | Sequence[str] | None], *, accept: Iterable[str] = PARAMS) -> tuple[State, list[Problem]]:
         """A state from query parameters, plus every problem found; bad values are dropped."""
-        accept = set(accept)
+        accept = set(accept) | set(GLOBAL_PARAMS)
         problems: list[Problem] = []
         values: dict[str, object] = {}
         for name, raw in params.items():
@@ -152,6 +157,11 @@ class Vocabulary:
                 return BOOLEANS[text.lower()]
             problems.append(Problem(name, text, f"'{name}' must be true or false", ("true", "false")))
             return None
+        if name == "release":
+            if RELEASE_ID.fullmatch(text):
+                return text
+            problems.append(Problem(name, text, "'release' must be a data release id: 12 characters 0-9 and a-f"))
+            return None
         if name == "edition":
             edition = self.edition_slugs.get(edition_slug(text))
             if edition is None:
@@ -166,7 +176,7 @@ class Vocabulary:
     def encode(self, state: State) -> str:
         """The query string of a state (leading '?', or '' for the default view)."""
         pairs: list[tuple[str, str]] = []
-        for name in PARAMS:
+        for name in (*PARAMS, *GLOBAL_PARAMS):
             value = getattr(state, name)
             if value in (None, ()):
                 continue
