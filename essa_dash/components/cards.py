@@ -11,10 +11,12 @@ from dash import dcc, html
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.components.sources import source_panel
 from essa_dash.figures._theme import ChartText
+from essa_dash.figures.chrome import graph_config
 from essa_dash.query.state import State, Vocabulary
-from essa_dash.views import Built, permalink
+from essa_dash.views import REGISTRY, Built, permalink
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+#: Charts on x/y axes: no plotly mode bar (see essa_dash.figures.chrome); maps get theirs from the registry.
+GRAPH_CONFIG = graph_config()
 
 
 def figure_card(
@@ -51,7 +53,11 @@ def figure_card(
 
 
 def chart_card(built: Built, state: State, vocabulary: Vocabulary, *, config: dict | None = None) -> html.Figure:
-    """A registered chart (see :mod:`essa_dash.views`) as a card, with its share and export links for ``state``."""
+    """A registered chart (see :mod:`essa_dash.views`) as a card, with its share and export links for ``state``.
+
+    The graph config comes from the registry (a map gets its zoom buttons and local shapes) unless ``config`` is given.
+    """
+    config = config or graph_config(geo=REGISTRY[built.chart].map)
     card = figure_card(
         built.chart, built.figure, built.text, reading=built.reading, definitions=built.definitions, sources=built.sources, config=config
     )

@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING
 from dash import html
 
 from essa_dash import captions
-from essa_dash.components.cards import GRAPH_CONFIG, chart_card
+from essa_dash.components.cards import chart_card
 from essa_dash.components.context import current_store
 from essa_dash.components.controls import controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
-from essa_dash.figures.choropleth import map_graph_config
 from essa_dash.query import options
 from essa_dash.query import risk as q
 from essa_dash.query.state import Vocabulary
@@ -62,7 +61,7 @@ def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
             html.H2("Where the Member States stand"),
             chart_card(ranking, state, vocabulary),
             html.P(q.ranking_note(store, view, q.ranking(store, view)), className="aggregate-note"),
-            chart_card(build(MAP, store, state), state, vocabulary, config=map_graph_config(GRAPH_CONFIG)),
+            chart_card(build(MAP, store, state), state, vocabulary),
             html.H2("Over time, edition by edition"),
             chart_card(build(TREND, store, state), state, vocabulary),
             html.H2("Women and men"),
