@@ -83,6 +83,30 @@ def _deck(args: argparse.Namespace) -> int:
     return 0
 
 
+def _i18n(args: argparse.Namespace) -> int:
+    from essa_dash.text import i18n
+    from essa_dash.text.catalog import LANGUAGES
+
+    if args.action == "status":
+        print(f"{'language':<22} {'strings':>8} {'translated':>11} {'reviewed':>9}")
+        for row in i18n.status():
+            name = f"{row.code} {LANGUAGES[row.code].english_name}"
+            print(f"{name:<22} {row.strings:>8} {row.translated:>11} {row.reviewed:>9}")
+        return 0
+    if args.action == "compile":
+        problems = i18n.check()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the catalogs" if problems else "catalogs: placeholders, plural forms and messages all match")
+        return 1 if problems else 0
+    template = i18n.extract()
+    i18n.write_template(template)
+    print(f"wrote {i18n.TEMPLATE.name}: {sum(1 for m in template if m.id)} messages")
+    if args.action == "update":
+        print("updated: " + ", ".join(i18n.update(template)))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     from essa_dash.app import create_app
     from essa_dash.ingest.build import build_data
@@ -141,6 +165,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="where to write the .pptx (written whole or not at all)")
     p.add_argument("--native", action="store_true", help="bar and line charts as editable PowerPoint charts instead of pictures")
     p.set_defaults(run=_deck)
+
+    p = sub.add_parser("i18n", help="translation catalogs: extract the messages, update the languages, check them, count them")
+    p.add_argument(
+        "action",
+        choices=["extract", "update", "compile", "status"],
+        help="extract: write locale/messages.pot; update: extract, then bring every .po up to it; "
+        "compile: check placeholders and plural forms (the app reads .po directly); status: strings, translated, reviewed per language",
+    )
+    p.set_defaults(run=_i18n)
 
     p = sub.add_parser("serve", parents=[common], help="serve the dashboard (builds the data first if missing)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")

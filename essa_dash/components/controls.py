@@ -11,6 +11,7 @@ instead of the query, as the country and risk pages do.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
@@ -100,10 +101,11 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
         Input({"type": "state", "param": ALL}, "value"),
         Input({"type": "state", "param": ALL, "path": ALL}, "value"),
         State(PAGES_LOCATION, "pathname"),
+        State(PAGES_LOCATION, "search"),
         State(RENDERED_URL, "data"),
         prevent_initial_call=True,
     )
-    def _sync(query_values: list[Any], path_values: list[Any], pathname: str, rendered: str | None) -> str:
+    def _sync(query_values: list[Any], path_values: list[Any], pathname: str, search: str | None, rendered: str | None) -> str:
         path = pathname
         for item, value in zip(dash.ctx.inputs_list[1], path_values, strict=True):
             if value:
@@ -113,6 +115,8 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
             for item, value in zip(dash.ctx.inputs_list[0], query_values, strict=True)
             if value not in (None, "", [])
         }
-        state, _ = vocabulary.parse(params)
+        # the language is no control of the page: it stays what the URL says
+        lang = dict(parse_qsl((search or "").lstrip("?"))).get("lang")
+        state, _ = vocabulary.parse({**params, **({"lang": lang} if lang else {})})
         target = path + vocabulary.encode(state)
         return dash.no_update if target == rendered else target

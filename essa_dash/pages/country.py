@@ -11,10 +11,11 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.query import country as q
 from essa_dash.query import options
 from essa_dash.query.state import Vocabulary
+from essa_dash.text import mark
 from essa_dash.views import build
 
 PATH = "/country/<iso3>"
-TITLE = "Countries"
+TITLE = mark("Countries")
 NAV = 2
 NAV_HREF = "/country/VNM"
 

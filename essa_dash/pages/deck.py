@@ -7,8 +7,10 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, dcc, html
 
+from essa_dash.text import mark
+
 PATH = "/deck"
-TITLE = "Slides"
+TITLE = mark("Slides")
 NAV = 6
 NAV_HREF = "/deck"
 NATIVE_LABEL = "Bar and line charts as editable PowerPoint charts (others stay pictures)"

@@ -13,9 +13,10 @@ from essa_dash.export.tables import FORMATS
 from essa_dash.query import explorer as q
 from essa_dash.query import options
 from essa_dash.query.state import PARAMS, Vocabulary
+from essa_dash.text import mark
 
 PATH = "/data"
-TITLE = "Data"
+TITLE = mark("Data")
 NAV = 5
 NAV_HREF = "/data"
 GRID_ID = "explorer-grid"

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from essa_dash.text import mark
+
 PATH = "/404"
-TITLE = "Page not found"
+TITLE = mark("Page not found")
 NAV = None
 NAV_HREF = None
 PAGES = [("/", "Overview"), ("/country/VNM", "Country profiles"), ("/risk/old_age", "Risks"), ("/progress", "Progress"), ("/data", "Data")]

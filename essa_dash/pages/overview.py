@@ -13,11 +13,12 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.components.tiles import headline_tile
 from essa_dash.query import options
 from essa_dash.query.state import Vocabulary
+from essa_dash.text import mark
 from essa_dash.views import build
 from essa_dash.views.overview import edition_of
 
 PATH = "/"
-TITLE = "Overview"
+TITLE = mark("Overview")
 NAV = 1
 NAV_HREF = "/"
 

@@ -11,10 +11,11 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.query import default_edition, options
 from essa_dash.query import progress as q
 from essa_dash.query.state import Vocabulary
+from essa_dash.text import mark
 from essa_dash.views import build
 
 PATH = "/progress"
-TITLE = "Progress"
+TITLE = mark("Progress")
 NAV = 4
 NAV_HREF = "/progress"
 

@@ -14,13 +14,14 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.query import options
 from essa_dash.query import risk as q
 from essa_dash.query.state import Vocabulary
+from essa_dash.text import mark
 from essa_dash.views import build
 
 if TYPE_CHECKING:
     from essa_dash.store import Store
 
 PATH = "/risk/<risk>"
-TITLE = "Risks"
+TITLE = mark("Risks")
 NAV = 3
 NAV_HREF = f"/risk/{q.DEFAULT_RISK}"
 

@@ -17,10 +17,13 @@ from urllib.parse import urlencode
 
 from essa_dash.schema import COVERAGE_KINDS
 from essa_dash.store import Store, per_build
+from essa_dash.text import LANGUAGES, fmt_int, fmt_year, tr
 
 LIST_PARAMS = ("country", "risk", "kind", "source")
-SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest")
+SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "lang")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
+#: Accepted by every page, embed, image and API route: the language is part of every view.
+GLOBAL_PARAMS = ("lang",)
 SEXES = ("total", "female", "male")
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 #: Enough for any real selection; more is a malformed or hostile URL.
@@ -47,6 +50,7 @@ class State:
     year_from: int | None = None
     year_to: int | None = None
     latest: bool | None = None
+    lang: str | None = None  # a code of text.LANGUAGES; None: the browser's choice (Accept-Language)
 
     def update(self, **changes: object) -> State:
         return replace(self, **changes)
@@ -100,16 +104,18 @@ class Vocabulary:
 
     def parse(self, params: Mapping[str, str | Sequence[str] | None], *, accept: Iterable[str] = PARAMS) -> tuple[State, list[Problem]]:
         """A state from query parameters, plus every problem found; bad values are dropped."""
-        accept = set(accept)
+        accept = set(accept) | set(GLOBAL_PARAMS)
         problems: list[Problem] = []
         values: dict[str, object] = {}
         for name, raw in params.items():
             if name not in accept:
-                problems.append(Problem(name, _text(raw), f"unknown parameter '{name}'", tuple(sorted(accept))))
+                problems.append(Problem(name, _text(raw), tr("unknown parameter '{name}'", name=name), tuple(sorted(accept))))
                 continue
             text = _text(raw)
             if len(text) > MAX_LENGTH:
-                problems.append(Problem(name, text[:40] + "...", f"'{name}' is longer than {MAX_LENGTH} characters"))
+                problems.append(
+                    Problem(name, text[:40] + "...", tr("'{name}' is longer than {n} characters", name=name, n=fmt_int(MAX_LENGTH)))
+                )
                 continue
             if name in LIST_PARAMS:
                 values[name] = self._parse_list(name, text, problems)
@@ -119,14 +125,20 @@ class Vocabulary:
                     values[name] = parsed
         state = State(**values)
         if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
-            problems.append(Problem("year_from", str(state.year_from), f"year_from {state.year_from} is after year_to {state.year_to}"))
+            problems.append(
+                Problem(
+                    "year_from",
+                    str(state.year_from),
+                    tr("year_from {start} is after year_to {end}", start=fmt_year(state.year_from), end=fmt_year(state.year_to)),
+                )
+            )
             state = state.update(year_from=None, year_to=None)
         return state, problems
 
     def _parse_list(self, name: str, text: str, problems: list[Problem]) -> tuple[str, ...]:
         items = [item.strip() for item in text.split(",") if item.strip()]
         if len(items) > MAX_VALUES:
-            problems.append(Problem(name, text[:40], f"more than {MAX_VALUES} values for '{name}'"))
+            problems.append(Problem(name, text[:40], tr("more than {n} values for '{name}'", n=fmt_int(MAX_VALUES), name=name)))
             return ()
         known = {"country": self.countries, "risk": self.risks, "kind": self.kinds, "source": self.sources}[name]
         # country and source ids are upper case, risk and kind ids lower case: accept either spelling
@@ -138,28 +150,40 @@ class Vocabulary:
             if key in lookup:
                 kept.append(lookup[key])
             else:
-                problems.append(Problem(name, item, f"unknown {name} '{item}'", known))
+                problems.append(Problem(name, item, tr("unknown {name} '{value}'", name=name, value=item), known))
         return tuple(dict.fromkeys(kept))
 
     def _parse_single(self, name: str, text: str, problems: list[Problem]) -> object | None:
         if name == "sex":
             if text.lower() in SEXES:
                 return text.lower()
-            problems.append(Problem(name, text, f"unknown sex '{text}'", SEXES))
+            problems.append(Problem(name, text, tr("unknown sex '{value}'", value=text), SEXES))
+            return None
+        if name == "lang":
+            if text.lower() in LANGUAGES:
+                return text.lower()
+            problems.append(Problem(name, text, tr("unknown language '{value}'", value=text), tuple(LANGUAGES)))
             return None
         if name == "latest":
             if text.lower() in BOOLEANS:
                 return BOOLEANS[text.lower()]
-            problems.append(Problem(name, text, f"'{name}' must be true or false", ("true", "false")))
+            problems.append(Problem(name, text, tr("'{name}' must be true or false", name=name), ("true", "false")))
             return None
         if name == "edition":
             edition = self.edition_slugs.get(edition_slug(text))
             if edition is None:
-                problems.append(Problem(name, text, f"unknown edition '{text}'", tuple(self.edition_slugs)))
+                problems.append(Problem(name, text, tr("unknown edition '{value}'", value=text), tuple(self.edition_slugs)))
             return edition
         low, high = self.years
         if not re.fullmatch(r"\d{4}", text) or not low <= int(text) <= high:
-            problems.append(Problem(name, text, f"'{name}' must be a year from {low} to {high}", (str(low), str(high))))
+            problems.append(
+                Problem(
+                    name,
+                    text,
+                    tr("'{name}' must be a year from {start} to {end}", name=name, start=fmt_year(low), end=fmt_year(high)),
+                    (str(low), str(high)),
+                )
+            )
             return None
         return int(text)
 
