@@ -28,7 +28,7 @@ from essa_dash.errors import DataError
 from essa_dash.ingest.build import TABLES
 from essa_dash.paths import data_dir
 from essa_dash.releases.disk import BUILD_ID_KEY, Release, check_id, current_id, open_release
-from essa_dash.schema import COVERAGE_COLUMNS
+from essa_dash.schema import CONTEXT_COLUMNS, COVERAGE_COLUMNS
 
 REBUILD_HINT = "run `essa-dash build-data` to rebuild it from data/raw"
 #: Releases other than the current one held in memory at once (pinned links name a few at a time).
@@ -78,6 +78,16 @@ class Store:
     def population(self) -> pd.DataFrame:
         return self.table("population")
 
+    @property
+    def context(self) -> pd.DataFrame:
+        """The SDG context series (schema.Context): another table, never mixed into ``coverage``."""
+        return self.table("context")
+
+    @property
+    def indicators(self) -> pd.DataFrame:
+        """What each context indicator is: SDG number, the UN's label, unit, definition, custodian."""
+        return self.table("indicators")
+
 
 def _read_table(release: Release, name: str) -> pd.DataFrame:
     """One table, checked against the release's datapackage.json: same bytes, same build."""
@@ -118,7 +128,7 @@ def read_store(root: Path, release: str | None = None) -> Store:
                 continue
             raise
         break
-    if list(tables["coverage"].columns) != COVERAGE_COLUMNS:
+    if list(tables["coverage"].columns) != COVERAGE_COLUMNS or list(tables["context"].columns) != CONTEXT_COLUMNS:
         raise DataError(
             f"release {found.id} (version {found.version}) has another table layout than this version of ESSA Dash reads: {REBUILD_HINT}"
         )

@@ -36,11 +36,24 @@ from essa_dash.ingest.reference import Reference
 from essa_dash.paths import PROJECT_DIR, raw_dir, reference_dir
 from essa_dash.releases.disk import Published, lock, publish
 from essa_dash.releases.package import Input
-from essa_dash.schema import COVERAGE_COLUMNS, KEY, coerce, validate_coverage
+from essa_dash.schema import (
+    CONTEXT_COLUMNS,
+    CONTEXT_KEY,
+    CONTEXT_LOADER_COLUMNS,
+    COVERAGE_COLUMNS,
+    KEY,
+    coerce,
+    coerce_context,
+    validate_context,
+    validate_coverage,
+)
+from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 
 PROVENANCE = "provenance.json"
-TABLES = ("coverage", "sources", "editions", "risks", "countries", "headlines", "population")
+TABLES = ("coverage", "sources", "editions", "risks", "countries", "headlines", "population", "context", "indicators")
+#: The layout of the SDG context series: read into the context table, never into coverage.
+CONTEXT_LAYOUT = "ddf_context"
 
 Loader = Callable[..., Loaded]
 LOADERS: dict[str, Loader] = {
@@ -125,6 +138,10 @@ class Build:
         lines = [f"built {len(self.coverage)} coverage rows in {self.seconds:.2f} s (build {self.build_id[:12]})"]
         counts = self.coverage.groupby(C.source_id).size()
         lines += [f"  {source:<24} {count:>5} rows" for source, count in counts.items()]
+        context = self.tables.get("context")
+        if context is not None:
+            lines.append(f"built {len(context)} context rows")
+            lines += [f"  {name:<24} {count:>5} rows" for name, count in context.groupby(X.indicator).size().items()]
         lines += [f"  {note}" for note in self.notes]
         if self.published:
             release = self.published.release
@@ -154,6 +171,7 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
 
     frames: list[pd.DataFrame] = []
     populations: list[pd.DataFrame] = []
+    contexts: list[pd.DataFrame] = []
     for dataset in datasets:
         dataset.verify()
         options = dataset.provenance.get("options", {})
@@ -162,6 +180,11 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
                 continue
             if layout == "population":
                 populations.append(population.load(path, ref, source_id=dataset.source_id))
+                continue
+            if layout == CONTEXT_LAYOUT:
+                loaded = ddf.load_context(path, ref, source_id=dataset.source_id)
+                result.loaded.append(loaded)
+                contexts.append(loaded.frame)
                 continue
             if layout not in LOADERS:
                 raise DataError(f"unknown layout {layout!r} in provenance.json", path=dataset.folder / PROVENANCE)
@@ -184,11 +207,20 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
         "countries": ref.countries.assign(m49=pd.to_numeric(ref.countries["m49"]).astype("Int16")),
         "headlines": ref.headlines.assign(order=ref.headlines["order"].astype("int64")),
         "population": pd.concat(populations, ignore_index=True) if populations else pd.DataFrame(columns=population.COLUMNS),
+        "context": _enrich_context(contexts, ref),
+        "indicators": ref.indicators,
     }
     validate_coverage(
         tables["coverage"],
         countries=set(ref.countries["iso3"]),
         risks=set(ref.risks["risk"]),
+        sources=set(ref.sources["source_id"]),
+        editions=set(ref.editions["edition"]),
+    )
+    validate_context(
+        tables["context"],
+        countries=set(ref.countries["iso3"]),
+        indicators=ref.unit_of_indicator,
         sources=set(ref.sources["source_id"]),
         editions=set(ref.editions["edition"]),
     )
@@ -229,6 +261,23 @@ def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
     )
     coverage = coerce(coverage[COVERAGE_COLUMNS])
     return coverage.sort_values(KEY, na_position="first", kind="stable").reset_index(drop=True)
+
+
+def _enrich_context(frames: list[pd.DataFrame], ref: Reference) -> pd.DataFrame:
+    """The context rows with area names and the edition of their source, in key order."""
+    if not frames:
+        return coerce_context(pd.DataFrame(columns=CONTEXT_COLUMNS))
+    context = pd.concat(frames, ignore_index=True)[CONTEXT_LOADER_COLUMNS]
+    countries = ref.countries.set_index("iso3")
+    context = context.assign(
+        **{
+            X.country: context[X.iso3].map(countries["short_name"]),
+            X.is_aggregate: context[X.iso3].map(countries["is_aggregate"]).astype("bool"),
+            X.edition: context[X.source_id].map(ref.edition_of_source),
+        }
+    )
+    context = coerce_context(context[CONTEXT_COLUMNS])
+    return context.sort_values(CONTEXT_KEY, na_position="first", kind="stable").reset_index(drop=True)
 
 
 def _check_headlines(coverage: pd.DataFrame, ref: Reference) -> None:
