@@ -19,7 +19,7 @@ from typing import Any
 import flask
 import pandas as pd
 
-from essa_dash.components.context import current_store
+from essa_dash.components.context import current_store, public_url
 from essa_dash.export import tables
 from essa_dash.query import select
 from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
@@ -91,7 +91,7 @@ def editions() -> flask.Response:
 
 @api.get("/openapi.json")
 def openapi() -> flask.Response:
-    return cached(json_response(openapi_document(current_store())))
+    return cached(json_response(openapi_document(current_store(), server=public_url())))
 
 
 @api.route("/<path:_anything>")
@@ -113,8 +113,11 @@ def _not_allowed(error: Exception) -> flask.Response | Exception:
     return json_response({"error": f"{flask.request.method} is not allowed here; the API is read-only (GET)"}, status=405)
 
 
-def openapi_document(store: Store) -> dict[str, Any]:
-    """The OpenAPI 3.1 description, generated from the same vocabulary the routes validate against."""
+def openapi_document(store: Store, *, server: str | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 description, generated from the same vocabulary the routes validate against.
+
+    ``server`` is the configured public address (never the request's Host): the paths are absolute under it.
+    """
     vocabulary = _vocabulary(store)
     low, high = vocabulary.years
 
@@ -163,6 +166,7 @@ def openapi_document(store: Store) -> dict[str, Any]:
             "version": "1.0.0",
             "description": "Social protection coverage (SDG 1.3.1) for the ASEAN Member States, every figure with its source.",
         },
+        **({"servers": [{"url": server}]} if server else {}),
         "paths": paths,
         "components": {
             "schemas": {

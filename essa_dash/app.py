@@ -20,8 +20,8 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, callback_cache, pages, security, share
-from essa_dash.components.context import DATA_DIR_KEY
+from essa_dash import api, callback_cache, pages, security, settings, share
+from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
 from essa_dash.export import images
@@ -133,13 +133,18 @@ def _only_on_explorer(app: Dash, library: str, path: str) -> None:
     app.interpolate_index = interpolate_index
 
 
-def create_app(root: Path | None = None) -> Dash:
+def create_app(root: Path | None = None, *, public_url: str | None = None) -> Dash:
     """Build the app on the data in ``root`` (default: ``ESSA_DATA_DIR`` or ``data/``).
 
-    The store is read here, once, so that a missing or corrupt data file stops the
-    server at start with a clear message rather than failing on the first visitor.
+    ``public_url`` is the address visitors use (explicit > ``ESSA_PUBLIC_URL`` >
+    ``http://127.0.0.1:8050``): every absolute link the pages write starts with it.
+    The store and the settings are read here, once, so that a missing or corrupt data file
+    or a malformed setting stops the server at start with a clear message rather than
+    failing on the first visitor.
     """
     root = data_dir(root)
+    settings.check()
+    address = settings.address(public_url, default=DEFAULT_PUBLIC_URL)
     store = get_store(root)
     modules = page_modules()
     app = Dash(
@@ -155,6 +160,7 @@ def create_app(root: Path | None = None) -> Dash:
     # the page's language, for screen readers and hyphenation (Dash's own template has none)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.server.config[DATA_DIR_KEY] = str(root)
+    app.server.config[PUBLIC_URL_KEY] = address
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
         dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=in_language(page.layout))
@@ -179,6 +185,7 @@ def create_app(root: Path | None = None) -> Dash:
         return "Something went wrong on our side. Please reload the page.", 500
 
     security.install(app.server)
+    security.hide_versions(app)
     callback_cache.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 

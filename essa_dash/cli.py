@@ -108,6 +108,7 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from essa_dash import settings
     from essa_dash.app import create_app
     from essa_dash.ingest.build import build_data
     from essa_dash.releases.disk import current_id
@@ -116,12 +117,15 @@ def _serve(args: argparse.Namespace) -> int:
     if current_id(root) is None:
         print(f"no data release in {root} yet: building one from {root / 'raw'}")
         print(build_data(root).report())
+    # links name the address the server listens on unless the deployment says otherwise
+    listen = f"[{args.host}]" if ":" in args.host else args.host
+    public_url = settings.address(args.public_url, default=f"http://{listen}:{args.port}")
     if args.prod:
         from essa_dash import serving
 
-        serving.run(root, args.host, args.port, args.workers)
+        serving.run(root, args.host, args.port, args.workers, public_url=public_url)
         return 0
-    app = create_app(root)
+    app = create_app(root, public_url=public_url)
     print(f"ESSA Dash on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)
     return 0
@@ -181,6 +185,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="Dash debug mode: never on a shared network")
     p.add_argument("--prod", action="store_true", help="production: gunicorn, one warmed worker per core, compressed, cacheable assets")
     p.add_argument("--workers", type=int, help="with --prod: worker processes (default: one per core)")
+    p.add_argument(
+        "--public-url", help="the address visitors use, e.g. https://essa.example.org (default: $ESSA_PUBLIC_URL or http://HOST:PORT)"
+    )
     p.set_defaults(run=_serve)
     return top
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import flask
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from essa_dash.captions import DefinitionNote, SourceNote
+from essa_dash.components.context import public_url
 from essa_dash.components.sources import source_panel
 from essa_dash.figures._theme import ChartText
 from essa_dash.figures.chrome import graph_config
@@ -67,7 +67,7 @@ def chart_card(built: Built, state: State, vocabulary: Vocabulary, *, config: di
 
 def share_panel(built: Built, *, query: str, link: str) -> html.Details:
     """Link, embed, image, slides: the same view several ways, all served by the app itself."""
-    base = flask.request.host_url.rstrip("/")
+    base = public_url()
     embed = f"{base}/embed/{built.chart}{query}"
     snippet = f'<iframe src="{embed}" title="{built.text.title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
     sep = "&" if query else "?"

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dash_ag_grid as dag
-import flask
 from dash import dcc, html
 
-from essa_dash.components.context import current_store
+from essa_dash.components.context import current_store, public_url
 from essa_dash.components.controls import checkbox, controls_bar, dropdown
 from essa_dash.components.notice import problems_notice
 from essa_dash.export.tables import FORMATS
@@ -49,7 +48,7 @@ def layout(**url: str) -> html.Main:
     facets = q.facets(store, state)
     frame = q.rows(store, state)
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
-    base = flask.request.host_url
+    base = public_url() + "/"
     return html.Main(
         [
             html.H1("Explore and download the data"),
