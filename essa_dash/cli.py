@@ -78,7 +78,7 @@ def _deck(args: argparse.Namespace) -> int:
     root = data_dir(args.data_dir)
     spec = deck.read_spec(Path(args.spec))
     out = Path(args.out)
-    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)))
+    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)), progress=deck.print_progress)
     print(report)
     return 0
 
@@ -167,7 +167,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("deck", parents=[common], help="build a 16:9 PowerPoint deck from dashboard links")
     p.add_argument("spec", help='JSON or YAML file: {"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"]}')
     p.add_argument("--out", required=True, help="where to write the .pptx (written whole or not at all)")
-    p.add_argument("--native", action="store_true", help="bar and line charts as editable PowerPoint charts instead of pictures")
+    p.add_argument("--native", action="store_true", help="bar, dot and line charts as editable PowerPoint charts instead of pictures")
     p.set_defaults(run=_deck)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract the messages, update the languages, check them, count them")
