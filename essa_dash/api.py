@@ -25,6 +25,7 @@ from essa_dash.query import select
 from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
 from essa_dash.responses import cached, json_response, problems_error, query_args
 from essa_dash.store import Store
+from essa_dash.text import LANGUAGES
 
 PREFIX = "/api/v1"
 FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
@@ -136,6 +137,11 @@ def openapi_document(store: Store, *, server: str | None = None) -> dict[str, An
         "year_from": year,
         "year_to": year,
         "latest": {"type": "boolean", "description": "keep only the latest year of each (edition, country, risk, sex) series"},
+        "lang": {
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": "language of label fields and messages (codes and values never change); default: Accept-Language",
+        },
     }
     parameters = [{"name": name, "in": "query", "required": False, "schema": schemas[name]} for name in PARAMS]
     error = {
