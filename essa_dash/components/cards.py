@@ -13,6 +13,7 @@ from essa_dash.components.sources import source_panel
 from essa_dash.figures._theme import ChartText
 from essa_dash.figures.chrome import graph_config
 from essa_dash.query.state import State, Vocabulary
+from essa_dash.text import tr
 from essa_dash.views import REGISTRY, Built, permalink
 
 #: Charts on x/y axes: no plotly mode bar (see essa_dash.figures.chrome); maps get theirs from the registry.
@@ -43,7 +44,7 @@ def figure_card(
                 className="graph-scroll graph-fit" if config and "topojsonURL" in config else "graph-scroll",
                 tabIndex="0",
             ),
-            html.Figcaption([html.H3("What the chart shows"), html.Ul([html.Li(s) for s in reading])], className="reading"),
+            html.Figcaption([html.H3(tr("What the chart shows")), html.Ul([html.Li(s) for s in reading])], className="reading"),
             source_panel(definitions, sources),
         ],
         className="card",
@@ -72,8 +73,8 @@ def share_panel(built: Built, *, query: str, link: str) -> html.Details:
     snippet = f'<iframe src="{embed}" title="{built.text.title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
     sep = "&" if query else "?"
     images = [
-        ("PNG 1920×1080", f"/img/{built.chart}.png{query}"),
-        ("PNG 3840×2160", f"/img/{built.chart}.png{query}{sep}width=3840&height=2160"),
+        (tr("PNG {size}", size="1920×1080"), f"/img/{built.chart}.png{query}"),
+        (tr("PNG {size}", size="3840×2160"), f"/img/{built.chart}.png{query}{sep}width=3840&height=2160"),
         ("SVG", f"/img/{built.chart}.svg{query}"),
         ("PDF", f"/img/{built.chart}.pdf{query}"),
     ]
@@ -81,26 +82,26 @@ def share_panel(built: Built, *, query: str, link: str) -> html.Details:
     snippet_id = f"{built.chart}-embed-code"
     return html.Details(
         [
-            html.Summary("Share, embed or export this chart"),
-            html.P(["Link to this view: ", html.A(f"{base}{link}", href=link, className="permalink")]),
+            html.Summary(tr("Share, embed or export this chart")),
+            html.P([tr("Link to this view: "), html.A(f"{base}{link}", href=link, className="permalink")]),
             html.P(
                 [
-                    html.B("Slide-ready image: "),
+                    html.B(tr("Slide-ready image: ")),
                     *[item for label, href in images for item in (html.A(label, href=href, target="_blank", rel="noopener"), " ")],
                 ]
             ),
             html.P(
                 [
-                    html.B("Slides: "),
-                    html.A("Present full screen", href=f"/present?{views}", target="_blank", rel="noopener"),
+                    html.B(tr("Slides: ")),
+                    html.A(tr("Present full screen"), href=f"/present?{views}", target="_blank", rel="noopener"),
                     " · ",
-                    html.A("PowerPoint (.pptx)", href=f"/deck.pptx?{views}&{urlencode({'title': built.text.title})}"),
+                    html.A(tr("PowerPoint (.pptx)"), href=f"/deck.pptx?{views}&{urlencode({'title': built.text.title})}"),
                     " · ",
-                    html.A("Build a deck of several views", href=f"/deck?{views}"),
+                    html.A(tr("Build a deck of several views"), href=f"/deck?{views}"),
                 ]
             ),
-            html.P(html.B("Embed in another page:")),
-            html.Div([html.Pre(snippet, id=snippet_id), dcc.Clipboard(target_id=snippet_id, title="Copy")], className="snippet"),
+            html.P(html.B(tr("Embed in another page:"))),
+            html.Div([html.Pre(snippet, id=snippet_id), dcc.Clipboard(target_id=snippet_id, title=tr("Copy"))], className="snippet"),
         ],
         className="source-panel share-panel",
     )

@@ -17,6 +17,7 @@ import dash
 from dash import ALL, Input, Output, State, dcc, html
 
 from essa_dash.query.state import Vocabulary
+from essa_dash.text import tr
 
 PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
 
@@ -89,7 +90,7 @@ def controls_bar(rendered_url: str, *children: html.Div | html.Fieldset | None) 
         className="controls",
         role="search",
         # data-rendered-url: what a browser test waits for (the controls on screen were drawn for this URL)
-        **{"aria-label": "Choose what to show", "data-rendered-url": rendered_url},
+        **{"aria-label": tr("Choose what to show"), "data-rendered-url": rendered_url},
     )
 
 
