@@ -284,7 +284,7 @@ def _annotate(coverage: pd.DataFrame, notes: pd.DataFrame, origin: str, result: 
 
 
 def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
-    """Add what the reference tables know: names, kind of the risk, edition and status of the source.
+    """Add what the reference tables know (names, kind of the risk, edition and status of the source), then the derived flags.
 
     Maternity is measured among women only; the UN SDG database's 2018 release codes
     its regional maternity figures BOTHSEX, so a "total" row of a women-only risk is
@@ -300,11 +300,12 @@ def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
             C.coverage_kind: coverage[C.risk].map(dict(zip(ref.risks["risk"], ref.risks["coverage_kind"], strict=True))),
             C.edition: coverage[C.source_id].map(ref.edition_of_source),
             C.withdrawn: coverage[C.source_id].isin(ref.withdrawn_sources),
-            C.obs_flags: flags.combine(
-                coverage[C.obs_flags], coverage[C.source_id].isin(ref.withdrawn_sources).map({True: "withdrawn", False: None})
-            ),
         }
     )
+    # flags the build itself knows: the source's status, and the plausibility rule over each series
+    marks = {"withdrawn": coverage[C.withdrawn], "implausible": flags.implausible(coverage)}
+    derived = [mark.map({True: code, False: None}) for code, mark in marks.items()]
+    coverage = coverage.assign(**{C.obs_flags: flags.combine(coverage[C.obs_flags], *derived)})
     coverage = coerce(coverage[COVERAGE_COLUMNS])
     return coverage.sort_values(KEY, na_position="first", kind="stable").reset_index(drop=True)
 

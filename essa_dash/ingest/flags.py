@@ -86,3 +86,28 @@ def from_sdg(nature: pd.Series, status: pd.Series) -> pd.Series:
 def from_curated(note: pd.Series) -> pd.Series:
     """Flags the curated table's notes record (its cross-checks and revisions between releases)."""
     return _phrases(note, CURATED_NOTES, case=True)
+
+
+#: The plausibility rule (data/README.md, "Plausibility rule"): within one series, a move of more than
+#: JUMP_POINTS between consecutive observations, or of more than BOUND_POINTS to or from 0 or 100 %.
+JUMP_POINTS = 30.0
+BOUND_POINTS = 10.0
+#: One series: change is only ever read inside it (one edition, one area, risk, sex and kind).
+SERIES = ["edition", "iso3", "risk", "sex", "coverage_kind"]
+
+
+def implausible(coverage: pd.DataFrame) -> pd.Series:
+    """Rows at either end of a jump worth checking, by the plausibility rule; never dropped or changed.
+
+    Both ends are marked: the rule cannot tell which of 100 -> 0 is the wrong figure, only that a
+    reader should check before reading it as change. Rows without a year are in no sequence.
+    """
+    dated = coverage[coverage["year"].notna()].sort_values([*SERIES, "year"], kind="stable")
+    value = dated["coverage_pct"]
+    previous = dated.groupby(SERIES, sort=False)["coverage_pct"].shift()
+    move = (value - previous).abs()
+    at_bound = value.isin([0.0, 100.0]) | previous.isin([0.0, 100.0])
+    jump = (move > JUMP_POINTS) | (at_bound & (move > BOUND_POINTS))
+    # the later end is the row itself; the earlier end is the row before it in the same series
+    earlier = jump.groupby([dated[col] for col in SERIES], sort=False).shift(-1, fill_value=False).astype(bool)
+    return (jump | earlier).reindex(coverage.index, fill_value=False)

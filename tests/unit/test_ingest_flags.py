@@ -118,3 +118,38 @@ def test_withdrawn_rows_are_flagged(coverage: pd.DataFrame) -> None:
 def test_an_unknown_code_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown observation flags"):
         flags.ordered(["legal_estimate", "rumour"])
+
+
+def _series(values: list[tuple[int, float]], **cell: str) -> pd.DataFrame:
+    base = {"edition": "E", "iso3": "THA", "risk": "poor", "sex": "total", "coverage_kind": "effective"} | cell
+    return pd.DataFrame([base | {"year": year, "coverage_pct": value} for year, value in values]).astype({"year": "Int16"})
+
+
+def test_the_real_jumps_of_the_issue_are_flagged_at_both_ends(coverage: pd.DataFrame) -> None:
+    jumps = _has(coverage, "implausible") & (coverage[C.source_id] == "ILOSTAT_DDF_2025") & (coverage[C.risk] == "poor")
+    found = {(r.iso3, int(r.year), r.coverage_pct) for r in coverage[jumps].itertuples()}
+    assert {("THA", 2019, 100.0), ("THA", 2020, 0.0), ("MYS", 2018, 100.0), ("MYS", 2020, 17.4)} <= found
+
+
+def test_flagged_rows_keep_their_values(coverage: pd.DataFrame) -> None:
+    row = coverage[(coverage[C.iso3] == "THA") & (coverage[C.risk] == "poor") & (coverage[C.year] == 2020)]
+    assert row[C.coverage_pct].tolist() == [0.0]  # flagged, never changed or dropped
+
+
+def test_plausibility_rule_thresholds() -> None:
+    assert flags.implausible(_series([(2015, 40.0), (2016, 70.0), (2017, 100.5 - 0.5)])).tolist() == [False, True, True]
+    assert flags.implausible(_series([(2015, 40.0), (2016, 69.9)])).tolist() == [False, False]
+    assert flags.implausible(_series([(2015, 95.0), (2016, 100.0), (2017, 100.0)])).tolist() == [False, False, False]
+    assert flags.implausible(_series([(2015, 89.0), (2016, 100.0)])).tolist() == [True, True]
+
+
+def test_plausibility_never_compares_two_series() -> None:
+    """A jump between editions (or areas, sexes) is a revision or a difference, not a move."""
+    two = pd.concat([_series([(2015, 10.0)]), _series([(2016, 90.0)], edition="F"), _series([(2017, 10.0)], sex="male")])
+    assert not flags.implausible(two.reset_index(drop=True)).any()
+
+
+def test_rows_without_a_year_are_in_no_sequence() -> None:
+    frame = _series([(2015, 10.0), (2016, 12.0)])
+    frame.loc[1, "year"] = pd.NA
+    assert not flags.implausible(frame).any()
