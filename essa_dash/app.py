@@ -10,24 +10,30 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from urllib.parse import parse_qsl, urlencode
 
 import dash
 import flask
-from dash import Dash, dcc, html
+from dash import Dash, Input, Output, dcc, html
+from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, callback_cache, pages, pinning, security, share
-from essa_dash.components.context import DATA_DIR_KEY
-from essa_dash.components.controls import register_url_sync
+from essa_dash import api, callback_cache, pages, pinning, security, settings, share
+from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
+from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
+from essa_dash.components.language import in_language, language_links, request_language, search_language
 from essa_dash.components.release import pinnable
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import get_store
+from essa_dash.text import LANGUAGES, tr, use_language
 
 APP_TITLE = "ESSA Dash"
 EXPLORER_PATH = "/data"
+SKIP_LINK, HEADER, FOOTER = "skip-link", "site-header", "site-footer"
 
 
 def page_modules() -> list[ModuleType]:
@@ -36,23 +42,41 @@ def page_modules() -> list[ModuleType]:
     return sorted(modules, key=lambda m: (m.NAV is None, m.NAV or 0, m.__name__))
 
 
-def _navbar(modules: list[ModuleType]) -> html.Header:
+def _with_lang(href: str, lang: str | None) -> str:
+    return f"{href}?{urlencode({'lang': lang})}" if lang else href
+
+
+def _navbar(modules: list[ModuleType], current: str, lang: str | None, pathname: str, search: str | None) -> html.Nav:
+    """The navigation in the page's language; ``lang`` (the URL's, if it has one) rides along on every link."""
     # the explorer loads with its own HTML (it alone brings AG Grid's script): a plain link, not a dcc.Link
     links = [
-        (html.A if page.NAV_HREF == EXPLORER_PATH else dcc.Link)(page.TITLE, href=page.NAV_HREF, className="nav-link")
+        (html.A if page.NAV_HREF == EXPLORER_PATH else dcc.Link)(tr(page.TITLE), href=_with_lang(page.NAV_HREF, lang), className="nav-link")
         for page in modules
         if page.NAV is not None
     ]
-    return html.Header(
-        html.Nav(
-            [
-                dcc.Link([html.Span("ESSA", className="brand-mark"), " Dash"], href="/", className="brand"),
-                html.Div(links, className="nav-links"),
-            ],
-            className="navbar",
-            **{"aria-label": "Main"},
+    return html.Nav(
+        [
+            dcc.Link([html.Span("ESSA", className="brand-mark"), " Dash"], href=_with_lang("/", lang), className="brand"),
+            html.Div(links, className="nav-links"),
+            language_links(pathname, search, current),
+        ],
+        className="navbar",
+        **{"aria-label": tr("Main")},
+    )
+
+
+def _footer() -> html.P:
+    return html.P(
+        tr(
+            "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
+            "each chart names its sources under 'Definition and source'."
         )
     )
+
+
+def _layout(page: ModuleType) -> Callable[..., object]:
+    """A page's layout in the language of its URL, from the data release it names."""
+    return in_language(pinnable(page.layout, scope=_scope))
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
@@ -69,16 +93,46 @@ def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
     return {"country": tuple(c.upper() for c in ids("iso3", "country")), "risk": tuple(r.lower() for r in ids("risk"))}
 
 
-def _footer() -> html.Footer:
-    return html.Footer(
-        html.P(
-            [
-                "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
-                "each chart names its sources under 'Definition and source'."
-            ]
-        ),
-        className="footer",
+def _register_frame(app: Dash, modules: list[ModuleType]) -> None:
+    """Navigation, switcher and footer redrawn in the language of each page the visitor opens."""
+
+    @app.callback(
+        Output(SKIP_LINK, "children"),
+        Output(HEADER, "children"),
+        Output(FOOTER, "children"),
+        Input(PAGES_LOCATION, "pathname"),
+        Input(PAGES_LOCATION, "search"),
     )
+    def _frame(pathname: str | None, search: str | None) -> tuple[str, html.Nav, html.P]:
+        explicit = dict(parse_qsl((search or "").lstrip("?"))).get("lang")
+        with use_language(search_language(search)) as current:
+            lang = current if explicit in LANGUAGES else None
+            return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer()
+
+
+def _page_title(title: str) -> Callable[..., str]:
+    """The browser tab's title in the page's language (Dash pages asks at the first load and at each navigation)."""
+
+    def titled(**_path: str) -> str:
+        try:  # a navigation: Dash's routing callback has the page's query string
+            code = search_language(dash.ctx.inputs.get(f"{PAGES_LOCATION}.search"))
+        except (MissingCallbackContextException, LookupError):  # the first load: the HTML request has it
+            code = request_language(flask.request.args.get("lang"))
+        with use_language(code):
+            return f"{tr(title)} · {APP_TITLE}"
+
+    return titled
+
+
+def _html_lang(app: Dash) -> None:
+    """``<html lang>`` names the language the page is written in (for screen readers, hyphenation and fonts)."""
+    original = app.interpolate_index
+
+    def interpolate_index(**kwargs: str) -> str:
+        code = request_language(flask.request.args.get("lang"))
+        return original(**kwargs).replace('<html lang="en">', f'<html lang="{code}">', 1)
+
+    app.interpolate_index = interpolate_index
 
 
 def _only_on_explorer(app: Dash, library: str, path: str) -> None:
@@ -99,13 +153,18 @@ def _only_on_explorer(app: Dash, library: str, path: str) -> None:
     app.interpolate_index = interpolate_index
 
 
-def create_app(root: Path | None = None) -> Dash:
+def create_app(root: Path | None = None, *, public_url: str | None = None) -> Dash:
     """Build the app on the data in ``root`` (default: ``ESSA_DATA_DIR`` or ``data/``).
 
-    The store is read here, once, so that a missing or corrupt data file stops the
-    server at start with a clear message rather than failing on the first visitor.
+    ``public_url`` is the address visitors use (explicit > ``ESSA_PUBLIC_URL`` >
+    ``http://127.0.0.1:8050``): every absolute link the pages write starts with it.
+    The store and the settings are read here, once, so that a missing or corrupt data file
+    or a malformed setting stops the server at start with a clear message rather than
+    failing on the first visitor.
     """
     root = data_dir(root)
+    settings.check()
+    address = settings.address(public_url, default=DEFAULT_PUBLIC_URL)
     store = get_store(root)
     modules = page_modules()
     app = Dash(
@@ -121,19 +180,21 @@ def create_app(root: Path | None = None) -> Dash:
     # the page's language, for screen readers and hyphenation (Dash's own template has none)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.server.config[DATA_DIR_KEY] = str(root)
+    app.server.config[PUBLIC_URL_KEY] = address
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
-        layout = pinnable(page.layout, scope=_scope)
-        dash.register_page(page.__name__, **path, title=f"{page.TITLE} · {APP_TITLE}", name=page.TITLE, layout=layout)
+        dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=_layout(page))
     app.layout = html.Div(
         [
-            html.A("Skip to content", href="#content", className="skip-link"),
-            _navbar(modules),
+            html.A("Skip to content", href="#content", className="skip-link", id=SKIP_LINK),
+            html.Header(_navbar(modules, "en", None, "/", None), id=HEADER),
             html.Div(dash.page_container, id="content"),
-            _footer(),
+            html.Footer(_footer(), className="footer", id=FOOTER),
         ]
     )
+    _register_frame(app, modules)
     _only_on_explorer(app, "dash_ag_grid", EXPLORER_PATH)
+    _html_lang(app)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
     api.register(app.server)
@@ -145,6 +206,7 @@ def create_app(root: Path | None = None) -> Dash:
         return "Something went wrong on our side. Please reload the page.", 500
 
     security.install(app.server)
+    security.hide_versions(app)
     callback_cache.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 

@@ -78,12 +78,37 @@ def _deck(args: argparse.Namespace) -> int:
     root = data_dir(args.data_dir)
     spec = deck.read_spec(Path(args.spec))
     out = Path(args.out)
-    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)))
+    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)), progress=deck.print_progress)
     print(report)
     return 0
 
 
+def _i18n(args: argparse.Namespace) -> int:
+    from essa_dash.text import i18n
+    from essa_dash.text.catalog import LANGUAGES
+
+    if args.action == "status":
+        print(f"{'language':<22} {'strings':>8} {'translated':>11} {'reviewed':>9}")
+        for row in i18n.status():
+            name = f"{row.code} {LANGUAGES[row.code].english_name}"
+            print(f"{name:<22} {row.strings:>8} {row.translated:>11} {row.reviewed:>9}")
+        return 0
+    if args.action == "compile":
+        problems = i18n.check()
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        print(f"{len(problems)} problem(s) in the catalogs" if problems else "catalogs: placeholders, plural forms and messages all match")
+        return 1 if problems else 0
+    template = i18n.extract()
+    i18n.write_template(template)
+    print(f"wrote {i18n.TEMPLATE.name}: {sum(1 for m in template if m.id)} messages")
+    if args.action == "update":
+        print("updated: " + ", ".join(i18n.update(template)))
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
+    from essa_dash import settings
     from essa_dash.app import create_app
     from essa_dash.ingest.build import build_data
     from essa_dash.releases.disk import current_id
@@ -92,12 +117,15 @@ def _serve(args: argparse.Namespace) -> int:
     if current_id(root) is None:
         print(f"no data release in {root} yet: building one from {root / 'raw'}")
         print(build_data(root).report())
+    # links name the address the server listens on unless the deployment says otherwise
+    listen = f"[{args.host}]" if ":" in args.host else args.host
+    public_url = settings.address(args.public_url, default=f"http://{listen}:{args.port}")
     if args.prod:
         from essa_dash import serving
 
-        serving.run(root, args.host, args.port, args.workers)
+        serving.run(root, args.host, args.port, args.workers, public_url=public_url)
         return 0
-    app = create_app(root)
+    app = create_app(root, public_url=public_url)
     print(f"ESSA Dash on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)
     return 0
@@ -139,8 +167,17 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("deck", parents=[common], help="build a 16:9 PowerPoint deck from dashboard links")
     p.add_argument("spec", help='JSON or YAML file: {"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"]}')
     p.add_argument("--out", required=True, help="where to write the .pptx (written whole or not at all)")
-    p.add_argument("--native", action="store_true", help="bar and line charts as editable PowerPoint charts instead of pictures")
+    p.add_argument("--native", action="store_true", help="bar, dot and line charts as editable PowerPoint charts instead of pictures")
     p.set_defaults(run=_deck)
+
+    p = sub.add_parser("i18n", help="translation catalogs: extract the messages, update the languages, check them, count them")
+    p.add_argument(
+        "action",
+        choices=["extract", "update", "compile", "status"],
+        help="extract: write locale/messages.pot; update: extract, then bring every .po up to it; "
+        "compile: check placeholders and plural forms (the app reads .po directly); status: strings, translated, reviewed per language",
+    )
+    p.set_defaults(run=_i18n)
 
     p = sub.add_parser("serve", parents=[common], help="serve the dashboard (builds the data first if missing)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
@@ -148,6 +185,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="Dash debug mode: never on a shared network")
     p.add_argument("--prod", action="store_true", help="production: gunicorn, one warmed worker per core, compressed, cacheable assets")
     p.add_argument("--workers", type=int, help="with --prod: worker processes (default: one per core)")
+    p.add_argument(
+        "--public-url", help="the address visitors use, e.g. https://essa.example.org (default: $ESSA_PUBLIC_URL or http://HOST:PORT)"
+    )
     p.set_defaults(run=_serve)
     return top
 

@@ -58,6 +58,7 @@ LOADER_COLUMNS: Final = [
     C.obs_status,
     C.nature,
     C.note,
+    C.obs_flags,
 ]
 
 COVERAGE_COLUMNS: Final = [
@@ -179,3 +180,145 @@ def validate_coverage(
     fail(frame.duplicated(KEY, keep=False), "share a (source, country, risk, sex, year) key")
     known_flags = set(FLAGS)
     fail(frame[C.obs_flags].map(lambda cell: not set(flag_codes(cell)) <= known_flags), "have an unknown flag")
+
+
+class Context:
+    """Column names of ``context.parquet``: the SDG series read beside coverage (informal employment, ...).
+
+    A second table, not more rows of coverage: its values are in other units (per cent of
+    employment, an index, a rate per 100,000 employees) and count other people, so its value
+    column is ``value`` with a ``unit`` beside it, never ``coverage_pct``: nothing may sum or
+    average a coverage figure with a context figure. A breakdown column is missing (null)
+    where the series is not broken down that way (the UHC index has no sex).
+    """
+
+    iso3: Final = "iso3"
+    country: Final = "country"
+    is_aggregate: Final = "is_aggregate"
+    indicator: Final = "indicator"
+    sector: Final = "sector"
+    age: Final = "age"
+    location: Final = "location"
+    sex: Final = "sex"
+    migrant_status: Final = "migrant_status"
+    year: Final = "year"
+    value: Final = "value"
+    unit: Final = "unit"
+    source_id: Final = "source_id"
+    edition: Final = "edition"
+    source_location: Final = "source_location"
+    obs_status: Final = "obs_status"
+    nature: Final = "nature"
+    obs_flags: Final = "obs_flags"
+
+
+X = Context
+
+#: The breakdowns a context series may have, in the order the key and the exports list them.
+CONTEXT_BREAKDOWNS: Final = (Context.sector, Context.age, Context.location, Context.sex, Context.migrant_status)
+
+#: Codes of each breakdown (ours; the loader maps the UN's onto them). "total" is the whole population
+#: of the series; age "all" is every age and "15plus" everyone aged 15 or more.
+CONTEXT_CODES: Final = {
+    Context.sector: ("total", "non_agriculture", "agriculture"),
+    Context.age: ("all", "15plus", "15_24", "25plus", "15_64", "65plus", "under_15"),
+    Context.location: ("total", "urban", "rural"),
+    Context.sex: SEXES,
+    Context.migrant_status: ("total", "non_migrant", "migrant"),
+}
+
+#: Units of a context value, with the range a published value must fall in.
+CONTEXT_UNITS: Final = {"percent": (0.0, 100.0), "index": (0.0, 100.0), "per_100000_employees": (0.0, 100_000.0)}
+
+CONTEXT_LOADER_COLUMNS: Final = [
+    Context.iso3,
+    Context.indicator,
+    *CONTEXT_BREAKDOWNS,
+    Context.year,
+    Context.value,
+    Context.unit,
+    Context.source_id,
+    Context.source_location,
+    Context.obs_status,
+    Context.nature,
+    Context.obs_flags,
+]
+
+CONTEXT_COLUMNS: Final = [
+    Context.iso3,
+    Context.country,
+    Context.is_aggregate,
+    Context.indicator,
+    *CONTEXT_BREAKDOWNS,
+    Context.year,
+    Context.value,
+    Context.unit,
+    Context.source_id,
+    Context.edition,
+    Context.source_location,
+    Context.obs_status,
+    Context.nature,
+    Context.obs_flags,
+]
+
+CONTEXT_KEY: Final = [Context.source_id, Context.iso3, Context.indicator, *CONTEXT_BREAKDOWNS, Context.year]
+
+_CONTEXT_DTYPES: Final = {
+    **{col: "str" for col in CONTEXT_COLUMNS},
+    Context.is_aggregate: "bool",
+    Context.year: "Int16",
+    Context.value: "float64",
+}
+
+
+def coerce_context(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cast to the context contract's dtypes (identical Parquet from every build)."""
+    return frame.astype({col: _CONTEXT_DTYPES[col] for col in frame.columns if col in _CONTEXT_DTYPES})
+
+
+def validate_context(
+    frame: pd.DataFrame,
+    *,
+    countries: set[str],
+    indicators: dict[str, str],
+    sources: set[str],
+    editions: set[str],
+    origin: str = "context table",
+) -> None:
+    """Raise :class:`DataError` naming the first broken invariant of the context table and an offending row.
+
+    ``indicators`` maps each known indicator to its unit: a row in another unit than its
+    indicator's would put two scales on one axis.
+    """
+    missing = [col for col in CONTEXT_COLUMNS if col not in frame.columns]
+    if missing:
+        raise DataError(f"missing columns {missing}", path=origin)
+
+    def fail(mask: pd.Series, what: str) -> None:
+        if mask.any():
+            row = frame.loc[mask].iloc[0]
+            raise DataError(
+                f"{int(mask.sum())} row(s) {what}; first: {row[Context.source_id]} {row[Context.iso3]} "
+                f"{row[Context.indicator]} {row[Context.year]} ({row[Context.source_location]})",
+                path=origin,
+            )
+
+    for col in (X.iso3, X.indicator, X.unit, X.source_id, X.edition, X.source_location):
+        fail(frame[col].isna() | (frame[col].astype("str") == ""), f"have an empty {col}")
+    fail(~frame[X.iso3].isin(countries), "have an unknown country or aggregate")
+    fail(~frame[X.indicator].isin(indicators), "have an unknown indicator")
+    fail(frame[X.unit] != frame[X.indicator].map(indicators), "have another unit than their indicator's")
+    for col, codes in CONTEXT_CODES.items():
+        fail(frame[col].notna() & ~frame[col].isin(codes), f"have an unknown {col} code")
+    fail(~frame[X.source_id].isin(sources), "have an unknown source")
+    fail(~frame[X.edition].isin(editions), "have an unknown edition")
+    values = frame[X.value].to_numpy(dtype="float64", na_value=np.nan)
+    fail(pd.Series(~np.isfinite(values), index=frame.index), "have no finite value")
+    low = frame[X.unit].map({unit: bounds[0] for unit, bounds in CONTEXT_UNITS.items()}).to_numpy(dtype="float64", na_value=np.nan)
+    high = frame[X.unit].map({unit: bounds[1] for unit, bounds in CONTEXT_UNITS.items()}).to_numpy(dtype="float64", na_value=np.nan)
+    fail(pd.Series(~((values >= low) & (values <= high)), index=frame.index), "have a value outside their unit's range")
+    years = frame[X.year]
+    fail(years.isna() | (years < 1980) | (years > 2100), "have no year within 1980-2100")
+    fail(frame.duplicated(CONTEXT_KEY, keep=False), "share a (source, area, indicator, breakdowns, year) key")
+    known_flags = set(FLAGS)
+    fail(frame[X.obs_flags].map(lambda cell: not set(flag_codes(cell)) <= known_flags), "have an unknown flag")

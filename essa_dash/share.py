@@ -18,13 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
-from typing import Any
 
 import flask
 
 from essa_dash.components.context import current_store
 from essa_dash.export import images, slides
-from essa_dash.figures.choropleth import TOPOJSON_URL
+from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.responses import cached, error, query_args
@@ -73,10 +72,7 @@ def _figure_json(built: Built, *, slide: bool = False) -> str:
 
 
 def _config(built: Built) -> str:
-    config: dict[str, Any] = {"displaylogo": False, "responsive": True}
-    if REGISTRY[built.chart].map:
-        config["topojsonURL"] = TOPOJSON_URL
-    return json.dumps(config)
+    return json.dumps(graph_config(geo=REGISTRY[built.chart].map))
 
 
 @share.get("/embed/<chart>")

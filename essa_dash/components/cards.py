@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-import flask
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from essa_dash.captions import DefinitionNote, SourceNote
+from essa_dash.components.context import public_url
 from essa_dash.components.sources import source_panel
 from essa_dash.figures._theme import ChartText
+from essa_dash.figures.chrome import graph_config
 from essa_dash.query.state import State, Vocabulary
-from essa_dash.views import Built, permalink
+from essa_dash.text import tr
+from essa_dash.views import REGISTRY, Built, permalink
 
-GRAPH_CONFIG = {"displaylogo": False, "responsive": True}
+#: Charts on x/y axes: no plotly mode bar (see essa_dash.figures.chrome); maps get theirs from the registry.
+GRAPH_CONFIG = graph_config()
 
 
 def figure_card(
@@ -41,7 +44,7 @@ def figure_card(
                 className="graph-scroll graph-fit" if config and "topojsonURL" in config else "graph-scroll",
                 tabIndex="0",
             ),
-            html.Figcaption([html.H3("What the chart shows"), html.Ul([html.Li(s) for s in reading])], className="reading"),
+            html.Figcaption([html.H3(tr("What the chart shows")), html.Ul([html.Li(s) for s in reading])], className="reading"),
             source_panel(definitions, sources),
         ],
         className="card",
@@ -51,7 +54,11 @@ def figure_card(
 
 
 def chart_card(built: Built, state: State, vocabulary: Vocabulary, *, config: dict | None = None) -> html.Figure:
-    """A registered chart (see :mod:`essa_dash.views`) as a card, with its share and export links for ``state``."""
+    """A registered chart (see :mod:`essa_dash.views`) as a card, with its share and export links for ``state``.
+
+    The graph config comes from the registry (a map gets its zoom buttons and local shapes) unless ``config`` is given.
+    """
+    config = config or graph_config(geo=REGISTRY[built.chart].map)
     card = figure_card(
         built.chart, built.figure, built.text, reading=built.reading, definitions=built.definitions, sources=built.sources, config=config
     )
@@ -61,13 +68,13 @@ def chart_card(built: Built, state: State, vocabulary: Vocabulary, *, config: di
 
 def share_panel(built: Built, *, query: str, link: str) -> html.Details:
     """Link, embed, image, slides: the same view several ways, all served by the app itself."""
-    base = flask.request.host_url.rstrip("/")
+    base = public_url()
     embed = f"{base}/embed/{built.chart}{query}"
     snippet = f'<iframe src="{embed}" title="{built.text.title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
     sep = "&" if query else "?"
     images = [
-        ("PNG 1920×1080", f"/img/{built.chart}.png{query}"),
-        ("PNG 3840×2160", f"/img/{built.chart}.png{query}{sep}width=3840&height=2160"),
+        (tr("PNG {size}", size="1920×1080"), f"/img/{built.chart}.png{query}"),
+        (tr("PNG {size}", size="3840×2160"), f"/img/{built.chart}.png{query}{sep}width=3840&height=2160"),
         ("SVG", f"/img/{built.chart}.svg{query}"),
         ("PDF", f"/img/{built.chart}.pdf{query}"),
     ]
@@ -75,26 +82,26 @@ def share_panel(built: Built, *, query: str, link: str) -> html.Details:
     snippet_id = f"{built.chart}-embed-code"
     return html.Details(
         [
-            html.Summary("Share, embed or export this chart"),
-            html.P(["Link to this view: ", html.A(f"{base}{link}", href=link, className="permalink")]),
+            html.Summary(tr("Share, embed or export this chart")),
+            html.P([tr("Link to this view: "), html.A(f"{base}{link}", href=link, className="permalink")]),
             html.P(
                 [
-                    html.B("Slide-ready image: "),
+                    html.B(tr("Slide-ready image: ")),
                     *[item for label, href in images for item in (html.A(label, href=href, target="_blank", rel="noopener"), " ")],
                 ]
             ),
             html.P(
                 [
-                    html.B("Slides: "),
-                    html.A("Present full screen", href=f"/present?{views}", target="_blank", rel="noopener"),
+                    html.B(tr("Slides: ")),
+                    html.A(tr("Present full screen"), href=f"/present?{views}", target="_blank", rel="noopener"),
                     " · ",
-                    html.A("PowerPoint (.pptx)", href=f"/deck.pptx?{views}&{urlencode({'title': built.text.title})}"),
+                    html.A(tr("PowerPoint (.pptx)"), href=f"/deck.pptx?{views}&{urlencode({'title': built.text.title})}"),
                     " · ",
-                    html.A("Build a deck of several views", href=f"/deck?{views}"),
+                    html.A(tr("Build a deck of several views"), href=f"/deck?{views}"),
                 ]
             ),
-            html.P(html.B("Embed in another page:")),
-            html.Div([html.Pre(snippet, id=snippet_id), dcc.Clipboard(target_id=snippet_id, title="Copy")], className="snippet"),
+            html.P(html.B(tr("Embed in another page:"))),
+            html.Div([html.Pre(snippet, id=snippet_id), dcc.Clipboard(target_id=snippet_id, title=tr("Copy"))], className="snippet"),
         ],
         className="source-panel share-panel",
     )

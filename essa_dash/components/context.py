@@ -1,4 +1,4 @@
-"""The data of the app serving this request (set by :func:`essa_dash.app.create_app`).
+"""The data and the public address of the app serving this request (set by :func:`essa_dash.app.create_app`).
 
 A request shows the current data release unless it is *pinned*: a link with
 ``release=<id>`` shows that kept release's figures, byte for byte, for as long as the
@@ -17,6 +17,9 @@ import flask
 from essa_dash.store import Store, get_store
 
 DATA_DIR_KEY = "ESSA_DATA_DIR"
+PUBLIC_URL_KEY = "ESSA_PUBLIC_URL"
+#: Where ``essa-dash serve`` listens by default: the address when nothing else is configured.
+DEFAULT_PUBLIC_URL = "http://127.0.0.1:8050"
 _PINNED = "essa_pinned_release"
 
 
@@ -46,6 +49,10 @@ def pin(release: object) -> Store:
     return store
 
 
-def pinned() -> bool:
-    """Whether this request asked for a release by id (even the current one: its links stay pinned)."""
-    return flask.has_request_context() and flask.g.get(_PINNED) is not None
+def public_url() -> str:
+    """The configured address visitors use (no trailing slash), for every absolute link the app writes.
+
+    Never the request's Host header: answers are cached and shared between visitors, so a
+    request naming another host must not be able to put that host into someone else's page.
+    """
+    return str(flask.current_app.config[PUBLIC_URL_KEY])

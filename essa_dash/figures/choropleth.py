@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from essa_dash.figures._theme import COVERAGE_SCALE, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
+from essa_dash.figures._theme import COVERAGE_SCALE, MUTED, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
 from essa_dash.schema import Coverage as C
 
 #: Where the app serves the vendored topojson (Dash serves ``assets/`` at ``/assets/``).
@@ -184,4 +184,6 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
         showrivers=False,
         showframe=False,
     )
+    # the map's zoom buttons (essa_dash.figures.chrome) stand at the right edge, clear of the title
+    fig.update_layout(modebar={"orientation": "v", "bgcolor": "rgba(255,255,255,0.8)", "color": MUTED, "activecolor": TEXT})
     return frame(fig, text, height=MAP_HEIGHT)

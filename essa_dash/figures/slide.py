@@ -251,6 +251,15 @@ def _wrap_plain(
     return lines or [""]
 
 
+def wrap_text(text: str, width_px: float, size_px: float, *, bold: bool = False) -> list[str]:
+    """``text`` wrapped to ``width_px`` at ``size_px`` px in Noto Sans: the lines a text box will need.
+
+    The deck builder sizes its title, subtitle and source boxes with it, so a long
+    title pushes the chart down instead of running under it.
+    """
+    return _wrap_plain(text, width_px, size_px, bold=bold)
+
+
 def _greedy(words: list[str], fits: Callable[[str], bool]) -> list[str]:
     """Fill each line with as many words as fit; a word too long for any line gets a line to itself."""
     lines: list[str] = []

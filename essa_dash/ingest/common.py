@@ -109,16 +109,22 @@ def line_of(label: object) -> int:
 
 def percent(values: pd.Series, path: Path, column: str) -> pd.Series:
     """Parse published percentages; anything non-numeric or outside 0-100 is an error."""
+    return measure(values, path, column, low=0.0, high=100.0, what="coverage", unit="per cent")
+
+
+def measure(values: pd.Series, path: Path, column: str, *, low: float, high: float, what: str, unit: str = "") -> pd.Series:
+    """Parse published numbers of one unit; anything non-numeric or outside ``low``-``high`` is an error."""
     text = values.str.strip()
     numbers = pd.to_numeric(text, errors="coerce")
     bad = numbers.isna() | ~np.isfinite(numbers.to_numpy(dtype="float64", na_value=np.nan))
     if bad.any():
         label = bad.idxmax()
         raise DataError(f"not a number: {values[label]!r}", path=path, line=line_of(label), column=column)
-    out = (numbers < 0) | (numbers > 100)
+    out = (numbers < low) | (numbers > high)
     if out.any():
         label = out.idxmax()
-        raise DataError(f"coverage {values[label]} is outside 0-100 per cent", path=path, line=line_of(label), column=column)
+        bounds = f"{low:g}-{high:g} {unit}".strip()
+        raise DataError(f"{what} {values[label]} is outside {bounds}", path=path, line=line_of(label), column=column)
     return numbers.astype("float64")
 
 

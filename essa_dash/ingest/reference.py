@@ -9,7 +9,7 @@ published name -> our ``iso3``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pandas as pd
 
 from essa_dash.errors import DataError
 from essa_dash.ingest.common import line_of, read_csv_text
+from essa_dash.schema import CONTEXT_UNITS
 
 _REQUIRED = {
     "countries": ["iso3", "name", "short_name", "is_asean_member", "is_aggregate", "m49", "ilo_code", "aliases", "covers"],
@@ -38,6 +39,19 @@ _REQUIRED = {
     "sources": ["source_id", "title", "publisher", "published", "edition", "url", "licence", "trust", "withdrawn", "citation"],
     "editions": ["edition", "label", "published", "publisher", "year_basis", "description"],
     "headlines": ["order", "risk", "source_id", "statement", "source_quote"],
+    "indicators": [
+        "indicator",
+        "sdg_indicator",
+        "sdg_series",
+        "label",
+        "short_label",
+        "unit",
+        "default_age",
+        "explains",
+        "custodian",
+        "definition",
+        "definition_source",
+    ],
 }
 
 
@@ -73,6 +87,7 @@ class Reference:
     sources: pd.DataFrame
     editions: pd.DataFrame
     headlines: pd.DataFrame
+    indicators: pd.DataFrame
     extra_sources: list[dict[str, object]] = field(default_factory=list)
 
     @classmethod
@@ -94,6 +109,13 @@ class Reference:
             unknown = set(self.headlines[col]) - set(known)
             if unknown:
                 raise DataError(f"headlines.csv names unknown {col} {sorted(unknown)}")
+        explained = {risk for cell in self.indicators["explains"] for risk in cell.split(";") if risk}
+        unknown = explained - set(self.risks["risk"])
+        if unknown:
+            raise DataError(f"indicators.csv explains unknown risks {sorted(unknown)}")
+        unknown = set(self.indicators["unit"]) - set(CONTEXT_UNITS)
+        if unknown:
+            raise DataError(f"indicators.csv names unknown units {sorted(unknown)} (known: {', '.join(CONTEXT_UNITS)})")
 
     def with_source(self, source: dict[str, object]) -> Reference:
         """A copy that also knows a source described by an ingested file's provenance."""
@@ -108,7 +130,7 @@ class Reference:
             edition["edition"] = source.get("edition", "")
             edition["label"] = edition["label"] or source.get("edition", "")
             editions = pd.concat([editions, pd.DataFrame([edition])], ignore_index=True)
-        ref = Reference(self.countries, self.risks, sources, editions, self.headlines)
+        ref = replace(self, sources=sources, editions=editions)
         ref.check()
         return ref
 
@@ -148,6 +170,15 @@ class Reference:
     def risk_by_sdg_series(self) -> dict[str, str]:
         rows = self.risks[self.risks["sdg_series"] != ""]
         return dict(zip(rows["sdg_series"].str.upper(), rows["risk"], strict=True))
+
+    @cached_property
+    def indicator_by_sdg_series(self) -> dict[str, str]:
+        """UN SDG series code (upper case: ``SL_ISV_IFEM``) -> our context indicator id."""
+        return dict(zip(self.indicators["sdg_series"].str.upper(), self.indicators["indicator"], strict=True))
+
+    @cached_property
+    def unit_of_indicator(self) -> dict[str, str]:
+        return dict(zip(self.indicators["indicator"], self.indicators["unit"], strict=True))
 
     @cached_property
     def edition_of_source(self) -> dict[str, str]:

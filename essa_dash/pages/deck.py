@@ -7,11 +7,13 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, dcc, html
 
+from essa_dash.text import mark, tr
+
 PATH = "/deck"
-TITLE = "Slides"
+TITLE = mark("Slides")
 NAV = 6
 NAV_HREF = "/deck"
-NATIVE_LABEL = "Bar and line charts as editable PowerPoint charts (others stay pictures)"
+NATIVE_LABEL = mark("Bar and line charts as editable PowerPoint charts (others stay pictures)")
 EXAMPLE = "/\n/country/VNM\n/embed/country-bars?country=KHM&edition=ilostat-2025"
 
 
@@ -19,25 +21,27 @@ def layout(views: str = "", **_url: str) -> html.Main:
     # ``views`` comes from a chart's "Build a deck" link; the form is free text, checked when the deck is built
     return html.Main(
         [
-            html.H1("Slides for a seminar"),
+            html.H1(tr("Slides for a seminar")),
             html.P(
-                "Paste links to dashboard views, one per line: every chart of each view becomes a 16:9 slide with its "
-                "title, definition and source; the speaker notes hold the definitions and the figures. "
-                "Everything is drawn by this server, so it works without internet.",
+                tr(
+                    "Paste links to dashboard views, one per line: every chart of each view becomes a 16:9 slide with its "
+                    "title, definition and source; the speaker notes hold the definitions and the figures. "
+                    "Everything is drawn by this server, so it works without internet."
+                ),
                 className="lede",
             ),
             html.Form(
                 [
-                    html.Label("Deck title", htmlFor="deck-title"),
-                    dcc.Input(id="deck-title", type="text", value="Social protection in ASEAN", debounce=True, maxLength=200),
-                    html.Label("Dashboard links, one per line", htmlFor="deck-views"),
+                    html.Label(tr("Deck title"), htmlFor="deck-title"),
+                    dcc.Input(id="deck-title", type="text", value=tr("Social protection in ASEAN"), debounce=True, maxLength=200),
+                    html.Label(tr("Dashboard links, one per line"), htmlFor="deck-views"),
                     dcc.Textarea(id="deck-views", value=views.replace(",/", "\n/") or EXAMPLE, rows=8),
                     html.Fieldset(
                         [
-                            html.Legend("Chart format"),
+                            html.Legend(tr("Chart format")),
                             dcc.Checklist(
                                 id="deck-native",
-                                options=[{"label": NATIVE_LABEL, "value": "native"}],
+                                options=[{"label": tr(NATIVE_LABEL), "value": "native"}],
                                 value=[],
                             ),
                         ]
@@ -47,10 +51,15 @@ def layout(views: str = "", **_url: str) -> html.Main:
             ),
             html.P(
                 [
-                    html.A("Download PowerPoint (.pptx)", id="deck-download", className="button", href="#", download=""),
+                    html.A(tr("Download PowerPoint (.pptx)"), id="deck-download", className="button", href="#", download=""),
                     " ",
                     html.A(
-                        "Present full screen", id="deck-present", className="button secondary", href="#", target="_blank", rel="noopener"
+                        tr("Present full screen"),
+                        id="deck-present",
+                        className="button secondary",
+                        href="#",
+                        target="_blank",
+                        rel="noopener",
                     ),
                 ],
                 className="downloads",

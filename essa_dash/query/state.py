@@ -17,13 +17,14 @@ from urllib.parse import urlencode
 
 from essa_dash.schema import COVERAGE_KINDS
 from essa_dash.store import Store, per_build
+from essa_dash.text import LANGUAGES, fmt_int, fmt_year, tr
 
 LIST_PARAMS = ("country", "risk", "kind", "source")
-SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest")
+SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "lang", "release")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
-#: Parameters every page, embed, image and API call accepts: they say which data (a pinned
-#: release) rather than what is selected, and ride along when the selection changes.
-GLOBAL_PARAMS = ("release",)
+#: Accepted by every page, embed, image and API route, and kept when the selection changes: the
+#: language and the pinned data release say how and from which data a view is shown, not what it selects.
+GLOBAL_PARAMS = ("lang", "release")
 RELEASE_ID = re.compile(r"[0-9a-f]{12}")
 SEXES = ("total", "female", "male")
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
@@ -51,6 +52,7 @@ class State:
     year_from: int | None = None
     year_to: int | None = None
     latest: bool | None = None
+    lang: str | None = None  # a code of text.LANGUAGES; None: the browser's choice (Accept-Language)
     release: str | None = None  # a data release id: the view shows that release's figures (a pinned link)
 
     def update(self, **changes: object) -> State:
@@ -110,11 +112,13 @@ class Vocabulary:
         values: dict[str, object] = {}
         for name, raw in params.items():
             if name not in accept:
-                problems.append(Problem(name, _text(raw), f"unknown parameter '{name}'", tuple(sorted(accept))))
+                problems.append(Problem(name, _text(raw), tr("unknown parameter '{name}'", name=name), tuple(sorted(accept))))
                 continue
             text = _text(raw)
             if len(text) > MAX_LENGTH:
-                problems.append(Problem(name, text[:40] + "...", f"'{name}' is longer than {MAX_LENGTH} characters"))
+                problems.append(
+                    Problem(name, text[:40] + "...", tr("'{name}' is longer than {n} characters", name=name, n=fmt_int(MAX_LENGTH)))
+                )
                 continue
             if name in LIST_PARAMS:
                 values[name] = self._parse_list(name, text, problems)
@@ -124,14 +128,20 @@ class Vocabulary:
                     values[name] = parsed
         state = State(**values)
         if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
-            problems.append(Problem("year_from", str(state.year_from), f"year_from {state.year_from} is after year_to {state.year_to}"))
+            problems.append(
+                Problem(
+                    "year_from",
+                    str(state.year_from),
+                    tr("year_from {start} is after year_to {end}", start=fmt_year(state.year_from), end=fmt_year(state.year_to)),
+                )
+            )
             state = state.update(year_from=None, year_to=None)
         return state, problems
 
     def _parse_list(self, name: str, text: str, problems: list[Problem]) -> tuple[str, ...]:
         items = [item.strip() for item in text.split(",") if item.strip()]
         if len(items) > MAX_VALUES:
-            problems.append(Problem(name, text[:40], f"more than {MAX_VALUES} values for '{name}'"))
+            problems.append(Problem(name, text[:40], tr("more than {n} values for '{name}'", n=fmt_int(MAX_VALUES), name=name)))
             return ()
         known = {"country": self.countries, "risk": self.risks, "kind": self.kinds, "source": self.sources}[name]
         # country and source ids are upper case, risk and kind ids lower case: accept either spelling
@@ -143,40 +153,52 @@ class Vocabulary:
             if key in lookup:
                 kept.append(lookup[key])
             else:
-                problems.append(Problem(name, item, f"unknown {name} '{item}'", known))
+                problems.append(Problem(name, item, tr("unknown {name} '{value}'", name=name, value=item), known))
         return tuple(dict.fromkeys(kept))
 
     def _parse_single(self, name: str, text: str, problems: list[Problem]) -> object | None:
         if name == "sex":
             if text.lower() in SEXES:
                 return text.lower()
-            problems.append(Problem(name, text, f"unknown sex '{text}'", SEXES))
+            problems.append(Problem(name, text, tr("unknown sex '{value}'", value=text), SEXES))
+            return None
+        if name == "lang":
+            if text.lower() in LANGUAGES:
+                return text.lower()
+            problems.append(Problem(name, text, tr("unknown language '{value}'", value=text), tuple(LANGUAGES)))
             return None
         if name == "latest":
             if text.lower() in BOOLEANS:
                 return BOOLEANS[text.lower()]
-            problems.append(Problem(name, text, f"'{name}' must be true or false", ("true", "false")))
+            problems.append(Problem(name, text, tr("'{name}' must be true or false", name=name), ("true", "false")))
             return None
         if name == "release":
             if RELEASE_ID.fullmatch(text):
                 return text
-            problems.append(Problem(name, text, "'release' must be a data release id: 12 characters 0-9 and a-f"))
+            problems.append(Problem(name, text, tr("'release' must be a data release id: 12 characters 0-9 and a-f")))
             return None
         if name == "edition":
             edition = self.edition_slugs.get(edition_slug(text))
             if edition is None:
-                problems.append(Problem(name, text, f"unknown edition '{text}'", tuple(self.edition_slugs)))
+                problems.append(Problem(name, text, tr("unknown edition '{value}'", value=text), tuple(self.edition_slugs)))
             return edition
         low, high = self.years
         if not re.fullmatch(r"\d{4}", text) or not low <= int(text) <= high:
-            problems.append(Problem(name, text, f"'{name}' must be a year from {low} to {high}", (str(low), str(high))))
+            problems.append(
+                Problem(
+                    name,
+                    text,
+                    tr("'{name}' must be a year from {start} to {end}", name=name, start=fmt_year(low), end=fmt_year(high)),
+                    (str(low), str(high)),
+                )
+            )
             return None
         return int(text)
 
     def encode(self, state: State) -> str:
         """The query string of a state (leading '?', or '' for the default view)."""
         pairs: list[tuple[str, str]] = []
-        for name in (*PARAMS, *GLOBAL_PARAMS):
+        for name in PARAMS:
             value = getattr(state, name)
             if value in (None, ()):
                 continue

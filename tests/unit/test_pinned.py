@@ -112,3 +112,13 @@ def test_an_unknown_release_is_refused_never_answered_with_other_figures(built_r
         response = client.get(path)
         assert response.status_code == 404 and b"no release 0123456789ab" in response.get_data()
     assert client.get("/api/v1/coverage.json?release=nope").status_code == 400
+
+
+def test_the_openapi_document_describes_release_and_names_its_own(built_root: Path) -> None:
+    client = _client(built_root)
+    doc = client.get("/api/v1/openapi.json").get_json()
+    current = client.get("/api/v1/countries").headers[HEADER]
+    assert doc["info"]["x-data-release"]["id"] == current
+    get = doc["paths"]["/api/v1/coverage.csv"]["get"]
+    assert "release" in [p["name"] for p in get["parameters"]]
+    assert HEADER in get["responses"]["200"]["headers"] and "404" in get["responses"]

@@ -119,14 +119,14 @@ def test_versions_follow_the_rules(fresh_root: Path) -> None:
     assert (upstream.version, upstream.change.level) == ("1.1.0", "minor")
     assert upstream.change.sources_added == ("ILOSTAT_CSV_2026-05-25",)
 
-    # a new table (the shape of the context table the data layer adds): the contract changed
+    # a new table: the contract changed
     store = read_store(fresh_root)
     extra = pd.DataFrame({"iso3": ["VNM"], "value": [1.5]})
     build_id = hashlib.sha256(b"another contract").hexdigest()
     with lock(fresh_root):
-        major = publish(fresh_root, {**store.tables, "context": extra}, build_id=build_id, inputs=[]).release
+        major = publish(fresh_root, {**store.tables, "example": extra}, build_id=build_id, inputs=[]).release
     assert (major.version, major.change.level) == ("2.0.0", "major")
-    assert major.change.contract == ({"resource": "context", "field": None, "before": None, "after": "table"},)
+    assert major.change.contract == ({"resource": "example", "field": None, "before": None, "after": "table"},)
 
 
 def test_versions_are_never_issued_twice(fresh_root: Path) -> None:
@@ -172,7 +172,7 @@ def test_the_datapackage_is_valid_frictionless_and_describes_every_file(built_ro
         assert resource["rows"] == pq.read_metadata(release.path / resource["path"]).num_rows
     store = read_store(built_root)
     cited = {s["source_id"] for s in doc["sources"]}
-    assert cited == set(store.coverage[C.source_id]) | set(store.population["source_id"])
+    assert cited == set(store.coverage[C.source_id]) | set(store.population["source_id"]) | set(store.context["source_id"])
     licensed = [sid for licence in doc["licenses"] for sid in licence["sources"]]
     assert sorted(licensed) == sorted(cited)  # every source under exactly one licence statement
     ilostat = next(lic for lic in doc["licenses"] if "ILOSTAT_DDF_2025" in lic["sources"])

@@ -78,11 +78,11 @@ def test_deck_from_the_browser(client: FlaskClient) -> None:
     response = client.get("/deck.pptx?title=Seminar&views=/country/PHL&native=true")
     assert response.status_code == 200
     deck = Presentation(io.BytesIO(response.data))
-    assert len(deck.slides) == 4
+    assert len(deck.slides) == 5  # the cover, the Philippines' three charts, About the data
     assert deck.slides[0].shapes.title.text == "Seminar"
-    kinds = [{shape.shape_type for shape in slide.shapes} for slide in list(deck.slides)[1:]]
+    kinds = [{shape.shape_type for shape in slide.shapes} for slide in list(deck.slides)[1:-1]]
     assert any(3 in k for k in kinds)  # a native chart (MSO_SHAPE_TYPE.CHART)
-    assert all(slide.notes_slide.notes_text_frame.text.startswith("DEFINITIONS") for slide in list(deck.slides)[1:])
+    assert all(slide.notes_slide.notes_text_frame.text.startswith("WHAT THE CHART SHOWS") for slide in list(deck.slides)[1:-1])
 
 
 def test_deck_from_the_command_line(built_root: Path, tmp_path: Path, capsys) -> None:
@@ -91,12 +91,14 @@ def test_deck_from_the_command_line(built_root: Path, tmp_path: Path, capsys) ->
     out = tmp_path / "seminar.pptx"
     assert main(["deck", str(spec), "--out", str(out), "--data-dir", str(built_root)]) == 0
     deck = Presentation(str(out))
-    assert len(deck.slides) == 1 + 2 + 1  # title, Viet Nam's two charts (no sex split), the heatmap
+    assert len(deck.slides) == 1 + 2 + 1 + 1  # cover, Viet Nam's two charts (no sex split), the heatmap, About the data
     pictures = [shape for slide in list(deck.slides)[1:] for shape in slide.shapes if shape.shape_type == 13]
     assert len(pictures) == 3
     notes = deck.slides[1].notes_slide.notes_text_frame.text
-    assert "SOURCES" in notes and "ILOSTAT" in notes and "FIGURES (%)" in notes
-    assert "wrote" in capsys.readouterr().out
+    assert "SOURCES" in notes and "ILOSTAT" in notes and "FIGURES" in notes and "DATA RELEASE" in notes
+    printed = capsys.readouterr()
+    assert "wrote" in printed.out
+    assert "slide 1/3: " in printed.err and "slide 3/3: " in printed.err  # progress, one line per chart
 
 
 @pytest.mark.parametrize(
