@@ -10,6 +10,7 @@ from essa_dash.query.core import core_risks, default_edition, default_sex, filte
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
+from essa_dash.text import fmt_int, tr
 
 DEFAULT_COUNTRY = "VNM"
 
@@ -39,8 +40,24 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
     editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
     edition = state.edition if state.edition in editions else default_edition(store)
     if state.edition and state.edition not in editions:
-        problems.append(Problem("edition", state.edition, f"{state.edition} has no figures for {names[iso3]}", tuple(sorted(editions))))
+        problems.append(Problem("edition", state.edition, _absent(store, state.edition, iso3, names[iso3]), tuple(sorted(editions))))
     return CountryView(iso3, names[iso3], edition, state.sex or "total"), problems
+
+
+def _absent(store: Store, edition: str, iso3: str, name: str) -> str:
+    """Why an edition's figures for a country are not shown: it has none, or the publisher withdrew them."""
+    withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
+    if withdrawn.empty:
+        return tr("{edition} has no figures for {country}", edition=edition, country=name)
+    notes = store.editions.set_index("edition")["withdrawn_note"]
+    return tr(
+        "{edition} has {n} figures for {country}, withdrawn by the publisher. {why} "
+        "They are left out of the pages; the explorer and the API return them, flagged, with include_withdrawn=true",
+        edition=edition,
+        n=fmt_int(len(withdrawn)),
+        country=name,
+        why=notes.get(edition, "") or tr("When and why is not known."),
+    )
 
 
 #: The regional comparator, in order of preference: the ILO's ASEAN estimate, else South-Eastern Asia.
