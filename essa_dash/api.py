@@ -138,6 +138,10 @@ def openapi_document(store: Store, *, server: str | None = None) -> dict[str, An
         "year_from": year,
         "year_to": year,
         "latest": {"type": "boolean", "description": "keep only the latest year of each (edition, country, risk, sex) series"},
+        "include_withdrawn": {
+            "type": "boolean",
+            "description": "also return values the publisher withdrew (flagged withdrawn; left out by default)",
+        },
         "lang": {
             "type": "string",
             "enum": list(LANGUAGES),

@@ -34,6 +34,7 @@ from essa_dash.figures.slide import slide_theme, wrap_text
 from essa_dash.releases.disk import Release
 from essa_dash.store import Store
 from essa_dash.text import deck as words
+from essa_dash.text.releases import release_line
 from essa_dash.views import Built
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)  # 16:9
@@ -144,7 +145,7 @@ def _picture_slide(deck: Deck, built: Built, release: Release) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
     top = set_title(slide, built.text.title)
     height_px = round(PICTURE_WIDTH * (HEIGHT - top) / WIDTH)
-    fig = slide_theme(untitled(built.figure, built), width=PICTURE_WIDTH, height=height_px)
+    fig = slide_theme(untitled(built.figure, built), width=PICTURE_WIDTH, height=height_px, footer=release_line(release))
     png = images.render(fig, fmt="png", width=PICTURE_WIDTH, height=height_px)
     picture = slide.shapes.add_picture(io.BytesIO(png), 0, top, width=WIDTH, height=HEIGHT - top)
     picture.name = built.chart
@@ -162,7 +163,7 @@ def _about_slide(deck: Deck, charts: Sequence[Built], title: str, release: Relea
         shown.append(words.more_sources(len(sources) - len(shown)))
     heading_release, heading_sources, heading_cite = words.about_headings()
     blocks = [
-        (heading_release, [words.release_line(release)]),
+        (heading_release, [release_line(release)]),
         (heading_sources, shown),
         (heading_cite, [words.citation(title, release, on)]),
     ]
@@ -176,7 +177,7 @@ def _about_slide(deck: Deck, charts: Sequence[Built], title: str, release: Relea
         top = add_text(slide, top, heading, size + 3, bold=True)
         for line in lines:
             top = add_text(slide, top, line, size, colour=MUTED)
-    notes = [words.release_line(release), "", heading_sources, *[f"- {s}" for s in sources]]
+    notes = [release_line(release), "", heading_sources, *[f"- {s}" for s in sources]]
     notes += ["", heading_cite, words.citation(title, release, on)]
     slide.notes_slide.notes_text_frame.text = "\n".join(notes)
 

@@ -37,7 +37,7 @@ _REQUIRED = {
         "definition_source",
     ],
     "sources": ["source_id", "title", "publisher", "published", "edition", "url", "licence", "trust", "withdrawn", "citation"],
-    "editions": ["edition", "label", "published", "publisher", "year_basis", "description"],
+    "editions": ["edition", "label", "published", "publisher", "year_basis", "description", "withdrawn_note"],
     "headlines": ["order", "risk", "source_id", "statement", "source_quote"],
     "indicators": [
         "indicator",

@@ -85,6 +85,7 @@ def layout(**url: str) -> html.Main:
                 dropdown("year_from", years, state.year_from, label=tr("From year"), placeholder=tr("Any"), clearable=True),
                 dropdown("year_to", years, state.year_to, label=tr("To year"), placeholder=tr("Any"), clearable=True),
                 checkbox("latest", tr("Latest value per country, risk and edition only"), bool(state.latest)),
+                checkbox("include_withdrawn", tr("Include values withdrawn by the publisher (flagged)"), bool(state.include_withdrawn)),
             ),
             problems_notice(problems, options.labels(store)),
             html.P(q.summary(frame, store), className="grid-summary", id="explorer-summary"),

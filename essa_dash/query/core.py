@@ -99,5 +99,6 @@ def select(coverage: pd.DataFrame, state: State) -> pd.DataFrame:
         sources=state.source or None,
         year_from=state.year if state.year is not None else state.year_from,
         year_to=state.year if state.year is not None else state.year_to,
+        include_withdrawn=bool(state.include_withdrawn),
     )
     return latest_per_cell(rows) if state.latest else rows

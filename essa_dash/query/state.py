@@ -20,7 +20,7 @@ from essa_dash.store import Store, per_build
 from essa_dash.text import LANGUAGES, fmt_int, fmt_year, tr
 
 LIST_PARAMS = ("country", "risk", "kind", "source")
-SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "lang", "release")
+SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "include_withdrawn", "lang", "release")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
 #: Accepted by every page, embed, image and API route, and kept when the selection changes: the
 #: language and the pinned data release say how and from which data a view is shown, not what it selects.
@@ -52,6 +52,8 @@ class State:
     year_from: int | None = None
     year_to: int | None = None
     latest: bool | None = None
+    #: withdrawn values are out of every view unless asked for on purpose (then shown flagged)
+    include_withdrawn: bool | None = None
     lang: str | None = None  # a code of text.LANGUAGES; None: the browser's choice (Accept-Language)
     release: str | None = None  # a data release id: the view shows that release's figures (a pinned link)
 
@@ -167,7 +169,7 @@ class Vocabulary:
                 return text.lower()
             problems.append(Problem(name, text, tr("unknown language '{value}'", value=text), tuple(LANGUAGES)))
             return None
-        if name == "latest":
+        if name in ("latest", "include_withdrawn"):
             if text.lower() in BOOLEANS:
                 return BOOLEANS[text.lower()]
             problems.append(Problem(name, text, tr("'{name}' must be true or false", name=name), ("true", "false")))
@@ -206,7 +208,7 @@ class Vocabulary:
                 pairs.append((name, ",".join(value)))
             elif name == "edition":
                 pairs.append((name, edition_slug(value)))
-            elif name == "latest":
+            elif name in ("latest", "include_withdrawn"):
                 pairs.append((name, "true" if value else "false"))
             else:
                 pairs.append((name, str(value)))

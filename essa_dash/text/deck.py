@@ -13,17 +13,12 @@ from typing import TYPE_CHECKING
 
 from essa_dash.releases.disk import Release
 from essa_dash.text.formats import fmt_date, fmt_pct
-from essa_dash.text.releases import built
+from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 
 if TYPE_CHECKING:  # the words do not import the chart registry, they only read what it built
     from essa_dash.captions import SourceNote
     from essa_dash.views import Built
-
-
-def release_line(release: Release) -> str:
-    """The release in one line, as every slide's notes and the last slide give it."""
-    return tr("Data release {id}, version {version} (built {date})", id=release.id, version=release.version, date=built(release))
 
 
 def cover_subtitle() -> str:

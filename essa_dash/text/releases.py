@@ -40,6 +40,11 @@ def built(release: Release) -> str:
     return fmt_date(dt.date.fromisoformat(release.date), "medium")
 
 
+def release_line(release: Release) -> str:
+    """The release in one line, as image and embed footers, slide notes and the deck's last slide give it."""
+    return tr("Data release {id}, version {version} (built {date})", id=release.id, version=release.version, date=built(release))
+
+
 def _field(record: Mapping[str, str | None]) -> str:
     where = record["resource"] if record["field"] is None else f"{record['resource']}.{record['field']}"
     if record["before"] is None:

@@ -14,6 +14,7 @@ from pptx import Presentation
 
 from essa_dash.app import create_app
 from essa_dash.cli import main
+from essa_dash.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +60,23 @@ def test_image_has_the_asked_size(client: FlaskClient) -> None:
     assert response.headers["Cache-Control"] == "public, max-age=3600"
 
 
-def test_svg_image_carries_its_source(client: FlaskClient) -> None:
+def test_svg_image_carries_its_source_and_data_release(client: FlaskClient, store: Store) -> None:
     response = client.get("/img/country-bars.svg?country=VNM")
     assert response.status_code == 200
-    assert "Source: ILO. ILOSTAT" in response.get_data(as_text=True)
+    svg = response.get_data(as_text=True)
+    assert "Source: ILO. ILOSTAT" in svg
+    assert f"Data release {store.release.id}, version {store.release.version}" in svg  # the footer's last line, as SVG text
+
+
+def test_a_long_source_never_pushes_the_release_out_of_a_small_image(client: FlaskClient, store: Store) -> None:
+    svg = client.get("/img/overview-heatmap.svg?width=600&height=400").get_data(as_text=True)
+    assert store.release.id in svg  # the source is shortened with an ellipsis; the release line never is
+
+
+def test_the_embed_footer_names_the_data_release(client: FlaskClient, store: Store) -> None:
+    page = client.get("/embed/country-bars?country=KHM").get_data(as_text=True)
+    footer = page[page.index('class="embed-link"') :]
+    assert f"Data release {store.release.id}, version {store.release.version}" in footer
 
 
 def test_slideshow_has_one_slide_per_chart(client: FlaskClient) -> None:
