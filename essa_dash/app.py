@@ -64,12 +64,16 @@ def _navbar(modules: list[ModuleType], current: str, lang: str | None, pathname:
     )
 
 
-def _footer() -> html.P:
+def _footer(lang: str | None = None) -> html.P:
     return html.P(
-        tr(
-            "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
-            "each chart names its sources under 'Definition and source'."
-        )
+        [
+            tr(
+                "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
+                "each chart names its sources under 'Definition and source'."
+            ),
+            " ",
+            dcc.Link(tr("Languages and translations"), href=_with_lang("/languages", lang), className="footer-languages"),
+        ]
     )
 
 
@@ -87,7 +91,7 @@ def _register_frame(app: Dash, modules: list[ModuleType]) -> None:
         explicit = dict(parse_qsl((search or "").lstrip("?"))).get("lang")
         with use_language(search_language(search)) as current:
             lang = current if explicit in LANGUAGES else None
-            return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer()
+            return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer(lang)
 
 
 def _page_title(title: str) -> Callable[..., str]:

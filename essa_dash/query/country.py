@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from essa_dash.query.comparable import revisions
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
@@ -128,6 +129,19 @@ def edition_history(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFr
 
 
 @per_build()
+def edition_revisions(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFrame:
+    """Figures of the country's core risks that two editions publish for the same year with different values.
+
+    Revisions, not changes (see :mod:`essa_dash.query.comparable`), largest first, with ``risk_label``.
+    """
+    risks = core_risks(store.risks)
+    rows = filter_coverage(store.coverage, countries=[iso3], risks=risks["risk"])
+    rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
+    revised = revisions(rows, store.editions.set_index("edition")["published"])
+    return revised.assign(risk_label=revised[C.risk].map(risks.set_index("risk")["short_label"]))
+
+
+@per_build()
 def sex_split(store: Store, iso3: str, *, edition: str) -> pd.DataFrame | None:
     """Risks whose latest year in the edition has both a female and a male figure: one row per risk.
 
@@ -224,24 +238,6 @@ def profile_reading(bars: pd.DataFrame, name: str) -> list[str]:
     missing = bars[(bars["role"] == "country") & bars[C.coverage_pct].isna()]["risk_label"].str.lower().tolist()
     if missing:
         sentences.append(f"No data for {name}: {', '.join(missing)}.")
-    return sentences
-
-
-def history_reading(history: pd.DataFrame, name: str) -> list[str]:
-    """Which risks changed most between the first and the last edition that report them."""
-    counts = history.groupby(C.risk)[C.edition].nunique()
-    several = history[history[C.risk].isin(counts[counts > 1].index)]
-    if several.empty:
-        return [f"Each risk for {name} appears in one edition only, so there is nothing to compare."]
-    ends = several.sort_values("published").groupby("risk_label")[C.coverage_pct].agg(["first", "last"])
-    change = (ends["last"] - ends["first"]).sort_values()
-    sentences = [f"{len(ends)} risks for {name} appear in more than one edition."]
-    if change.iloc[-1] > 0:
-        sentences.append(f"Largest rise from the first to the latest edition: {change.index[-1].lower()} (+{change.iloc[-1]:.1f} points).")
-    if change.iloc[0] < 0:
-        sentences.append(
-            f"Largest fall: {change.index[0].lower()} ({change.iloc[0]:.1f} points); later editions often revise earlier figures."
-        )
     return sentences
 
 
