@@ -26,7 +26,7 @@ from essa_dash.export import images, slides
 from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
-from essa_dash.responses import cached, error, not_modified, query_args
+from essa_dash.responses import cached, error, query_args
 from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
@@ -40,7 +40,6 @@ MAX_VIEWS = 30
 SLIDE = (1920, 1080)
 
 share = flask.Blueprint("share", __name__)
-share.before_request(not_modified)  # /img and /embed: a revalidation never renders
 
 
 def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], dict[str, str]]:
