@@ -97,9 +97,16 @@ def _style(paragraph, text: str, size: float, *, bold: bool, colour: str, align:
     if align is not None:
         paragraph.alignment = align
     for run in paragraph.runs:
-        run.font.size = Pt(size)
-        run.font.bold = bold
-        run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
+        style_run(run, text=None, size=size, colour=colour, bold=bold)
+
+
+def style_run(run, text: str | None, size: float, *, colour: str, bold: bool = False) -> None:
+    """Size, weight and colour of one run of text (and its text, unless None)."""
+    if text is not None:
+        run.text = text
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    run.font.color.rgb = RGBColor.from_string(colour.lstrip("#"))
 
 
 def widen_template(deck: Deck) -> None:

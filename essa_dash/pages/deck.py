@@ -13,7 +13,7 @@ PATH = "/deck"
 TITLE = mark("Slides")
 NAV = 6
 NAV_HREF = "/deck"
-NATIVE_LABEL = mark("Bar and line charts as editable PowerPoint charts (others stay pictures)")
+NATIVE_LABEL = "Bar, dot and line charts as editable PowerPoint charts (heatmaps, maps and the change in points stay pictures)"
 EXAMPLE = "/\n/country/VNM\n/embed/country-bars?country=KHM&edition=ilostat-2025"
 
 

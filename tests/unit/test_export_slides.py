@@ -7,6 +7,7 @@ import io
 
 import pytest
 from pptx import Presentation
+from pptx.chart.plot import XyPlot
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 from pptx.presentation import Presentation as Deck
@@ -166,3 +167,24 @@ def test_progress_is_reported_after_each_chart(store: Store) -> None:
     drawn = charts(store, "/country/KHM")
     slides.build_deck(drawn, title="x", store=store, native=True, on=ON, progress=lambda *step: seen.append(step))
     assert seen == [(i + 1, len(drawn), b.text.title) for i, b in enumerate(drawn)]
+
+
+def test_the_native_trend_joins_only_the_chosen_edition(native_deck: tuple[Deck, list[Built]]) -> None:
+    deck, drawn = native_deck
+    built = next(b for b in drawn if b.chart == "risk-trend")
+    slide, frame = chart_slide(deck, "risk-trend")
+    chart = frame.chart
+    assert isinstance(chart.plots[0], XyPlot)  # python-pptx names the type after the first series' own style
+    assert chart.chart_title.text_frame.text == "Viet Nam"  # the panel's title, as on the page
+    assert (chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) == (0, 100)
+    assert chart.value_axis.tick_labels.number_format == '0"%"'
+    series = {s.name: s for s in chart.plots[0].series}
+    page = {t.name: t for t in built.figure.data if t.xaxis in (None, "x")}
+    assert set(series) == {name for name, t in page.items() if len([y for y in t.y if y == y])}
+    joined = next(name for name in series if "joined by year" in name)
+    assert str(series[joined].format.line.color.rgb) == risk_colour("old_age").lstrip("#").upper()
+    assert list(series[joined].values) == pytest.approx([float(y) for y in page[joined].y])
+    for name in series:
+        if "not joined" in name:  # other editions: markers only, never a line between revisions
+            assert series[name].format.line.fill.type == 5  # MSO_FILL.BACKGROUND: no line
+    assert "Data release" in slide.notes_slide.notes_text_frame.text
