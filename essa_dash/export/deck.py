@@ -53,6 +53,8 @@ def read_spec(path: Path) -> dict[str, Any]:
         raise DataError(f"more than {MAX_VIEWS} views", path=path)
     if not isinstance(spec.get("title", ""), str) or not isinstance(spec.get("native", False), bool):
         raise DataError("'title' must be text and 'native' true or false", path=path)
+    if (char := slides.unwritable(spec.get("title", ""))) is not None:
+        raise DataError(f"'title' holds {char}, a character a slide cannot hold", path=path)
     return spec
 
 
