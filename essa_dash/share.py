@@ -29,6 +29,7 @@ from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.responses import cached, error, query_args
+from essa_dash.text import current_language, fmt_int
 from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
@@ -63,7 +64,7 @@ def _built(chart: str, state: State) -> Built | flask.Response:
 
 def _page(title: str, body: str, *, script: str, css: str) -> flask.Response:
     doc = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{current_language()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
 <body>{body}<script src="{PLOTLY_JS}"></script><script src="{STATIC}/{script}"></script></body></html>"""
     return flask.Response(doc, mimetype="text/html")
@@ -91,12 +92,13 @@ def embed(chart: str) -> flask.Response:
         return built
     link = permalink(chart, state, Vocabulary.from_store(current_store()))
     label = html.escape(built.text.title + ". " + " ".join(built.reading))
+    open_link = html.escape(tr("Open in ESSA Dash"))
     body = (
         f'<main class="embed"><div id="chart" role="img" aria-label="{label}"></div>'
         f'<script type="application/json" id="figure">{_figure_json(built)}</script>'
         f'<script type="application/json" id="config">{_config(built)}</script>'
         f'<p class="embed-link"><span class="embed-release">{html.escape(release_line(current_store().release))}</span> · '
-        f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(tr("Open in ESSA Dash"))}</a></p></main>'
+        f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{open_link}</a></p></main>'
     )
     return cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
 
@@ -156,6 +158,10 @@ def _views() -> tuple[list[Built], list[str], list[Problem]]:
     return drawn, urls, problems
 
 
+def _slide_label(index: int, total: int, title: str) -> str:
+    return tr("Slide {n} of {total}: {title}", n=fmt_int(index + 1), total=fmt_int(total), title=title)
+
+
 @share.get("/present")
 def present() -> flask.Response:
     drawn, urls, problems = _views()
@@ -164,16 +170,20 @@ def present() -> flask.Response:
     if problems or not drawn:
         return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
     slides_html = "".join(
-        f'<section class="slide" aria-label="Slide {i + 1} of {len(drawn)}: {html.escape(b.text.title)}" hidden>'
+        f'<section class="slide" aria-label="{html.escape(_slide_label(i, len(drawn), b.text.title))}" hidden>'
         f'<div class="slide-chart" id="slide-{i}"></div>'
         f'<script type="application/json" class="figure">{_figure_json(b, slide=True)}</script>'
         f'<script type="application/json" class="config">{_config(b)}</script></section>'
         for i, b in enumerate(drawn)
     )
+    # present.js writes "Slide 2 of 5" itself: it takes the words from the page, in the page's language
+    keys = html.escape(tr("← → or space to move · F for full screen · Esc to leave"))
+    strings = json.dumps({"counter": tr("Slide {n} of {total}")}, ensure_ascii=False).replace("</", "<\\/")
     body = (
         f'<main class="present" tabindex="-1">{slides_html}'
         '<nav class="present-help" aria-live="polite"><span id="counter"></span>'
-        " · ← → or space to move · F for full screen · Esc to leave</nav></main>"
+        f" · {keys}</nav>"
+        f'<script type="application/json" id="strings">{strings}</script></main>'
     )
     return _page("ESSA Dash: presentation", body, script="present.js", css="present.css")
 
