@@ -20,11 +20,10 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, callback_cache, guard, pages, pinning, security, settings, share
+from essa_dash import api, callback_cache, pages, pinning, security, settings, share
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
-from essa_dash.components.language import install as install_language
 from essa_dash.components.release import pinnable
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
@@ -80,8 +79,8 @@ def _footer(lang: str | None = None) -> html.P:
 
 
 def _layout(page: ModuleType) -> Callable[..., object]:
-    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter."""
-    return guard.one_value_each(in_language(pinnable(page.layout, scope=_scope)))
+    """A page's layout in the language of its URL, from the data release it names."""
+    return in_language(pinnable(page.layout, scope=_scope))
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
@@ -124,7 +123,7 @@ def _page_title(title: str) -> Callable[..., str]:
         except (MissingCallbackContextException, LookupError):  # the first load: the HTML request has it
             code = request_language(flask.request.args.get("lang"))
         with use_language(code):
-            return tr(title) + " · " + APP_TITLE
+            return f"{tr(title)} · {APP_TITLE}"
 
     return titled
 
@@ -202,7 +201,6 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     _html_lang(app)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
-    install_language(app.server)
     api.register(app.server)
     share.register(app.server)
 
@@ -213,7 +211,6 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
 
     security.install(app.server)
     security.hide_versions(app)
-    guard.install(app)  # before the callback cache: a malformed request is answered before it is looked up
     callback_cache.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 

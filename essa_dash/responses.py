@@ -9,13 +9,10 @@ from typing import Any
 import flask
 
 from essa_dash.components.context import current_store
-from essa_dash.components.language import request_language
 from essa_dash.query.state import Problem
 
 #: Answers depend only on the data build and the URL: an hour in any cache is safe.
 CACHE_SECONDS = 3600
-#: Seconds a client is asked to wait after a 503 (the renderer busy or restarting): about one render queue's worth.
-RETRY_AFTER = 10
 
 
 def query_args() -> dict[str, str]:
@@ -28,14 +25,8 @@ def json_response(body: Any, *, status: int = 200) -> flask.Response:
 
 
 def error(status: int, message: str, problems: list[Problem] | None = None) -> flask.Response:
-    """A JSON error naming each rejected parameter and the values it accepts; never cached.
-
-    A 503 says when to come back (``Retry-After``): a busy renderer is a moment's wait, not a failure.
-    """
-    response = json_response({"error": message, "problems": [p.as_dict() for p in problems or []]}, status=status)
-    if status == 503:
-        response.headers["Retry-After"] = str(RETRY_AFTER)
-    return response
+    """A JSON error naming each rejected parameter and the values it accepts; never cached."""
+    return json_response({"error": message, "problems": [p.as_dict() for p in problems or []]}, status=status)
 
 
 def problems_error(problems: list[Problem], status: int = 400) -> flask.Response:
@@ -43,14 +34,9 @@ def problems_error(problems: list[Problem], status: int = 400) -> flask.Response
 
 
 def cached(response: flask.Response) -> flask.Response:
-    """Public caching keyed on the data build, the full URL and the browser's language (ETag, max-age, 304 when unchanged).
-
-    Words follow Accept-Language when the URL names no ``lang``, so a shared cache must keep
-    one copy per language (``Vary``), never hand one visitor's language to the next.
-    """
-    tag = hashlib.sha256(f"{current_store().build_id}|{request_language()}|{flask.request.full_path}".encode()).hexdigest()[:32]
+    """Public caching keyed on the data build and the full URL (ETag, max-age, 304 when unchanged)."""
+    tag = hashlib.sha256(f"{current_store().build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
     response.set_etag(tag)
-    response.vary.add("Accept-Language")
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
     return response.make_conditional(flask.request)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, State, dcc, html
+from dash import Input, Output, dcc, html
 
-from essa_dash.text import LANGUAGES, current_language, mark, tr
+from essa_dash.text import mark, tr
 
 PATH = "/deck"
 TITLE = mark("Slides")
@@ -64,7 +64,6 @@ def layout(views: str = "", **_url: str) -> html.Main:
                 ],
                 className="downloads",
             ),
-            dcc.Store(id="deck-lang", data=current_language()),  # the deck is written in the page's language
         ],
         className="page",
     )
@@ -76,11 +75,10 @@ def layout(views: str = "", **_url: str) -> html.Main:
     Input("deck-title", "value"),
     Input("deck-views", "value"),
     Input("deck-native", "value"),
-    State("deck-lang", "data"),
 )
-def _links(title: str | None, views: str | None, native: list[str] | None, lang: str | None) -> tuple[str, str]:
+def _links(title: str | None, views: str | None, native: list[str] | None) -> tuple[str, str]:
     """Both links carry the same views; the server checks them when it builds the slides."""
     lines = [line.strip() for line in (views or "").splitlines() if line.strip()][:30]
-    query = [("views", line) for line in lines] + ([("lang", lang)] if lang in LANGUAGES else [])
+    query = [("views", line) for line in lines]
     deck = urlencode([("title", (title or "")[:200]), *query, ("native", "true" if native else "false")])
     return f"/deck.pptx?{deck}", f"/present?{urlencode(query)}"
