@@ -34,7 +34,8 @@ def test_a_citation_names_the_release_the_pinned_link_and_the_day(store: Store) 
     assert cited.bibtex.startswith("@misc{essadash-") and _balanced(cited.bibtex)
     assert r"50\% \& more\_\{x\}" in cited.bibtex and f"url = {{{link}}}" in cited.bibtex and "urldate = {2026-12-02}" in cited.bibtex
     lines = cited.ris.split("\r\n")
-    assert lines[0] == "TY  - DATA" and lines[-1] == "ER  - " and f"UR  - {link}" in lines and all(re.match(r"[A-Z][A-Z0-9]  - ", x) for x in lines)
+    assert lines[0] == "TY  - DATA" and lines[-1] == "ER  - " and f"UR  - {link}" in lines
+    assert all(re.match(r"[A-Z][A-Z0-9]  - ", line) for line in lines)
     assert cited.sources == ("ILO (2024). A report. Geneva.",)
 
 
