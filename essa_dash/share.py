@@ -22,7 +22,7 @@ import json
 import flask
 
 from essa_dash.components.context import current_store
-from essa_dash.export import images, slides
+from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
@@ -128,7 +128,12 @@ def image(chart: str, fmt: str) -> flask.Response:
 
 def _views() -> tuple[list[Built], list[str], list[Problem]]:
     """Every chart of the ``views`` URLs, in order; the URLs as given; problems found."""
-    urls = [u for raw in flask.request.args.getlist("views") for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
+    return charts_of(flask.request.args.getlist("views"))
+
+
+def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
+    """Every chart of dashboard links (a list, each item possibly several lines), at most :data:`MAX_VIEWS` links."""
+    urls = [u.strip() for raw in views for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
     vocabulary = Vocabulary.from_store(current_store())
     drawn: list[Built] = []
     problems: list[Problem] = []
@@ -175,6 +180,26 @@ def deck() -> flask.Response:
     except images.RenderError as err:
         return error(503, f"a chart could not be rendered: {err}; try again")
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
+    return response
+
+
+@share.get("/deck/jobs/<job_id>")
+def deck_job(job_id: str) -> flask.Response:
+    """How far a deck build started on the /deck page got (the page polls this; so may a script)."""
+    job = jobs.get(job_id)
+    if job is None:
+        return error(404, "no such deck build (or it finished more than 10 minutes ago)")
+    download = f"/deck/jobs/{job.id}.pptx" if job.state == "done" else None
+    return flask.jsonify(state=job.state, done=job.done, total=job.total, current=job.current, error=job.error, download=download)
+
+
+@share.get("/deck/jobs/<job_id>.pptx")
+def deck_job_file(job_id: str) -> flask.Response:
+    job = jobs.get(job_id)
+    if job is None or job.data is None:
+        return error(404, "no finished deck with this id (builds are kept 10 minutes)")
+    response = flask.Response(job.data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response
 
