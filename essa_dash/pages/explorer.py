@@ -12,7 +12,9 @@ from essa_dash.export.tables import FORMATS
 from essa_dash.query import explorer as q
 from essa_dash.query import options
 from essa_dash.query.state import PARAMS, Vocabulary
+from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_int, mark, tr
+from essa_dash.text.flags import flag_labels
 
 PATH = "/data"
 TITLE = mark("Data")
@@ -33,6 +35,7 @@ COLUMN_NAMES = {
     "obs_status": mark("Status"),
     "nature": mark("Nature"),
     "note": mark("Note"),
+    "flags": mark("Flags"),
 }
 
 
@@ -47,6 +50,8 @@ def layout(**url: str) -> html.Main:
     query = vocabulary.encode(state)
     facets = q.facets(store, state)
     frame = q.rows(store, state)
+    # the observation flags in words (withdrawn, legal-coverage estimate, check this figure ...)
+    frame = frame.assign(flags=frame[C.obs_flags].map(lambda cell: ", ".join(flag_labels(cell)) or None))
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
     base = public_url() + "/"
     return html.Main(
@@ -112,7 +117,13 @@ def layout(**url: str) -> html.Main:
                 rowData=q.records(frame),
                 columnDefs=[{"field": field, "headerName": tr(name)} for field, name in COLUMN_NAMES.items()],
                 defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
-                dashGridOptions={"pagination": True, "paginationPageSize": 50, "enableCellTextSelection": True, "ensureDomOrder": True},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 50,
+                    "enableCellTextSelection": True,
+                    "ensureDomOrder": True,
+                    "suppressColumnVirtualisation": True,  # every column in the DOM: the flags and notes at the right too
+                },
                 columnSize="autoSize",
                 className="ag-theme-alpine",
                 style={"height": "560px"},
