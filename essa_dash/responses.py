@@ -9,6 +9,7 @@ from typing import Any
 import flask
 
 from essa_dash.components.context import current_store
+from essa_dash.components.language import request_language
 from essa_dash.query.state import Problem
 
 #: Answers depend only on the data build and the URL: an hour in any cache is safe.
@@ -33,10 +34,35 @@ def problems_error(problems: list[Problem], status: int = 400) -> flask.Response
     return error(status, "; ".join(p.message for p in problems), problems)
 
 
+def etag() -> str:
+    """The ETag of this request's answer: the data build, the full URL and the language decide it, nothing else.
+
+    The language is the URL's ``lang``, else the browser's: an image or embed without ``lang=``
+    is drawn in the language the browser asks for.
+    """
+    language = request_language(flask.request.args.get("lang"))
+    return hashlib.sha256(f"{current_store().build_id}|{language}|{flask.request.full_path}".encode()).hexdigest()[:32]
+
+
+def not_modified() -> flask.Response | None:
+    """304 before any work when the browser already holds this URL's answer (a ``before_request`` hook).
+
+    Only answers made by :func:`cached` carry this ETag, and they depend on nothing but the
+    build and the URL, so a matching If-None-Match proves the browser's copy is current:
+    a revalidated image or export costs a lookup, not a render.
+    """
+    if flask.request.method not in ("GET", "HEAD") or etag() not in flask.request.if_none_match:
+        return None
+    response = flask.Response(status=304)
+    response.set_etag(etag())
+    response.cache_control.public = True
+    response.cache_control.max_age = CACHE_SECONDS
+    return response
+
+
 def cached(response: flask.Response) -> flask.Response:
     """Public caching keyed on the data build and the full URL (ETag, max-age, 304 when unchanged)."""
-    tag = hashlib.sha256(f"{current_store().build_id}|{flask.request.full_path}".encode()).hexdigest()[:32]
-    response.set_etag(tag)
+    response.set_etag(etag())
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
     return response.make_conditional(flask.request)

@@ -91,7 +91,7 @@ def cache_policy(path: str, query: dict[str, str] | Any, status: int, mimetype: 
     if ASSETS in path:
         return IMMUTABLE if "m" in query else REVALIDATE
     if path.startswith(FLASK_STATIC):
-        return REVALIDATE
+        return IMMUTABLE if "v" in query else REVALIDATE  # ?v=<content hash>: the plotly.js bundles (bundles.url)
     if path.endswith("/_favicon.ico"):
         return IMMUTABLE if "v" in query else REVALIDATE
     if mimetype == "text/html":
@@ -326,7 +326,10 @@ def warm(app: Dash, extra: Iterable[str] = ()) -> dict[str, float]:
     for url in extra:
         timed(f"GET {url}", lambda url=url: client.get(url))
     start = time.perf_counter()
-    for url in [*_linked_urls(index.get_data(as_text=True)), *_package_scripts(app)]:
+    from essa_dash import bundles
+
+    plotly_bundles = [bundles.url(bundles.BASIC), bundles.url(bundles.GEO)]  # each page links one: compress both here, once
+    for url in dict.fromkeys([*_linked_urls(index.get_data(as_text=True)), *_package_scripts(app), *plotly_bundles]):
         for encoding in ("br", "gzip"):
             response = client.get(url, headers={"Accept-Encoding": encoding})
             if response.status_code != 200:

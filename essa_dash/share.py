@@ -21,18 +21,17 @@ import json
 
 import flask
 
+from essa_dash import bundles
 from essa_dash.components.context import current_store
 from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
-from essa_dash.responses import cached, error, query_args
+from essa_dash.responses import cached, error, not_modified, query_args
 from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
 
-#: The partial plotly.js the dashboard pages use too (assets/, built by deploy/plotly-bundle/build.sh).
-PLOTLY_JS = "/assets/plotly-essa.min.js"
 #: The Flask app's own static folder (essa_dash/static/): unlike assets/, Dash does not load it into every page.
 STATIC = "/static"
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -40,6 +39,7 @@ MAX_VIEWS = 30
 SLIDE = (1920, 1080)
 
 share = flask.Blueprint("share", __name__)
+share.before_request(not_modified)  # /img and /embed: a revalidation never renders
 
 
 def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], dict[str, str]]:
@@ -59,11 +59,13 @@ def _built(chart: str, state: State) -> Built | flask.Response:
     return built
 
 
-def _page(title: str, body: str, *, script: str, css: str) -> flask.Response:
+def _page(title: str, body: str, *, script: str, css: str, maps: bool) -> flask.Response:
+    """A plain HTML page with the partial plotly.js the pages use too (the geo one only when a map is drawn)."""
+    plotly_js = bundles.url(bundles.GEO if maps else bundles.BASIC)
     doc = f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
-<body>{body}<script src="{PLOTLY_JS}"></script><script src="{STATIC}/{script}"></script></body></html>"""
+<body>{body}<script src="{plotly_js}"></script><script src="{STATIC}/{script}"></script></body></html>"""
     return flask.Response(doc, mimetype="text/html")
 
 
@@ -96,7 +98,7 @@ def embed(chart: str) -> flask.Response:
         f'<p class="embed-link"><span class="embed-release">{html.escape(release_line(current_store().release))}</span> · '
         f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(tr("Open in ESSA Dash"))}</a></p></main>'
     )
-    return cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
+    return cached(_page(built.text.title, body, script="embed.js", css="embed.css", maps=REGISTRY[chart].map))
 
 
 @share.get("/img/<chart>.<fmt>")
@@ -163,7 +165,8 @@ def present() -> flask.Response:
         '<nav class="present-help" aria-live="polite"><span id="counter"></span>'
         " · ← → or space to move · F for full screen · Esc to leave</nav></main>"
     )
-    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css")
+    maps = any(REGISTRY[b.chart].map for b in drawn)
+    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css", maps=maps)
 
 
 @share.get("/deck.pptx")
