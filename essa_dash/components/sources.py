@@ -5,8 +5,10 @@ from __future__ import annotations
 from dash import html
 
 from essa_dash.captions import DefinitionNote, SourceNote
+from essa_dash.components.context import current_store
 from essa_dash.text import current_language, tr
 from essa_dash.text.catalog import SOURCE_LANGUAGE
+from essa_dash.text.releases import built
 
 
 def _link(note: SourceNote) -> html.A | str:
@@ -60,4 +62,11 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
     )
     if definitions:
         items.append(translation_note())
+    release = current_store().release
+    items.append(
+        html.P(
+            tr("From data release {version} ({id}), built {date}.", version=release.version, id=release.id, date=built(release)),
+            className="release-note",
+        )
+    )
     return html.Details([html.Summary(summary or tr("Definition and source")), *items], className="source-panel")
