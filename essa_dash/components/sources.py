@@ -14,8 +14,8 @@ from essa_dash.text.releases import built
 def _link(note: SourceNote) -> html.A | str:
     # only web links are clickable; repository paths and local files are shown as text
     if note.url.startswith(("https://", "http://")):
-        return html.A(note.title, href=note.url, target="_blank", rel="noopener noreferrer")
-    return note.title
+        return html.A(note.title, href=note.url, target="_blank", rel="noopener noreferrer", lang="en")
+    return html.Span(note.title, lang="en")
 
 
 def translation_note() -> html.P | None:
@@ -50,9 +50,10 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
                     [
                         _link(s),
                         html.Br(),
-                        html.Span(s.citation),
+                        html.Span(s.citation, lang="en"),  # a citation is quoted as the source gives it
                         html.Br(),
-                        html.Small(tr("Edition: {edition} · Licence: {licence}", edition=s.edition, licence=s.licence)),
+                        # the licence is the source's own words
+                        html.Small([tr("Edition: {edition} · Licence:", edition=s.edition), " ", html.Span(s.licence, lang="en")]),
                     ]
                 )
                 for s in sources
