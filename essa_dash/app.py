@@ -24,6 +24,7 @@ from essa_dash import api, bundles, callback_cache, pages, pinning, security, se
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
+from essa_dash.components.language import install as install_language
 from essa_dash.components.release import pinnable
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
@@ -126,7 +127,7 @@ def _page_title(title: str) -> Callable[..., str]:
         except (MissingCallbackContextException, LookupError):  # the first load: the HTML request has it
             code = request_language(flask.request.args.get("lang"))
         with use_language(code):
-            return f"{tr(title)} · {APP_TITLE}"
+            return tr(title) + " · " + APP_TITLE
 
     return titled
 
@@ -216,6 +217,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     _html_lang(app)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
+    install_language(app.server)
     api.register(app.server)
     share.register(app.server)
 

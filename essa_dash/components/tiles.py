@@ -6,10 +6,6 @@ from dash import html
 
 from essa_dash.query import Figure, Headline
 from essa_dash.text import fmt_pct, fmt_year, tr
-<<<<<<< HEAD
-=======
-from essa_dash.text.flags import flag_labels
->>>>>>> 51b8728 (Browser tests per language: every language opens with its switcher and fits a 390 px phone, the language survives a control change and a country change, a first visit follows Accept-Language; source titles, citations and licences marked lang=en; the grid speaks the page's language (its pager, coverage kind and sex), the regions' descriptions translated)
 from essa_dash.text.names import kind_word
 
 
@@ -23,13 +19,7 @@ def _when(figure: Figure) -> str:
 
 
 def _cite(figure: Figure) -> html.Div:
-<<<<<<< HEAD
-    link = html.A(figure.source_title, href=figure.source_url, target="_blank", rel="noopener noreferrer")
-=======
     link = html.A(figure.source_title, href=figure.source_url, target="_blank", rel="noopener noreferrer", lang="en")
-    kind = tr("{kind} coverage", kind=kind_word(figure.kind))
-    flags = "".join(f" · {label}" for label in flag_labels(figure.obs_flags))
->>>>>>> 51b8728 (Browser tests per language: every language opens with its switcher and fits a 390 px phone, the language survives a control change and a country change, a first visit follows Accept-Language; source titles, citations and licences marked lang=en; the grid speaks the page's language (its pager, coverage kind and sex), the regions' descriptions translated)
     return html.Div(
         [
             html.P([html.B(f"{figure.risk_label}: "), figure.definition]),
@@ -62,16 +52,12 @@ def headline_tile(headline: Headline) -> html.Article:
             )
         ]
     details = html.Details(
-<<<<<<< HEAD
         [
             html.Summary(tr("Definition and source")),
             html.Blockquote(headline.quote, lang="en"),
             _cite(own),
             *([html.H4(tr("Latest figure")), _cite(latest)] if latest is not None else []),
         ],
-=======
-        [html.Summary(tr("Definition and source")), html.Blockquote(headline.quote, lang="en"), _cite(own), *later, *described],
->>>>>>> 51b8728 (Browser tests per language: every language opens with its switcher and fits a 390 px phone, the language survives a control change and a country change, a first visit follows Accept-Language; source titles, citations and licences marked lang=en; the grid speaks the page's language (its pager, coverage kind and sex), the regions' descriptions translated)
         className="source-panel",
     )
     return html.Article(

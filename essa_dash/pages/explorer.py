@@ -14,11 +14,8 @@ from essa_dash.query import options
 from essa_dash.query.state import PARAMS, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_int, mark, tr
-<<<<<<< HEAD
 from essa_dash.text.flags import flag_labels
-=======
 from essa_dash.text.names import kind_word, sex_label
->>>>>>> 51b8728 (Browser tests per language: every language opens with its switcher and fits a 390 px phone, the language survives a control change and a country change, a first visit follows Accept-Language; source titles, citations and licences marked lang=en; the grid speaks the page's language (its pager, coverage kind and sex), the regions' descriptions translated)
 
 PATH = "/data"
 TITLE = mark("Data")
@@ -159,11 +156,8 @@ def layout(**url: str) -> html.Main:
                     "paginationPageSize": 50,
                     "enableCellTextSelection": True,
                     "ensureDomOrder": True,
-<<<<<<< HEAD
                     "suppressColumnVirtualisation": True,  # every column in the DOM: the flags and notes at the right too
-=======
                     "localeText": {key: tr(text) for key, text in GRID_WORDS.items()},
->>>>>>> 51b8728 (Browser tests per language: every language opens with its switcher and fits a 390 px phone, the language survives a control change and a country change, a first visit follows Accept-Language; source titles, citations and licences marked lang=en; the grid speaks the page's language (its pager, coverage kind and sex), the regions' descriptions translated)
                 },
                 columnSize="autoSize",
                 className="ag-theme-alpine",
