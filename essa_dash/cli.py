@@ -30,7 +30,16 @@ def _ingest(args: argparse.Namespace) -> int:
     from essa_dash.releases.disk import open_release
 
     root = data_dir(args.data_dir)
-    plan = add.plan(Path(args.file), root, layout=args.format, source_id=args.source_id, edition=args.edition)
+    metadata = add.Metadata(title=args.title, publisher=args.publisher, licence=args.licence)
+    plan = add.plan(
+        Path(args.file),
+        root,
+        layout=args.format,
+        source_id=args.source_id,
+        edition=args.edition,
+        metadata=metadata,
+        keep_default=args.keep_default,
+    )
     print(plan.report(add.current_table(root) if not plan.already else None))
     if plan.already:
         return 0
@@ -148,6 +157,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
     p.add_argument("--source-id", help="id for the new source (default: from the layout and the file's date)")
     p.add_argument("--edition", help="edition name for the new source (default: e.g. 'ILOSTAT 2026-05-25')")
+    p.add_argument("--title", help="title of the new source (default: the file's indicator label and download date)")
+    p.add_argument("--publisher", help="publisher of the new source (default: the producer of the layout, e.g. the ILO)")
+    p.add_argument("--licence", help="licence or terms of the new source (default: the producer's, e.g. 'ILO terms of use')")
+    p.add_argument("--keep-default", action="store_true", help="keep the current default edition even if this is a newer complete release")
     p.set_defaults(run=_ingest)
 
     p = sub.add_parser("releases", parents=[common], help="list the kept data releases, or prune old ones")

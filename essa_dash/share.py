@@ -22,20 +22,18 @@ import re
 
 import flask
 
-from essa_dash import settings
+from essa_dash import bundles, settings
 from essa_dash.components.context import current_store
-from essa_dash.export import images, slides
+from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
-from essa_dash.responses import cached, error, query_args
+from essa_dash.responses import cached, error, not_modified, query_args
 from essa_dash.text import current_language, fmt_int
 from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
 
-#: The partial plotly.js the dashboard pages use too (assets/, built by deploy/plotly-bundle/build.sh).
-PLOTLY_JS = "/assets/plotly-essa.min.js"
 #: The Flask app's own static folder (essa_dash/static/): unlike assets/, Dash does not load it into every page.
 STATIC = "/static"
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -43,6 +41,7 @@ MAX_VIEWS = 30
 SLIDE = (1920, 1080)
 
 share = flask.Blueprint("share", __name__)
+share.before_request(not_modified)  # /img and /embed: a revalidation never renders
 
 
 def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], dict[str, str]]:
@@ -62,11 +61,13 @@ def _built(chart: str, state: State) -> Built | flask.Response:
     return built
 
 
-def _page(title: str, body: str, *, script: str, css: str) -> flask.Response:
+def _page(title: str, body: str, *, script: str, css: str, maps: bool) -> flask.Response:
+    """A plain HTML page with the partial plotly.js the pages use too (the geo one only when a map is drawn)."""
+    plotly_js = bundles.url(bundles.GEO if maps else bundles.BASIC)
     doc = f"""<!doctype html>
 <html lang="{current_language()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
-<body>{body}<script src="{PLOTLY_JS}"></script><script src="{STATIC}/{script}"></script></body></html>"""
+<body>{body}<script src="{plotly_js}"></script><script src="{STATIC}/{script}"></script></body></html>"""
     return flask.Response(doc, mimetype="text/html")
 
 
@@ -100,7 +101,7 @@ def embed(chart: str) -> flask.Response:
         f'<p class="embed-link"><span class="embed-release">{html.escape(release_line(current_store().release))}</span> · '
         f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{open_link}</a></p></main>'
     )
-    return cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
+    return cached(_page(built.text.title, body, script="embed.js", css="embed.css", maps=REGISTRY[chart].map))
 
 
 @share.get("/img/<chart>.<fmt>")
@@ -138,12 +139,17 @@ def _number(text: str, kind: type[int] | type[float]) -> int | float:
 
 
 def _views() -> tuple[list[Built], list[str], list[Problem]]:
-    """Every chart of the ``views`` URLs, in order; the URLs as given; problems found.
+    """Every chart of the ``views`` URLs, in order; the URLs as given; problems found."""
+    return charts_of(flask.request.args.getlist("views"))
+
+
+def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
+    """Every chart of dashboard links (a list, each item possibly several lines), at most :data:`MAX_VIEWS` links.
 
     The charts are counted before any is drawn: a deck of ``ESSA_MAX_DECK_CHARTS`` at most
     (30 copies of a four-chart page cost 135 s and 2 GB before this limit).
     """
-    urls = [u for raw in flask.request.args.getlist("views") for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
+    urls = [u.strip() for raw in views for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
     vocabulary = Vocabulary.from_store(current_store())
     wanted: list[tuple[str, State]] = []
     problems: list[Problem] = []
@@ -185,7 +191,8 @@ def present() -> flask.Response:
         f" · {keys}</nav>"
         f'<script type="application/json" id="strings">{strings}</script></main>'
     )
-    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css")
+    maps = any(REGISTRY[b.chart].map for b in drawn)
+    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css", maps=maps)
 
 
 @share.get("/deck.pptx")
@@ -205,6 +212,26 @@ def deck() -> flask.Response:
     except images.RenderError as err:
         return error(503, f"a chart could not be rendered: {err}; try again shortly")
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
+    return response
+
+
+@share.get("/deck/jobs/<job_id>")
+def deck_job(job_id: str) -> flask.Response:
+    """How far a deck build started on the /deck page got (the page polls this; so may a script)."""
+    job = jobs.get(job_id)
+    if job is None:
+        return error(404, "no such deck build (or it finished more than 10 minutes ago)")
+    download = f"/deck/jobs/{job.id}.pptx" if job.state == "done" else None
+    return flask.jsonify(state=job.state, done=job.done, total=job.total, current=job.current, error=job.error, download=download)
+
+
+@share.get("/deck/jobs/<job_id>.pptx")
+def deck_job_file(job_id: str) -> flask.Response:
+    job = jobs.get(job_id)
+    if job is None or job.data is None:
+        return error(404, "no finished deck with this id (builds are kept 10 minutes)")
+    response = flask.Response(job.data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response
 

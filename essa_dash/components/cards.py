@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import plotly.graph_objects as go
 from dash import dcc, html
 
 from essa_dash.captions import DefinitionNote, SourceNote
-from essa_dash.components.context import public_url
+from essa_dash.components.context import current_store, public_url
 from essa_dash.components.sources import source_panel
+from essa_dash.export.cite import cite_view
 from essa_dash.figures._theme import ChartText
 from essa_dash.figures.chrome import graph_config
 from essa_dash.query.state import State, Vocabulary
+from essa_dash.releases.disk import Release
 from essa_dash.text import tr
 from essa_dash.views import REGISTRY, Built, permalink
 
@@ -62,12 +65,39 @@ def chart_card(built: Built, state: State, vocabulary: Vocabulary, *, config: di
     card = figure_card(
         built.chart, built.figure, built.text, reading=built.reading, definitions=built.definitions, sources=built.sources, config=config
     )
-    card.children.append(share_panel(built, query=vocabulary.encode(state), link=permalink(built.chart, state, vocabulary)))
+    release = current_store().release
+    latest = permalink(built.chart, state.update(release=None), vocabulary)
+    pinned = permalink(built.chart, state.update(release=release.id), vocabulary)
+    card.children.append(share_panel(built, query=vocabulary.encode(state), link=latest, pinned=pinned))
+    card.children.append(cite_panel(built, release, f"{public_url()}{pinned}"))
     return card
 
 
-def share_panel(built: Built, *, query: str, link: str) -> html.Details:
-    """Link, embed, image, slides: the same view several ways, all served by the app itself."""
+def cite_panel(built: Built, release: Release, permalink: str) -> html.Details:
+    """The view's citation in plain text, BibTeX and RIS (pinned to its data release), and its sources' own."""
+    cited = cite_view(built.text.title, release=release, permalink=permalink, accessed=dt.date.today(), sources=built.sources)
+    blocks = []
+    for name, body in ((tr("Text"), cited.text), ("BibTeX", cited.bibtex), ("RIS", cited.ris)):
+        ident = f"{built.chart}-cite-{name.lower()}"
+        copy = dcc.Clipboard(target_id=ident, title=tr("Copy"))
+        blocks += [html.P(html.B(name)), html.Div([html.Pre(body, id=ident), copy], className="snippet")]
+    return html.Details(
+        [
+            html.Summary(tr("Cite this view")),
+            *blocks,
+            html.P(html.B(tr("The figures' own sources:"))),
+            html.Ul([html.Li(text) for text in cited.sources]),
+        ],
+        className="source-panel cite-panel",
+    )
+
+
+def share_panel(built: Built, *, query: str, link: str, pinned: str) -> html.Details:
+    """Link, embed, image, slides: the same view several ways, all served by the app itself.
+
+    Two links: ``link`` follows the latest data (what a dashboard link usually means),
+    ``pinned`` names the data release and shows exactly these figures for years.
+    """
     base = public_url()
     embed = f"{base}/embed/{built.chart}{query}"
     snippet = f'<iframe src="{embed}" title="{built.text.title}" width="100%" height="560" style="border:0" loading="lazy"></iframe>'
@@ -83,7 +113,8 @@ def share_panel(built: Built, *, query: str, link: str) -> html.Details:
     return html.Details(
         [
             html.Summary(tr("Share, embed or export this chart")),
-            html.P([tr("Link to this view: "), html.A(f"{base}{link}", href=link, className="permalink")]),
+            html.P([tr("Link to this view, always the latest data: "), html.A(f"{base}{link}", href=link, className="permalink")]),
+            html.P([tr("Link to exactly these figures: "), html.A(f"{base}{pinned}", href=pinned, className="permalink-pinned")]),
             html.P(
                 [
                     html.B(tr("Slide-ready image: ")),

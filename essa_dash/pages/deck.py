@@ -7,13 +7,21 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, dcc, html
 
+from essa_dash.components.context import current_store
+from essa_dash.export import jobs
+from essa_dash.share import charts_of
 from essa_dash.text import LANGUAGES, current_language, mark, tr
+from essa_dash.text.formats import fmt_int
 
 PATH = "/deck"
 TITLE = mark("Slides")
 NAV = 6
 NAV_HREF = "/deck"
 NATIVE_LABEL = "Bar, dot and line charts as editable PowerPoint charts (heatmaps, maps and the change in points stay pictures)"
+#: How often the page asks how far a deck build got, in milliseconds.
+POLL_MS = 1000
+#: Characters of links the form sends to the server (30 links of ~300 characters).
+MAX_VIEWS_TEXT = 10_000
 EXAMPLE = "/\n/country/VNM\n/embed/country-bars?country=KHM&edition=ilostat-2025"
 
 
@@ -64,6 +72,14 @@ def layout(views: str = "", **_url: str) -> html.Main:
                 ],
                 className="downloads",
             ),
+            html.P(
+                [
+                    html.Button(tr("Build it here, showing progress"), id="deck-build", className="button secondary", type="button"),
+                    dcc.Store(id="deck-job"),
+                    dcc.Interval(id="deck-poll", interval=POLL_MS, disabled=True),
+                ]
+            ),
+            html.Div(id="deck-progress", role="status", **{"aria-live": "polite"}),
             dcc.Store(id="deck-lang", data=current_language()),  # the deck is written in the page's language
         ],
         className="page",
@@ -84,3 +100,67 @@ def _links(title: str | None, views: str | None, native: list[str] | None, lang:
     query = [("views", line) for line in lines] + ([("lang", lang)] if lang in LANGUAGES else [])
     deck = urlencode([("title", (title or "")[:200]), *query, ("native", "true" if native else "false")])
     return f"/deck.pptx?{deck}", f"/present?{urlencode(query)}"
+
+
+def _text(value: object, limit: int) -> str:
+    """A callback's text input, checked for type and cut to ``limit`` characters."""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+@dash.callback(
+    Output("deck-job", "data"),
+    Output("deck-poll", "disabled"),
+    Output("deck-progress", "children"),
+    Input("deck-build", "n_clicks"),
+    State("deck-title", "value"),
+    State("deck-views", "value"),
+    State("deck-native", "value"),
+    prevent_initial_call=True,
+)
+def _start(_clicks: int | None, title: object, views: object, native: object) -> tuple[str | None, bool, html.P]:
+    """Draw the charts now (bad links are said at once), then build the slides in the background."""
+    drawn, urls, problems = charts_of([_text(views, MAX_VIEWS_TEXT)])
+    if not urls or problems or not drawn:
+        message = "; ".join(p.message for p in problems) or tr("these links show no charts")
+        return None, True, html.P(message, className="error")
+    wanted = isinstance(native, list) and native == ["native"]
+    try:
+        job = jobs.start(drawn, title=_text(title, 200) or "ESSA Dash", store=current_store(), native=wanted)
+    except jobs.BusyError as busy:
+        return None, True, html.P(str(busy), className="error")
+    return job.id, False, _shown(job)
+
+
+@dash.callback(
+    Output("deck-progress", "children", allow_duplicate=True),
+    Output("deck-poll", "disabled", allow_duplicate=True),
+    Input("deck-poll", "n_intervals"),
+    State("deck-job", "data"),
+    prevent_initial_call=True,
+)
+def _poll(_ticks: int | None, job_id: object) -> tuple[html.Div | html.P, bool]:
+    job = jobs.get(job_id)
+    if job is None:
+        return html.P(tr("This deck build is no longer known: start it again."), className="error"), True
+    return _shown(job), job.state != "running"
+
+
+def _shown(job: jobs.Job) -> html.Div | html.P:
+    """The progress bar and the slide being drawn; the download link once the deck is ready."""
+    if job.state == "failed":
+        return html.P(job.error or "", className="error")
+    if job.state == "done":
+        return html.P(html.A(tr("Download the deck (.pptx)"), href=f"/deck/jobs/{job.id}.pptx", className="button", download=""))
+    return html.Div(
+        [
+            html.Progress(
+                value=str(job.done),
+                max=str(job.total),
+                id="deck-progress-bar",
+                style={"marginRight": ".5rem"},
+                **{"aria-label": tr("Slides drawn")},
+            ),
+            html.Span(tr("Slide {done} of {total} drawn", done=fmt_int(job.done), total=fmt_int(job.total))),
+            html.Span(f" · {job.current}" if job.current else ""),
+        ]
+    )

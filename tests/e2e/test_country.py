@@ -82,3 +82,13 @@ def test_controls_work_from_the_keyboard_and_keep_focus(page: Page, base_url: st
     expect(page.locator("#control-edition button")).to_be_focused()
     outline = page.evaluate("getComputedStyle(document.querySelector('#control-edition .dash-dropdown-wrapper')).outlineStyle")
     assert outline == "solid", "the focused control must show where the focus is"
+
+
+def test_a_withdrawn_edition_says_withdrawn_by_the_publisher(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/country/IDN?edition=un-sdg-db-2020-04")
+    wait_for_graph(page, "country-bars")
+    notice = page.locator(".notice")
+    expect(notice).to_contain_text("withdrawn by the publisher")
+    expect(notice).to_contain_text("April 2021")
+    expect(notice).not_to_contain_text("has no figures for Indonesia")
+    screenshot(page, "country-IDN-withdrawn")

@@ -122,3 +122,19 @@ def test_the_openapi_document_describes_release_and_names_its_own(built_root: Pa
     get = doc["paths"]["/api/v1/coverage.csv"]["get"]
     assert "release" in [p["name"] for p in get["parameters"]]
     assert HEADER in get["responses"]["200"]["headers"] and "404" in get["responses"]
+
+
+def test_the_changes_page_compares_the_current_release_with_the_one_before(before_and_after) -> None:
+    _, new, old_id = before_and_after
+    words = _text(_page(new, "/changes", ""))
+    assert f"From 1.0.0 ({old_id}) to 1.1.0" in words and "Added (" in words and "a revision of the same published figure" in words
+    assert words.count("compare with 1.0.0") == 1
+    same = _text(_page(new, "/changes", f"?from={old_id}&to={old_id}"))
+    assert "No coverage row was added, revised, removed or re-flagged." in same
+    bad = _text(_page(new, "/changes", "?from=9.9.9"))
+    assert "no release '9.9.9' here" in bad and "Traceback" not in bad
+
+
+def test_the_changes_page_with_one_release_has_nothing_to_compare(built_root: Path) -> None:
+    words = _text(_page(_client(built_root), "/changes", ""))
+    assert "Only one data release is kept here" in words

@@ -6,6 +6,7 @@ import io
 import json
 import re
 import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from pptx import Presentation
 
 from essa_dash.app import create_app
 from essa_dash.cli import main
+from essa_dash.query.state import State
 from essa_dash.store import Store
 
 
@@ -131,3 +133,37 @@ def test_bad_deck_specs_write_nothing(built_root: Path, tmp_path: Path, capsys, 
     assert main(["deck", str(path), "--out", str(out), "--data-dir", str(built_root)]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_deck_job_reports_progress_then_serves_its_deck(client: FlaskClient, store: Store) -> None:
+    from essa_dash.export import jobs
+    from essa_dash.views import build
+
+    drawn = [b for chart in ("country-bars", "country-sex") if (b := build(chart, store, State(country=("KHM",)))) is not None]
+    job = jobs.start(drawn, title="Seminar", store=store, native=True)
+    seen = []
+    for _ in range(600):
+        status = client.get(f"/deck/jobs/{job.id}").get_json()
+        seen.append((status["done"], status["state"]))
+        if status["state"] != "running":
+            break
+        time.sleep(0.05)
+    assert status["state"] == "done" and status["done"] == status["total"] == len(drawn)
+    assert all(done <= len(drawn) for done, _ in seen)
+    response = client.get(status["download"])
+    assert response.status_code == 200
+    assert len(Presentation(io.BytesIO(response.data)).slides) == len(drawn) + 2
+
+
+@pytest.mark.parametrize("job_id", ["nope", "A" * 22, "a.b;rm", "A" * 200])
+def test_an_unknown_or_malformed_deck_job_is_a_404(client: FlaskClient, job_id: str) -> None:
+    assert client.get(f"/deck/jobs/{job_id}").status_code == 404
+    assert client.get(f"/deck/jobs/{job_id}.pptx").status_code == 404
+
+
+def test_deck_jobs_are_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essa_dash.export import jobs
+
+    monkeypatch.setattr(jobs, "MAX_RUNNING", 0)
+    with pytest.raises(jobs.BusyError, match="try again"):
+        jobs.start([], title="x", store=store, native=True)
