@@ -59,3 +59,12 @@ def test_charts_ask_for_the_script_font_of_their_language() -> None:
         assert font_stack(FONT_FAMILY).startswith("ESSA Noto Sans Khmer, Noto Sans Khmer, Noto Sans")
     with use_language("vi"):
         assert font_stack(FONT_FAMILY) == FONT_FAMILY
+
+
+def test_burmese_is_unicode_not_zawgyi() -> None:
+    """Zawgyi, the older Burmese encoding, stores the vowel sign E (U+1031) before its consonant and uses
+    U+105A-U+1097 for visual forms; Unicode text never starts a syllable with U+1031."""
+    text = _texts("my")
+    assert "မြန်မာ" in text
+    assert not re.search(r"(^|[^\u1000-\u109f])\u1031", text), "a vowel sign E before its consonant: Zawgyi"
+    assert not re.search(r"[\u1060-\u1097]", text), "Zawgyi's visual-form code points"
