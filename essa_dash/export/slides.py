@@ -30,6 +30,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from essa_dash.export import images
+from essa_dash.export.pptx_fonts import apply_script_fonts
 from essa_dash.figures._theme import MUTED, TEXT
 from essa_dash.figures.slide import slide_theme, wrap_text
 from essa_dash.releases.disk import Release
@@ -230,6 +231,7 @@ def build_deck(
         if progress is not None:
             progress(done, len(charts), built.text.title)
     _about_slide(deck, charts, title, store.release, on)
+    apply_script_fonts(deck)  # Thai, Khmer, Lao, Burmese: the complex-script font PowerPoint uses for them
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

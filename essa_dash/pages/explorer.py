@@ -29,6 +29,7 @@ COLUMN_NAMES = {
     "sex": mark("Sex"),
     "year": mark("Year"),
     "coverage_pct": mark("Coverage %"),
+    "flags": mark("Flags"),  # beside the value it qualifies
     "coverage_kind": mark("Kind"),
     "edition": mark("Edition"),
     "source_id": mark("Source"),
@@ -36,7 +37,6 @@ COLUMN_NAMES = {
     "obs_status": mark("Status"),
     "nature": mark("Nature"),
     "note": mark("Note"),
-    "flags": mark("Flags"),
 }
 
 

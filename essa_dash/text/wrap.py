@@ -13,11 +13,16 @@ spaces (see :mod:`essa_dash.text.segment`); a line never ends inside a word.
 from __future__ import annotations
 
 from essa_dash.text.catalog import LANGUAGES
+from essa_dash.text.context import current_language
 from essa_dash.text.segment import segments
 
 
-def break_points(text: str, lang: str = "en") -> list[str]:
-    """The pieces of ``text``, in order, between which a line may end (each keeps its trailing spaces)."""
+def break_points(text: str, lang: str | None = None) -> list[str]:
+    """The pieces of ``text``, in order, between which a line may end (each keeps its trailing spaces).
+
+    ``lang``: the language the text is written in (default: the current request's, which is what charts draw in).
+    """
+    lang = lang or current_language()
     language = LANGUAGES.get(lang)
     dictionary = bool(language and language.needs_segmenter)
     return segments(text, (language.babel if language else None) or lang, dictionary=dictionary)
@@ -37,7 +42,7 @@ def _fill(pieces: list[str], width: int) -> list[str]:
     return lines
 
 
-def wrap(text: str, max_chars: int, lang: str = "en") -> list[str]:
+def wrap(text: str, max_chars: int, lang: str | None = None) -> list[str]:
     """``text`` in as few lines of at most ``max_chars`` characters as possible, of even length.
 
     Even: the same number of lines as a greedy fill, but as short as that allows, so a

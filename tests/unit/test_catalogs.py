@@ -113,3 +113,13 @@ def test_a_deck_spec_may_set_its_language(tmp_path: Path) -> None:
     spec.write_text('{"views": ["/"], "lang": "xx"}')
     with pytest.raises(DataError, match="unknown 'lang'"):
         read_spec(spec)
+
+
+def test_burmese_is_unicode_not_zawgyi() -> None:
+    # Zawgyi, the legacy Burmese encoding, stores the vowel sign E (U+1031) before its consonant and draws
+    # stacked consonants with code points Unicode gives to Mon and Shan; text in it turns to mojibake in Unicode fonts
+    texts = [m.string for m in i18n.read(catalog_path("my"), "my") if m.id and isinstance(m.string, str) and m.string]
+    assert texts, "the Burmese catalog has translations"
+    for text in texts:
+        assert not re.search(r"(^|[^\u1000-\u109f])\u1031", text), f"vowel sign E before its consonant (Zawgyi order): {text!r}"
+        assert not re.search(r"[\u1060-\u1097]", text), f"Zawgyi stacking code points: {text!r}"
