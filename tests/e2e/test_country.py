@@ -19,24 +19,12 @@ def test_profile_shows_country_region_and_world(page: Page, base_url: str) -> No
     assert "Viet Nam beside ASEAN and World" in bars_title(page)
     labels = page.locator("#country-bars .bartext").all_text_contents()
     assert "38.3% (2022)" in labels  # Viet Nam, at least one benefit
-    assert "46.0% (2023) †" in labels  # ASEAN: an ILO modelled estimate, marked
+    assert "46.0% (2023)" in labels  # ASEAN
     assert "no data" in labels  # no regional figure for the poor
     expect(page.locator(".callout")).to_contain_text("61.5 million")
     expect(page.locator(".callout")).to_contain_text("World Population Prospects 2024")
     expect(page.locator(".aggregate-note")).to_contain_text("published by the ILO, not computed here")
     screenshot(page, "country-VNM")
-
-
-def test_flagged_figures_are_marked_with_their_words(page: Page, base_url: str) -> None:
-    # Singapore's work-injury figure is a legal-coverage estimate (ILOSTAT's own note)
-    page.goto(base_url + "/country/SGP")
-    wait_for_graph(page, "country-bars")
-    labels = page.locator("#country-bars .bartext").all_text_contents()
-    assert "95.9% (2021) †" in labels
-    expect(page.locator("#country-bars")).to_contain_text("† Flagged: legal-coverage estimate")
-    reading = page.locator("figure.card figcaption").first
-    expect(reading).to_contain_text("Marked legal-coverage estimate: Singapore work injury (95.9%, 2021)")
-    screenshot(page, "country-SGP-flags")
 
 
 def test_controls_live_in_the_url_and_back_steps_through_them(page: Page, base_url: str) -> None:
