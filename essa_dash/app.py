@@ -20,7 +20,7 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, bundles, callback_cache, pages, pinning, security, settings, share
+from essa_dash import api, bundles, callback_cache, guard, pages, pinning, security, settings, share
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
@@ -83,8 +83,8 @@ def _footer(lang: str | None = None) -> html.P:
 
 
 def _layout(page: ModuleType) -> Callable[..., object]:
-    """A page's layout in the language of its URL, from the data release it names."""
-    return in_language(pinnable(page.layout, scope=_scope))
+    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter."""
+    return guard.one_value_each(in_language(pinnable(page.layout, scope=_scope)))
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
@@ -162,11 +162,11 @@ def _only_on_explorer(app: Dash, library: str, path: str) -> None:
 
 
 def _plotly_per_page(app: Dash) -> None:
-    """Start each page's scripts with the plotly.js its charts need (none on a page without charts), no dead weight (bundles.py)."""
+    """Start each page's scripts with the plotly.js its charts need, and none on a page without charts (bundles.py)."""
     original = app.interpolate_index
 
     def interpolate_index(**kwargs: str) -> str:
-        kwargs["scripts"] = bundles.page_scripts(flask.request.path, kwargs["scripts"])
+        kwargs["scripts"] = bundles.script_tag(flask.request.path) + kwargs["scripts"]
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index
@@ -228,6 +228,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
 
     security.install(app.server)
     security.hide_versions(app)
+    guard.install(app)  # a malformed request is answered 400 before Dash or a route sees it
     callback_cache.install(app.server)
     bundles.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes

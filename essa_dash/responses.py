@@ -14,6 +14,8 @@ from essa_dash.query.state import Problem
 
 #: Answers depend only on the data build and the URL: an hour in any cache is safe.
 CACHE_SECONDS = 3600
+#: Seconds a client is asked to wait after a 503 (the renderer busy or restarting): about one render queue's worth.
+RETRY_AFTER = 10
 
 
 def query_args() -> dict[str, str]:
@@ -26,8 +28,14 @@ def json_response(body: Any, *, status: int = 200) -> flask.Response:
 
 
 def error(status: int, message: str, problems: list[Problem] | None = None) -> flask.Response:
-    """A JSON error naming each rejected parameter and the values it accepts; never cached."""
-    return json_response({"error": message, "problems": [p.as_dict() for p in problems or []]}, status=status)
+    """A JSON error naming each rejected parameter and the values it accepts; never cached.
+
+    A 503 says when to come back (``Retry-After``): a busy renderer is a moment's wait, not a failure.
+    """
+    response = json_response({"error": message, "problems": [p.as_dict() for p in problems or []]}, status=status)
+    if status == 503:
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def problems_error(problems: list[Problem], status: int = 400) -> flask.Response:
@@ -61,8 +69,13 @@ def not_modified() -> flask.Response | None:
 
 
 def cached(response: flask.Response) -> flask.Response:
-    """Public caching keyed on the data build and the full URL (ETag, max-age, 304 when unchanged)."""
+    """Public caching keyed on the data build, the full URL and the language (ETag, max-age, 304 when unchanged).
+
+    Words follow Accept-Language when the URL names no ``lang``, so a shared cache (nginx,
+    a CDN) must keep one copy per language (``Vary``), never hand one visitor's to the next.
+    """
     response.set_etag(etag())
+    response.vary.add("Accept-Language")
     response.cache_control.public = True
     response.cache_control.max_age = CACHE_SECONDS
     return response.make_conditional(flask.request)

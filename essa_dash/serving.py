@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 import flask
 from dash.fingerprint import check_fingerprint
 
+from essa_dash import security, settings
+
 if TYPE_CHECKING:
     from dash import Dash
 
@@ -352,7 +354,10 @@ def gunicorn_options(host: str, port: int, workers: int | None = None, threads: 
         "worker_class": "gthread",
         "threads": threads,
         "preload_app": True,
-        "timeout": 60,
+        # a worker silent this long (every thread stuck) is killed and replaced
+        "timeout": round(settings.WORKER_TIMEOUT.value()),
+        # gunicorn's own limit (its largest) sits above ESSA_MAX_URL_BYTES: the app's 414 says why, in a page with headers
+        "limit_request_line": 8190,
         "graceful_timeout": 20,
         "keepalive": 5,
         "accesslog": None,
@@ -361,6 +366,23 @@ def gunicorn_options(host: str, port: int, workers: int | None = None, threads: 
         # replicas on one host would fight over the default ~/.gunicorn/gunicorn.ctl; nothing here uses it
         "control_socket_disable": True,
     }
+
+
+def write_error(sock: Any, status_int: int, reason: str, _message: str) -> None:
+    """gunicorn's own error answer (an over-long line: 414; a malformed request: 400), with our security headers.
+
+    gunicorn writes these itself, before the app runs, with no headers but the length;
+    its message repeats part of the request, which is never echoed here.
+    """
+    from gunicorn.util import write_nonblock
+
+    body = f"{status_int} {reason}\n".encode()
+    head = "".join(f"{name}: {value}\r\n" for name, value in security.headers().items())
+    answer = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n{head}\r\n"
+    )
+    write_nonblock(sock, answer.encode("latin-1") + body)
 
 
 def _application_class() -> type:
@@ -411,8 +433,11 @@ def run(root: Path, host: str, port: int, workers: int | None = None, *, threads
     """
     import atexit
 
+    import gunicorn.util
+
     from essa_dash import callback_cache, precompute
 
+    gunicorn.util.write_error = write_error  # the workers' error path calls util.write_error by name
     options = gunicorn_options(host, port, workers, threads)
     print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
     callback_cache.shared_directory()  # before the app loads: the master, its workers and the precomputing process share it
