@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
@@ -30,6 +30,11 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+# An assertion waits for the page to reach the state it needs, up to this long: a redraw on a loaded two-core CI
+# machine can take longer than Playwright's default 5 s, and a passing test never waits for the full time.
+expect.set_options(timeout=20_000)
 
 
 def _free_port() -> int:
