@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from essa_dash.query.comparable import revisions
+from essa_dash.query.comparable import revisions, sex_pair_flags
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
@@ -175,7 +175,9 @@ def sex_split(store: Store, iso3: str, *, edition: str) -> pd.DataFrame | None:
     # keep each risk's most recent year that has both sexes
     wide = wide.sort_values(C.year).drop_duplicates(C.risk, keep="last")
     labels = store.risks.set_index("risk")["short_label"]
-    return wide.assign(risk_label=wide[C.risk].map(labels))[[C.risk, "risk_label", C.year, C.source_id, "female", "male"]]
+    wide = wide.merge(sex_pair_flags(latest, [C.risk, C.year, C.source_id]), on=[C.risk, C.year, C.source_id], how="left")
+    columns = [C.risk, "risk_label", C.year, C.source_id, "female", "male", "female_flags", "male_flags", C.obs_flags]
+    return wide.assign(risk_label=wide[C.risk].map(labels))[columns]
 
 
 @dataclass(frozen=True)

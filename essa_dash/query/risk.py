@@ -14,6 +14,7 @@ import pandas as pd
 
 from essa_dash.captions import source_line
 from essa_dash.figures._theme import ChartText
+from essa_dash.query.comparable import sex_pair_flags
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
 from essa_dash.query.country import WORLD, aggregate_note, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
@@ -45,6 +46,10 @@ RANKING_COLUMNS = [
     C.obs_flags,
     "highlighted",
 ]
+SEX_COLUMNS = [
+    "role", C.iso3, C.country, "label", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover",
+    "female_flags", "male_flags", C.obs_flags,
+]  # fmt: skip
 TREND_COLUMNS = [
     "role",
     C.iso3,
@@ -442,6 +447,7 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     if not wide[C.iso3].isin(countries).any():
         return None
     order = {iso3: i for i, iso3 in enumerate(areas)}
+    wide = wide.merge(sex_pair_flags(rows, [C.iso3, C.year, C.source_id]), on=[C.iso3, C.year, C.source_id], how="left")
     wide = wide.assign(_order=wide[C.iso3].map(order)).sort_values("_order")
     names = wide[C.iso3].map(store.countries.set_index("iso3")["short_name"])
     # equal values draw one marker over the other: the label says so
@@ -455,7 +461,7 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
             "role": wide[C.iso3].map(lambda a: "country" if a in countries else ("world" if a == WORLD else "region")),
             "hover": wide[C.year].astype("str") + " · " + view.edition,
         }
-    ).reset_index(drop=True)[["role", C.iso3, C.country, "label", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover"]]
+    ).reset_index(drop=True)[SEX_COLUMNS]
 
 
 def sex_absence(store: Store, view: RiskView) -> str:
