@@ -50,10 +50,10 @@ def dumbbell(
                 "mode": "markers+text",
                 "marker": {"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
                 # a flagged value (``<column>_flags``, e.g. female_flags): the mark beside it, the words in its hover
-                "text": (rows[column].map("{:.1f}".format) + flag_mark(rows, f"{column}_flags")).where(known, "").tolist(),
+                "text": (rows[column].map("{:.1f}".format).astype("str") + flag_mark(rows, f"{column}_flags")).where(known, "").tolist(),
                 "textposition": "top center",
                 "textfont": {"size": 10, "color": MUTED},
-                "customdata": ((rows[hover] if hover else "") + flag_hover(rows, f"{column}_flags")).tolist(),
+                "customdata": ((rows[hover].astype("str") if hover else "") + flag_hover(rows, f"{column}_flags")).tolist(),
                 "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>" if hover else "") + "%{customdata}<extra></extra>",
             }
         )
