@@ -24,6 +24,9 @@ import flask
 from essa_dash.components.context import current_store
 from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
+from essa_dash.figures.frames import EMBED, Frame
+from essa_dash.figures.frames import SLIDE as SLIDE_FRAME
+from essa_dash.figures.frames import image as image_frame
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.responses import cached, error, query_args
@@ -50,10 +53,10 @@ def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], di
     return state, problems, extra
 
 
-def _built(chart: str, state: State) -> Built | flask.Response:
+def _built(chart: str, state: State, frame: Frame) -> Built | flask.Response:
     if chart not in load_all():
         return error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
-    built = build(chart, current_store(), state)
+    built = build(chart, current_store(), state, frame)
     if built is None:
         return error(404, f"chart '{chart}' has nothing to show for this view")
     return built
@@ -84,7 +87,7 @@ def embed(chart: str) -> flask.Response:
     state, problems, _ = _state()
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
-    built = _built(chart, state)
+    built = _built(chart, state, EMBED)
     if isinstance(built, flask.Response):
         return built
     link = permalink(chart, state, Vocabulary.from_store(current_store()))
@@ -107,12 +110,12 @@ def image(chart: str, fmt: str) -> flask.Response:
     try:
         width, height = int(size.get("width", SLIDE[0])), int(size.get("height", SLIDE[1]))
         scale = float(size.get("scale", 1))
-        images.validate(fmt=fmt, width=width, height=height, scale=scale)
+        layout = images.validate(fmt=fmt, width=width, height=height, scale=scale)
     except ValueError as err:
         problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
-    built = _built(chart, state)
+    built = _built(chart, state, image_frame(*layout))  # laid out for the image's shape, then scaled to its size
     if isinstance(built, flask.Response):
         return built
     try:
@@ -140,7 +143,7 @@ def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
     for url in urls:
         charts, more = charts_for_url(url, vocabulary)
         problems += more
-        drawn += [b for chart, state in charts if (b := build(chart, current_store(), state)) is not None]
+        drawn += [b for chart, state in charts if (b := build(chart, current_store(), state, SLIDE_FRAME)) is not None]
     return drawn, urls, problems
 
 
