@@ -24,7 +24,7 @@ from essa_dash.export import tables
 from essa_dash.pinning import HEADER, VERSION_HEADER
 from essa_dash.query import select
 from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
-from essa_dash.responses import cached, json_response, problems_error, query_args
+from essa_dash.responses import cached, json_response, not_modified, problems_error, query_args
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
 
@@ -32,6 +32,7 @@ PREFIX = "/api/v1"
 FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
 
 api = flask.Blueprint("api", __name__, url_prefix=PREFIX)
+api.before_request(not_modified)
 
 
 def _vocabulary(store: Store) -> Vocabulary:

@@ -42,11 +42,12 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from essa_dash.schema import COVERAGE_COLUMNS, COVERAGE_KINDS, coerce
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import fmt_int, mark, tr
 
-TITLE: Final = "ESSA Dash export"
+TITLE: Final = mark("ESSA Dash export")
 
 #: Stated in every file that has room for prose: the dashboard shows gaps, the data never holds them.
-GAP_NOTE: Final = (
+GAP_NOTE: Final = mark(
     "coverage_pct is the figure as published (per cent, 0-100). The gap shown on the dashboard "
     "(100 - coverage) is derived when displayed and is not stored in this file."
 )
@@ -295,7 +296,7 @@ def definition_rows(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
     wanted = set(_present(frame[C.risk]))
     risks = store.risks
     out = risks.loc[risks["risk"].isin(wanted), list(DEFINITION_FIELDS)].rename(columns=DEFINITION_FIELDS)
-    out[COVERAGE_KIND_MEANING] = out["coverage_kind"].map(COVERAGE_KINDS)
+    out[COVERAGE_KIND_MEANING] = out["coverage_kind"].map({kind: tr(meaning) for kind, meaning in COVERAGE_KINDS.items()})
     return out.reset_index(drop=True)
 
 
@@ -306,33 +307,40 @@ def release_stamp(store: Store) -> dict[str, str]:
 
 def release_text(store: Store) -> str:
     release = store.release
-    return f"{release.id} (version {release.version}, built {release.created})"
+    return tr("{id} (version {version}, built {created})", id=release.id, version=release.version, created=release.created)
 
 
 def citation_text(frame: pd.DataFrame, store: Store, *, exported_at: datetime) -> str:
     """How to cite the file: the export itself, then the published sources its figures come from."""
     citations = " ".join(source_rows(frame, store)["citation"].dropna())
     release = store.release
-    own = (
-        f"ESSA Dash export of {len(frame)} coverage figures (data release {release.id}, version {release.version}), "
-        f"exported {exported_at:%Y-%m-%d}."
+    own = tr(
+        "ESSA Dash export of {n} coverage figures (data release {id}, version {version}), exported {date}.",
+        n=fmt_int(len(frame)),
+        id=release.id,
+        version=release.version,
+        date=exported_at.date().isoformat(),
     )
-    return f"{own} Figures as published in: {citations}" if citations else own
+    return tr("{export} Figures as published in: {citations}", export=own, citations=citations) if citations else own
 
 
 def _about_rows(frame: pd.DataFrame, store: Store, filters: Mapping[str, str], exported_at: datetime) -> list[tuple[Any, ...]]:
-    filter_rows: list[tuple[Any, ...]] = [(str(k), str(v)) for k, v in filters.items()] or [("(none)", "the full table")]
+    # parameter names and values are the URL vocabulary's codes: never translated
+    filter_rows: list[tuple[Any, ...]] = [(str(k), str(v)) for k, v in filters.items()] or [(tr("(none)"), tr("the full table"))]
     return [
-        ("Cite as", citation_text(frame, store, exported_at=exported_at)),
-        ("Exported at", _iso(exported_at)),
-        ("Rows", len(frame)),
-        ("Data release", release_text(store)),
-        ("Data build", store.build_id),
-        ("Gap", GAP_NOTE),
-        ("Series", "Each edition is its own series: figures of different editions are never joined or spliced."),
-        ("Sheets", "Data: the rows, with their source and location in it; Sources: citations; Definitions: what each risk counts."),
+        (tr("Cite as"), citation_text(frame, store, exported_at=exported_at)),
+        (tr("Exported at"), _iso(exported_at)),
+        (tr("Rows"), len(frame)),
+        (tr("Data release"), release_text(store)),
+        (tr("Data build"), store.build_id),
+        (tr("Gap"), tr(GAP_NOTE)),
+        (tr("Series"), tr("Each edition is its own series: figures of different editions are never joined or spliced.")),
+        (
+            tr("Sheets"),
+            tr("Data: the rows, with their source and location in it; Sources: citations; Definitions: what each risk counts."),
+        ),
         (),
-        ("Filters", ""),
+        (tr("Filters"), ""),
         *filter_rows,
     ]
 
@@ -362,7 +370,7 @@ def to_xlsx(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], ex
         [_width(col, definitions[col]) for col in definitions.columns],
     )
     about = _sheet(book, "About", [], [], [16.0, 100.0], table=False)
-    title = WriteOnlyCell(about, value=TITLE)
+    title = WriteOnlyCell(about, value=tr(TITLE))
     title.font = Font(bold=True, size=14)
     about.append([title])
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -401,14 +409,14 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def export_meta(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> dict[str, Any]:
     """What travels beside the rows in JSON and Parquet: release, build, time, filters, sources and definitions."""
     return {
-        "title": TITLE,
+        "title": tr(TITLE),
         "release": release_stamp(store),
         "build_id": store.build_id,
         "exported_at": _iso(exported_at),
         "filters": {str(k): str(v) for k, v in filters.items()},
         "row_count": len(frame),
         "citation": citation_text(frame, store, exported_at=exported_at),
-        "gap_note": GAP_NOTE,
+        "gap_note": tr(GAP_NOTE),
         "sources": _records(source_rows(frame, store)),
         "definitions": _records(definition_rows(frame, store)),
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from essa_dash.figures.frames import CHAR_EM, DESKTOP, Frame
+from essa_dash.text.fonts import font_stack
 from essa_dash.text.wrap import wrap
 
 #: System fonts only: nothing is fetched from a font server.
@@ -146,7 +147,7 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
     layout: dict = {
         "template": "plotly_white",
         "height": final,
-        "font": {"family": FONT_FAMILY, "size": 13, "color": TEXT},
+        "font": {"family": font_stack(FONT_FAMILY), "size": 13, "color": TEXT},
         "title": {
             "text": f"<b>{'<br>'.join(title)}</b><br>"
             f"<span style='font-size:{fit.subtitle_px:g}px;color:{MUTED}'>{'<br>'.join(subtitle)}</span>",
@@ -164,7 +165,7 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
         "margin": {"t": top, "b": bottom, "l": fit.side_px, "r": fit.side_px},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
-        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        "hoverlabel": {"font": {"family": font_stack(FONT_FAMILY)}},
     }
     if legend:
         # right above the plot area, in the room kept for it under the subtitle (and what top_extra keeps above the plot)

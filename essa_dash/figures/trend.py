@@ -13,6 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
@@ -44,7 +45,17 @@ def _hover(rows: pd.DataFrame) -> pd.Series:
         + rows[C.edition]
         + "<br>"
         + rows["source_title"].fillna("")
+        + flag_hover(rows)
     )
+
+
+def _thinned(marks: pd.Series) -> list[str]:
+    """``marks`` with each mark that follows a marked point dropped: one mark per run of flagged points."""
+    out, before = [], ""
+    for mark in marks:
+        out.append(mark if mark and not before else "")
+        before = mark
+    return out
 
 
 def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
@@ -66,7 +77,9 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     # each country's name inside its panel's top left, in the headroom above 100 %: never in the legend's way
     notes = [panel_title(p, country, inside=True, size=13) for p, country in zip(panels, countries, strict=False)]
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
-    dated = dated.assign(_hover=_hover(dated))  # once for all traces: plotly's per-call overhead is the cost here
+    dated = dated.assign(
+        _hover=_hover(dated), _mark=flag_mark(dated).str.strip()
+    )  # once for all traces: plotly's per-call overhead is the cost here
     colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
     references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
@@ -136,7 +149,11 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     showlegend=legend_once(name),
                     x=chosen[C.year],
                     y=chosen[C.coverage_pct],
-                    mode="lines+markers",
+                    mode="lines+markers+text",
+                    # a flagged figure: the mark beside its point (under the panel's name, never over it);
+                    # in a run of flagged years only the first is marked, so marks never overprint (hover says each)
+                    text=_thinned(chosen["_mark"]),
+                    textposition="middle right",
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
                     customdata=chosen["_hover"],

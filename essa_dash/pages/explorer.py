@@ -15,6 +15,7 @@ from essa_dash.query.state import PARAMS, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_int, mark, tr
 from essa_dash.text.flags import flag_labels
+from essa_dash.text.names import kind_word, sex_label
 
 PATH = "/data"
 TITLE = mark("Data")
@@ -28,6 +29,7 @@ COLUMN_NAMES = {
     "sex": mark("Sex"),
     "year": mark("Year"),
     "coverage_pct": mark("Coverage %"),
+    "flags": mark("Flags"),  # beside the value it qualifies
     "coverage_kind": mark("Kind"),
     "edition": mark("Edition"),
     "source_id": mark("Source"),
@@ -35,8 +37,37 @@ COLUMN_NAMES = {
     "obs_status": mark("Status"),
     "nature": mark("Nature"),
     "note": mark("Note"),
-    "flags": mark("Flags"),
 }
+
+
+#: AG Grid's own words (its pager and empty state), in the page's language.
+GRID_WORDS = {
+    "page": mark("Page"),
+    "of": mark("of"),
+    "to": mark("to"),
+    "more": mark("more"),
+    "firstPage": mark("First page"),
+    "previousPage": mark("Previous page"),
+    "nextPage": mark("Next page"),
+    "lastPage": mark("Last page"),
+    "pageSizeSelectorLabel": mark("Page size:"),
+    "noRowsToShow": mark("No rows to show"),
+    "loadingOoo": mark("Loading..."),
+}
+#: Columns whose cells are the source's own words (notes, locations): never translated.
+SOURCE_WORDS = ("source_location", "obs_status", "nature", "note", "source_id", "edition")
+
+
+def _shown(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Rows as a person reads them: coverage kind and sex in words (downloads and the API keep the codes)."""
+    return [
+        {
+            **r,
+            "coverage_kind": kind_word(r["coverage_kind"]) if r.get("coverage_kind") else None,
+            "sex": sex_label(r["sex"]) if r.get("sex") else None,
+        }
+        for r in records
+    ]
 
 
 def _choices(facet: list[q.FacetOption]) -> list[dict[str, object]]:
@@ -114,8 +145,11 @@ def layout(**url: str) -> html.Main:
             ),
             dag.AgGrid(
                 id=GRID_ID,
-                rowData=q.records(frame),
-                columnDefs=[{"field": field, "headerName": tr(name)} for field, name in COLUMN_NAMES.items()],
+                rowData=_shown(q.records(frame)),
+                columnDefs=[
+                    {"field": field, "headerName": tr(name), **({"cellClass": "source-words"} if field in SOURCE_WORDS else {})}
+                    for field, name in COLUMN_NAMES.items()
+                ],
                 defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
                 dashGridOptions={
                     "pagination": True,
@@ -123,6 +157,7 @@ def layout(**url: str) -> html.Main:
                     "enableCellTextSelection": True,
                     "ensureDomOrder": True,
                     "suppressColumnVirtualisation": True,  # every column in the DOM: the flags and notes at the right too
+                    "localeText": {key: tr(text) for key, text in GRID_WORDS.items()},
                 },
                 columnSize="autoSize",
                 className="ag-theme-alpine",

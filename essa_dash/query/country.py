@@ -50,7 +50,8 @@ def _absent(store: Store, edition: str, iso3: str, name: str) -> str:
     withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
     if withdrawn.empty:
         return tr("{edition} has no figures for {country}", edition=edition, country=name)
-    notes = store.editions.set_index("edition")["withdrawn_note"]
+    editions = store.editions.set_index("edition")
+    notes = editions["withdrawn_note"] if "withdrawn_note" in editions.columns else pd.Series(dtype="str")  # older releases
     return tr(
         "{edition} has {n} figures for {country}, withdrawn by the publisher. {why} "
         "They are left out of the pages; the explorer and the API return them, flagged, with include_withdrawn=true",
@@ -105,7 +106,23 @@ def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -
             C.edition: edition,
             "source_title": grid[C.source_id].map(store.sources.set_index("source_id")["title"]),
         }
-    )[["role", C.iso3, C.country, C.risk, "risk_label", C.sex, C.year, C.coverage_pct, C.edition, C.source_id, "source_title", C.note]]
+    )[
+        [
+            "role",
+            C.iso3,
+            C.country,
+            C.risk,
+            "risk_label",
+            C.sex,
+            C.year,
+            C.coverage_pct,
+            C.edition,
+            C.source_id,
+            "source_title",
+            C.note,
+            C.obs_flags,
+        ]
+    ]
 
 
 @per_build()

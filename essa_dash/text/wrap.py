@@ -5,24 +5,44 @@ long one runs off the chart. Every chart text that may be long (titles, definiti
 source lines, "the rest" notes) is broken here, for the width of the frame it is
 drawn in (see :mod:`essa_dash.figures.frames`).
 
-Lines break at spaces. ``lang`` is the seam for scripts written without spaces
-between words (Thai, Khmer, Lao, Burmese): they need dictionary word boundaries
-(ICU's BreakIterator), which :func:`break_points` is the place to add; until then a
-text without spaces is kept whole rather than cut inside a word.
+Lines break between words: at spaces in the languages that write them, and at ICU's
+dictionary word boundaries in Thai, Khmer, Lao and Burmese, which write words without
+spaces (see :mod:`essa_dash.text.segment`); a line never ends inside a word.
 """
 
 from __future__ import annotations
 
-import textwrap
+from essa_dash.text.catalog import LANGUAGES
+from essa_dash.text.context import current_language
+from essa_dash.text.segment import segments
 
 
-def break_points(text: str, lang: str = "en") -> list[str]:
-    """The words of ``text``, in order, between which a line may end (``lang`` picks the rule)."""
-    del lang  # every language the catalog has today separates words with spaces
-    return text.split()
+def break_points(text: str, lang: str | None = None) -> list[str]:
+    """The pieces of ``text``, in order, between which a line may end (each keeps its trailing spaces).
+
+    ``lang``: the language the text is written in (default: the current request's, which is what charts draw in).
+    """
+    lang = lang or current_language()
+    language = LANGUAGES.get(lang)
+    dictionary = bool(language and language.needs_segmenter)
+    return segments(text, (language.babel if language else None) or lang, dictionary=dictionary)
 
 
-def wrap(text: str, max_chars: int, lang: str = "en") -> list[str]:
+def _fill(pieces: list[str], width: int) -> list[str]:
+    """Greedy: each line takes pieces while it stays within ``width`` (a piece longer than that gets its own line)."""
+    lines: list[str] = []
+    line = ""
+    for piece in pieces:
+        if line and len((line + piece).rstrip()) > width:
+            lines.append(line.rstrip())
+            line = piece
+        else:
+            line += piece
+    lines.append(line.rstrip())
+    return lines
+
+
+def wrap(text: str, max_chars: int, lang: str | None = None) -> list[str]:
     """``text`` in as few lines of at most ``max_chars`` characters as possible, of even length.
 
     Even: the same number of lines as a greedy fill, but as short as that allows, so a
@@ -31,14 +51,14 @@ def wrap(text: str, max_chars: int, lang: str = "en") -> list[str]:
     A single word longer than ``max_chars`` gets a line of its own, whole. Empty text
     is one empty line.
     """
-    words = break_points(text.replace("<br>", " "), lang)
-    if not words:
+    plain = " ".join(text.replace("<br>", " ").split())
+    if not plain:
         return [""]
-    plain = " ".join(words)
+    pieces = break_points(plain, lang)
     limit = max(1, max_chars)
-    lines = textwrap.wrap(plain, limit, break_long_words=False, break_on_hyphens=False)
+    lines = _fill(pieces, limit)
     for width in range(-(-len(plain) // len(lines)), limit):
-        even = textwrap.wrap(plain, width, break_long_words=False, break_on_hyphens=False)
+        even = _fill(pieces, width)
         if len(even) == len(lines):
             return even
     return lines

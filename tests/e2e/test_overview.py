@@ -23,6 +23,11 @@ def test_tiles_show_the_five_headline_gaps(page: Page, base_url: str) -> None:
     expect(tiles.nth(0)).to_contain_text("of the world's population without comprehensive social protection")
     expect(tiles.nth(4)).to_contain_text("Latest: 20% without (ILOSTAT 2025, 2023; same definition)")
     expect(tiles.nth(3)).to_contain_text("different measure")
+    # revision apart from progress: the ILO's current series for the report's year, then its latest year
+    expect(tiles.nth(4)).to_contain_text("Current series (ILOSTAT 2025): 70.8% covered in 2012 → 79.6% in 2023")
+    expect(tiles.nth(4)).to_contain_text("a revision, not progress")
+    expect(tiles.nth(3)).to_contain_text("WSPR 2024-26 publishes 36.9% for the same year")
+    expect(tiles.nth(0)).to_contain_text("no primary source publishes a later figure")
 
 
 def test_definition_and_source_are_one_click_away(page: Page, base_url: str) -> None:
@@ -41,9 +46,10 @@ def test_heatmap_shows_values_years_and_no_data(page: Page, base_url: str) -> No
     graph = page.locator("#overview-heatmap")
     expect(graph.locator(".gtitle")).to_contain_text("latest year in ILOSTAT SDG 1.3.1 (June 2025 release)")
     texts = graph.locator(".heatmaplayer text").all_text_contents()
-    assert "6.3%2019" in texts  # Myanmar, at least one benefit
+    assert "6.3% †2019" in texts  # Myanmar, at least one benefit: flagged (its marker beside the value)
     assert "100.0%2023" in texts  # Singapore
-    assert texts.count("no data") == 5  # Brunei and Lao PDR children, Brunei and Singapore poor, ASEAN poor
+    # Brunei and Lao PDR children, Brunei and Singapore poor, ASEAN poor: words on the grey cell, no value in the data
+    assert graph.locator(".annotation-text").all_text_contents().count("no data") == 5
     ticks = [t.strip() for t in graph.locator(".ytick text").all_text_contents()]
     assert "Viet Nam" in ticks and "Timor-Leste" in ticks and "ASEAN" in ticks
     expect(graph).to_contain_text("Source: ILO. ILOSTAT, SDG indicator 1.3.1")

@@ -360,3 +360,45 @@ def test_slide_theme_wraps_or_shortens_long_sources() -> None:
     long = source_lines("ILO. " + "A long citation. " * 200)
     assert len(long) == SOURCE_MAX_LINES and long[-1].endswith("…")
     assert len(source_lines("https://example.org/" + "x" * 600)) > 1, "an unbreakable URL is cut rather than overflow"
+
+
+def test_a_legend_pinned_under_the_title_moves_below_the_wrapped_title(store: Store) -> None:
+    """The trend and the progress dumbbells pin their legend in page pixels; on a slide the title grows past it."""
+    from essa_dash.query.state import State
+    from essa_dash.views import build
+
+    for chart in ("risk-trend", "progress-dumbbells"):
+        built = build(chart, store, State(risk=("old_age",)))
+        assert built is not None
+        themed = slide_theme(built.figure, width=1920, height=1080)
+        title, legend = themed.layout.title, themed.layout.legend
+        lines = title.text.count("<br>") + 1
+        last_baseline = title.pad.t + (lines - 1) * 1.3 * title.font.size
+        legend_top = (1 - legend.y) * 1080
+        assert legend.yanchor == "top" and legend_top > last_baseline, chart
+        assert themed.layout.margin.t > legend_top + themed.layout.font.size, f"{chart}: the plot starts under the legend"
+
+
+def test_breaks_inside_the_bold_title_are_undone_so_it_keeps_its_weight() -> None:
+    fig = frame(go.Figure(go.Bar(x=[1], y=["a"])), ChartText("A title<br>broken for the page", "A subtitle", "S"), height=300)
+    themed = slide_theme(fig, width=1920, height=1080)
+    first, second = themed.layout.title.text.split("<br>")[:2]
+    assert first == "<b>A title broken for the page</b>"  # one bold line at slide width, not "A title" and a plain rest
+    assert second.startswith("<span style='font-size:")
+
+
+def test_a_note_under_the_plot_and_the_source_do_not_overprint(store: Store) -> None:
+    """The change bars name the cells they do not draw under the plot; on a slide the source goes below that note."""
+    from essa_dash.query.state import State
+    from essa_dash.views import build
+
+    built = build("progress-bars", store, State())
+    assert built is not None
+    themed = slide_theme(built.figure, width=1920, height=1080, footer="Data release x")
+    notes = [a for a in themed.layout.annotations if a.yref == "paper" and a.y == 0]
+    source = next(a for a in notes if a.text.startswith("Source:"))
+    rest = next(a for a in notes if a.text.startswith("Not drawn"))
+    rest_bottom = -rest.yshift + (rest.text.count("<br>") + 1) * rest.font.size * 1.3  # px under the plot, anchored at its top
+    source_top = -source.yshift - (source.text.count("<br>") + 1) * source.font.size * 1.3  # anchored at its bottom
+    assert rest_bottom <= source_top
+    assert -source.yshift <= themed.layout.margin.b  # and the source stays inside the image

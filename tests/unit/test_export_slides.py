@@ -188,3 +188,55 @@ def test_the_native_trend_joins_only_the_chosen_edition(native_deck: tuple[Deck,
         if "not joined" in name:  # other editions: markers only, never a line between revisions
             assert series[name].format.line.fill.type == 5  # MSO_FILL.BACKGROUND: no line
     assert "Data release" in slide.notes_slide.notes_text_frame.text
+
+
+def test_the_change_in_points_is_a_native_chart_for_one_risk_and_a_picture_for_many(store: Store) -> None:
+    deck, drawn = deck_of(store, "/embed/progress-bars?risk=old_age", "/embed/progress-bars", native=True)
+    one, many = (shape for slide in list(deck.slides)[1:-1] for shape in slide.shapes if shape.name == "progress-bars")
+    assert one.shape_type == MSO_SHAPE_TYPE.CHART and many.shape_type == MSO_SHAPE_TYPE.PICTURE  # too many rows to name
+    chart = one.chart
+    assert not chart.has_title  # not PowerPoint's automatic title from the series name
+    assert chart.value_axis.tick_labels.number_format == '+0" pp";-0" pp";0" pp"'
+    low, high = drawn[0].figure.layout.xaxis.range
+    assert (chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) == pytest.approx((low, high))
+    (series,) = chart.plots[0].series
+    page = next(t for t in drawn[0].figure.data if t.type == "bar")
+    assert list(series.values) == pytest.approx(list(page.x), abs=1e-3)
+    assert list(chart.plots[0].categories) == list(page.y)  # largest rise on top, as on the page
+    label = series.points[len(page.y) - 1].data_label.text_frame.text
+    assert label.startswith("+") and "pp (20" in label  # the page's own label: change and years
+
+
+def _run_properties(deck: Deck) -> list:
+    from pptx.oxml.ns import qn
+
+    found = []
+    for part in deck.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is not None:
+            found += [p for tag in ("a:rPr", "a:defRPr", "a:endParaRPr") for p in element.iter(qn(tag))]
+    return found
+
+
+@pytest.mark.parametrize(("lang", "font"), [("km", "Noto Sans Khmer"), ("vi", None)])
+def test_a_deck_carries_the_complex_script_font_of_its_language(store: Store, lang: str, font: str | None) -> None:
+    from pptx.oxml.ns import qn
+
+    from essa_dash.text import use_language
+
+    with use_language(lang):
+        deck, _ = deck_of(store, "/country/KHM", native=True)
+    properties = _run_properties(deck)
+    assert properties
+    faces = [p.find(qn("a:cs")) for p in properties]
+    if font is None:  # the template's own theme reference (+mn-cs) stays; no script font is named
+        assert not any(face is not None and face.get("typeface", "").startswith("Noto Sans") for face in faces)
+        return
+    assert all(face is not None and face.get("typeface") == font for face in faces)
+    # the schema's order: a:cs after a:latin / a:ea, before a:hlinkClick and the rest
+    for p in properties:
+        tags = [child.tag.split("}")[1] for child in p]
+        assert tags.index("cs") > max([tags.index(t) for t in ("latin", "ea") if t in tags], default=-1)
+        assert all(tags.index("cs") < tags.index(t) for t in ("sym", "hlinkClick", "rtl", "extLst") if t in tags)
+    charts = [s for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert charts, "a native chart's labels carry the font too"
