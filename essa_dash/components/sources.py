@@ -23,8 +23,9 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
                 [
                     html.H4(d.label),
                     html.P(d.definition),
-                    html.Dl([html.Dt("Counted"), html.Dd(d.numerator), html.Dt("Out of"), html.Dd(d.denominator)]),
-                    html.P(["ILO wording: ", html.Q(d.wording)], className="wording"),
+                    # the SDG context series have no numerator, denominator or ILO wording of their own
+                    html.Dl([html.Dt("Counted"), html.Dd(d.numerator), html.Dt("Out of"), html.Dd(d.denominator)]) if d.numerator else None,
+                    html.P(["ILO wording: ", html.Q(d.wording)], className="wording") if d.wording else None,
                 ],
                 className="definition",
             )

@@ -13,7 +13,7 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.components.tiles import headline_tile
 from essa_dash.query import options
 from essa_dash.query.state import Vocabulary
-from essa_dash.text import mark
+from essa_dash.text import mark, tr
 from essa_dash.views import build
 from essa_dash.views.overview import edition_of
 
@@ -45,6 +45,8 @@ def layout(**url: str) -> html.Main:
             ),
             problems_notice(problems, options.labels(store)),
             chart_card(build(ids.OVERVIEW_HEATMAP, store, state), state, vocabulary),
+            html.H2(tr("Coverage beside informal employment")),
+            chart_card(build(ids.CONTEXT_PAIRS, store, state), state, vocabulary),
         ],
         className="page",
     )
