@@ -62,6 +62,8 @@ def render_config(tmp: Path, port: int, upstreams: list[int]) -> Path:
         raise RuntimeError("deploy/nginx.conf: the upstream servers are not where this test expects them")
     replacements = {
         "listen 80;": f"listen 127.0.0.1:{port};",
+        "listen 80 default_server;": f"listen 127.0.0.1:{port} default_server;",
+        "server_name essa.example.org;": "server_name essa.example.org 127.0.0.1;",
         "pid /run/nginx-essa.pid;": f"pid {tmp}/nginx.pid;\ndaemon off;",
         "/var/log/nginx/essa-error.log": f"{tmp}/error.log",
         "/var/log/nginx/essa-access.log": f"{tmp}/access.log",

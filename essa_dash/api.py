@@ -19,12 +19,14 @@ from typing import Any
 import flask
 import pandas as pd
 
-from essa_dash.components.context import current_store
+from essa_dash.components.context import current_store, public_url
 from essa_dash.export import tables
+from essa_dash.pinning import HEADER, VERSION_HEADER
 from essa_dash.query import select
 from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
 from essa_dash.responses import cached, json_response, problems_error, query_args
 from essa_dash.store import Store
+from essa_dash.text import LANGUAGES
 
 PREFIX = "/api/v1"
 FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
@@ -91,7 +93,7 @@ def editions() -> flask.Response:
 
 @api.get("/openapi.json")
 def openapi() -> flask.Response:
-    return cached(json_response(openapi_document(current_store())))
+    return cached(json_response(openapi_document(current_store(), server=public_url())))
 
 
 @api.route("/<path:_anything>")
@@ -113,8 +115,11 @@ def _not_allowed(error: Exception) -> flask.Response | Exception:
     return json_response({"error": f"{flask.request.method} is not allowed here; the API is read-only (GET)"}, status=405)
 
 
-def openapi_document(store: Store) -> dict[str, Any]:
-    """The OpenAPI 3.1 description, generated from the same vocabulary the routes validate against."""
+def openapi_document(store: Store, *, server: str | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 description, generated from the same vocabulary the routes validate against.
+
+    ``server`` is the configured public address (never the request's Host): the paths are absolute under it.
+    """
     vocabulary = _vocabulary(store)
     low, high = vocabulary.years
 
@@ -133,13 +138,36 @@ def openapi_document(store: Store) -> dict[str, Any]:
         "year_from": year,
         "year_to": year,
         "latest": {"type": "boolean", "description": "keep only the latest year of each (edition, country, risk, sex) series"},
+        "include_withdrawn": {
+            "type": "boolean",
+            "description": "also return values the publisher withdrew (flagged withdrawn; left out by default)",
+        },
+        "lang": {
+            "type": "string",
+            "enum": list(LANGUAGES),
+            "description": "language of label fields and messages (codes and values never change); default: Accept-Language",
+        },
+        "release": {
+            "type": "string",
+            "pattern": "^[0-9a-f]{12}$",
+            "description": "a kept data release id (the X-ESSA-Data-Release header of any answer): the answer shows exactly "
+            "that release's figures, for as long as it is kept; an unknown or pruned release answers 404. Default: the current release",
+        },
     }
     parameters = [{"name": name, "in": "query", "required": False, "schema": schemas[name]} for name in PARAMS]
     error = {
         "description": "unknown parameter or value",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
     }
-    ok_json = {"description": "OK", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}}}
+    release_headers = {
+        HEADER: {"description": "id of the data release the answer comes from", "schema": {"type": "string"}},
+        VERSION_HEADER: {"description": "its version (major.minor.patch, rules in data/README.md)", "schema": {"type": "string"}},
+    }
+    ok_json = {
+        "description": "OK",
+        "headers": release_headers,
+        "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object"}}}},
+    }
     paths: dict[str, Any] = {}
     for fmt, spec in tables.FORMATS.items():
         media = spec.media_type.split(";")[0]
@@ -148,7 +176,11 @@ def openapi_document(store: Store) -> dict[str, Any]:
                 "summary": f"Coverage figures as {fmt.upper()}, filtered like the data explorer",
                 "operationId": f"coverage_{fmt}",
                 "parameters": parameters,
-                "responses": {"200": {"description": "OK", "content": {media: {}}}, "400": error},
+                "responses": {
+                    "200": {"description": "OK", "headers": release_headers, "content": {media: {}}},
+                    "400": error,
+                    "404": {**error, "description": "unknown or pruned data release"},
+                },
             }
         }
     for name, doc in (("countries", countries), ("risks", risks), ("sources", sources), ("editions", editions)):
@@ -162,7 +194,9 @@ def openapi_document(store: Store) -> dict[str, Any]:
             "title": "ESSA Dash API",
             "version": "1.0.0",
             "description": "Social protection coverage (SDG 1.3.1) for the ASEAN Member States, every figure with its source.",
+            "x-data-release": {"id": store.release.id, "version": store.release.version, "created": store.release.created},
         },
+        **({"servers": [{"url": server}]} if server else {}),
         "paths": paths,
         "components": {
             "schemas": {

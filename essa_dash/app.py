@@ -20,10 +20,11 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, callback_cache, pages, security, share
-from essa_dash.components.context import DATA_DIR_KEY
+from essa_dash import api, callback_cache, pages, pinning, security, settings, share
+from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
+from essa_dash.components.release import pinnable
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
 from essa_dash.query.state import Vocabulary
@@ -64,13 +65,36 @@ def _navbar(modules: list[ModuleType], current: str, lang: str | None, pathname:
     )
 
 
-def _footer() -> html.P:
+def _footer(lang: str | None = None) -> html.P:
     return html.P(
-        tr(
-            "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
-            "each chart names its sources under 'Definition and source'."
-        )
+        [
+            tr(
+                "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
+                "each chart names its sources under 'Definition and source'."
+            ),
+            " ",
+            dcc.Link(tr("Languages and translations"), href=_with_lang("/languages", lang), className="footer-languages"),
+        ]
     )
+
+
+def _layout(page: ModuleType) -> Callable[..., object]:
+    """A page's layout in the language of its URL, from the data release it names."""
+    return in_language(pinnable(page.layout, scope=_scope))
+
+
+def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
+    """The countries and risks a page's URL selects (path variables included): what its pinned banner counts."""
+
+    def ids(*names: str) -> tuple[str, ...]:
+        found: list[str] = []
+        for name in names:
+            value = url.get(name)
+            items = value if isinstance(value, list) else str(value or "").split(",")
+            found += [str(v).strip() for v in items if str(v).strip()]
+        return tuple(found)
+
+    return {"country": tuple(c.upper() for c in ids("iso3", "country")), "risk": tuple(r.lower() for r in ids("risk"))}
 
 
 def _register_frame(app: Dash, modules: list[ModuleType]) -> None:
@@ -87,7 +111,7 @@ def _register_frame(app: Dash, modules: list[ModuleType]) -> None:
         explicit = dict(parse_qsl((search or "").lstrip("?"))).get("lang")
         with use_language(search_language(search)) as current:
             lang = current if explicit in LANGUAGES else None
-            return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer()
+            return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer(lang)
 
 
 def _page_title(title: str) -> Callable[..., str]:
@@ -133,13 +157,18 @@ def _only_on_explorer(app: Dash, library: str, path: str) -> None:
     app.interpolate_index = interpolate_index
 
 
-def create_app(root: Path | None = None) -> Dash:
+def create_app(root: Path | None = None, *, public_url: str | None = None) -> Dash:
     """Build the app on the data in ``root`` (default: ``ESSA_DATA_DIR`` or ``data/``).
 
-    The store is read here, once, so that a missing or corrupt data file stops the
-    server at start with a clear message rather than failing on the first visitor.
+    ``public_url`` is the address visitors use (explicit > ``ESSA_PUBLIC_URL`` >
+    ``http://127.0.0.1:8050``): every absolute link the pages write starts with it.
+    The store and the settings are read here, once, so that a missing or corrupt data file
+    or a malformed setting stops the server at start with a clear message rather than
+    failing on the first visitor.
     """
     root = data_dir(root)
+    settings.check()
+    address = settings.address(public_url, default=DEFAULT_PUBLIC_URL)
     store = get_store(root)
     modules = page_modules()
     app = Dash(
@@ -155,9 +184,10 @@ def create_app(root: Path | None = None) -> Dash:
     # the page's language, for screen readers and hyphenation (Dash's own template has none)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)
     app.server.config[DATA_DIR_KEY] = str(root)
+    app.server.config[PUBLIC_URL_KEY] = address
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
-        dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=in_language(page.layout))
+        dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=_layout(page))
     app.layout = html.Div(
         [
             html.A("Skip to content", href="#content", className="skip-link", id=SKIP_LINK),
@@ -170,6 +200,7 @@ def create_app(root: Path | None = None) -> Dash:
     _only_on_explorer(app, "dash_ag_grid", EXPLORER_PATH)
     _html_lang(app)
     register_url_sync(app, Vocabulary.from_store(store))
+    pinning.install(app.server)
     api.register(app.server)
     share.register(app.server)
 
@@ -179,6 +210,7 @@ def create_app(root: Path | None = None) -> Dash:
         return "Something went wrong on our side. Please reload the page.", 500
 
     security.install(app.server)
+    security.hide_versions(app)
     callback_cache.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 

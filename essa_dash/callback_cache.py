@@ -3,7 +3,10 @@
 The pages are rebuilt from the URL, the data never changes within a build, and no
 callback reads anything but its inputs, so the answer to a ``/_dash-update-component``
 request is fully determined by the data build, the request body and the encodings the
-browser accepts. The second visitor to a view gets the stored bytes instead of a
+browser accepts, the language its Accept-Language header resolves to (a page drawn for a
+Vietnamese browser must not reach an English one) and the configured public address (the
+same for every request of one app: never the request's Host header, which no answer may
+depend on). The second visitor to a view gets the stored bytes instead of a
 re-rendered page: what a seminar room opening the same link at once needs.
 """
 
@@ -15,7 +18,8 @@ from collections import OrderedDict
 
 import flask
 
-from essa_dash.components.context import current_store
+from essa_dash.components.context import current_store, public_url
+from essa_dash.components.language import request_language
 
 #: Enough for every view of every page many times over; the oldest answers go first.
 MAX_BYTES = 64 * 1024 * 1024
@@ -60,6 +64,8 @@ class CallbackCache:
 def _key() -> str:
     parts = [
         current_store().build_id,
+        public_url(),
+        request_language(),  # the header's choice; a ``lang=`` in the page's URL is in the body
         flask.request.headers.get("Accept-Encoding", ""),
         flask.request.get_data(as_text=False).decode("latin-1"),
     ]

@@ -30,7 +30,16 @@ def _ingest(args: argparse.Namespace) -> int:
     from essa_dash.releases.disk import open_release
 
     root = data_dir(args.data_dir)
-    plan = add.plan(Path(args.file), root, layout=args.format, source_id=args.source_id, edition=args.edition)
+    metadata = add.Metadata(title=args.title, publisher=args.publisher, licence=args.licence)
+    plan = add.plan(
+        Path(args.file),
+        root,
+        layout=args.format,
+        source_id=args.source_id,
+        edition=args.edition,
+        metadata=metadata,
+        keep_default=args.keep_default,
+    )
     print(plan.report(add.current_table(root) if not plan.already else None))
     if plan.already:
         return 0
@@ -78,7 +87,7 @@ def _deck(args: argparse.Namespace) -> int:
     root = data_dir(args.data_dir)
     spec = deck.read_spec(Path(args.spec))
     out = Path(args.out)
-    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)))
+    report = deck.write(spec, root, out, native=args.native or bool(spec.get("native", False)), progress=deck.print_progress)
     print(report)
     return 0
 
@@ -108,6 +117,7 @@ def _i18n(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from essa_dash import settings
     from essa_dash.app import create_app
     from essa_dash.ingest.build import build_data
     from essa_dash.releases.disk import current_id
@@ -116,12 +126,15 @@ def _serve(args: argparse.Namespace) -> int:
     if current_id(root) is None:
         print(f"no data release in {root} yet: building one from {root / 'raw'}")
         print(build_data(root).report())
+    # links name the address the server listens on unless the deployment says otherwise
+    listen = f"[{args.host}]" if ":" in args.host else args.host
+    public_url = settings.address(args.public_url, default=f"http://{listen}:{args.port}")
     if args.prod:
         from essa_dash import serving
 
-        serving.run(root, args.host, args.port, args.workers)
+        serving.run(root, args.host, args.port, args.workers, public_url=public_url)
         return 0
-    app = create_app(root)
+    app = create_app(root, public_url=public_url)
     print(f"ESSA Dash on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug, threaded=True)
     return 0
@@ -144,6 +157,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="show what would change and write nothing")
     p.add_argument("--source-id", help="id for the new source (default: from the layout and the file's date)")
     p.add_argument("--edition", help="edition name for the new source (default: e.g. 'ILOSTAT 2026-05-25')")
+    p.add_argument("--title", help="title of the new source (default: the file's indicator label and download date)")
+    p.add_argument("--publisher", help="publisher of the new source (default: the producer of the layout, e.g. the ILO)")
+    p.add_argument("--licence", help="licence or terms of the new source (default: the producer's, e.g. 'ILO terms of use')")
+    p.add_argument("--keep-default", action="store_true", help="keep the current default edition even if this is a newer complete release")
     p.set_defaults(run=_ingest)
 
     p = sub.add_parser("releases", parents=[common], help="list the kept data releases, or prune old ones")
@@ -163,7 +180,7 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("deck", parents=[common], help="build a 16:9 PowerPoint deck from dashboard links")
     p.add_argument("spec", help='JSON or YAML file: {"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"]}')
     p.add_argument("--out", required=True, help="where to write the .pptx (written whole or not at all)")
-    p.add_argument("--native", action="store_true", help="bar and line charts as editable PowerPoint charts instead of pictures")
+    p.add_argument("--native", action="store_true", help="bar, dot and line charts as editable PowerPoint charts instead of pictures")
     p.set_defaults(run=_deck)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract the messages, update the languages, check them, count them")
@@ -181,6 +198,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--debug", action="store_true", help="Dash debug mode: never on a shared network")
     p.add_argument("--prod", action="store_true", help="production: gunicorn, one warmed worker per core, compressed, cacheable assets")
     p.add_argument("--workers", type=int, help="with --prod: worker processes (default: one per core)")
+    p.add_argument(
+        "--public-url", help="the address visitors use, e.g. https://essa.example.org (default: $ESSA_PUBLIC_URL or http://HOST:PORT)"
+    )
     p.set_defaults(run=_serve)
     return top
 

@@ -58,6 +58,7 @@ LOADER_COLUMNS: Final = [
     C.obs_status,
     C.nature,
     C.note,
+    C.obs_flags,
 ]
 
 COVERAGE_COLUMNS: Final = [

@@ -12,12 +12,19 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from typing import TYPE_CHECKING, Any
 
 import flask
+
+if TYPE_CHECKING:
+    from dash import Dash
 
 #: Inline scripts that execute: no src attribute, and no JSON/data type.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>(.*?)</script>", re.S)
 EMBED_PREFIX = "/embed/"
+#: What Dash's page config tells every visitor about the server (its debug menu's version check
+#: uses them; we run without it): the exact Python build helps only someone matching exploits.
+VERSION_KEYS = ("python_version", "dash_version", "dash_version_url", "ddk_version", "plotly_version")
 
 
 def script_hashes(page: str) -> list[str]:
@@ -60,3 +67,13 @@ def install(server: flask.Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
         return response
+
+
+def hide_versions(app: Dash) -> None:
+    """Leave software versions out of the ``_dash-config`` every page carries."""
+    original = app._config
+
+    def config() -> dict[str, Any]:
+        return {key: value for key, value in original().items() if key not in VERSION_KEYS}
+
+    app._config = config  # type: ignore[method-assign]

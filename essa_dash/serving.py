@@ -382,12 +382,12 @@ def _application_class() -> type:
     return Application
 
 
-def build(root: Path) -> flask.Flask:
+def build(root: Path, public_url: str | None = None) -> flask.Flask:
     """The production WSGI app: the dashboard on ``root``, with :func:`install`, warmed."""
     from essa_dash.app import create_app
 
     start = time.perf_counter()
-    app = create_app(root)
+    app = create_app(root, public_url=public_url)
     install(app.server)  # nothing happens if create_app did it already
     timings = warm(app, extra=("/api/v1/coverage.csv?country=VNM,IDN&risk=old_age&sex=total&year_from=2015",))
     pages = sum(v for k, v in timings.items() if k.startswith("page "))
@@ -399,11 +399,11 @@ def build(root: Path) -> flask.Flask:
     return app.server
 
 
-def run(root: Path, host: str, port: int, workers: int | None = None, *, threads: int = THREADS) -> None:
+def run(root: Path, host: str, port: int, workers: int | None = None, *, threads: int = THREADS, public_url: str | None = None) -> None:
     """Serve the dashboard on ``root`` with gunicorn until stopped (SIGTERM or Ctrl+C: graceful).
 
     The app is built and warmed once in the master, before the workers fork.
     """
     options = gunicorn_options(host, port, workers, threads)
     print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
-    _application_class()(lambda: build(root), options).run()
+    _application_class()(lambda: build(root, public_url), options).run()

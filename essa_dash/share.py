@@ -22,11 +22,13 @@ import json
 import flask
 
 from essa_dash.components.context import current_store
-from essa_dash.export import images, slides
+from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.responses import cached, error, query_args
+from essa_dash.text.releases import release_line
+from essa_dash.text.translate import tr
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
 
 #: The partial plotly.js the dashboard pages use too (assets/, built by deploy/plotly-bundle/build.sh).
@@ -66,7 +68,9 @@ def _page(title: str, body: str, *, script: str, css: str) -> flask.Response:
 
 
 def _figure_json(built: Built, *, slide: bool = False) -> str:
-    fig = slide_theme(built.figure, width=SLIDE[0], height=SLIDE[1]) if slide else built.figure
+    fig = (
+        slide_theme(built.figure, width=SLIDE[0], height=SLIDE[1], footer=release_line(current_store().release)) if slide else built.figure
+    )
     # a figure's text can contain "</script>": escape so the JSON cannot end its element early
     return fig.to_json().replace("</", "<\\/")
 
@@ -89,7 +93,8 @@ def embed(chart: str) -> flask.Response:
         f'<main class="embed"><div id="chart" role="img" aria-label="{label}"></div>'
         f'<script type="application/json" id="figure">{_figure_json(built)}</script>'
         f'<script type="application/json" id="config">{_config(built)}</script>'
-        f'<p class="embed-link"><a href="{html.escape(link)}" target="_blank" rel="noopener">Open in ESSA Dash</a></p></main>'
+        f'<p class="embed-link"><span class="embed-release">{html.escape(release_line(current_store().release))}</span> · '
+        f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(tr("Open in ESSA Dash"))}</a></p></main>'
     )
     return cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
 
@@ -111,7 +116,8 @@ def image(chart: str, fmt: str) -> flask.Response:
     if isinstance(built, flask.Response):
         return built
     try:
-        data = images.render(slide_theme(built.figure, width=width, height=height), fmt=fmt, width=width, height=height, scale=scale)
+        themed = slide_theme(built.figure, width=width, height=height, footer=release_line(current_store().release))
+        data = images.render(themed, fmt=fmt, width=width, height=height, scale=scale)
     except images.RenderError as err:
         return error(503, f"the image could not be rendered: {err}; try again")
     response = flask.Response(data, mimetype=IMAGE_FORMATS[fmt])
@@ -122,7 +128,12 @@ def image(chart: str, fmt: str) -> flask.Response:
 
 def _views() -> tuple[list[Built], list[str], list[Problem]]:
     """Every chart of the ``views`` URLs, in order; the URLs as given; problems found."""
-    urls = [u for raw in flask.request.args.getlist("views") for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
+    return charts_of(flask.request.args.getlist("views"))
+
+
+def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
+    """Every chart of dashboard links (a list, each item possibly several lines), at most :data:`MAX_VIEWS` links."""
+    urls = [u.strip() for raw in views for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
     vocabulary = Vocabulary.from_store(current_store())
     drawn: list[Built] = []
     problems: list[Problem] = []
@@ -169,6 +180,26 @@ def deck() -> flask.Response:
     except images.RenderError as err:
         return error(503, f"a chart could not be rendered: {err}; try again")
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
+    return response
+
+
+@share.get("/deck/jobs/<job_id>")
+def deck_job(job_id: str) -> flask.Response:
+    """How far a deck build started on the /deck page got (the page polls this; so may a script)."""
+    job = jobs.get(job_id)
+    if job is None:
+        return error(404, "no such deck build (or it finished more than 10 minutes ago)")
+    download = f"/deck/jobs/{job.id}.pptx" if job.state == "done" else None
+    return flask.jsonify(state=job.state, done=job.done, total=job.total, current=job.current, error=job.error, download=download)
+
+
+@share.get("/deck/jobs/<job_id>.pptx")
+def deck_job_file(job_id: str) -> flask.Response:
+    job = jobs.get(job_id)
+    if job is None or job.data is None:
+        return error(404, "no finished deck with this id (builds are kept 10 minutes)")
+    response = flask.Response(job.data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response
 

@@ -29,6 +29,8 @@ from essa_dash.ingest.build import TABLES
 from essa_dash.paths import data_dir
 from essa_dash.releases.disk import BUILD_ID_KEY, Release, check_id, current_id, open_release
 from essa_dash.schema import CONTEXT_COLUMNS, COVERAGE_COLUMNS
+from essa_dash.text import names
+from essa_dash.text.context import current_language
 
 REBUILD_HINT = "run `essa-dash build-data` to rebuild it from data/raw"
 #: Releases other than the current one held in memory at once (pinned links name a few at a time).
@@ -50,9 +52,10 @@ class Store:
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name].copy(deep=False)
 
+    # Reference names reach every reader in the language being written (codes never change): see text.names.
     @property
     def coverage(self) -> pd.DataFrame:
-        return self.table("coverage")
+        return names.coverage(self.table("coverage"), self.tables["countries"])
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -60,19 +63,19 @@ class Store:
 
     @property
     def editions(self) -> pd.DataFrame:
-        return self.table("editions")
+        return names.translated(self.table("editions"), "editions")
 
     @property
     def risks(self) -> pd.DataFrame:
-        return self.table("risks")
+        return names.translated(self.table("risks"), "risks")
 
     @property
     def countries(self) -> pd.DataFrame:
-        return self.table("countries")
+        return names.countries(self.table("countries"))
 
     @property
     def headlines(self) -> pd.DataFrame:
-        return self.table("headlines")
+        return names.translated(self.table("headlines"), "headlines")
 
     @property
     def population(self) -> pd.DataFrame:
@@ -165,7 +168,7 @@ R = TypeVar("R")
 
 
 def per_build(maxsize: int = 256) -> Callable[[Callable[Concatenate[Store, P], R]], Callable[Concatenate[Store, P], R]]:
-    """Memoise a query on (data build, arguments): the tables never change within a build.
+    """Memoise a query on (data build, language, arguments): the tables never change within a build.
 
     A page, its embeds, images and slides ask the same questions again and again; the
     answer is computed once per process. Arguments are keyed by ``repr`` (the URL
@@ -174,12 +177,13 @@ def per_build(maxsize: int = 256) -> Callable[[Callable[Concatenate[Store, P], R
     """
 
     def decorate(fn: Callable[Concatenate[Store, P], R]) -> Callable[Concatenate[Store, P], R]:
-        cache: OrderedDict[tuple[str, str], R] = OrderedDict()
+        cache: OrderedDict[tuple[str, str, str], R] = OrderedDict()
         lock = threading.Lock()
 
         @functools.wraps(fn)
         def wrapper(store: Store, *args: P.args, **kwargs: P.kwargs) -> R:
-            key = (store.build_id, repr((args, sorted(kwargs.items()))))
+            # the language is part of the key: the same view in Vietnamese is another answer
+            key = (store.build_id, current_language(), repr((args, sorted(kwargs.items()))))
             with lock:
                 if key in cache:
                     cache.move_to_end(key)

@@ -16,7 +16,8 @@ from urllib.parse import parse_qsl
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from essa_dash.query.state import Vocabulary
+from essa_dash.query.state import GLOBAL_PARAMS, Vocabulary
+from essa_dash.text import tr
 
 PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
 
@@ -89,7 +90,7 @@ def controls_bar(rendered_url: str, *children: html.Div | html.Fieldset | None) 
         className="controls",
         role="search",
         # data-rendered-url: what a browser test waits for (the controls on screen were drawn for this URL)
-        **{"aria-label": "Choose what to show", "data-rendered-url": rendered_url},
+        **{"aria-label": tr("Choose what to show"), "data-rendered-url": rendered_url},
     )
 
 
@@ -115,8 +116,8 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
             for item, value in zip(dash.ctx.inputs_list[0], query_values, strict=True)
             if value not in (None, "", [])
         }
-        # the language is no control of the page: it stays what the URL says
-        lang = dict(parse_qsl((search or "").lstrip("?"))).get("lang")
-        state, _ = vocabulary.parse({**params, **({"lang": lang} if lang else {})})
+        # the language and a pinned release are no controls of the page: they stay what the URL says
+        carried = dict(parse_qsl(search.lstrip("?"))) if isinstance(search, str) else {}
+        state, _ = vocabulary.parse({**params, **{name: carried[name] for name in GLOBAL_PARAMS if name in carried}})
         target = path + vocabulary.encode(state)
         return dash.no_update if target == rendered else target

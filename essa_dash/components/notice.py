@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import html
 
 from essa_dash.query.state import Problem
+from essa_dash.text import fmt_int, tr
 
 MAX_SHOWN = 20
 
@@ -17,17 +18,19 @@ def problems_notice(problems: list[Problem], labels: dict[str, str] | None = Non
     items = []
     for problem in problems:
         choices = [f"{value} ({labels[value]})" if value in labels else value for value in problem.allowed[:MAX_SHOWN]]
-        more = f" and {len(problem.allowed) - MAX_SHOWN} more" if len(problem.allowed) > MAX_SHOWN else ""
+        listed = ", ".join(choices)
+        if len(problem.allowed) > MAX_SHOWN:
+            listed = tr("{choices} and {n} more", choices=listed, n=fmt_int(len(problem.allowed) - MAX_SHOWN))
         items.append(
             html.Li(
                 [
-                    html.B(problem.message[:1].upper() + problem.message[1:]),
-                    f". Valid choices: {', '.join(choices)}{more}." if choices else ".",
+                    html.B(tr("{problem}.", problem=problem.message[:1].upper() + problem.message[1:])),
+                    " " + tr("Valid choices: {choices}.", choices=listed) if choices else "",
                 ]
             )
         )
     return html.Div(
-        [html.P("Part of this link could not be used, so the page shows its default for it:"), html.Ul(items)],
+        [html.P(tr("Part of this link could not be used, so the page shows its default for it:")), html.Ul(items)],
         className="notice",
         role="alert",
     )

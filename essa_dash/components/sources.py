@@ -5,6 +5,8 @@ from __future__ import annotations
 from dash import html
 
 from essa_dash.captions import DefinitionNote, SourceNote
+from essa_dash.text import current_language, tr
+from essa_dash.text.catalog import SOURCE_LANGUAGE
 
 
 def _link(note: SourceNote) -> html.A | str:
@@ -14,7 +16,17 @@ def _link(note: SourceNote) -> html.A | str:
     return note.title
 
 
-def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *, summary: str = "Definition and source") -> html.Details:
+def translation_note() -> html.P | None:
+    """Outside English: say that names and definitions translate the ILO's English wording (quoted as published)."""
+    if current_language() == SOURCE_LANGUAGE:
+        return None
+    return html.P(
+        tr("Risk names and definitions are translations of the ILO's English wording, which is quoted as published."),
+        className="translation-note",
+    )
+
+
+def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *, summary: str | None = None) -> html.Details:
     """A collapsed panel: definitions (numerator / denominator) first, then full citations."""
     items: list = []
     for d in definitions:
@@ -24,8 +36,10 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
                     html.H4(d.label),
                     html.P(d.definition),
                     # the SDG context series have no numerator, denominator or ILO wording of their own
-                    html.Dl([html.Dt("Counted"), html.Dd(d.numerator), html.Dt("Out of"), html.Dd(d.denominator)]) if d.numerator else None,
-                    html.P(["ILO wording: ", html.Q(d.wording)], className="wording") if d.wording else None,
+                    html.Dl([html.Dt(tr("Counted")), html.Dd(d.numerator), html.Dt(tr("Out of")), html.Dd(d.denominator)])
+                    if d.numerator
+                    else None,
+                    html.P([tr("ILO wording: "), html.Q(d.wording, lang="en")], className="wording") if d.wording else None,
                 ],
                 className="definition",
             )
@@ -33,10 +47,20 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
     items.append(
         html.Ul(
             [
-                html.Li([_link(s), html.Br(), html.Span(s.citation), html.Br(), html.Small(f"Edition: {s.edition} · Licence: {s.licence}")])
+                html.Li(
+                    [
+                        _link(s),
+                        html.Br(),
+                        html.Span(s.citation),
+                        html.Br(),
+                        html.Small(tr("Edition: {edition} · Licence: {licence}", edition=s.edition, licence=s.licence)),
+                    ]
+                )
                 for s in sources
             ],
             className="sources",
         )
     )
-    return html.Details([html.Summary(summary), *items], className="source-panel")
+    if definitions:
+        items.append(translation_note())
+    return html.Details([html.Summary(summary or tr("Definition and source")), *items], className="source-panel")

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dash import html
 
 from essa_dash.query import Figure, Headline
+from essa_dash.text import fmt_pct, fmt_year, tr
+from essa_dash.text.names import kind_word
 
 
 def _pct(value: float) -> str:
     # headline gaps are quoted to the nearest per cent, as the reports quote them
-    return f"{value:.0f}%"
+    return fmt_pct(value, digits=0)
 
 
 def _when(figure: Figure) -> str:
-    return f"{figure.edition}, {figure.year}" if figure.year is not None else f"{figure.edition}, year not stated"
+    return tr("{edition}, {year}", edition=figure.edition, year=fmt_year(figure.year))
 
 
 def _cite(figure: Figure) -> html.Div:
@@ -21,7 +23,14 @@ def _cite(figure: Figure) -> html.Div:
     return html.Div(
         [
             html.P([html.B(f"{figure.risk_label}: "), figure.definition]),
-            html.P([link, f" · {figure.location} · {figure.kind} coverage, {_when(figure)}"], className="cite"),
+            html.P(
+                [
+                    link,
+                    " · "
+                    + tr("{location} · {kind} coverage, {when}", location=figure.location, kind=kind_word(figure.kind), when=_when(figure)),
+                ],
+                className="cite",
+            ),
         ]
     )
 
@@ -31,23 +40,23 @@ def headline_tile(headline: Headline) -> html.Article:
     own, latest = headline.figure, headline.latest
     compare: list = []
     if latest is not None:
-        verdict = "same definition" if headline.same_definition else f"different measure: {latest.risk_label.lower()}"
+        verdict = tr("same definition") if headline.same_definition else tr("different measure: {risk}", risk=latest.risk_label.lower())
         compare = [
             html.P(
                 [
-                    html.Span("Latest: ", className="latest-label"),
+                    html.Span(tr("Latest: "), className="latest-label"),
                     html.Span(_pct(latest.gap_pct), className="latest-value"),
-                    f" without ({_when(latest)}; {verdict})",
+                    " " + tr("without ({when}; {verdict})", when=_when(latest), verdict=verdict),
                 ],
                 className="latest",
             )
         ]
     details = html.Details(
         [
-            html.Summary("Definition and source"),
-            html.Blockquote(headline.quote),
+            html.Summary(tr("Definition and source")),
+            html.Blockquote(headline.quote, lang="en"),
             _cite(own),
-            *([html.H4("Latest figure"), _cite(latest)] if latest is not None else []),
+            *([html.H4(tr("Latest figure")), _cite(latest)] if latest is not None else []),
         ],
         className="source-panel",
     )
@@ -55,7 +64,7 @@ def headline_tile(headline: Headline) -> html.Article:
         [
             html.P(_pct(own.gap_pct), className="tile-value"),
             html.P(headline.statement, className="tile-statement"),
-            html.P(f"World · {_when(own)}", className="tile-meta"),
+            html.P(tr("World · {when}", when=_when(own)), className="tile-meta"),
             *compare,
             details,
         ],

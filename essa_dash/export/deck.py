@@ -9,6 +9,7 @@ nothing is written; the file appears whole or not at all.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,8 @@ from essa_dash.files import write_atomic
 from essa_dash.paths import ASSETS_DIR
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import read_store
+from essa_dash.text.formats import fmt_int, fmt_num
+from essa_dash.text.translate import tr
 from essa_dash.views import build, charts_for_url
 
 MAX_VIEWS = 50
@@ -53,8 +56,12 @@ def read_spec(path: Path) -> dict[str, Any]:
     return spec
 
 
-def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool) -> str:
-    """Build the deck of ``spec`` from the data in ``root`` into ``out``; a one-paragraph report."""
+def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool, progress: slides.Progress | None = None) -> str:
+    """Build the deck of ``spec`` from the data in ``root`` into ``out``; a one-paragraph report.
+
+    ``progress`` is called after each chart slide (the command line prints it: a deck of
+    many charts takes tens of seconds, a picture being a render of a second or so).
+    """
     if out.resolve().is_relative_to(root.resolve()):
         raise DataError(f"will not write {out.name} inside the data directory {root}: choose another --out")
     started = time.perf_counter()
@@ -70,8 +77,20 @@ def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool) -> str:
     if not drawn:
         raise DataError("these views show no charts")
     try:
-        data = slides.build_deck(drawn, title=spec.get("title") or "ESSA Dash", store=store, native=native)
+        data = slides.build_deck(drawn, title=spec.get("title") or "ESSA Dash", store=store, native=native, progress=progress)
     except images.RenderError as err:
         raise DataError(f"a chart could not be rendered: {err}") from None
     write_atomic(out, data)
-    return f"wrote {out} ({len(drawn) + 1} slides, {len(data) / 1e6:.1f} MB) in {time.perf_counter() - started:.1f} s"
+    return tr(
+        "wrote {out} ({n} slides: the cover, {charts} charts and About the data; {mb} MB) in {s} s",
+        out=out,
+        n=fmt_int(len(drawn) + 2),
+        charts=fmt_int(len(drawn)),
+        mb=fmt_num(len(data) / 1e6),
+        s=fmt_num(time.perf_counter() - started),
+    )
+
+
+def print_progress(done: int, total: int, title: str) -> None:
+    """One line per slide on stderr, so the report on stdout stays one line."""
+    print(tr("slide {done}/{total}: {title}", done=fmt_int(done), total=fmt_int(total), title=title), file=sys.stderr, flush=True)

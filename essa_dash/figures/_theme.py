@@ -66,6 +66,27 @@ SOURCE_WRAP = 170
 SOURCE_LINE_PX = 15
 
 
+def no_data_note(*, x: object, y: object, hover: str | None, xref: str = "x", yref: str = "y", **extra: object) -> dict[str, object]:
+    """The words "no data" at a point of a chart, as an annotation: a missing value is never a bar length or a colour.
+
+    The value itself stays null in the figure's data; ``hover`` (the area, risk and
+    edition), when given, is the annotation's hover text, so pointing at the gap still says what it is.
+    """
+    return {
+        "text": "no data",
+        "x": x,
+        "y": y,
+        "xref": xref,
+        "yref": yref,
+        "xanchor": "left",
+        "xshift": 4,
+        "showarrow": False,
+        "font": {"size": 11, "color": NO_DATA_TEXT},
+        **({"hovertext": hover} if hover else {}),
+        **extra,
+    }
+
+
 def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50) -> go.Figure:
     """Apply the theme plus title, subtitle (definition) and source footnote inside the figure.
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._theme import MUTED, ChartText, frame
+from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 from essa_dash.schema import Coverage as C
 
 #: Country in the accent colour; comparators in greys so the country stands out.
 ROLE_STYLE = {"country": "#1d4e89", "region": "#88a0b8", "world": "#c4ccd4"}
+BARGAP = 0.25
 
 
 def comparison_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
@@ -17,15 +18,14 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
 
     Needs ``role``, ``country``, ``risk_label``, ``coverage_pct`` (NaN = no data),
     ``year``, ``edition``, ``source_title``. Each bar is labelled with its value and
-    year; a missing value gets the words "no data" where its bar would be.
+    year; a missing value is null in the trace and the words "no data" (an annotation) stand where its bar would be.
     """
     risks = list(dict.fromkeys(rows["risk_label"]))
-    fig = go.Figure()
+    roles = [role for role in ("world", "region", "country") if (rows["role"] == role).any()]
+    traces, gaps = [], []
     # plotly stacks grouped horizontal bars bottom-up: add the world first so the country is on top
-    for role in ("world", "region", "country"):
+    for k, role in enumerate(roles):
         part = rows[rows["role"] == role]
-        if part.empty:
-            continue
         name = part[C.country].iloc[0]
         known = part[C.coverage_pct].notna()
         label = (part[C.coverage_pct].map("{:.1f}%".format) + " (" + part[C.year].astype("str") + ")").where(known, "no data")
@@ -41,28 +41,36 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
             + "<br>"
             + part["source_title"].fillna("")
         ).where(known, "<b>" + name + "</b> · " + part["risk_label"] + "<br>no data in " + part[C.edition])
-        fig.add_trace(
-            go.Bar(
-                name=name,
-                y=part["risk_label"],
-                x=part[C.coverage_pct].fillna(0),
-                orientation="h",
-                marker={"color": ROLE_STYLE[role], "line": {"width": 0}},
-                text=label,
-                textposition="outside",
-                cliponaxis=False,
-                textfont={"size": 11, "color": MUTED},
-                hovertemplate="%{customdata}<extra></extra>",
-                customdata=hover,
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "name": name,
+                "y": part["risk_label"].tolist(),
+                # missing stays missing: null, never a zero-length bar (its words are an annotation)
+                "x": [None if pd.isna(v) else float(v) for v in part[C.coverage_pct]],
+                "orientation": "h",
+                "marker": {"color": ROLE_STYLE[role], "line": {"width": 0}},
+                "text": label.where(known, "").tolist(),
+                "textposition": "outside",
+                "cliponaxis": False,
+                "textfont": {"size": 11, "color": MUTED},
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "customdata": hover.tolist(),
+            }
         )
-    fig.update_layout(
-        barmode="group",
-        bargap=0.25,
-        bargroupgap=0.05,
-        legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom", "traceorder": "reversed"},
-    )
+        # where the bar would be in its group: bars share the category's width less the gap, bottom-up
+        offset = (1 - BARGAP) * ((k + 0.5) / len(roles) - 0.5)
+        for risk, gap_hover in zip(part.loc[~known, "risk_label"], hover[~known], strict=True):
+            gaps.append(no_data_note(x=0, y=len(risks) - 1 - risks.index(risk) + offset, hover=gap_hover))
     ticks = [0, 25, 50, 75, 100]
-    fig.update_xaxes(range=[0, 118], tickvals=ticks, ticktext=[f"{t}%" for t in ticks], gridcolor="#eef1f4", title=None)
-    fig.update_yaxes(categoryorder="array", categoryarray=risks[::-1], title=None)
-    return frame(fig, text, height=150 + 70 * len(risks))
+    layout = {
+        "barmode": "group",
+        "bargap": BARGAP,
+        "bargroupgap": 0.05,
+        "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom", "traceorder": "reversed"},
+        "xaxis": {"range": [0, 118], "tickvals": ticks, "ticktext": [f"{t}%" for t in ticks], "gridcolor": "#eef1f4", "title": None},
+        # numeric positions of the "no data" notes count categories from the bottom: the axis spans all of them
+        "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "title": None, "range": [-0.5, len(risks) - 0.5]},
+        "annotations": gaps,
+    }
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=150 + 70 * len(risks))

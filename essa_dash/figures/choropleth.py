@@ -81,8 +81,9 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
     """Choropleth of ``rows``: one row per Member State, NaN ``coverage_pct`` for no data.
 
     The frame must hold ``iso3``, ``country``, ``coverage_pct``, ``year``, ``edition`` and
-    ``source_title``. Countries without data are a separate grey trace labelled "no data",
-    so a gap is never coloured as a low value; Singapore and Brunei also get a labelled
+    ``source_title``. Countries without data have a null z in the coverage layer and are
+    painted by a separate grey layer with the words "no data" on them, so a gap is never
+    coloured as, or read as, a low value; Singapore and Brunei also get a labelled
     ring, as their shapes are a few pixels wide.
     """
     missing = rows[C.coverage_pct].isna()
@@ -92,27 +93,31 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
     gap_label = missing & ~small  # small states say it in their ring's label
     fig = go.Figure(
         [
+            # plotly.js fills a country only for a numeric z, so the grey of the countries
+            # without data is this one-colour layer: its z says "no figure" (1), never a
+            # coverage value, and it answers no hover; the coverage layer below holds those
+            # countries too, with null z, so whatever reads the figure's data reads "missing"
             go.Choropleth(
                 locations=rows.loc[missing, C.iso3].tolist(),
                 locationmode="ISO-3",
-                z=[0.0] * int(missing.sum()),
+                z=[1] * int(missing.sum()),
                 zmin=0,
                 zmax=1,
                 colorscale=[[0, NO_DATA], [1, NO_DATA]],
                 showscale=False,
-                customdata=hover[missing].tolist(),
-                hovertemplate="%{customdata}<extra></extra>",
+                hoverinfo="skip",
                 marker={"line": {"color": NO_DATA_BORDER, "width": 0.6}},
                 name="no data",
+                meta={"no_data_fill": True},
             ),
             go.Choropleth(
-                locations=rows.loc[~missing, C.iso3].tolist(),
+                locations=rows[C.iso3].tolist(),
                 locationmode="ISO-3",
-                z=rows.loc[~missing, C.coverage_pct].tolist(),
+                z=[None if pd.isna(v) else float(v) for v in rows[C.coverage_pct]],
                 zmin=0,
                 zmax=100,
                 colorscale=COVERAGE_SCALE,
-                customdata=hover[~missing].tolist(),
+                customdata=hover.tolist(),
                 hovertemplate="%{customdata}<extra></extra>",
                 marker={"line": {"color": BORDER, "width": 0.8}},
                 colorbar={
@@ -153,7 +158,8 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
                 mode="text",
                 text=["no data"] * int(gap_label.sum()),
                 textfont={"size": 11, "color": NO_DATA_TEXT},
-                hoverinfo="skip",
+                customdata=hover[gap_label].tolist(),
+                hovertemplate="%{customdata}<extra></extra>",
                 showlegend=False,
                 name="no data labels",
             ),

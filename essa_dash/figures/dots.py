@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._theme import ChartText, frame
+from essa_dash.figures._theme import ChartText, frame, no_data_note
 from essa_dash.schema import Coverage as C
 
 #: Editions from oldest to newest in a light-to-dark sequence, with distinct marker shapes
@@ -22,22 +22,34 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
     """
     risks = list(dict.fromkeys(rows["risk_label"]))
     editions = list(rows.sort_values("published")[C.edition].drop_duplicates())
-    fig = go.Figure()
+    traces = []
     for i, edition in enumerate(editions):
-        part = rows[rows[C.edition] == edition]
+        part = rows[(rows[C.edition] == edition) & rows[C.coverage_pct].notna()]
         k = i + max(0, len(EDITION_COLOURS) - len(editions))
-        fig.add_trace(
-            go.Scatter(
-                name=edition,
-                x=part[C.coverage_pct],
-                y=part["risk_label"],
-                mode="markers",
-                marker={"size": 12, "color": EDITION_COLOURS[k], "symbol": SYMBOLS[k], "line": {"width": 2, "color": EDITION_COLOURS[k]}},
-                customdata=part[[C.year]].astype("str").to_numpy(),
-                hovertemplate=f"<b>%{{y}}</b><br>%{{x:.1f}}% in %{{customdata[0]}}<br>{edition}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "scatter",
+                "name": edition,
+                "x": part[C.coverage_pct].tolist(),
+                "y": part["risk_label"].tolist(),
+                "mode": "markers",
+                "marker": {
+                    "size": 12,
+                    "color": EDITION_COLOURS[k],
+                    "symbol": SYMBOLS[k],
+                    "line": {"width": 2, "color": EDITION_COLOURS[k]},
+                },
+                "customdata": part[[C.year]].astype("str").to_numpy().tolist(),
+                "hovertemplate": f"<b>%{{y}}</b><br>%{{x:.1f}}% in %{{customdata[0]}}<br>{edition}<extra></extra>",
+            }
         )
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
-    fig.update_xaxes(range=[-2, 102], ticksuffix="%", gridcolor="#eef1f4")
-    fig.update_yaxes(categoryorder="array", categoryarray=risks[::-1], gridcolor="#eef1f4")
-    return frame(fig, text, height=160 + 42 * len(risks))
+    # a risk no edition has a figure for: the words on its row, not an empty line
+    known = set(rows.loc[rows[C.coverage_pct].notna(), "risk_label"])
+    notes = [no_data_note(x=0, y=risk, hover=f"{risk}: no figure in any edition") for risk in risks if risk not in known]
+    layout = {
+        "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+        "xaxis": {"range": [-2, 102], "ticksuffix": "%", "gridcolor": "#eef1f4"},
+        "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "gridcolor": "#eef1f4", "range": [-0.5, len(risks) - 0.5]},
+        "annotations": notes,
+    }
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=160 + 42 * len(risks))

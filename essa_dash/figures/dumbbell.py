@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._theme import MUTED, ChartText, frame
+from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 
 
 def dumbbell(
@@ -25,28 +25,49 @@ def dumbbell(
     """One row per ``rows[label]``, a marker at ``rows[start]`` and ``rows[end]`` (per cent) and a line between.
 
     ``start_hover`` / ``end_hover`` name optional text columns for the hover labels
-    (e.g. the year and edition of each value).
+    (e.g. the year and edition of each value). A missing value is null in the figure's
+    data and named in words ("no data", or "Men: no data" under the one that is there).
     """
     labels = list(rows[label])
-    fig = go.Figure()
-    for y, a, b in zip(rows[label], rows[start], rows[end], strict=True):
-        fig.add_shape(type="line", x0=a, x1=b, y0=y, y1=y, line={"color": "#c4ccd4", "width": 4}, layer="below")
+    # a line between the two values of a row that has both (a shape: layout, not data)
+    both = rows[rows[start].notna() & rows[end].notna()]
+    lines = [
+        {"type": "line", "x0": float(a), "x1": float(b), "y0": y, "y1": y, "line": {"color": "#c4ccd4", "width": 4}, "layer": "below"}
+        for y, a, b in zip(both[label], both[start], both[end], strict=True)
+    ]
+    traces: list[dict] = []
     for column, name, colour, hover in ((start, start_name, start_colour, start_hover), (end, end_name, end_colour, end_hover)):
-        fig.add_trace(
-            go.Scatter(
-                name=name,
-                x=rows[column],
-                y=rows[label],
-                mode="markers+text",
-                marker={"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
-                text=rows[column].map("{:.1f}".format),
-                textposition="top center",
-                textfont={"size": 10, "color": MUTED},
-                customdata=rows[hover] if hover else None,
-                hovertemplate=f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>%{customdata}" if hover else "") + "<extra></extra>",
-            )
+        known = rows[column].notna()
+        traces.append(
+            {
+                "type": "scatter",
+                "name": name,
+                "x": [float(v) if k else None for v, k in zip(rows[column], known, strict=True)],
+                "y": labels,
+                "mode": "markers+text",
+                "marker": {"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
+                "text": rows[column].map("{:.1f}".format).where(known, "").tolist(),
+                "textposition": "top center",
+                "textfont": {"size": 10, "color": MUTED},
+                "customdata": rows[hover].tolist() if hover else None,
+                "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>%{customdata}" if hover else "") + "<extra></extra>",
+            }
         )
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"})
-    fig.update_xaxes(range=[-2, 105], ticksuffix="%", gridcolor="#eef1f4")
-    fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1])
-    return frame(fig, text, height=170 + 48 * len(labels))
+    notes = []
+    for y, a, b in zip(rows[label], rows[start], rows[end], strict=True):
+        if pd.isna(a) and pd.isna(b):
+            notes.append(no_data_note(x=0, y=y, hover=f"{y}: no data"))
+        elif pd.isna(a) or pd.isna(b):
+            # one of the two is missing: say which, under the marker that is there
+            gap = start_name if pd.isna(a) else end_name
+            notes.append(
+                no_data_note(x=b if pd.isna(a) else a, y=y, hover=None, text=f"{gap}: no data", xanchor="center", xshift=0, yshift=-16)
+            )
+    layout = {
+        "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
+        "xaxis": {"range": [-2, 105], "ticksuffix": "%", "gridcolor": "#eef1f4"},
+        "yaxis": {"categoryorder": "array", "categoryarray": labels[::-1], "range": [-0.5, len(labels) - 0.5]},
+        "annotations": notes,
+        "shapes": lines,
+    }
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=170 + 48 * len(labels))

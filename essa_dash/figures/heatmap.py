@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._theme import COVERAGE_SCALE, FONT_FAMILY, NO_DATA, NO_DATA_TEXT, ChartText, frame
+from essa_dash.figures._theme import COVERAGE_SCALE, NO_DATA, ChartText, frame, no_data_note
 from essa_dash.schema import Coverage as C
 
 
@@ -14,8 +14,9 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText) -> go.Figure:
 
     The frame must hold ``country``, ``risk_label``, ``coverage_pct`` (NaN = no data),
     ``year``, ``edition`` and ``source_title``; row and column order follow the frame.
-    Each cell shows its value and year; missing cells are a separate grey trace
-    labelled "no data", so they are never coloured as a low value.
+    Each cell shows its value and year; a missing cell is null in the figure's data,
+    drawn as a grey rectangle (a shape) with the words "no data" (an annotation), so it
+    is never coloured as, or read as, a low value.
     """
     countries = list(dict.fromkeys(grid[C.country]))
     risks = list(dict.fromkeys(grid["risk_label"]))
@@ -23,9 +24,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText) -> go.Figure:
     value = grid[C.coverage_pct].map("{:.1f}%".format).astype("str")  # str even when the grid is empty
     year = grid[C.year].astype("str")
     cells = grid.assign(
-        _missing=missing.astype("float64").where(missing),
         _text=(value + "<br><span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
-        _gap_text=pd.Series("no data", index=grid.index).where(missing, ""),
         _hover=(
             "<b>"
             + grid[C.country]
@@ -41,35 +40,49 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText) -> go.Figure:
     def matrix(column: str) -> list[list[object]]:
         return cells[column].unstack("risk_label").reindex(index=countries, columns=risks).to_numpy().tolist()
 
-    common = {"x": risks, "y": countries, "xgap": 2, "ygap": 2, "texttemplate": "%{text}"}
-    fig = go.Figure(
-        [
-            go.Heatmap(
-                z=matrix("_missing"),
-                colorscale=[[0, NO_DATA], [1, NO_DATA]],
-                showscale=False,
-                text=matrix("_gap_text"),
-                textfont={"color": NO_DATA_TEXT, "size": 11, "family": FONT_FAMILY},
-                customdata=matrix("_hover"),
-                hovertemplate="%{customdata}<extra></extra>",
-                name="no data",
-                **common,
-            ),
-            go.Heatmap(
-                z=matrix(C.coverage_pct),
-                zmin=0,
-                zmax=100,
-                colorscale=COVERAGE_SCALE,
-                text=matrix("_text"),
-                textfont={"size": 12},
-                customdata=matrix("_hover"),
-                hovertemplate="%{customdata}<extra></extra>",
-                colorbar={"title": {"text": "% covered", "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
-                name="coverage",
-                **common,
-            ),
-        ]
-    )
-    fig.update_xaxes(side="top", tickangle=0, showgrid=False)
-    fig.update_yaxes(autorange="reversed", showgrid=False, ticksuffix="  ")
-    return frame(fig, text, height=140 + 40 * len(countries))
+    # a missing cell: null z (plotly leaves it uncoloured and still answers hover on it,
+    # with the cell's "no data in <edition>"), a grey rectangle behind it and the words on it
+    gaps = grid.loc[missing, [C.country, "risk_label"]]
+    shapes, notes = [], []
+    for country, risk in zip(gaps[C.country], gaps["risk_label"], strict=True):
+        x, y = risks.index(risk), countries.index(country)
+        shapes.append(
+            {
+                "type": "rect",
+                "x0": x - 0.5,
+                "x1": x + 0.5,
+                "y0": y - 0.5,
+                "y1": y + 0.5,
+                "fillcolor": NO_DATA,
+                "line": {"width": 2, "color": "white"},  # the cells' 2 px gap
+                "layer": "below",
+            }
+        )
+        notes.append(no_data_note(x=x, y=y, hover=None, xanchor="center", xshift=0))  # the cell below answers hover
+    heatmap = {
+        "type": "heatmap",
+        "x": risks,
+        "y": countries,
+        "xgap": 2,
+        "ygap": 2,
+        "z": [[None if pd.isna(v) else v for v in row] for row in matrix(C.coverage_pct)],
+        "zmin": 0,
+        "zmax": 100,
+        "colorscale": COVERAGE_SCALE,
+        "text": matrix("_text"),
+        "texttemplate": "%{text}",
+        "textfont": {"size": 12},
+        "customdata": matrix("_hover"),
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "hoverongaps": True,
+        "colorbar": {"title": {"text": "% covered", "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
+        "name": "coverage",
+    }
+    layout = {
+        "xaxis": {"side": "top", "tickangle": 0, "showgrid": False, "zeroline": False},
+        # cell rows top-down in frame order; the numeric positions of the gaps count rows from the top
+        "yaxis": {"autorange": "reversed", "showgrid": False, "zeroline": False, "ticksuffix": "  "},
+        "shapes": shapes,
+        "annotations": notes,
+    }
+    return frame(go.Figure({"data": [heatmap], "layout": layout}), text, height=140 + 40 * len(countries))

@@ -252,8 +252,9 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText) -> go.Figure:
             showarrow=False,
             font={"color": MUTED},
         )
-        fig.update_xaxes(visible=False)
-        fig.update_yaxes(visible=False)
+        # still a chart: the zero line and the axis in points, with the sentence on it
+        fig.update_xaxes(range=[-10, 10], ticksuffix=" pp", gridcolor=GRID, zeroline=True, zerolinecolor=TEXT, fixedrange=True)
+        fig.update_yaxes(showticklabels=False, showgrid=False, fixedrange=True)
         return _pin_top(frame(fig, text, height=300), top=BARS_TOP_PX)
     low, high = min(0.0, float(compared["change_pp"].min())), max(0.0, float(compared["change_pp"].max()))
     # room for the outside labels ("+12.3 pp (2015-2022)") on whichever side has bars

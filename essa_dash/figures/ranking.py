@@ -9,15 +9,13 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
-from essa_dash.figures._theme import MUTED, NO_DATA_TEXT, TEXT, ChartText, frame, risk_colour
+from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, no_data_note, risk_colour
 from essa_dash.schema import Coverage as C
 
 #: Aggregates in greys, darker for the region, so the Member States keep the risk's colour.
 AGGREGATE_STYLE = {"region": "#7b8794", "world": "#b8c2cc"}
 #: Member States not among the chosen ones stay visible but recede (a tint, so the legend shows it too).
 DIMMED = 0.3
-#: "no data" starts a little right of the axis, clear of the country's name.
-NO_DATA_X = 0.8
 BAR_PX = 34
 #: The theme's top margin fits one title line and one subtitle line; each further line needs this much.
 LINE_PX = 19
@@ -67,8 +65,9 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
     States take the risk's colour (dimmed when not highlighted); the region and the
     world are grey bars in their place in the ranking, named in the legend and in
     italics on the axis, so every country above them is above them. (Reference lines
-    were tried: they cross the value labels.) Areas without a figure get the words
-    "no data" and no bar, so a gap never looks like zero.
+    were tried: they cross the value labels.) Areas without a figure get no bar and
+    no number in the figure's data, only the words "no data" (an annotation), so a gap
+    never looks like, or reads as, zero.
     """
     order = list(rows[C.country])
     colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
@@ -88,51 +87,47 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
             name = part[C.country].iloc[0] + (" (regional figure)" if role == "region" else "")
             groups.append((name, known & (rows["role"] == role), AGGREGATE_STYLE[role]))
 
-    fig = go.Figure()
-    for name, mask, fill in groups:
-        if not mask.any():
-            continue
-        fig.add_trace(
-            go.Bar(
-                name=name,
-                y=rows.loc[mask, C.country],
-                x=rows.loc[mask, C.coverage_pct],
-                orientation="h",
-                marker={"color": fill, "line": {"width": 0}},
-                text=label[mask],
-                textposition="outside",
-                cliponaxis=False,
-                textfont={"size": 11, "color": MUTED},
-                customdata=hover[mask],
-                hovertemplate="%{customdata}<extra></extra>",
-            )
-        )
-    if (~known).any():
-        fig.add_trace(
-            go.Scatter(
-                name="no data",
-                y=rows.loc[~known, C.country],
-                x=[NO_DATA_X] * int((~known).sum()),
-                mode="text",
-                text=["no data"] * int((~known).sum()),
-                textposition="middle right",
-                textfont={"size": 11, "color": NO_DATA_TEXT},
-                customdata=hover[~known],
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=False,
-            )
-        )
+    traces = [
+        {
+            "type": "bar",
+            "name": name,
+            "y": rows.loc[mask, C.country].tolist(),
+            "x": rows.loc[mask, C.coverage_pct].tolist(),
+            "orientation": "h",
+            "marker": {"color": fill, "line": {"width": 0}},
+            "text": label[mask].tolist(),
+            "textposition": "outside",
+            "cliponaxis": False,
+            "textfont": {"size": 11, "color": MUTED},
+            "customdata": hover[mask].tolist(),
+            "hovertemplate": "%{customdata}<extra></extra>",
+        }
+        for name, mask, fill in groups
+        if mask.any()
+    ]
+    # areas without a figure: no bar and no number, the words "no data" by the axis
+    gaps = [no_data_note(x=0, y=area, hover=gap) for area, gap in zip(rows.loc[~known, C.country], hover[~known], strict=True)]
     aggregates = set(rows.loc[rows["role"] != "country", C.country])
     ticks = [f"<i>{name}</i>" if name in aggregates else name for name in order]
-    fig.update_layout(
-        barmode="overlay",
-        bargap=0.3,
-        legend={"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"color": TEXT}},
-        showlegend=True,
-    )
     ticks_x = [0, 25, 50, 75, 100]
-    fig.update_xaxes(range=[0, 122], tickvals=ticks_x, ticktext=[f"{t}%" for t in ticks_x], gridcolor="#eef1f4", title=None)
-    fig.update_yaxes(categoryorder="array", categoryarray=order[::-1], tickvals=order, ticktext=ticks, title=None, ticksuffix=" ")
+    layout = {
+        "barmode": "overlay",
+        "bargap": 0.3,
+        "legend": {"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"color": TEXT}},
+        "showlegend": True,
+        "xaxis": {"range": [0, 122], "tickvals": ticks_x, "ticktext": [f"{t}%" for t in ticks_x], "gridcolor": "#eef1f4", "title": None},
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": order[::-1],
+            "tickvals": order,
+            "ticktext": ticks,
+            "title": None,
+            "ticksuffix": " ",
+            "range": [-0.5, len(order) - 0.5],
+        },
+        "annotations": gaps,
+    }
+    fig = go.Figure({"data": traces, "layout": layout})
     text, extra = fit_text(text)
     fig = frame(fig, text, height=170 + BAR_PX * len(order) + LINE_PX * extra)
     return fig.update_layout(margin={"t": 100 + LINE_PX * extra})

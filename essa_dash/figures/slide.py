@@ -98,8 +98,11 @@ class _Sizes:
         return round(self.height / 60)
 
 
-def slide_theme(fig: go.Figure, *, width: int, height: int) -> go.Figure:
+def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None = None) -> go.Figure:
     """A copy of ``fig`` laid out for a ``width`` x ``height`` px slide; ``fig`` is untouched.
+
+    ``footer`` is a last line under the source (the data release an image was drawn
+    from): wrapped like the source but never shortened, so it survives a long citation.
 
     Every font size (layout, traces, annotations, inline ``font-size:Npx`` styles)
     is multiplied by one factor so the chart keeps its proportions; marker sizes,
@@ -157,7 +160,7 @@ def slide_theme(fig: go.Figure, *, width: int, height: int) -> go.Figure:
     top = size.pad + title_px + round(base * 0.6) if text else size.pad
     top += _top_reserve(layout, base, tick_lines)
 
-    source_px = _restyle_source(layout, width - left - size.side, size.source)
+    source_px = _restyle_source(layout, width - left - size.side, size.source, footer)
     bottom = size.pad + source_px + (round(base * 0.8) if source_px else 0) + _bottom_reserve(layout, base, tick_lines)
     for note in _source_notes(layout):
         note["yshift"] = size.pad - bottom  # from the plot's bottom edge down to ``pad`` above the image's edge
@@ -251,6 +254,15 @@ def _wrap_plain(
     return lines or [""]
 
 
+def wrap_text(text: str, width_px: float, size_px: float, *, bold: bool = False) -> list[str]:
+    """``text`` wrapped to ``width_px`` at ``size_px`` px in Noto Sans: the lines a text box will need.
+
+    The deck builder sizes its title, subtitle and source boxes with it, so a long
+    title pushes the chart down instead of running under it.
+    """
+    return _wrap_plain(text, width_px, size_px, bold=bold)
+
+
 def _greedy(words: list[str], fits: Callable[[str], bool]) -> list[str]:
     """Fill each line with as many words as fit; a word too long for any line gets a line to itself."""
     lines: list[str] = []
@@ -309,11 +321,13 @@ def _source_notes(layout: dict[str, Any]) -> list[dict[str, Any]]:
     return [note for note in layout.get("annotations", []) if str(note.get("text", "")).startswith("Source:")]
 
 
-def _restyle_source(layout: dict[str, Any], width_px: float, size: int) -> int:
-    """Re-wrap the footnote to the slide's width at ``size`` px; return its height in px."""
+def _restyle_source(layout: dict[str, Any], width_px: float, size: int, footer: str | None = None) -> int:
+    """Re-wrap the footnote to the slide's width at ``size`` px, ``footer`` under it; return its height in px."""
     height = 0
     for note in _source_notes(layout):
         lines = _wrap_plain(_TAG.sub(" ", note["text"].replace("<br>", " ")), width_px, size, max_lines=SOURCE_MAX_LINES, break_words=True)
+        if footer:
+            lines += _wrap_plain(footer, width_px, size, break_words=True)
         note.update(
             text="<br>".join(lines),
             font={**note.get("font", {}), "size": size},

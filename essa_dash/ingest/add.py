@@ -2,11 +2,15 @@
 
 The file is read by the loader of its layout (detected from the header unless
 ``--format`` says), checked like every built-in file, and the whole table is rebuilt
-in memory with it. The report lists the rows it would add, change or remove, and for
-new rows, the value the same cell has in other editions. Only then, and only without
-``--dry-run``, is the file copied unchanged into ``data/raw/ingested/<source_id>/``
-with a provenance.json, and the tables rewritten. Nothing is written if any check
-fails. Precedence rules: see :mod:`essa_dash.ingest.build`.
+in memory with it. The report lists the rows it would add, change or remove, and
+compares the new edition with the one it would supersede (:mod:`essa_dash.ingest.compare`):
+cells added, revised, lacking, areas absent, flags gained or lost. The newest complete
+release of a database becomes the default edition unless ``--keep-default``. The
+source's title, publisher and licence come from the file and its producer or from
+options; placeholders are refused. Only then, and only without ``--dry-run``, is the
+file copied unchanged into ``data/raw/ingested/<source_id>/`` with a provenance.json,
+and the tables rewritten. Nothing is written if any check fails. Precedence rules:
+see :mod:`essa_dash.ingest.build`.
 """
 
 from __future__ import annotations
@@ -25,7 +29,8 @@ import pandas as pd
 from essa_dash.errors import DataError
 from essa_dash.ingest import curated, ddf, ilostat_csv, unsdg_api
 from essa_dash.ingest.build import PROVENANCE, Build, Dataset, build, discover, lock, sha256, write_tables
-from essa_dash.ingest.common import decode, read_bytes
+from essa_dash.ingest.common import decode, read_bytes, read_csv_text
+from essa_dash.ingest.compare import Comparison, compare
 from essa_dash.paths import raw_dir
 from essa_dash.schema import KEY
 from essa_dash.schema import Coverage as C
@@ -39,6 +44,12 @@ PUBLISHERS = {
     "sdg": ("UNSDG_API", "UN SDG DB", "UN Statistics Division (SDG Global Database)", "report reference year"),
     "ddf-sdg": ("UNSDG_DDF", "UN SDG DB", "UN Statistics Division (SDG Global Database)", "report reference year"),
 }
+#: The terms each producer publishes its data under, as sources.csv states them for its other releases.
+LICENCES = {"ILOSTAT": "ILO terms of use", "UN SDG DB": "UN terms of use"}
+#: Per layout family: the column whose first value names what the file holds (its title).
+TITLE_COLUMNS = {"ilostat": ("indicator.label", "indicator"), "sdg": ("SeriesDescription",)}
+#: Metadata that says nothing: refused as a title, publisher or licence (compared case-insensitively).
+PLACEHOLDERS = ("", "as stated by the publisher", "unknown", "todo", "tbd", "n/a", "na", "none", "placeholder", "-", "?")
 
 
 def detect(path: Path) -> str:
@@ -63,8 +74,38 @@ def _download_date(path: Path) -> str:
     return dt.date.today().isoformat()
 
 
-def describe_source(path: Path, layout: str, *, source_id: str | None, edition: str | None) -> dict[str, object] | None:
-    """The source entry a downloaded file brings (None for the curated layout: rows name theirs)."""
+@dataclass(frozen=True)
+class Metadata:
+    """What the user says about a new source (each None: from the file and its producer)."""
+
+    title: str | None = None
+    publisher: str | None = None
+    licence: str | None = None
+
+
+def _file_title(path: Path, family: str) -> str | None:
+    """What the file says it holds: its indicator or series label (DDF files name only a code)."""
+    if family.startswith("ddf"):
+        return None
+    frame = read_csv_text(path)
+    column = next((c for c in TITLE_COLUMNS[family] if c in frame.columns), None)
+    return frame[column].iloc[0].strip() if column else None
+
+
+def _checked(value: str | None, what: str, option: str) -> str:
+    if value is None or value.strip().casefold() in PLACEHOLDERS or value.strip().casefold().startswith(PLACEHOLDERS[1]):
+        raise DataError(f"no {what} for the new source ({value!r} says nothing); pass {option}")
+    return value.strip()
+
+
+def describe_source(
+    path: Path, layout: str, *, source_id: str | None, edition: str | None, metadata: Metadata = Metadata()
+) -> dict[str, object] | None:
+    """The source entry a downloaded file brings (None for the curated layout: rows name theirs).
+
+    Title, publisher and licence come from the options, else from the file (its indicator or series
+    label) and its producer (the terms it publishes under); a placeholder is refused, naming the option.
+    """
     if layout == "curated":
         return None
     family = layout
@@ -74,20 +115,26 @@ def describe_source(path: Path, layout: str, *, source_id: str | None, edition: 
     prefix, database, publisher, year_basis = PUBLISHERS[family]
     edition = edition or f"{database} {date}"
     source_id = source_id or f"{prefix}_{date}"
+    said = _file_title(path, family)
+    title = metadata.title or (f"{said}, {database} download of {date} ({path.name})" if said else None)
+    title = _checked(title, "title (the file names no indicator)", "--title")
+    publisher = _checked(metadata.publisher or publisher, "publisher", "--publisher")
+    licence = _checked(metadata.licence or LICENCES.get(database), "licence", "--licence")
     return {
         "source_id": source_id,
-        "title": f"{path.name} (downloaded by hand, added with essa-dash ingest)",
+        "title": title,
         "publisher": publisher,
         "published": date,
         "edition": edition,
         "url": f"data/raw/{INGESTED}/{source_id}/{path.name}",
-        "licence": "as stated by the publisher",
+        "licence": licence,
         "trust": "as the publisher",
         "withdrawn": False,
-        "citation": f"{publisher}. {path.name}, downloaded {date}.",
+        "citation": f"{publisher}. {title}.",
         "edition_label": edition,
         "edition_published": date,
         "edition_publisher": publisher,
+        "edition_database": database,
         "edition_year_basis": year_basis,
         "edition_description": f"A download of {date} added with essa-dash ingest.",
     }
@@ -105,10 +152,14 @@ class Plan:
     changed: pd.DataFrame
     removed: pd.DataFrame
     already: bool
+    comparison: Comparison | None = None
+    default: str = ""  # the default edition after this ingest
+    previous_default: str = ""
+    keep_default: bool = False
 
     def report(self, current: pd.DataFrame) -> str:
         loaded = [item for item in self.result.loaded if item.path.name == self.path.name]
-        lines = [loaded[0].summary()] if loaded else []
+        lines = [loaded[-1].summary()] if loaded else []  # the staged file is read last
         source = self.dataset.provenance.get("source")
         if isinstance(source, dict):
             lines.append(f"source {source['source_id']} (edition {source['edition']!r})")
@@ -122,6 +173,15 @@ class Plan:
         shown = min(len(self.added), 50) + min(len(self.changed), 50) + min(len(self.removed), 50)
         if shown < len(self.added) + len(self.changed) + len(self.removed):
             lines.append("  ... (first 50 of each shown)")
+        if self.comparison is not None:
+            from essa_dash.text.ingest import comparison_report, default_report  # words live in the text layer
+
+            risks = self.result.tables["risks"]
+            lines += comparison_report(self.comparison, dict(zip(risks["risk"], risks["short_label"], strict=True)))
+            becomes = self.default != self.previous_default
+            lines.append(
+                default_report(self.comparison, current=self.previous_default, becomes_default=becomes, keep_default=self.keep_default)
+            )
         return "\n".join(lines)
 
 
@@ -143,7 +203,16 @@ def _elsewhere(row: pd.Series, current: pd.DataFrame) -> str:
     return " (elsewhere: " + "; ".join(f"{r[C.edition]} {r[C.coverage_pct]:g}" for _, r in same.iterrows()) + ")"
 
 
-def plan(path: Path, root: Path, *, layout: str = "auto", source_id: str | None = None, edition: str | None = None) -> Plan:
+def plan(
+    path: Path,
+    root: Path,
+    *,
+    layout: str = "auto",
+    source_id: str | None = None,
+    edition: str | None = None,
+    metadata: Metadata = Metadata(),
+    keep_default: bool = False,
+) -> Plan:
     """Validate ``path`` and compute its effect on the tables, writing nothing."""
     path = Path(path).resolve()
     if layout not in FORMATS:
@@ -154,7 +223,7 @@ def plan(path: Path, root: Path, *, layout: str = "auto", source_id: str | None 
         if any(entry["sha256"] == digest for entry in dataset.provenance["files"] if entry.get("layout")):
             return Plan(path, layout, dataset, Build({}, ""), *(pd.DataFrame(),) * 3, already=True)
 
-    source = describe_source(path, layout, source_id=source_id, edition=edition)
+    source = describe_source(path, layout, source_id=source_id, edition=edition, metadata=metadata)
     folder_name = source["source_id"] if source else f"curated-{dt.date.today().isoformat()}-{digest[:8]}"
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(folder_name)):
         raise DataError(f"source id {folder_name!r} may only hold letters, digits, '_', '.', '-'")
@@ -179,7 +248,15 @@ def plan(path: Path, root: Path, *, layout: str = "auto", source_id: str | None 
         raise
     current = current_table(root)
     added, changed, removed = diff(current, result.coverage)
-    return Plan(path, layout, dataset, result, added, changed, removed, already=False)
+    editions = result.tables["editions"]
+    previous = str(editions.loc[editions["is_default"], "edition"].iloc[0])
+    comparison = compare(result.coverage, editions, source["edition"]) if source else None
+    default = previous
+    if comparison is not None and comparison.complete and not keep_default:
+        # the newest complete release of its database becomes the default (kept in its provenance, so a rebuild agrees)
+        source["edition_is_default"] = True
+        default = comparison.edition
+    return Plan(path, layout, dataset, result, added, changed, removed, False, comparison, default, previous, keep_default)
 
 
 def current_table(root: Path) -> pd.DataFrame:

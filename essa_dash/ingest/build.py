@@ -12,6 +12,10 @@ rows under these precedence rules:
    (source, country, risk, sex, year) of files ingested before it.
 3. The curated CSV supplies only the sources no raw file provides (publications and
    press pages); its copies of raw-file figures are checked by the tests instead.
+5. What a file says about a figure it does not supply travels to that figure: the
+   curated table's notes on its copies of raw-file figures, and the notes of an
+   ILOSTAT download (layout ``ilostat-notes``) on the same cells of the DDF mirror,
+   which drops ILOSTAT's note columns. Only where the value is the same.
 
 The tables are kept as a data release (:mod:`essa_dash.releases`): its id comes from
 the build id, a hash of every input (raw files, reference tables, loader code), so the
@@ -30,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 
 from essa_dash.errors import DataError
-from essa_dash.ingest import curated, ddf, ilostat_csv, owid, population, unsdg_api
+from essa_dash.ingest import curated, ddf, flags, ilostat_csv, owid, population, unsdg_api
 from essa_dash.ingest.common import Loaded
 from essa_dash.ingest.reference import Reference
 from essa_dash.paths import PROJECT_DIR, raw_dir, reference_dir
@@ -51,6 +55,8 @@ from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 
 PROVENANCE = "provenance.json"
+#: A layout whose rows are not figures but notes on the figures of another source (rule 5).
+NOTES_LAYOUT = "ilostat-notes"
 TABLES = ("coverage", "sources", "editions", "risks", "countries", "headlines", "population", "context", "indicators")
 #: The layout of the SDG context series: read into the context table, never into coverage.
 CONTEXT_LAYOUT = "ddf_context"
@@ -171,6 +177,7 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
 
     frames: list[pd.DataFrame] = []
     populations: list[pd.DataFrame] = []
+    annotations: list[tuple[str, pd.DataFrame]] = []
     contexts: list[pd.DataFrame] = []
     for dataset in datasets:
         dataset.verify()
@@ -180,6 +187,11 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
                 continue
             if layout == "population":
                 populations.append(population.load(path, ref, source_id=dataset.source_id))
+                continue
+            if layout == NOTES_LAYOUT:
+                loaded = ilostat_csv.load(path, ref, source_id=options["notes_for"])
+                result.loaded.append(loaded)
+                annotations.append((path.name, loaded.frame))
                 continue
             if layout == CONTEXT_LAYOUT:
                 loaded = ddf.load_context(path, ref, source_id=dataset.source_id)
@@ -194,11 +206,15 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
                 from_raw = frame[C.source_id].isin(raw_sources)
                 if from_raw.any():
                     result.notes.append(f"{path.name}: {int(from_raw.sum())} rows of sources read from raw files were not used (rule 3)")
+                # its notes on raw-file figures travel where they flag something (rule 5)
+                annotations.append((path.name, frame[from_raw & frame[C.obs_flags].notna()]))
                 frame = frame[~from_raw]
             result.loaded.append(loaded)
             frames.append(frame.assign(_order=len(frames)))
 
     coverage = _join(frames, result)
+    for origin, notes in annotations:
+        coverage = _annotate(coverage, notes, origin, result)
     tables = {
         "coverage": _enrich(coverage, ref),
         "sources": ref.sources,
@@ -239,8 +255,36 @@ def _join(frames: list[pd.DataFrame], result: Build) -> pd.DataFrame:
     return coverage[~replaced].drop(columns="_order")
 
 
+def _annotate(coverage: pd.DataFrame, notes: pd.DataFrame, origin: str, result: Build) -> pd.DataFrame:
+    """Carry notes and flags onto the rows of the same cell and value (rule 5).
+
+    The curated table's copies of raw-file figures carry its cross-checks and revisions,
+    and an ILOSTAT download can carry the notes that the DDF mirror drops: the figure
+    comes from the raw file, what is said about it from the annotating file. A note is
+    carried only where the value is the same, so it is never attached to another figure.
+    """
+    said = notes[notes[C.note].notna() | notes[C.obs_flags].notna()]
+    if said.empty:
+        return coverage
+    keyed = said.set_index(KEY)[[C.coverage_pct, C.note, C.obs_flags]].add_prefix("_by_")
+    merged = coverage.join(keyed, on=KEY, how="left")
+    same = merged["_by_" + C.coverage_pct].notna() & (merged["_by_" + C.coverage_pct] == merged[C.coverage_pct])
+    missed = len(said) - int(same.sum())
+    if missed:
+        result.notes.append(f"{origin}: {missed} annotated rows match no figure of the same value; their notes are not carried")
+    note = merged[C.note].where(~same | merged[C.note].isna(), merged[C.note] + " | " + merged["_by_" + C.note].fillna(""))
+    note = note.where(~same | merged[C.note].notna(), merged["_by_" + C.note])
+    coverage = coverage.assign(
+        **{
+            C.note: note.str.removesuffix(" | "),
+            C.obs_flags: flags.combine(coverage[C.obs_flags], merged["_by_" + C.obs_flags].where(same)),
+        }
+    )
+    return coverage
+
+
 def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
-    """Add what the reference tables know: names, kind of the risk, edition and status of the source.
+    """Add what the reference tables know (names, kind of the risk, edition and status of the source), then the derived flags.
 
     Maternity is measured among women only; the UN SDG database's 2018 release codes
     its regional maternity figures BOTHSEX, so a "total" row of a women-only risk is
@@ -256,9 +300,12 @@ def _enrich(coverage: pd.DataFrame, ref: Reference) -> pd.DataFrame:
             C.coverage_kind: coverage[C.risk].map(dict(zip(ref.risks["risk"], ref.risks["coverage_kind"], strict=True))),
             C.edition: coverage[C.source_id].map(ref.edition_of_source),
             C.withdrawn: coverage[C.source_id].isin(ref.withdrawn_sources),
-            C.obs_flags: coverage[C.obs_flags].replace("", None) if C.obs_flags in coverage else None,
         }
     )
+    # flags the build itself knows: the source's status, and the plausibility rule over each series
+    marks = {"withdrawn": coverage[C.withdrawn], "implausible": flags.implausible(coverage)}
+    derived = [mark.map({True: code, False: None}) for code, mark in marks.items()]
+    coverage = coverage.assign(**{C.obs_flags: flags.combine(coverage[C.obs_flags], *derived)})
     coverage = coerce(coverage[COVERAGE_COLUMNS])
     return coverage.sort_values(KEY, na_position="first", kind="stable").reset_index(drop=True)
 

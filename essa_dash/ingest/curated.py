@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from essa_dash.errors import DataError
+from essa_dash.ingest import flags
 from essa_dash.ingest.common import (
     Loaded,
     drop_duplicates,
@@ -80,6 +81,7 @@ def load(path: Path, ref: Reference, *, source_id: str | None = None) -> Loaded:
         raise DataError("every figure needs its location in the source", path=path, line=line_of(empty.idxmax()), column="source_location")
     rows[C.source_location] = raw["source_location"]
     rows[C.note] = raw["notes"].replace("", pd.NA)
+    rows[C.obs_flags] = flags.from_curated(rows[C.note])
 
     # return
     loaded.frame = finish(drop_duplicates(rows, path, loaded))

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from essa_dash.errors import DataError
+from essa_dash.ingest import flags
 from essa_dash.ingest.common import (
     Loaded,
     drop_duplicates,
@@ -171,6 +172,12 @@ def load(path: Path, ref: Reference, *, source_id: str) -> Loaded:
     rows[C.nature] = rows["nature"].str.upper() if "nature" in dims else pd.NA
     rows[C.obs_status] = rows["observation_status"].str.upper() if "observation_status" in dims else pd.NA
     rows[C.note] = pd.NA
+    if indicator == ILOSTAT_INDICATOR:
+        # the mirror drops ILOSTAT's source column; its regional and world rows are ILO modelled estimates
+        aggregates = set(ref.countries.loc[ref.countries["is_aggregate"], "iso3"])
+        rows[C.obs_flags] = rows[C.iso3].isin(aggregates).map({True: "modelled", False: None})
+    else:
+        rows[C.obs_flags] = flags.from_sdg(rows[C.nature], rows[C.obs_status])
 
     # return
     loaded.frame = finish(drop_duplicates(rows, path, loaded))

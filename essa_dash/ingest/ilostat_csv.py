@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from essa_dash.errors import DataError
+from essa_dash.ingest import flags
 from essa_dash.ingest.common import (
     Loaded,
     drop_duplicates,
@@ -123,6 +124,7 @@ def load(path: Path, ref: Reference, *, source_id: str) -> Loaded:
     rows[C.nature] = rows["source"].replace("", pd.NA)
     rows[C.obs_status] = status[rows.index].replace("", pd.NA)
     rows[C.note] = joined(rows[n] for n in NOTES if n in rows.columns) if any(n in rows.columns for n in NOTES) else pd.NA
+    rows[C.obs_flags] = flags.from_ilostat(rows[C.note], rows["source"], rows[C.obs_status])
 
     # return
     loaded.frame = finish(drop_duplicates(rows, path, loaded))

@@ -37,7 +37,7 @@ _REQUIRED = {
         "definition_source",
     ],
     "sources": ["source_id", "title", "publisher", "published", "edition", "url", "licence", "trust", "withdrawn", "citation"],
-    "editions": ["edition", "label", "published", "publisher", "year_basis", "description"],
+    "editions": ["edition", "label", "published", "publisher", "database", "year_basis", "description", "withdrawn_note", "is_default"],
     "headlines": ["order", "risk", "source_id", "statement", "source_quote"],
     "indicators": [
         "indicator",
@@ -65,7 +65,7 @@ def _read(path: Path, table: str) -> pd.DataFrame:
     missing = [c for c in _REQUIRED[table] if c not in frame.columns]
     if missing:
         raise DataError(f"missing columns {missing}", path=path)
-    for col in ("is_asean_member", "is_aggregate", "is_core", "withdrawn"):
+    for col in ("is_asean_member", "is_aggregate", "is_core", "withdrawn", "is_default"):
         if col in frame.columns:
             bad = ~frame[col].isin(["true", "false"])
             if bad.any():
@@ -102,6 +102,9 @@ class Reference:
         unknown = set(self.sources["edition"]) - set(self.editions["edition"])
         if unknown:
             raise DataError(f"sources.csv names unknown editions {sorted(unknown)}")
+        defaults = list(self.editions.loc[self.editions["is_default"], "edition"])
+        if len(defaults) != 1:
+            raise DataError(f"editions.csv must mark exactly one edition is_default (the pages' default); found {defaults}")
         unknown = set(self.risks["contingency"]) - set(self.risks["risk"])
         if unknown:
             raise DataError(f"risks.csv names unknown contingencies {sorted(unknown)}")
@@ -129,6 +132,10 @@ class Reference:
             edition = {col: source.get(f"edition_{col}", "") for col in _REQUIRED["editions"]}
             edition["edition"] = source.get("edition", "")
             edition["label"] = edition["label"] or source.get("edition", "")
+            # the newest complete release of a database becomes the default (decided by ingest, see add.py)
+            edition["is_default"] = bool(source.get("edition_is_default", False))
+            if edition["is_default"]:
+                editions = editions.assign(is_default=False)
             editions = pd.concat([editions, pd.DataFrame([edition])], ignore_index=True)
         ref = replace(self, sources=sources, editions=editions)
         ref.check()

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from essa_dash.errors import DataError
+from essa_dash.ingest import flags
 from essa_dash.ingest.common import (
     Loaded,
     drop_duplicates,
@@ -97,6 +98,7 @@ def load(path: Path, ref: Reference, *, source_id: str) -> Loaded:
     rows[C.source_location] = source_locations(rows, path)
     for ours_col, theirs in ((C.nature, "Nature"), (C.obs_status, "Observation Status"), (C.note, "FootNote")):
         rows[ours_col] = rows[theirs].replace("", pd.NA) if theirs in rows.columns else pd.NA
+    rows[C.obs_flags] = flags.from_sdg(rows[C.nature], rows[C.obs_status])
 
     # return
     loaded.frame = finish(drop_duplicates(rows, path, loaded))

@@ -12,7 +12,7 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.query import country as q
 from essa_dash.query import options
 from essa_dash.query.state import Vocabulary
-from essa_dash.text import mark
+from essa_dash.text import fmt_millions, fmt_pct, fmt_year, mark, tr
 from essa_dash.views import build
 
 PATH = "/country/<iso3>"
@@ -31,12 +31,12 @@ def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
     sexes = build("country-sex", store, state)
     return html.Main(
         [
-            html.H1(f"{view.name}: who is covered by social protection?"),
+            html.H1(tr("{country}: who is covered by social protection?", country=view.name)),
             controls_bar(
                 f"/country/{view.iso3}{vocabulary.encode(state.update(country=()))}",
-                dropdown("iso3", options.country_options(store), view.iso3, label="Country", path="/country/"),
-                dropdown("edition", options.edition_options(store, countries=[view.iso3]), view.edition, label="Edition"),
-                radio("sex", options.sex_options(), view.sex, label="Sex"),
+                dropdown("iso3", options.country_options(store), view.iso3, label=tr("Country"), path="/country/"),
+                dropdown("edition", options.edition_options(store, countries=[view.iso3]), view.edition, label=tr("Edition")),
+                radio("sex", options.sex_options(), view.sex, label=tr("Sex")),
             ),
             problems_notice(more + problems, options.labels(store)),
             _people_callout(view.name, q.people_without_any_benefit(store, view.iso3, edition=view.edition)),
@@ -50,7 +50,10 @@ def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
             chart_card(build("country-editions", store, state), state, vocabulary),
             chart_card(sexes, state, vocabulary)
             if sexes
-            else html.P(f"{view.edition} publishes no figures for women and men separately for {view.name}.", className="no-data-note"),
+            else html.P(
+                tr("{edition} publishes no figures for women and men separately for {country}.", edition=view.edition, country=view.name),
+                className="no-data-note",
+            ),
         ],
         className="page",
     )
@@ -59,16 +62,32 @@ def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
 def _people_callout(name: str, people: q.PeopleWithout | None) -> html.Aside | None:
     if people is None:
         return None
-    projected = " (a projection)" if people.is_projection else ""
+    values = {
+        "country": name,
+        "year": fmt_year(people.year),
+        "share": fmt_pct(100 - people.coverage_pct),
+        "population": fmt_millions(people.population),
+    }
+    sentence = (
+        tr(
+            "people in {country} were covered by no social protection benefit in {year}, neither receiving one nor "
+            "contributing to a scheme: {share} of a population of {population} million (a projection).",
+            **values,
+        )
+        if people.is_projection
+        else tr(
+            "people in {country} were covered by no social protection benefit in {year}, neither receiving one nor "
+            "contributing to a scheme: {share} of a population of {population} million.",
+            **values,
+        )
+    )
     return html.Aside(
         [
-            html.P(f"{people.people / 1e6:.1f} million", className="callout-value"),
-            html.P(
-                f"people in {name} were covered by no social protection benefit in {people.year}, neither receiving one nor "
-                f"contributing to a scheme: {100 - people.coverage_pct:.1f}% of a population of "
-                f"{people.population / 1e6:.1f} million{projected}."
+            html.P(tr("{n} million", n=fmt_millions(people.people)), className="callout-value"),
+            html.P(sentence),
+            html.Small(
+                tr("Coverage: {coverage} Population: {population}", coverage=people.coverage_source, population=people.population_source)
             ),
-            html.Small(f"Coverage: {people.coverage_source} Population: {people.population_source}"),
         ],
         className="callout",
     )

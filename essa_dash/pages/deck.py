@@ -5,15 +5,23 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
-from dash import Input, Output, dcc, html
+from dash import Input, Output, State, dcc, html
 
-from essa_dash.text import mark
+from essa_dash.components.context import current_store
+from essa_dash.export import jobs
+from essa_dash.share import charts_of
+from essa_dash.text import mark, tr
+from essa_dash.text.formats import fmt_int
 
 PATH = "/deck"
 TITLE = mark("Slides")
 NAV = 6
 NAV_HREF = "/deck"
-NATIVE_LABEL = "Bar and line charts as editable PowerPoint charts (others stay pictures)"
+NATIVE_LABEL = "Bar, dot and line charts as editable PowerPoint charts (heatmaps, maps and the change in points stay pictures)"
+#: How often the page asks how far a deck build got, in milliseconds.
+POLL_MS = 1000
+#: Characters of links the form sends to the server (30 links of ~300 characters).
+MAX_VIEWS_TEXT = 10_000
 EXAMPLE = "/\n/country/VNM\n/embed/country-bars?country=KHM&edition=ilostat-2025"
 
 
@@ -21,25 +29,27 @@ def layout(views: str = "", **_url: str) -> html.Main:
     # ``views`` comes from a chart's "Build a deck" link; the form is free text, checked when the deck is built
     return html.Main(
         [
-            html.H1("Slides for a seminar"),
+            html.H1(tr("Slides for a seminar")),
             html.P(
-                "Paste links to dashboard views, one per line: every chart of each view becomes a 16:9 slide with its "
-                "title, definition and source; the speaker notes hold the definitions and the figures. "
-                "Everything is drawn by this server, so it works without internet.",
+                tr(
+                    "Paste links to dashboard views, one per line: every chart of each view becomes a 16:9 slide with its "
+                    "title, definition and source; the speaker notes hold the definitions and the figures. "
+                    "Everything is drawn by this server, so it works without internet."
+                ),
                 className="lede",
             ),
             html.Form(
                 [
-                    html.Label("Deck title", htmlFor="deck-title"),
-                    dcc.Input(id="deck-title", type="text", value="Social protection in ASEAN", debounce=True, maxLength=200),
-                    html.Label("Dashboard links, one per line", htmlFor="deck-views"),
+                    html.Label(tr("Deck title"), htmlFor="deck-title"),
+                    dcc.Input(id="deck-title", type="text", value=tr("Social protection in ASEAN"), debounce=True, maxLength=200),
+                    html.Label(tr("Dashboard links, one per line"), htmlFor="deck-views"),
                     dcc.Textarea(id="deck-views", value=views.replace(",/", "\n/") or EXAMPLE, rows=8),
                     html.Fieldset(
                         [
-                            html.Legend("Chart format"),
+                            html.Legend(tr("Chart format")),
                             dcc.Checklist(
                                 id="deck-native",
-                                options=[{"label": NATIVE_LABEL, "value": "native"}],
+                                options=[{"label": tr(NATIVE_LABEL), "value": "native"}],
                                 value=[],
                             ),
                         ]
@@ -49,14 +59,27 @@ def layout(views: str = "", **_url: str) -> html.Main:
             ),
             html.P(
                 [
-                    html.A("Download PowerPoint (.pptx)", id="deck-download", className="button", href="#", download=""),
+                    html.A(tr("Download PowerPoint (.pptx)"), id="deck-download", className="button", href="#", download=""),
                     " ",
                     html.A(
-                        "Present full screen", id="deck-present", className="button secondary", href="#", target="_blank", rel="noopener"
+                        tr("Present full screen"),
+                        id="deck-present",
+                        className="button secondary",
+                        href="#",
+                        target="_blank",
+                        rel="noopener",
                     ),
                 ],
                 className="downloads",
             ),
+            html.P(
+                [
+                    html.Button(tr("Build it here, showing progress"), id="deck-build", className="button secondary", type="button"),
+                    dcc.Store(id="deck-job"),
+                    dcc.Interval(id="deck-poll", interval=POLL_MS, disabled=True),
+                ]
+            ),
+            html.Div(id="deck-progress", role="status", **{"aria-live": "polite"}),
         ],
         className="page",
     )
@@ -75,3 +98,67 @@ def _links(title: str | None, views: str | None, native: list[str] | None) -> tu
     query = [("views", line) for line in lines]
     deck = urlencode([("title", (title or "")[:200]), *query, ("native", "true" if native else "false")])
     return f"/deck.pptx?{deck}", f"/present?{urlencode(query)}"
+
+
+def _text(value: object, limit: int) -> str:
+    """A callback's text input, checked for type and cut to ``limit`` characters."""
+    return value[:limit] if isinstance(value, str) else ""
+
+
+@dash.callback(
+    Output("deck-job", "data"),
+    Output("deck-poll", "disabled"),
+    Output("deck-progress", "children"),
+    Input("deck-build", "n_clicks"),
+    State("deck-title", "value"),
+    State("deck-views", "value"),
+    State("deck-native", "value"),
+    prevent_initial_call=True,
+)
+def _start(_clicks: int | None, title: object, views: object, native: object) -> tuple[str | None, bool, html.P]:
+    """Draw the charts now (bad links are said at once), then build the slides in the background."""
+    drawn, urls, problems = charts_of([_text(views, MAX_VIEWS_TEXT)])
+    if not urls or problems or not drawn:
+        message = "; ".join(p.message for p in problems) or tr("these links show no charts")
+        return None, True, html.P(message, className="error")
+    wanted = isinstance(native, list) and native == ["native"]
+    try:
+        job = jobs.start(drawn, title=_text(title, 200) or "ESSA Dash", store=current_store(), native=wanted)
+    except jobs.BusyError as busy:
+        return None, True, html.P(str(busy), className="error")
+    return job.id, False, _shown(job)
+
+
+@dash.callback(
+    Output("deck-progress", "children", allow_duplicate=True),
+    Output("deck-poll", "disabled", allow_duplicate=True),
+    Input("deck-poll", "n_intervals"),
+    State("deck-job", "data"),
+    prevent_initial_call=True,
+)
+def _poll(_ticks: int | None, job_id: object) -> tuple[html.Div | html.P, bool]:
+    job = jobs.get(job_id)
+    if job is None:
+        return html.P(tr("This deck build is no longer known: start it again."), className="error"), True
+    return _shown(job), job.state != "running"
+
+
+def _shown(job: jobs.Job) -> html.Div | html.P:
+    """The progress bar and the slide being drawn; the download link once the deck is ready."""
+    if job.state == "failed":
+        return html.P(job.error or "", className="error")
+    if job.state == "done":
+        return html.P(html.A(tr("Download the deck (.pptx)"), href=f"/deck/jobs/{job.id}.pptx", className="button", download=""))
+    return html.Div(
+        [
+            html.Progress(
+                value=str(job.done),
+                max=str(job.total),
+                id="deck-progress-bar",
+                style={"marginRight": ".5rem"},
+                **{"aria-label": tr("Slides drawn")},
+            ),
+            html.Span(tr("Slide {done} of {total} drawn", done=fmt_int(job.done), total=fmt_int(job.total))),
+            html.Span(f" · {job.current}" if job.current else ""),
+        ]
+    )

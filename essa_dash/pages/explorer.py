@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import dash_ag_grid as dag
-import flask
 from dash import dcc, html
 
-from essa_dash.components.context import current_store
+from essa_dash.components.context import current_store, public_url
 from essa_dash.components.controls import checkbox, controls_bar, dropdown
 from essa_dash.components.notice import problems_notice
 from essa_dash.export.tables import FORMATS
 from essa_dash.query import explorer as q
 from essa_dash.query import options
 from essa_dash.query.state import PARAMS, Vocabulary
-from essa_dash.text import mark
+from essa_dash.text import fmt_int, mark, tr
 
 PATH = "/data"
 TITLE = mark("Data")
@@ -22,23 +21,23 @@ NAV_HREF = "/data"
 GRID_ID = "explorer-grid"
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet", "json": "JSON"}
 COLUMN_NAMES = {
-    "country": "Country or aggregate",
-    "risk_label": "Risk",
-    "sex": "Sex",
-    "year": "Year",
-    "coverage_pct": "Coverage %",
-    "coverage_kind": "Kind",
-    "edition": "Edition",
-    "source_id": "Source",
-    "source_location": "Location in source",
-    "obs_status": "Status",
-    "nature": "Nature",
-    "note": "Note",
+    "country": mark("Country or aggregate"),
+    "risk_label": mark("Risk"),
+    "sex": mark("Sex"),
+    "year": mark("Year"),
+    "coverage_pct": mark("Coverage %"),
+    "coverage_kind": mark("Kind"),
+    "edition": mark("Edition"),
+    "source_id": mark("Source"),
+    "source_location": mark("Location in source"),
+    "obs_status": mark("Status"),
+    "nature": mark("Nature"),
+    "note": mark("Note"),
 }
 
 
 def _choices(facet: list[q.FacetOption]) -> list[dict[str, object]]:
-    return [{"label": f"{o.label} ({o.count:,})", "value": o.value, "disabled": o.count == 0} for o in facet]
+    return [{"label": tr("{label} ({n})", label=o.label, n=fmt_int(o.count)), "value": o.value, "disabled": o.count == 0} for o in facet]
 
 
 def layout(**url: str) -> html.Main:
@@ -49,14 +48,16 @@ def layout(**url: str) -> html.Main:
     facets = q.facets(store, state)
     frame = q.rows(store, state)
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
-    base = flask.request.host_url
+    base = public_url() + "/"
     return html.Main(
         [
-            html.H1("Explore and download the data"),
+            html.H1(tr("Explore and download the data")),
             html.P(
-                "Every published figure, one row each, with its source and its place in the source. "
-                "Filter with the controls; the numbers in brackets say how many rows each choice would give. "
-                "Downloads and the API return exactly the rows shown.",
+                tr(
+                    "Every published figure, one row each, with its source and its place in the source. "
+                    "Filter with the controls; the numbers in brackets say how many rows each choice would give. "
+                    "Downloads and the API return exactly the rows shown."
+                ),
                 className="lede",
             ),
             controls_bar(
@@ -65,34 +66,40 @@ def layout(**url: str) -> html.Main:
                     "country",
                     _choices(facets["country"]),
                     list(state.country),
-                    label="Countries and aggregates",
+                    label=tr("Countries and aggregates"),
                     multi=True,
-                    placeholder="All",
+                    placeholder=tr("All"),
                 ),
-                dropdown("risk", _choices(facets["risk"]), list(state.risk), label="Risks", multi=True, placeholder="All"),
-                dropdown("sex", _choices(facets["sex"]), state.sex, label="Sex", placeholder="All", clearable=True),
+                dropdown("risk", _choices(facets["risk"]), list(state.risk), label=tr("Risks"), multi=True, placeholder=tr("All")),
+                dropdown("sex", _choices(facets["sex"]), state.sex, label=tr("Sex"), placeholder=tr("All"), clearable=True),
                 dropdown(
-                    "edition", _choices(facets["edition"]), state.edition, label="Edition", placeholder="All editions", clearable=True
+                    "edition",
+                    _choices(facets["edition"]),
+                    state.edition,
+                    label=tr("Edition"),
+                    placeholder=tr("All editions"),
+                    clearable=True,
                 ),
-                dropdown("kind", _choices(facets["kind"]), list(state.kind), label="Coverage kind", multi=True, placeholder="All"),
-                dropdown("source", _choices(facets["source"]), list(state.source), label="Sources", multi=True, placeholder="All"),
-                dropdown("year_from", years, state.year_from, label="From year", placeholder="Any", clearable=True),
-                dropdown("year_to", years, state.year_to, label="To year", placeholder="Any", clearable=True),
-                checkbox("latest", "Latest value per country, risk and edition only", bool(state.latest)),
+                dropdown("kind", _choices(facets["kind"]), list(state.kind), label=tr("Coverage kind"), multi=True, placeholder=tr("All")),
+                dropdown("source", _choices(facets["source"]), list(state.source), label=tr("Sources"), multi=True, placeholder=tr("All")),
+                dropdown("year_from", years, state.year_from, label=tr("From year"), placeholder=tr("Any"), clearable=True),
+                dropdown("year_to", years, state.year_to, label=tr("To year"), placeholder=tr("Any"), clearable=True),
+                checkbox("latest", tr("Latest value per country, risk and edition only"), bool(state.latest)),
+                checkbox("include_withdrawn", tr("Include values withdrawn by the publisher (flagged)"), bool(state.include_withdrawn)),
             ),
             problems_notice(problems, options.labels(store)),
             html.P(q.summary(frame, store), className="grid-summary", id="explorer-summary"),
             html.Section(
                 [
-                    html.H2("Download this view", className="visually-hidden"),
-                    html.Span("Download this view: ", className="download-label"),
+                    html.H2(tr("Download this view"), className="visually-hidden"),
+                    html.Span(tr("Download this view: "), className="download-label"),
                     *[
                         html.A(
                             FORMAT_LABELS[fmt], href=f"/api/v1/coverage.{fmt}{query}", className="button", download="", id=f"download-{fmt}"
                         )
                         for fmt in FORMATS
                     ],
-                    html.Span(" · Full table: ", className="download-label"),
+                    html.Span(tr(" · Full table: "), className="download-label"),
                     *[
                         html.A(f"{FORMAT_LABELS[fmt]}", href=f"/api/v1/coverage.{fmt}", className="button secondary", download="")
                         for fmt in ("csv", "parquet")
@@ -103,7 +110,7 @@ def layout(**url: str) -> html.Main:
             dag.AgGrid(
                 id=GRID_ID,
                 rowData=q.records(frame),
-                columnDefs=[{"field": field, "headerName": name} for field, name in COLUMN_NAMES.items()],
+                columnDefs=[{"field": field, "headerName": tr(name)} for field, name in COLUMN_NAMES.items()],
                 defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
                 dashGridOptions={"pagination": True, "paginationPageSize": 50, "enableCellTextSelection": True, "ensureDomOrder": True},
                 columnSize="autoSize",
@@ -112,28 +119,18 @@ def layout(**url: str) -> html.Main:
             ),
             html.Section(
                 [
-                    html.H2("Use this data in your own tools"),
-                    html.P(
-                        [
-                            "API URL of this view (CSV; also ",
-                            html.Code(".xlsx"),
-                            ", ",
-                            html.Code(".parquet"),
-                            ", ",
-                            html.Code(".json"),
-                            "):",
-                        ]
-                    ),
+                    html.H2(tr("Use this data in your own tools")),
+                    html.P(tr("API URL of this view (CSV; also {formats}):", formats=".xlsx, .parquet, .json")),
                     html.Pre(f"{base}api/v1/coverage.csv{query}", id="api-url"),
-                    html.P("One line of pandas:"),
+                    html.P(tr("One line of pandas:")),
                     html.Div(
                         [
                             html.Pre(q.pandas_snippet(base, query), id="pandas-snippet"),
-                            dcc.Clipboard(target_id="pandas-snippet", title="Copy"),
+                            dcc.Clipboard(target_id="pandas-snippet", title=tr("Copy")),
                         ],
                         className="snippet",
                     ),
-                    html.P(["The API is described at ", html.A("/api/v1/openapi.json", href="/api/v1/openapi.json"), "."]),
+                    html.P([tr("The API is described at: "), html.A("/api/v1/openapi.json", href="/api/v1/openapi.json")]),
                 ],
                 className="card use-data",
             ),

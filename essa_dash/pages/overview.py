@@ -31,17 +31,19 @@ def layout(**url: str) -> html.Main:
     members = [o["value"] for o in options.country_options(store)]
     return html.Main(
         [
-            html.H1("Who is left without social protection?"),
+            html.H1(tr("Who is left without social protection?")),
             html.P(
-                "In 2014 the ILO's World Social Protection Report measured how many people lacked social protection. "
-                "These are its world headline figures, each beside the latest published figure for the same risk.",
+                tr(
+                    "In 2014 the ILO's World Social Protection Report measured how many people lacked social protection. "
+                    "These are its world headline figures, each beside the latest published figure for the same risk."
+                ),
                 className="lede",
             ),
             html.Section([headline_tile(h) for h in query.headlines(store)], id=ids.OVERVIEW_TILES, className="tiles"),
-            html.H2("ASEAN Member States today"),
+            html.H2(tr("ASEAN Member States today")),
             controls_bar(
                 f"/{vocabulary.encode(state)}",
-                dropdown("edition", options.edition_options(store, countries=members), state.edition, label="Edition"),
+                dropdown("edition", options.edition_options(store, countries=members), state.edition, label=tr("Edition")),
             ),
             problems_notice(problems, options.labels(store)),
             chart_card(build(ids.OVERVIEW_HEATMAP, store, state), state, vocabulary),

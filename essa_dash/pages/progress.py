@@ -11,7 +11,7 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.query import default_edition, options
 from essa_dash.query import progress as q
 from essa_dash.query.state import Vocabulary
-from essa_dash.text import mark
+from essa_dash.text import fmt_year, mark, tr
 from essa_dash.views import build
 
 PATH = "/progress"
@@ -39,28 +39,35 @@ def layout(**url: str) -> html.Main:
 
     return html.Main(
         [
-            html.H1(f"Has coverage improved since {q.BASELINE_YEAR}?"),
+            html.H1(tr("Has coverage improved since {year}?", year=fmt_year(q.BASELINE_YEAR))),
             html.P(
-                f"Each comparison takes two figures from one edition and one definition: the first year since {q.BASELINE_YEAR} "
-                "(the ASEAN Framework's baseline year) and the latest year. Editions revise earlier figures and label years "
-                "differently, so they are never joined; where another edition gives a different baseline figure, the table says so.",
+                tr(
+                    "Each comparison takes two figures from one edition and one definition: the first year since {year} "
+                    "(the ASEAN Framework's baseline year) and the latest year. Editions revise earlier figures and label years "
+                    "differently, so they are never joined; where another edition gives a different baseline figure, the table says so.",
+                    year=fmt_year(q.BASELINE_YEAR),
+                ),
                 className="lede",
             ),
             controls_bar(
                 f"{PATH}{vocabulary.encode(state)}",
-                dropdown("country", options.country_options(store), list(state.country), label="Countries", multi=True),
-                dropdown("risk", q.risk_choices(store), list(state.risk), label="Risks", multi=True),
-                dropdown("edition", q.edition_choices(store), edition, label="Edition"),
-                radio("sex", options.sex_options(), sex, label="Sex (maternity: always women)"),
+                dropdown("country", options.country_options(store), list(state.country), label=tr("Countries"), multi=True),
+                dropdown("risk", q.risk_choices(store), list(state.risk), label=tr("Risks"), multi=True),
+                dropdown("edition", q.edition_choices(store), edition, label=tr("Edition")),
+                radio("sex", options.sex_options(), sex, label=tr("Sex (maternity: always women)")),
             ),
             problems_notice(problems, options.labels(store)),
             html.P(q.year_basis_note(store, edition), className="progress-basis"),
             chart_card(build(DUMBBELLS, store, state), state, vocabulary),
             chart_card(bars, state, vocabulary) if bars else html.P(q.bars_reading(cells)[0], className="no-data-note"),
-            html.H2("Every country and risk"),
+            html.H2(tr("Every country and risk")),
             html.P(
-                f"Baseline: the first year since {q.BASELINE_YEAR}; latest: the latest year; both from {edition}. "
-                "Change in percentage points; a cell with one year has no change. The source column gives the lines of the raw file.",
+                tr(
+                    "Baseline: the first year since {year}; latest: the latest year; both from {edition}. "
+                    "Change in percentage points; a cell with one year has no change. The source column gives the lines of the raw file.",
+                    year=fmt_year(q.BASELINE_YEAR),
+                    edition=edition,
+                ),
                 className="progress-table-note",
             ),
             _table(q.table_rows(store, cells), edition),
@@ -73,7 +80,7 @@ def layout(**url: str) -> html.Main:
 def _table(rows: list[dict[str, str]], edition: str) -> html.Div:
     """The figures behind both charts, one row per country and risk, with notes on revisions."""
     head = html.Thead(
-        html.Tr([html.Th(header, scope="col", className="num" if key in NUMERIC else None) for key, header in q.TABLE_COLUMNS.items()])
+        html.Tr([html.Th(tr(header), scope="col", className="num" if key in NUMERIC else None) for key, header in q.TABLE_COLUMNS.items()])
     )
     body = html.Tbody(
         [
@@ -84,13 +91,13 @@ def _table(rows: list[dict[str, str]], edition: str) -> html.Div:
             for row in rows
         ]
     )
-    caption = html.Caption(f"{edition}: baseline and latest figure")
+    caption = html.Caption(tr("{edition}: baseline and latest figure", edition=edition))
     return html.Div(
         html.Table([caption, head, body], id=TABLE, className="progress-table"),
         className="progress-table-scroll",
         tabIndex="0",
         role="region",
-        **{"aria-label": "Baseline and latest figure for every country and risk"},
+        **{"aria-label": tr("Baseline and latest figure for every country and risk")},
     )
 
 
@@ -109,6 +116,9 @@ def _caveats(caveats: list[tuple[str, str]]) -> html.Aside | None:
     if not caveats:
         return None
     return html.Aside(
-        [html.H3("Definitions to keep in mind"), html.Ul([html.Li([html.B(f"{label}: "), text]) for label, text in caveats])],
+        [
+            html.H3(tr("Definitions to keep in mind")),
+            html.Ul([html.Li([html.B(tr("{label}: ", label=label)), text]) for label, text in caveats]),
+        ],
         className="progress-caveats",
     )

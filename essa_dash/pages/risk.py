@@ -11,10 +11,11 @@ from essa_dash.components.cards import chart_card
 from essa_dash.components.context import current_store
 from essa_dash.components.controls import controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
+from essa_dash.components.sources import translation_note
 from essa_dash.query import options
 from essa_dash.query import risk as q
 from essa_dash.query.state import State, Vocabulary
-from essa_dash.text import mark, tr
+from essa_dash.text import fmt_int, mark, tr
 from essa_dash.views import build
 
 if TYPE_CHECKING:
@@ -46,28 +47,28 @@ def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
             _definition(store, view.risk),
             controls_bar(
                 q.canonical_url(store, view),
-                dropdown("risk", options.risk_options(store), view.risk, label="Risk", path="/risk/"),
-                dropdown("edition", q.edition_options(store, view.risk), view.edition, label="Edition"),
-                radio("sex", options.sex_options(), view.sex, label="Sex"),
+                dropdown("risk", options.risk_options(store), view.risk, label=tr("Risk"), path="/risk/"),
+                dropdown("edition", q.edition_options(store, view.risk), view.edition, label=tr("Edition")),
+                radio("sex", options.sex_options(), view.sex, label=tr("Sex")),
                 dropdown(
                     "country",
                     options.country_options(store),
                     list(view.countries),
-                    label="Countries to compare",
+                    label=tr("Countries to compare"),
                     multi=True,
-                    placeholder=f"All {members} Member States",
+                    placeholder=tr("All {n} Member States", n=fmt_int(members)),
                 ),
             ),
             problems_notice(view.problems, options.labels(store)),
             *(html.P(note, className="risk-note", role="status") for note in view.notes),
-            html.H2("Where the Member States stand"),
+            html.H2(tr("Where the Member States stand")),
             chart_card(ranking, state, vocabulary),
             html.P(q.ranking_note(store, view, q.ranking(store, view)), className="aggregate-note"),
             chart_card(build(MAP, store, state), state, vocabulary),
             *_context(store, state, vocabulary),
-            html.H2("Over time, edition by edition"),
+            html.H2(tr("Over time, edition by edition")),
             chart_card(build(TREND, store, state), state, vocabulary),
-            html.H2("Women and men"),
+            html.H2(tr("Women and men")),
             chart_card(sexes, state, vocabulary) if sexes else html.P(q.sex_absence(store, view), className="no-data-note"),
         ],
         className="page risk-page",
@@ -87,10 +88,11 @@ def _definition(store: Store, risk: str) -> html.Section:
     return html.Section(
         [
             html.P(note.definition, className="lede"),
-            html.Dl([html.Dt("Counted"), html.Dd(note.numerator), html.Dt("Out of"), html.Dd(note.denominator)]),
-            html.P(["ILO wording: ", note.wording], className="wording"),
+            html.Dl([html.Dt(tr("Counted")), html.Dd(note.numerator), html.Dt(tr("Out of")), html.Dd(note.denominator)]),
+            html.P([tr("ILO wording: "), html.Q(note.wording, lang="en")], className="wording"),
             html.P(differs, className="wording-note") if differs else None,
+            translation_note(),
         ],
         className="risk-definition",
-        **{"aria-label": "Definition"},
+        **{"aria-label": tr("Definition")},
     )

@@ -14,13 +14,15 @@ from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
-#: The one consistent time series across countries (see data/README.md).
-DEFAULT_EDITION = "ILOSTAT 2025"
-
 
 def default_edition(store: Store) -> str:
-    """The edition pages and readings show unless the URL names another."""
-    return DEFAULT_EDITION
+    """The edition pages and readings show unless the URL names another.
+
+    It is data, not code: ``editions.is_default`` (exactly one, checked at build time), which an
+    ingest of a newer complete release of the same database moves (data/README.md, "Default edition").
+    """
+    editions = store.editions
+    return str(editions.loc[editions["is_default"], "edition"].iloc[0])
 
 
 def filter_coverage(
@@ -99,5 +101,6 @@ def select(coverage: pd.DataFrame, state: State) -> pd.DataFrame:
         sources=state.source or None,
         year_from=state.year if state.year is not None else state.year_from,
         year_to=state.year if state.year is not None else state.year_to,
+        include_withdrawn=bool(state.include_withdrawn),
     )
     return latest_per_cell(rows) if state.latest else rows

@@ -6,10 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from essa_dash.query.comparable import revisions
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
+from essa_dash.text import fmt_int, tr
 
 DEFAULT_COUNTRY = "VNM"
 
@@ -39,8 +41,24 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
     editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
     edition = state.edition if state.edition in editions else default_edition(store)
     if state.edition and state.edition not in editions:
-        problems.append(Problem("edition", state.edition, f"{state.edition} has no figures for {names[iso3]}", tuple(sorted(editions))))
+        problems.append(Problem("edition", state.edition, _absent(store, state.edition, iso3, names[iso3]), tuple(sorted(editions))))
     return CountryView(iso3, names[iso3], edition, state.sex or "total"), problems
+
+
+def _absent(store: Store, edition: str, iso3: str, name: str) -> str:
+    """Why an edition's figures for a country are not shown: it has none, or the publisher withdrew them."""
+    withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
+    if withdrawn.empty:
+        return tr("{edition} has no figures for {country}", edition=edition, country=name)
+    notes = store.editions.set_index("edition")["withdrawn_note"]
+    return tr(
+        "{edition} has {n} figures for {country}, withdrawn by the publisher. {why} "
+        "They are left out of the pages; the explorer and the API return them, flagged, with include_withdrawn=true",
+        edition=edition,
+        n=fmt_int(len(withdrawn)),
+        country=name,
+        why=notes.get(edition, "") or tr("When and why is not known."),
+    )
 
 
 #: The regional comparator, in order of preference: the ILO's ASEAN estimate, else South-Eastern Asia.
@@ -108,6 +126,19 @@ def edition_history(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFr
         .sort_values(["_order", "published"])
         .drop(columns="_order")
     )
+
+
+@per_build()
+def edition_revisions(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFrame:
+    """Figures of the country's core risks that two editions publish for the same year with different values.
+
+    Revisions, not changes (see :mod:`essa_dash.query.comparable`), largest first, with ``risk_label``.
+    """
+    risks = core_risks(store.risks)
+    rows = filter_coverage(store.coverage, countries=[iso3], risks=risks["risk"])
+    rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
+    revised = revisions(rows, store.editions.set_index("edition")["published"])
+    return revised.assign(risk_label=revised[C.risk].map(risks.set_index("risk")["short_label"]))
 
 
 @per_build()
@@ -207,24 +238,6 @@ def profile_reading(bars: pd.DataFrame, name: str) -> list[str]:
     missing = bars[(bars["role"] == "country") & bars[C.coverage_pct].isna()]["risk_label"].str.lower().tolist()
     if missing:
         sentences.append(f"No data for {name}: {', '.join(missing)}.")
-    return sentences
-
-
-def history_reading(history: pd.DataFrame, name: str) -> list[str]:
-    """Which risks changed most between the first and the last edition that report them."""
-    counts = history.groupby(C.risk)[C.edition].nunique()
-    several = history[history[C.risk].isin(counts[counts > 1].index)]
-    if several.empty:
-        return [f"Each risk for {name} appears in one edition only, so there is nothing to compare."]
-    ends = several.sort_values("published").groupby("risk_label")[C.coverage_pct].agg(["first", "last"])
-    change = (ends["last"] - ends["first"]).sort_values()
-    sentences = [f"{len(ends)} risks for {name} appear in more than one edition."]
-    if change.iloc[-1] > 0:
-        sentences.append(f"Largest rise from the first to the latest edition: {change.index[-1].lower()} (+{change.iloc[-1]:.1f} points).")
-    if change.iloc[0] < 0:
-        sentences.append(
-            f"Largest fall: {change.index[0].lower()} ({change.iloc[0]:.1f} points); later editions often revise earlier figures."
-        )
     return sentences
 
 

@@ -6,6 +6,7 @@ from essa_dash.query.core import core_risks, filter_coverage, member_states
 from essa_dash.query.state import SEXES
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text.names import sex_label
 
 Option = dict[str, str]
 
@@ -29,7 +30,7 @@ def edition_options(store: Store, *, countries: list[str] | None = None) -> list
 
 
 def sex_options() -> list[Option]:
-    return [{"label": sex.capitalize(), "value": sex} for sex in SEXES]
+    return [{"label": sex_label(sex), "value": sex} for sex in SEXES]
 
 
 def labels(store: Store) -> dict[str, str]:

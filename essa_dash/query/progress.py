@@ -28,6 +28,7 @@ from essa_dash.query.core import core_risks, default_sex, filter_coverage, membe
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
+from essa_dash.text import mark
 
 #: The ASEAN Framework's baseline year: the first year a baseline may come from.
 BASELINE_YEAR = 2015
@@ -79,16 +80,16 @@ CELL_COLUMNS = [
 
 #: The table's columns, in order: key -> header.
 TABLE_COLUMNS = {
-    "country": "Country",
-    "risk": "Risk",
-    "baseline_year": "Baseline year",
-    "baseline": "Baseline %",
-    "latest_year": "Latest year",
-    "latest": "Latest %",
-    "change": "Change (pp)",
-    "edition": "Edition",
-    "source": "Source",
-    "note": "Note",
+    "country": mark("Country"),
+    "risk": mark("Risk"),
+    "baseline_year": mark("Baseline year"),
+    "baseline": mark("Baseline %"),
+    "latest_year": mark("Latest year"),
+    "latest": mark("Latest %"),
+    "change": mark("Change (pp)"),
+    "edition": mark("Edition"),
+    "source": mark("Source"),
+    "note": mark("Note"),
 }
 
 

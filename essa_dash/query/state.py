@@ -20,10 +20,12 @@ from essa_dash.store import Store, per_build
 from essa_dash.text import LANGUAGES, fmt_int, fmt_year, tr
 
 LIST_PARAMS = ("country", "risk", "kind", "source")
-SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "lang")
+SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "include_withdrawn", "lang", "release")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
-#: Accepted by every page, embed, image and API route: the language is part of every view.
-GLOBAL_PARAMS = ("lang",)
+#: Accepted by every page, embed, image and API route, and kept when the selection changes: the
+#: language and the pinned data release say how and from which data a view is shown, not what it selects.
+GLOBAL_PARAMS = ("lang", "release")
+RELEASE_ID = re.compile(r"[0-9a-f]{12}")
 SEXES = ("total", "female", "male")
 BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 #: Enough for any real selection; more is a malformed or hostile URL.
@@ -50,7 +52,10 @@ class State:
     year_from: int | None = None
     year_to: int | None = None
     latest: bool | None = None
+    #: withdrawn values are out of every view unless asked for on purpose (then shown flagged)
+    include_withdrawn: bool | None = None
     lang: str | None = None  # a code of text.LANGUAGES; None: the browser's choice (Accept-Language)
+    release: str | None = None  # a data release id: the view shows that release's figures (a pinned link)
 
     def update(self, **changes: object) -> State:
         return replace(self, **changes)
@@ -164,10 +169,15 @@ class Vocabulary:
                 return text.lower()
             problems.append(Problem(name, text, tr("unknown language '{value}'", value=text), tuple(LANGUAGES)))
             return None
-        if name == "latest":
+        if name in ("latest", "include_withdrawn"):
             if text.lower() in BOOLEANS:
                 return BOOLEANS[text.lower()]
             problems.append(Problem(name, text, tr("'{name}' must be true or false", name=name), ("true", "false")))
+            return None
+        if name == "release":
+            if RELEASE_ID.fullmatch(text):
+                return text
+            problems.append(Problem(name, text, tr("'release' must be a data release id: 12 characters 0-9 and a-f")))
             return None
         if name == "edition":
             edition = self.edition_slugs.get(edition_slug(text))
@@ -198,7 +208,7 @@ class Vocabulary:
                 pairs.append((name, ",".join(value)))
             elif name == "edition":
                 pairs.append((name, edition_slug(value)))
-            elif name == "latest":
+            elif name in ("latest", "include_withdrawn"):
                 pairs.append((name, "true" if value else "false"))
             else:
                 pairs.append((name, str(value)))

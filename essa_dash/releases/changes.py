@@ -11,6 +11,9 @@ Frames, not sentences: the words are :mod:`essa_dash.text.releases`.
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
@@ -122,3 +125,35 @@ def compare(before: Store, after: Store) -> Changes:
         removed=side(merged[merged["_merge"] == "left_only"], "_old"),
         reflagged=reflagged.reset_index(drop=True),
     )
+
+
+#: Comparisons kept in memory: a pinned page compares its release with the latest one on every draw.
+_COMPARED: OrderedDict[tuple[str, str], Changes] = OrderedDict()
+_COMPARED_MAX = 8
+_compared_lock = threading.Lock()
+
+
+def view_changes(before: Store, after: Store, *, country: Sequence[str] = (), risk: Sequence[str] = ()) -> dict[str, int]:
+    """How many rows of each kind changed between two releases, among the given countries and risks (all when empty).
+
+    A pinned view's banner says this in a line; the comparison of two releases is made
+    once and kept, since every draw of a pinned page asks the same question.
+    """
+    key = (before.build_id, after.build_id)
+    with _compared_lock:
+        changes = _COMPARED.get(key)
+    if changes is None:
+        changes = compare(before, after)
+        with _compared_lock:
+            _COMPARED[key] = changes
+            while len(_COMPARED) > _COMPARED_MAX:
+                _COMPARED.popitem(last=False)
+    counts = {}
+    for kind in KINDS:
+        rows = getattr(changes, kind)
+        if country:
+            rows = rows[rows[C.iso3].isin(country)]
+        if risk:
+            rows = rows[rows[C.risk].isin(risk)]
+        counts[kind] = len(rows)
+    return counts

@@ -20,11 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from babel.messages.catalog import Catalog as PoCatalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
-from essa_dash.paths import PACKAGE_DIR
+from essa_dash.paths import DEFAULT_DATA_DIR, PACKAGE_DIR, reference_dir
+from essa_dash.text import names
 from essa_dash.text.catalog import LANGUAGES, LOCALE_DIR, SOURCE_LANGUAGE, UNREVIEWED, catalog, catalog_path
 
 TEMPLATE = LOCALE_DIR / "messages.pot"
@@ -32,6 +34,7 @@ TEMPLATE = LOCALE_DIR / "messages.pot"
 KEYWORDS = {"tr": None, "trn": (1, 2), "mark": None}
 PROJECT = "ESSA Dash"
 COPYRIGHT = "the ESSA Dash contributors"
+REFERENCE_NOTE = "Reference data: names and definitions translate the ILO's English wording; keep its meaning exact."
 _DATES = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.MULTILINE)
 _PLACEHOLDER = re.compile(r"\{(\w*)[^{}]*\}")
 
@@ -42,7 +45,7 @@ def placeholders(text: str) -> set[str]:
 
 
 def extract(root: Path = PACKAGE_DIR) -> PoCatalog:
-    """Every message the package asks for, with the files and lines that ask."""
+    """Every message the package asks for, with the files that ask, and the reader-facing words of the reference tables."""
     template = PoCatalog(project=PROJECT, copyright_holder=COPYRIGHT, charset="utf-8", fuzzy=False)
     method_map = [("**/locale/**", "ignore"), ("**.py", "python")]
     for filename, lineno, message, comments, _context in extract_from_dir(
@@ -51,6 +54,10 @@ def extract(root: Path = PACKAGE_DIR) -> PoCatalog:
         text = message if isinstance(message, str) else message[0]
         flags = ("python-brace-format",) if placeholders(text) else ()
         template.add(message, None, [(f"essa_dash/{filename}", lineno)], auto_comments=comments, flags=flags)
+    reference = reference_dir(DEFAULT_DATA_DIR)
+    tables = {table: pd.read_csv(reference / f"{table}.csv", dtype=str, keep_default_na=False) for table in names.TRANSLATED_COLUMNS}
+    for table, text in names.reference_messages(tables):
+        template.add(text, None, [(f"data/reference/{table}.csv", None)], auto_comments=[REFERENCE_NOTE])
     return template
 
 

@@ -40,6 +40,11 @@ def built(release: Release) -> str:
     return fmt_date(dt.date.fromisoformat(release.date), "medium")
 
 
+def release_line(release: Release) -> str:
+    """The release in one line, as image and embed footers, slide notes and the deck's last slide give it."""
+    return tr("Data release {id}, version {version} (built {date})", id=release.id, version=release.version, date=built(release))
+
+
 def _field(record: Mapping[str, str | None]) -> str:
     where = record["resource"] if record["field"] is None else f"{record['resource']}.{record['field']}"
     if record["before"] is None:
@@ -195,3 +200,20 @@ def changes_report(changes: Changes, *, risk_labels: Mapping[str, str], limit: i
         if len(shown) < len(frame):
             lines.append("  " + tr("... and {n} more (--all lists every row)", n=fmt_int(len(frame) - len(shown))))
     return "\n".join(lines)
+
+
+def view_change_summary(counts: Mapping[str, int], latest: Release) -> str:
+    """One line for a pinned view: what the latest release changed among this view's figures."""
+    parts = [
+        trn(singular, plural, counts[kind], count=fmt_int(counts[kind]))
+        for kind, singular, plural in (
+            ("revised", "{count} figure revised", "{count} figures revised"),
+            ("added", "{count} added", "{count} added"),
+            ("removed", "{count} removed", "{count} removed"),
+            ("reflagged", "{count} with other flags", "{count} with other flags"),
+        )
+        if counts.get(kind)
+    ]
+    if not parts:
+        return tr("The latest release ({version}) shows the same figures for this view.", version=latest.version)
+    return tr("The latest release ({version}) differs for this view: {changes}.", version=latest.version, changes=", ".join(parts))

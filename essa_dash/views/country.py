@@ -10,6 +10,7 @@ from essa_dash.query import country as q
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text.comparisons import history_reading
 from essa_dash.views import Built, Chart, finish, register
 
 PAGE = "/country/<iso3>"
@@ -28,7 +29,8 @@ def editions(store: Store, state: State) -> Built:
     view, _ = q.resolve(store, state)
     rows = q.edition_history(store, view.iso3, sex=view.sex)
     text = captions.edition_history_text(store, rows, country=view.name)
-    return finish("country-editions", edition_dots(rows, text=text), text, q.history_reading(rows, view.name), store, rows)
+    reading = history_reading(rows, q.edition_revisions(store, view.iso3, sex=view.sex), view.name)
+    return finish("country-editions", edition_dots(rows, text=text), text, reading, store, rows)
 
 
 def sexes(store: Store, state: State) -> Built | None:

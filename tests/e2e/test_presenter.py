@@ -79,6 +79,26 @@ def test_a_ten_chart_deck_from_the_browser(page: Page, base_url: str, tmp_path) 
     path = tmp_path / download.value.suggested_filename
     download.value.save_as(path)
     deck = Presentation(str(path))
-    assert len(deck.slides) == 11  # title + heatmap, 3 risk charts, 2 country charts, country bars, progress bars, map
+    # cover + heatmap, 3 risk charts, 2 country charts, country bars, progress bars, map + About the data
+    assert len(deck.slides) == 12
     assert deck.slides[0].shapes.title.text == "ASEAN seminar"
     assert all(slide.notes_slide.notes_text_frame.text for slide in list(deck.slides)[1:])
+
+
+def test_the_deck_page_shows_progress_then_offers_the_deck(page: Page, base_url: str, tmp_path) -> None:
+    page.goto(base_url + "/deck")
+    page.locator("#deck-views").fill("/\n/risk/old_age?country=VNM")
+    page.locator("#deck-build").click()
+    bar = page.locator("#deck-progress-bar")
+    expect(bar).to_be_visible(timeout=30_000)  # a progress bar while the slides are drawn
+    expect(page.locator("#deck-progress")).to_contain_text(re.compile(r"Slide \d of 4 drawn"))
+    screenshot(page, "deck-progress")
+    link = page.get_by_role("link", name="Download the deck (.pptx)")
+    expect(link).to_be_visible(timeout=120_000)
+    with page.expect_download(timeout=30_000) as download:
+        link.click()
+    path = tmp_path / "deck.pptx"
+    download.value.save_as(path)
+    deck = Presentation(str(path))
+    assert len(deck.slides) == 1 + 4 + 1  # the heatmap and the risk page's ranking, map and trend
+    assert deck.slides[-1].shapes.title.text == "About the data"

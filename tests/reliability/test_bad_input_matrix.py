@@ -10,15 +10,23 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from flask.testing import FlaskClient
 
 from essa_dash.app import create_app
 from essa_dash.cli import main
+from essa_dash.serving import router_payload
 from tests.conftest import FORMATS, snapshot
 from tests.unit.test_cli import CURATED, LABELS, SDG_API, asean_labels, edit, raw_bytes, sdg_cov
 
@@ -252,3 +260,92 @@ def test_formula_text_is_neutralised_in_csv_and_xlsx(fresh_root: Path, tmp_path:
     notes = [cell.value for row in book["Data"].iter_rows() for cell in row if isinstance(cell.value, str) and "HYPERLINK" in cell.value]
     assert notes and all(note.startswith("'=") for note in notes)
     assert not any(cell.data_type == "f" for row in book["Data"].iter_rows() for cell in row)
+
+
+# -- the production server (`serve --prod`): what one visitor sends must not reach the next -----------
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def prod_url(built_root: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """``essa-dash serve --prod`` (gunicorn, one worker) on a free loopback port, its log in a temporary file."""
+    port = _free_port()
+    log_path = tmp_path_factory.mktemp("prod") / "server.log"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESSA_")} | {"ESSA_DATA_DIR": str(built_root)}
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "essa_dash.cli", "serve", "--prod", "--workers", "1", "--port", str(port)],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 120
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/api/v1/risks", timeout=5):
+                        break
+                except OSError:
+                    if proc.poll() is not None or time.monotonic() > deadline:
+                        raise RuntimeError(log_path.read_text()) from None
+                    time.sleep(0.3)
+            yield url
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=30)
+
+
+def raw_request(url: str, request: bytes, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    """Send bytes as they are (a forged Host, an over-long line) and read the whole answer."""
+    parts = urlsplit(url)
+    with socket.create_connection((parts.hostname, parts.port), timeout=timeout) as sock:
+        sock.sendall(request)
+        chunks = []
+        while chunk := sock.recv(65536):
+            chunks.append(chunk)
+    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
+    lines = head.decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return int(lines[0].split()[1]), headers, body
+
+
+def callback_request(host: str, body: dict[str, object]) -> bytes:
+    data = json.dumps(body).encode()
+    head = (
+        f"POST /_dash-update-component HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\nConnection: close\r\n\r\n"
+    )
+    return head.encode() + data
+
+
+def test_a_forged_host_never_reaches_the_next_visitors_page(prod_url: str) -> None:
+    """Issue 16: a callback answer with `Host: evil.example` was cached and served to the next visitor."""
+    port = urlsplit(prod_url).port
+    body = router_payload("/data", "?country=VNM")
+    first = raw_request(prod_url, callback_request("evil.example", body))
+    second = raw_request(prod_url, callback_request(f"127.0.0.1:{port}", body))
+    for status, _headers, answer in (first, second):
+        assert status == 200
+        text = answer.decode().replace("\\u002f", "/")  # Dash's JSON escapes every slash
+        assert "evil.example" not in text
+        assert f'pd.read_csv(\\"http://127.0.0.1:{port}/api/v1/coverage.csv?country=VNM' in text
+    assert first[2] == second[2]  # one answer for both: nothing in it came from the request's Host
+    openapi = raw_request(prod_url, b"GET /api/v1/openapi.json HTTP/1.1\r\nHost: evil.example\r\nConnection: close\r\n\r\n")
+    assert json.loads(openapi[2])["servers"] == [{"url": f"http://127.0.0.1:{port}"}]
+
+
+def test_the_callback_cache_keeps_each_browser_language_apart(built_root: Path) -> None:
+    """A page drawn for a browser asking for Vietnamese must not be the answer an English browser gets."""
+    client = create_app(built_root).server.test_client()  # an empty cache of its own
+    body = router_payload("/", "")
+    answers = [client.post("/_dash-update-component", json=body, headers={"Accept-Language": code}) for code in ("vi", "en", "en")]
+    assert [a.status_code for a in answers] == [200, 200, 200]
+    # the English answer is drawn, not the stored Vietnamese one; the second English one is stored
+    assert [a.headers.get("X-ESSA-Cache") for a in answers] == [None, None, "hit"]

@@ -142,3 +142,18 @@ def test_openapi_document_is_valid_and_matches_the_routes(client: FlaskClient) -
     assert set(document["paths"]) == routes
     for path in document["paths"]:
         assert client.get(path).status_code == 200, path
+
+
+def test_withdrawn_values_are_reachable_only_on_purpose(client: FlaskClient) -> None:
+    default = json.loads(client.get("/api/v1/coverage.json?edition=un-sdg-db-2020-04").data)
+    assert default["data"] == [] if isinstance(default, dict) else default == []
+    asked = json.loads(client.get("/api/v1/coverage.json?edition=un-sdg-db-2020-04&include_withdrawn=true").data)
+    rows = asked["data"] if isinstance(asked, dict) else asked
+    assert len(rows) == 59
+    assert all(row["withdrawn"] is True and "withdrawn" in row["obs_flags"].split(";") for row in rows)
+
+
+def test_include_withdrawn_must_be_a_boolean(client: FlaskClient) -> None:
+    response = client.get("/api/v1/coverage.json?include_withdrawn=please")
+    assert response.status_code == 400
+    assert "include_withdrawn" in response.get_data(as_text=True)

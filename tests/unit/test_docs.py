@@ -37,3 +37,15 @@ def test_every_environment_setting_is_in_the_readme() -> None:
     package = "\n".join(p.read_text() for p in (PROJECT_DIR / "essa_dash").rglob("*.py"))
     for name in set(re.findall(r"environ(?:\.get)?\(\s*\"(ESSA_[A-Z_]+)\"", package)) | set(re.findall(r"\"(ESSA_[A-Z_]+)\"", package)):
         assert name in README, name
+
+
+def test_every_limit_is_in_the_settings_table_with_its_default() -> None:
+    from essa_dash.settings import SETTINGS
+
+    rows = {line.split("|")[1].strip(): line for line in README.splitlines() if line.startswith("| `")}
+    for setting in SETTINGS:
+        row = next((line for name, line in rows.items() if f"`{setting.env}`" in name), None)
+        assert row is not None, setting.env
+        if setting.default != "":
+            default = f"{setting.default:g}" if isinstance(setting.default, float) else str(setting.default)
+            assert f"`{default}`" in row, f"{setting.env}: default {default} not in {row}"

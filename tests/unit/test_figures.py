@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from essa_dash import captions
-from essa_dash.figures._theme import ChartText
+from essa_dash.figures._theme import NO_DATA, ChartText
 from essa_dash.figures.bars import comparison_bars
 from essa_dash.figures.dots import edition_dots
 from essa_dash.figures.dumbbell import dumbbell
@@ -26,12 +26,14 @@ def test_heatmap_draws_missing_cells_as_no_data_not_zero(store) -> None:
     before = grid.copy()
     fig = coverage_heatmap(grid, text=captions.heatmap_text(store, grid))
     pd.testing.assert_frame_equal(grid, before)  # pure: the input is not modified
-    gaps, values = fig.data
+    (values,) = fig.data  # one trace: a missing cell is null in it, grey by a shape, "no data" by an annotation
     z = np.array(values.z, dtype=float)
-    assert np.isnan(z).sum() == grid["coverage_pct"].isna().sum()
+    gaps = grid["coverage_pct"].isna().sum()
+    assert np.isnan(z).sum() == gaps and all(v is None for row in values.z for v in row if not isinstance(v, float))
     assert np.nanmin(z) >= 0
-    assert sum(t == "no data" for row in gaps.text for t in row) == grid["coverage_pct"].isna().sum()
-    assert "Source: ILO. ILOSTAT" in annotations(fig)[0]
+    assert annotations(fig).count("no data") == len(fig.layout.shapes) == gaps
+    assert {shape.fillcolor for shape in fig.layout.shapes} == {NO_DATA}
+    assert any("Source: ILO. ILOSTAT" in a for a in annotations(fig))
 
 
 def test_bars_label_every_bar_with_value_and_year(store) -> None:
@@ -41,7 +43,11 @@ def test_bars_label_every_bar_with_value_and_year(store) -> None:
     cambodia = fig.data[-1]
     assert "20.8% (2022)" in list(cambodia.text)
     assert fig.layout.title.text.startswith("<b>A title</b>")
-    assert annotations(fig) == ["Source: A source"]
+    assert annotations(fig)[-1] == "Source: A source"
+    # Cambodia's gaps: null bars, the words beside the axis
+    missing = bars[bars["coverage_pct"].isna()]
+    assert annotations(fig)[:-1] == ["no data"] * len(missing)
+    assert sum(x is None for trace in fig.data for x in trace.x) == len(missing)
 
 
 def test_long_source_lines_wrap_inside_the_figure() -> None:

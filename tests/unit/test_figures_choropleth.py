@@ -69,8 +69,7 @@ def test_builder_does_not_modify_its_input(store: Store) -> None:
 @pytest.mark.parametrize("risk", ["old_age", "children"])
 def test_every_member_state_is_drawn_exactly_once(store: Store, risk: str) -> None:
     _, fig = build(store, risk)
-    located = [loc for trace in choropleths(fig).values() for loc in trace.locations]
-    assert sorted(located) == sorted(ASEAN)
+    assert sorted(choropleths(fig)["coverage"].locations) == sorted(ASEAN)
     assert all(trace.locationmode == "ISO-3" for trace in fig.data)
 
 
@@ -81,11 +80,14 @@ def test_countries_without_data_are_grey_and_say_so(store: Store) -> None:
     assert sorted(gaps.locations) == ["BRN", "LAO"]
     assert gaps.showscale is False
     assert {colour for _, colour in gaps.colorscale} == {NO_DATA}
-    assert all("no data in ILOSTAT 2025" in hover for hover in gaps.customdata)
-    assert not set(gaps.locations) & set(known.locations)
-    # the gap is never a low value on the coverage scale
-    assert len(known.z) == 9 and (known.zmin, known.zmax) == (0, 100)
-    assert list(known.z) == rows.dropna(subset=[C.coverage_pct])[C.coverage_pct].tolist()
+    # the grey layer answers no hover and its z is "no figure", never a coverage value
+    assert gaps.hoverinfo == "skip" and gaps.customdata is None and (gaps.zmin, gaps.zmax) == (0, 1)
+    # in the coverage layer the gap is null, never a low value on the coverage scale
+    z = dict(zip(known.locations, known.z, strict=True))
+    assert z["BRN"] is None and z["LAO"] is None and (known.zmin, known.zmax) == (0, 100)
+    assert [v for v in known.z if v is not None] == rows.dropna(subset=[C.coverage_pct])[C.coverage_pct].tolist()
+    hover = dict(zip(known.locations, known.customdata, strict=True))
+    assert "no data in ILOSTAT 2025" in hover["BRN"] and "no data in ILOSTAT 2025" in hover["LAO"]
 
 
 def test_all_known_is_an_empty_grey_trace(store: Store) -> None:

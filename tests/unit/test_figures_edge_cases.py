@@ -63,13 +63,13 @@ def all_missing(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def plotted_values(fig: go.Figure) -> list[float]:
-    """Values drawn as data: bars, markers and coloured cells (not text positions, not the grey 'no data' layers)."""
+    """Values drawn as data: bars, markers and coloured cells (not the positions of text columns, not the map's grey fill)."""
     values: list[float] = []
     for trace in fig.data:
         if trace.type == "scatter" and trace.mode == "text":
             continue
-        if trace.type in ("heatmap", "choropleth") and trace.zmax != 100:
-            continue  # the 'no data' layer: one grey whatever its z
+        if trace.meta and trace.meta.get("no_data_fill"):
+            continue  # the map's grey layer: plotly.js fills a country only for a numeric z (see coverage_map)
         for attr in ("x", "z"):
             data = getattr(trace, attr, None)
             if data is not None and trace.type in ("bar", "heatmap", "choropleth", "scatter"):
@@ -93,10 +93,18 @@ def test_builder_never_draws_missing_values_as_zero(name: str, store) -> None:
     fig = draw(all_missing(frame))
     assert "Title" in fig.layout.title.text
     drawn = plotted_values(fig)
-    if name == "comparison_bars":  # a missing bar has length 0 and the words "no data" beside it
-        assert all(t == "no data" for trace in fig.data for t in trace.text)
-    else:
-        assert drawn == [], f"{name} drew {drawn[:5]} from missing values"
+    assert drawn == [], f"{name} drew {drawn[:5]} from missing values"
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_a_chart_of_missing_values_keeps_its_axes_and_says_no_data(name: str, store) -> None:
+    """Not a blank panel: the axes (or the map) are drawn and the words "no data" are on it."""
+    source, draw = BUILDERS[name]
+    fig = draw(all_missing(source(store)))
+    words = [a.text for a in fig.layout.annotations] + [t for trace in fig.data if trace.text is not None for t in np.ravel(trace.text)]
+    assert any("no data" in str(w).lower() or "no cell has two years" in str(w).lower() for w in words), name
+    if name != "coverage_map":
+        assert fig.layout.xaxis.visible is not False and fig.layout.yaxis.visible is not False, name
 
 
 @pytest.mark.parametrize("name", sorted(BUILDERS))

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from essa_dash.figures._theme import RISK_COLOURS, ChartText
-from essa_dash.figures.ranking import AGGREGATE_STYLE, NO_DATA_X, fit_text, ranking_bars
+from essa_dash.figures.ranking import AGGREGATE_STYLE, fit_text, ranking_bars
 from essa_dash.figures.trend import columns_for, edition_trend
 from essa_dash.query import risk as q
 from essa_dash.schema import Coverage as C
@@ -76,9 +76,11 @@ def test_no_data_is_written_never_drawn_as_zero(store: Store) -> None:
     fig = ranking_bars(rows, text=TEXT)
     drawn = {y for trace in bars(fig).values() for y in trace.y}
     assert "Brunei" not in drawn and "Lao PDR" not in drawn
-    gaps = next(t for t in fig.data if t.name == "no data")
-    assert list(gaps.y) == ["Brunei", "Lao PDR"] and set(gaps.text) == {"no data"}
-    assert set(gaps.x) == {NO_DATA_X} and gaps.mode == "text"
+    # no trace holds a number for them: the words are annotations, with the gap's hover
+    assert all("no data" not in str(trace.customdata) for trace in fig.data)
+    gaps = [a for a in fig.layout.annotations if a.text == "no data"]
+    assert [a.y for a in gaps] == ["Brunei", "Lao PDR"] and {a.x for a in gaps} == {0}
+    assert all("no data in ILOSTAT 2025" in a.hovertext for a in gaps)
     assert all(min(trace.x) >= 0 for trace in bars(fig).values())
 
 
@@ -99,7 +101,8 @@ def test_an_edition_with_no_figure_draws_no_bar(store: Store) -> None:
     rows = ranking(store, "employment_injury", edition="un-sdg-db-2018-10", sex="female")
     fig = ranking_bars(rows, text=TEXT)
     assert bars(fig) == {}
-    assert len(next(t for t in fig.data if t.name == "no data").y) == len(rows)
+    assert len([a for a in fig.layout.annotations if a.text == "no data"]) == len(rows)
+    assert fig.layout.xaxis.range == (0, 122)  # the axes are still drawn
 
 
 def test_long_titles_wrap_and_the_figure_makes_room() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -10,13 +11,22 @@ import pytest
 from essa_dash.app import create_app
 from essa_dash.components.language import language_links
 from essa_dash.query.state import State, Vocabulary
+from essa_dash.serving import router_payload
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
+from essa_dash.text.i18n import status
 
 
 @pytest.fixture(scope="module")
 def client(built_root: Path):
     return create_app(built_root).server.test_client()
+
+
+def drawn(client, path: str, search: str) -> str:
+    """A page as Dash's router draws it, as text (unicode unescaped)."""
+    response = client.post("/_dash-update-component", json=router_payload(path, search))
+    assert response.status_code == 200
+    return json.dumps(response.get_json(), ensure_ascii=False, separators=(",", ":"))
 
 
 def html_lang(response) -> str:
@@ -51,3 +61,21 @@ def test_the_switcher_names_each_language_in_itself_and_keeps_the_view() -> None
     assert vi.href == "/country/VNM?edition=ilostat-2025&lang=vi"
     current = [a for a in links if "current" in a.className]
     assert [a.lang for a in current] == ["id"]
+
+
+def test_the_languages_page_counts_what_the_catalogs_hold(client) -> None:
+    text = drawn(client, "/languages", "?lang=vi")
+    assert "Tiếng Việt" in text and "ខ្មែរ" in text
+    assert "Cách đóng góp" in text  # the page itself in Vietnamese
+    for row in status():
+        assert f'"data-lang":"{row.code}"' in text
+    vi = next(r for r in status() if r.code == "vi")
+    assert vi.strings > 300 and vi.translated == vi.strings and vi.reviewed == 0  # written here: all still unreviewed
+
+
+def test_a_page_in_vietnamese_writes_numbers_and_names_the_vietnamese_way(client) -> None:
+    text = drawn(client, "/country/IDN", "?lang=vi")
+    assert "ai được an sinh xã hội bao phủ?" in text
+    assert re.search(r"\d+,\d triệu", text), "millions with a decimal comma"
+    english = drawn(client, "/country/IDN", "?lang=en")
+    assert "who is covered by social protection?" in english and re.search(r"\d+\.\d million", english)

@@ -70,3 +70,17 @@ def test_readings_name_the_extremes(store) -> None:
     reading = q.profile_reading(bars, "Viet Nam")
     assert reading[0] == "Highest: disability 85.1% (2021); lowest: children 1.4% (2020)."
     assert any(s.startswith("Viet Nam is above the ASEAN figure") for s in reading)
+
+
+def test_a_withdrawn_edition_says_so_instead_of_having_no_figures(store) -> None:
+    from essa_dash.query import country as cq
+    from essa_dash.query.state import State
+
+    view, problems = cq.resolve(store, State(country=("IDN",), edition="UN SDG DB 2020-04"))
+    assert view.edition != "UN SDG DB 2020-04"  # left out of the page itself
+    message = problems[0].message
+    assert "withdrawn by the publisher" in message and "has no figures" not in message
+    assert "April 2021" in message  # when, as far as the release history tells
+    assert "include_withdrawn=true" in message
+    _, problems = cq.resolve(store, State(country=("IDN",), edition="WSPR 2017-19"))
+    assert not problems or "has no figures for Indonesia" in problems[0].message

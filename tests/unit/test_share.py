@@ -6,6 +6,7 @@ import io
 import json
 import re
 import struct
+import time
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from pptx import Presentation
 
 from essa_dash.app import create_app
 from essa_dash.cli import main
+from essa_dash.query.state import State
+from essa_dash.store import Store
 
 
 @pytest.fixture(scope="module")
@@ -59,10 +62,23 @@ def test_image_has_the_asked_size(client: FlaskClient) -> None:
     assert response.headers["Cache-Control"] == "public, max-age=3600"
 
 
-def test_svg_image_carries_its_source(client: FlaskClient) -> None:
+def test_svg_image_carries_its_source_and_data_release(client: FlaskClient, store: Store) -> None:
     response = client.get("/img/country-bars.svg?country=VNM")
     assert response.status_code == 200
-    assert "Source: ILO. ILOSTAT" in response.get_data(as_text=True)
+    svg = response.get_data(as_text=True)
+    assert "Source: ILO. ILOSTAT" in svg
+    assert f"Data release {store.release.id}, version {store.release.version}" in svg  # the footer's last line, as SVG text
+
+
+def test_a_long_source_never_pushes_the_release_out_of_a_small_image(client: FlaskClient, store: Store) -> None:
+    svg = client.get("/img/overview-heatmap.svg?width=600&height=400").get_data(as_text=True)
+    assert store.release.id in svg  # the source is shortened with an ellipsis; the release line never is
+
+
+def test_the_embed_footer_names_the_data_release(client: FlaskClient, store: Store) -> None:
+    page = client.get("/embed/country-bars?country=KHM").get_data(as_text=True)
+    footer = page[page.index('class="embed-link"') :]
+    assert f"Data release {store.release.id}, version {store.release.version}" in footer
 
 
 def test_slideshow_has_one_slide_per_chart(client: FlaskClient) -> None:
@@ -78,11 +94,11 @@ def test_deck_from_the_browser(client: FlaskClient) -> None:
     response = client.get("/deck.pptx?title=Seminar&views=/country/PHL&native=true")
     assert response.status_code == 200
     deck = Presentation(io.BytesIO(response.data))
-    assert len(deck.slides) == 4
+    assert len(deck.slides) == 5  # the cover, the Philippines' three charts, About the data
     assert deck.slides[0].shapes.title.text == "Seminar"
-    kinds = [{shape.shape_type for shape in slide.shapes} for slide in list(deck.slides)[1:]]
+    kinds = [{shape.shape_type for shape in slide.shapes} for slide in list(deck.slides)[1:-1]]
     assert any(3 in k for k in kinds)  # a native chart (MSO_SHAPE_TYPE.CHART)
-    assert all(slide.notes_slide.notes_text_frame.text.startswith("DEFINITIONS") for slide in list(deck.slides)[1:])
+    assert all(slide.notes_slide.notes_text_frame.text.startswith("WHAT THE CHART SHOWS") for slide in list(deck.slides)[1:-1])
 
 
 def test_deck_from_the_command_line(built_root: Path, tmp_path: Path, capsys) -> None:
@@ -91,12 +107,14 @@ def test_deck_from_the_command_line(built_root: Path, tmp_path: Path, capsys) ->
     out = tmp_path / "seminar.pptx"
     assert main(["deck", str(spec), "--out", str(out), "--data-dir", str(built_root)]) == 0
     deck = Presentation(str(out))
-    assert len(deck.slides) == 1 + 2 + 1  # title, Viet Nam's two charts (no sex split), the heatmap
+    assert len(deck.slides) == 1 + 2 + 1 + 1  # cover, Viet Nam's two charts (no sex split), the heatmap, About the data
     pictures = [shape for slide in list(deck.slides)[1:] for shape in slide.shapes if shape.shape_type == 13]
     assert len(pictures) == 3
     notes = deck.slides[1].notes_slide.notes_text_frame.text
-    assert "SOURCES" in notes and "ILOSTAT" in notes and "FIGURES (%)" in notes
-    assert "wrote" in capsys.readouterr().out
+    assert "SOURCES" in notes and "ILOSTAT" in notes and "FIGURES" in notes and "DATA RELEASE" in notes
+    printed = capsys.readouterr()
+    assert "wrote" in printed.out
+    assert "slide 1/3: " in printed.err and "slide 3/3: " in printed.err  # progress, one line per chart
 
 
 @pytest.mark.parametrize(
@@ -115,3 +133,37 @@ def test_bad_deck_specs_write_nothing(built_root: Path, tmp_path: Path, capsys, 
     assert main(["deck", str(path), "--out", str(out), "--data-dir", str(built_root)]) == 2
     assert message in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_a_deck_job_reports_progress_then_serves_its_deck(client: FlaskClient, store: Store) -> None:
+    from essa_dash.export import jobs
+    from essa_dash.views import build
+
+    drawn = [b for chart in ("country-bars", "country-sex") if (b := build(chart, store, State(country=("KHM",)))) is not None]
+    job = jobs.start(drawn, title="Seminar", store=store, native=True)
+    seen = []
+    for _ in range(600):
+        status = client.get(f"/deck/jobs/{job.id}").get_json()
+        seen.append((status["done"], status["state"]))
+        if status["state"] != "running":
+            break
+        time.sleep(0.05)
+    assert status["state"] == "done" and status["done"] == status["total"] == len(drawn)
+    assert all(done <= len(drawn) for done, _ in seen)
+    response = client.get(status["download"])
+    assert response.status_code == 200
+    assert len(Presentation(io.BytesIO(response.data)).slides) == len(drawn) + 2
+
+
+@pytest.mark.parametrize("job_id", ["nope", "A" * 22, "a.b;rm", "A" * 200])
+def test_an_unknown_or_malformed_deck_job_is_a_404(client: FlaskClient, job_id: str) -> None:
+    assert client.get(f"/deck/jobs/{job_id}").status_code == 404
+    assert client.get(f"/deck/jobs/{job_id}.pptx").status_code == 404
+
+
+def test_deck_jobs_are_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essa_dash.export import jobs
+
+    monkeypatch.setattr(jobs, "MAX_RUNNING", 0)
+    with pytest.raises(jobs.BusyError, match="try again"):
+        jobs.start([], title="x", store=store, native=True)

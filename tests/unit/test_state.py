@@ -77,3 +77,11 @@ def test_edition_slugs_are_url_safe(vocabulary: Vocabulary) -> None:
         slug = edition_slug(edition)
         assert slug.replace("-", "").isalnum(), slug
     assert edition_slug("UN SDG DB 2018-10") == "un-sdg-db-2018-10"
+
+
+def test_include_withdrawn_is_part_of_the_vocabulary(vocabulary: Vocabulary) -> None:
+    state, problems = vocabulary.parse({"edition": "un-sdg-db-2020-04", "include_withdrawn": "true"})
+    assert problems == [] and state.include_withdrawn is True
+    assert vocabulary.encode(state) == "?edition=un-sdg-db-2020-04&include_withdrawn=true"
+    _, problems = vocabulary.parse({"include_withdrawn": "sometimes"})
+    assert [p.param for p in problems] == ["include_withdrawn"]

@@ -1,0 +1,445 @@
+"""Editable PowerPoint charts drawn from the dashboard's own figures (python-pptx).
+
+A native chart must match the chart on the page, so it is read off the plotly figure
+rather than rebuilt from the data: the same category order (plotly and PowerPoint both
+put the first category of a horizontal bar chart at the bottom, so plotly's
+``categoryarray`` is used as is and the ranking is not turned upside down), the same
+colours point by point (the highlighted country and the dimmed ones), the same value
+labels with their years, the same 0-100 % axis. A missing value stays an empty cell
+(never 0), and a category with no value at all says "no data" in its name, as the
+page writes it where the bar would be.
+
+What can be drawn natively:
+
+* horizontal bars (``go.Bar``, ``orientation="h"``) on a percent axis: one
+  PowerPoint bar series per trace; overlaid traces (the ranking's groups) overlap fully;
+* horizontal dot and dumbbell charts (``go.Scatter`` markers on category rows): the
+  same numbers as clustered bars, one series per marker trace;
+* small-multiple line charts (``go.Scatter`` on numeric x, one panel per subplot):
+  one XY chart per panel in the page's grid, lines (solid, dashed, dotted) only where
+  the page joins points, the other editions as unjoined hollow markers; a panel
+  without data is the words "no data", never an empty axis.
+
+Other charts (heatmap, map, the change in points) stay pictures.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from plotly.colors import hex_to_rgb, unlabel_rgb
+from pptx.chart.chart import Chart as PptChart
+from pptx.chart.data import CategoryChartData, XyChartData
+from pptx.dml.color import RGBColor
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_MARKER_STYLE, XL_TICK_LABEL_POSITION
+from pptx.enum.dml import MSO_LINE_DASH_STYLE
+from pptx.oxml.ns import qn
+from pptx.oxml.xmlchemy import OxmlElement
+from pptx.presentation import Presentation as Deck
+from pptx.slide import Slide
+from pptx.util import Inches, Pt
+
+from essa_dash.export.slides import HEIGHT, MARGIN, SOURCE, SUBTITLE, TITLE_ONLY, WIDTH, add_text, box_height, set_title, style_run
+from essa_dash.figures._theme import MUTED, TEXT
+from essa_dash.releases.disk import Release
+from essa_dash.text import deck as words
+from essa_dash.text.translate import tr
+from essa_dash.views import Built
+
+_TAG = re.compile(r"<[^>]+>")
+#: The value axis of every native coverage chart: 0-100, ticks every 25, "%" after the number.
+AXIS_MAX, AXIS_STEP = 100, 25
+PERCENT_FORMAT = '0"%"'
+LABEL_FORMAT = '0.0"%"'
+GRID = "#eef1f4"
+#: Type sizes (pt) inside the chart; small multiples use smaller ones.
+AXIS_FONT, LABEL_FONT, LEGEND_FONT = 14, 12, 14
+PANEL_FONT, PANEL_TITLE = 10, 12
+#: Past this many bars the category names get the value labels' size.
+MANY_CATEGORIES = 12
+#: plotly's line dashes and marker symbols in PowerPoint's terms.
+DASHES = {"dash": MSO_LINE_DASH_STYLE.DASH, "dot": MSO_LINE_DASH_STYLE.ROUND_DOT, "dashdot": MSO_LINE_DASH_STYLE.DASH_DOT}
+MARKERS = {"circle": XL_MARKER_STYLE.CIRCLE, "square": XL_MARKER_STYLE.SQUARE, "diamond": XL_MARKER_STYLE.DIAMOND}
+MARKERS |= {"triangle-up": XL_MARKER_STYLE.TRIANGLE, "star": XL_MARKER_STYLE.STAR, "hexagon": XL_MARKER_STYLE.CIRCLE}
+#: Legend keys written before each name: a joined line, a dashed or dotted one, a marker alone.
+KEYS = {"line": "\u2014\u2014 ", "dash": "- - ", "dot": "\u00b7\u00b7\u00b7 ", "marker": "\u25cb "}
+
+
+@dataclass(frozen=True)
+class Series:
+    """One PowerPoint series: a value (None = missing), a fill colour and a label per category."""
+
+    name: str
+    values: list[float | None]
+    colours: list[str | None]
+    labels: list[str | None]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """Horizontal bars as the page draws them: categories bottom first, series in trace order."""
+
+    categories: list[str]
+    series: list[Series]
+    overlap: int  # 100: overlaid (the ranking's groups); 0: side by side
+    gap_width: int
+    legend: bool
+
+
+@dataclass(frozen=True)
+class Line:
+    """One trace of one panel: points (x, y), drawn as a line and/or markers, as the page draws it."""
+
+    name: str
+    points: list[tuple[float, float]]
+    colour: str
+    joined: bool
+    marker: str | None  # plotly symbol ("circle-open"), None: no markers
+    dash: str | None
+    legend: bool
+
+
+@dataclass(frozen=True)
+class Panels:
+    """Small multiples: one XY chart per panel, in the page's grid of ``columns``."""
+
+    titles: list[str]
+    lines: list[list[Line]]
+    columns: int
+    x_range: tuple[float, float]
+
+
+def plain(text: Any) -> str:
+    """Text without plotly's markup (``<i>ASEAN</i>`` -> ``ASEAN``, ``<br>`` -> space)."""
+    return _TAG.sub("", str(text).replace("<br>", " ")).strip()
+
+
+def solid(colour: Any) -> str | None:
+    """``#rrggbb`` of a plotly colour; a translucent one mixed with the white slide, as it looks on the page."""
+    if not isinstance(colour, str):
+        return None
+    if colour.startswith("#"):
+        red, green, blue = hex_to_rgb(colour)
+        alpha = 1.0
+    elif colour.startswith("rgb"):
+        parts = [float(p) for p in unlabel_rgb(colour)] if colour.startswith("rgb(") else _rgba(colour)
+        red, green, blue = parts[:3]
+        alpha = parts[3] if len(parts) > 3 else 1.0
+    else:
+        return None
+    mixed = [round(c * alpha + 255 * (1 - alpha)) for c in (red, green, blue)]
+    return "#" + "".join(f"{c:02x}" for c in mixed)
+
+
+def _rgba(colour: str) -> list[float]:
+    return [float(p) for p in colour[colour.index("(") + 1 : colour.rindex(")")].split(",")]
+
+
+def _each(value: Any, n: int) -> list[Any]:
+    """A per-point property as a list of ``n`` (plotly allows one value for all points)."""
+    if value is None or isinstance(value, str | int | float):
+        return [value] * n
+    return list(value)
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _is_category_trace(trace: Any) -> bool:
+    """Bars across, or markers on category rows: values on x, a category name on y."""
+    if trace.type == "bar":
+        return trace.orientation == "h"
+    return trace.type == "scatter" and "markers" in (trace.mode or "") and trace.y is not None and all(isinstance(y, str) for y in trace.y)
+
+
+def _percent_axis(axis: Any) -> bool:
+    ticks = [str(t) for t in (axis.ticktext or ())]
+    return axis.ticksuffix == "%" or (bool(ticks) and all(t.endswith("%") for t in ticks))
+
+
+def bar_chart(built: Built) -> BarChart | None:
+    """The figure's horizontal bars (or dots on rows) as one PowerPoint bar chart; None if it has none to give."""
+    fig = built.figure
+    traces = [t for t in fig.data if _is_category_trace(t)]
+    if not traces or any(t.xaxis not in (None, "x") for t in fig.data) or not _percent_axis(fig.layout.xaxis):
+        return None
+    order = fig.layout.yaxis.categoryarray
+    categories = [str(c) for c in order] if order else list(dict.fromkeys(str(y) for t in traces for y in t.y if y is not None))
+    series = []
+    for trace in traces:
+        n = len(trace.y)
+        points = dict(zip(map(str, trace.y), zip(trace.x, _each(trace.text, n), _each(trace.marker.color, n), strict=True), strict=True))
+        truth = built.series.get(trace.name or "", {})  # the numbers behind the bars: NaN where the page says "no data"
+        values, colours, labels = [], [], []
+        for category in categories:
+            x, label, colour = points.get(category, (None, None, None))
+            if _missing(x) or _missing(truth.get(category, 0.0)):
+                x, label = None, None
+            values.append(None if x is None else round(float(x), 3))
+            colours.append(solid(colour))
+            labels.append(None if label is None or _missing(label) else plain(label))
+        series.append(Series(plain(trace.name or ""), values, colours, labels))
+    empty = [all(s.values[i] is None for s in series) for i in range(len(categories))]
+    categories = [tr("{category} (no data)", category=c) if gap else c for c, gap in zip(categories, empty, strict=True)]
+    barmode = fig.layout.barmode or "group"
+    gap = fig.layout.bargap if fig.layout.bargap is not None else 0.2
+    shown = [t for t in traces if t.showlegend is not False]
+    return BarChart(
+        categories=[plain(c) for c in categories],
+        series=series,
+        overlap=100 if barmode == "overlay" or len(series) == 1 else 0,
+        gap_width=round(100 * gap / (1 - gap)),
+        legend=len(shown) > 1 or (fig.layout.showlegend is True and len(shown) == 1 and barmode == "overlay"),
+    )
+
+
+def _rgb(colour: str) -> RGBColor:
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+def _font(font: Any, size: float, colour: str = TEXT) -> None:
+    font.size = Pt(size)
+    font.color.rgb = _rgb(colour)
+
+
+def draw_bars(chart: PptChart, spec: BarChart) -> None:
+    """Style an added bar chart as the page draws it: colours, labels, 0-100 % axis, legend on top."""
+    plot = chart.plots[0]
+    plot.overlap = spec.overlap
+    plot.gap_width = max(0, min(500, spec.gap_width))
+    plot.vary_by_categories = False
+    for series, drawn in zip(spec.series, plot.series, strict=True):
+        drawn.invert_if_negative = False
+        uniform = len(set(series.colours) - {None}) == 1
+        if uniform:
+            drawn.format.fill.solid()
+            drawn.format.fill.fore_color.rgb = _rgb(next(c for c in series.colours if c))
+        for i, (value, colour, label) in enumerate(zip(series.values, series.colours, series.labels, strict=True)):
+            if value is None:
+                continue
+            point = drawn.points[i]
+            if not uniform and colour:
+                point.format.fill.solid()
+                point.format.fill.fore_color.rgb = _rgb(colour)
+            data_label = point.data_label
+            data_label.position = XL_LABEL_POSITION.OUTSIDE_END
+            if label and label != f"{value:.1f}":  # the page's own words ("82.6% (2020)"): keep them, years and all
+                data_label.text_frame.text = label
+                _font(data_label.text_frame.paragraphs[0].runs[0].font, LABEL_FONT, MUTED)
+            else:
+                data_label.has_text_frame = False
+                data_label.show_value = True
+                data_label.number_format, data_label.number_format_is_linked = LABEL_FORMAT, False
+                _font(data_label.font, LABEL_FONT, MUTED)
+    _percent_value_axis(chart)
+    category = chart.category_axis
+    category.has_major_gridlines = False
+    category.format.line.fill.background()
+    _font(category.tick_labels.font, AXIS_FONT if len(spec.categories) <= MANY_CATEGORIES else LABEL_FONT)
+    # every category named, as on the page: PowerPoint and LibreOffice would skip some to avoid overlaps
+    _name_every_category(category._element)
+    chart.has_legend = spec.legend
+    if spec.legend:
+        chart.legend.position = XL_LEGEND_POSITION.TOP
+        chart.legend.include_in_layout = False
+        _font(chart.legend.font, LEGEND_FONT)
+
+
+def _name_every_category(axis: Any) -> None:
+    """``<c:tickLblSkip val="1"/>`` in its place in ``<c:catAx>`` (python-pptx has no API for it)."""
+    skip = OxmlElement("c:tickLblSkip")
+    skip.set("val", "1")
+    later = axis.find(qn("c:tickMarkSkip")) or axis.find(qn("c:noMultiLvlLbl"))
+    if later is not None:
+        later.addprevious(skip)
+    else:
+        axis.append(skip)
+
+
+def _percent_value_axis(chart: PptChart, *, step: int = AXIS_STEP, size: float = AXIS_FONT) -> None:
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale, axis.major_unit = 0, AXIS_MAX, step
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = PERCENT_FORMAT, False
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(GRID)
+    axis.format.line.fill.background()
+    _font(axis.tick_labels.font, size, MUTED)
+
+
+def _bar_data(spec: BarChart) -> CategoryChartData:
+    data = CategoryChartData(number_format=LABEL_FORMAT)
+    data.categories = spec.categories
+    for series in spec.series:
+        data.add_series(series.name, series.values)
+    return data
+
+
+def _axis_names(fig: Any, letter: str) -> list[str]:
+    """``x``, ``x2``, ... for every axis of one direction in the layout, in order."""
+    found = [key for key in fig.layout.to_plotly_json() if re.fullmatch(f"{letter}axis\\d*", key)]
+    return sorted((letter + key[5:] for key in found), key=lambda ref: int(ref[1:] or 1))
+
+
+def line_panels(built: Built) -> Panels | None:
+    """The figure's small multiples of lines and markers on a percent y axis; None if it is not one."""
+    fig = built.figure
+    if not fig.data or any(t.type != "scatter" for t in fig.data) or not _percent_axis(fig.layout.yaxis):
+        return None
+    if any(t.x is None or any(isinstance(x, str) for x in t.x) for t in fig.data):
+        return None  # points on category rows: a dot chart, drawn as bars
+    refs = _axis_names(fig, "x") or ["x"]
+    notes = [a for a in fig.layout.annotations if a.xref == "paper" and a.yref == "paper" and not str(a.text).startswith("Source:")]
+    titles = [plain(a.text) for a in notes[: len(refs)]]
+    titles += [""] * (len(refs) - len(titles))  # the grid's last row may have empty cells
+    lines: list[list[Line]] = [[] for _ in refs]
+    for trace in fig.data:
+        points = [(float(x), float(y)) for x, y in zip(trace.x, trace.y, strict=True) if not (_missing(x) or _missing(y))]
+        mode = trace.mode or "lines"
+        colour = solid(trace.line.color if "lines" in mode and trace.line.color else trace.marker.color) or TEXT
+        lines[refs.index(trace.xaxis or "x")].append(
+            Line(
+                name=plain(trace.name or ""),
+                points=points,
+                colour=colour,
+                joined="lines" in mode,
+                marker=(trace.marker.symbol or "circle") if "markers" in mode else None,
+                dash=trace.line.dash,
+                legend=trace.showlegend is not False,
+            )
+        )
+    starts = sorted({round(fig.layout[f"xaxis{ref[1:]}"].domain[0], 3) for ref in refs})
+    low, high = fig.layout.xaxis.range or (None, None)
+    if low is None:
+        xs = [x for panel in lines for line in panel for x, _ in line.points] or [0.0]
+        low, high = min(xs), max(xs)
+    return Panels(titles, lines, columns=len(starts), x_range=(float(low), float(high)))
+
+
+def _legend(slide: Slide, top: int, panels: Panels) -> int:
+    """One line of keys under the subtitle, each in its trace's colour (the small charts have no legend of their own)."""
+    seen: dict[str, Line] = {}
+    for panel in panels.lines:
+        for line in panel:
+            if line.legend and line.name not in seen:
+                seen[line.name] = line
+    text = "   ".join(_key(line) + name for name, line in seen.items())
+    bottom = add_text(slide, top, text, PANEL_TITLE, colour=TEXT)
+    paragraph = slide.shapes[-1].text_frame.paragraphs[0]
+    paragraph.text = ""
+    for i, (name, line) in enumerate(seen.items()):
+        style_run(paragraph.add_run(), ("   " if i else "") + _key(line), PANEL_TITLE, colour=line.colour, bold=True)
+        style_run(paragraph.add_run(), name, PANEL_TITLE, colour=TEXT)
+    return bottom
+
+
+def _key(line: Line) -> str:
+    if not line.joined:
+        return KEYS["marker"]
+    return KEYS["dash"] if line.dash == "dash" else KEYS["dot"] if line.dash == "dot" else KEYS["line"]
+
+
+def _draw_panel(slide: Slide, title: str, lines: list[Line], box: tuple[int, int, int, int], x_range: tuple[float, float]) -> Any:
+    """One small XY chart (or the words "no data" in its place)."""
+    left, top, width, height = box
+    drawn = [line for line in lines if line.points]
+    if not drawn and not title:
+        return None  # an empty cell of the grid
+    if not drawn:
+        add_text(
+            slide,
+            top + height // 3,
+            f"{title}: {tr('no data')}" if title else tr("no data"),
+            PANEL_FONT,
+            colour=MUTED,
+            left=left,
+            width=width,
+        )
+        return None
+    data = XyChartData()
+    for line in drawn:
+        series = data.add_series(line.name)
+        for x, y in line.points:
+            series.add_data_point(x, y)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.XY_SCATTER_LINES, left, top, width, height, data)
+    chart = frame.chart
+    chart.has_legend = False
+    if title:
+        chart.has_title = True
+        chart.chart_title.text_frame.text = title
+        _font(chart.chart_title.text_frame.paragraphs[0].runs[0].font, PANEL_TITLE)
+    for line, series in zip(drawn, chart.plots[0].series, strict=True):
+        series.smooth = False
+        if line.joined:
+            series.format.line.color.rgb = _rgb(line.colour)
+            series.format.line.width = Pt(2.25 if line.marker else 1.5)
+            if line.dash in DASHES:
+                series.format.line.dash_style = DASHES[line.dash]
+        else:
+            series.format.line.fill.background()  # other editions: never joined
+        marker = series.marker
+        if line.marker is None:
+            marker.style = XL_MARKER_STYLE.NONE
+            continue
+        shape, hollow = line.marker.removesuffix("-open"), line.marker.endswith("-open")
+        marker.style, marker.size = MARKERS.get(shape, XL_MARKER_STYLE.CIRCLE), 6
+        marker.format.line.color.rgb = _rgb(line.colour)
+        if hollow:
+            marker.format.fill.background()
+        else:
+            marker.format.fill.solid()
+            marker.format.fill.fore_color.rgb = _rgb(line.colour)
+    _percent_value_axis(chart, step=50, size=PANEL_FONT)
+    years = chart.category_axis  # the x value axis of an XY chart
+    years.minimum_scale, years.maximum_scale = x_range
+    years.major_unit = 10 if x_range[1] - x_range[0] > 15 else 5  # a few years, not a smear of them
+    years.tick_labels.number_format, years.tick_labels.number_format_is_linked = "0", False
+    years.has_major_gridlines = False
+    _font(years.tick_labels.font, PANEL_FONT, MUTED)
+    return frame
+
+
+def _slide_frame(deck: Deck, built: Built) -> tuple[Slide, int, int]:
+    """A native chart's slide: title, subtitle, source at the foot; the top and bottom of the room between."""
+    slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
+    top = set_title(slide, built.text.title)
+    top = add_text(slide, top, built.text.subtitle, SUBTITLE, colour=MUTED)
+    source = tr("Source: {source}", source=built.text.source)
+    source_top = HEIGHT - Inches(0.2) - box_height(source, WIDTH - 2 * MARGIN, SOURCE)
+    add_text(slide, source_top, source, SOURCE, colour=MUTED)
+    return slide, top + Inches(0.1), source_top - Inches(0.1)
+
+
+def _describe(shape: Any, built: Built) -> None:
+    shape.name = built.chart
+    shape._element.nvGraphicFramePr.cNvPr.set("descr", words.alt_text(built))  # python-pptx has no API for alt text
+
+
+def native_slide(deck: Deck, built: Built, release: Release) -> bool:
+    """Add ``built`` as a slide with editable charts; False (and no slide) when PowerPoint cannot draw it."""
+    bars = bar_chart(built)
+    panels = None if bars is not None else line_panels(built)
+    if bars is None and panels is None:
+        return False
+    slide, top, bottom = _slide_frame(deck, built)
+    width = WIDTH - 2 * MARGIN
+    if bars is not None:
+        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, width, bottom - top, _bar_data(bars))
+        _describe(frame, built)
+        draw_bars(frame.chart, bars)
+    else:
+        assert panels is not None
+        top = _legend(slide, top, panels)
+        rows = -(-len(panels.lines) // panels.columns)
+        cell_w, cell_h = width // panels.columns, (bottom - top) // rows
+        for i, (title, lines) in enumerate(zip(panels.titles, panels.lines, strict=True)):
+            box = (MARGIN + (i % panels.columns) * cell_w, top + (i // panels.columns) * cell_h, cell_w, cell_h)
+            frame = _draw_panel(slide, title, lines, box, panels.x_range)
+            if frame is not None:
+                _describe(frame, built)
+    slide.notes_slide.notes_text_frame.text = words.notes_text(built, release)
+    return True

@@ -1,0 +1,104 @@
+"""The words of the comparability model: revisions named as revisions, change only inside one series,
+and the flags of the figures a reading mentions.
+
+The frames come from :mod:`essa_dash.query.comparable`; nothing here computes a
+difference, so no sentence can subtract one edition's figure from another's.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from essa_dash.schema import Coverage as C
+from essa_dash.schema import flag_codes
+from essa_dash.text.flags import flag_labels, flag_sentences
+from essa_dash.text.formats import fmt_pct, fmt_year
+from essa_dash.text.translate import tr, trn
+
+#: The flag whose figures every reading asks the reader to check.
+CHECK = "implausible"
+#: At most this many flagged figures are listed by name in one sentence.
+LISTED = 4
+
+
+def revision_phrase(row: pd.Series, label: str) -> str:
+    """One revision, both values side by side: "disability 2016: 9.7% in A, revised to 9.0% in B"."""
+    return tr(
+        "{label} {year}: {earlier} in {earlier_edition}, revised to {later} in {later_edition}",
+        label=label,
+        year=fmt_year(row[C.year]),
+        earlier=fmt_pct(row["earlier_pct"]),
+        earlier_edition=row["earlier_edition"],
+        later=fmt_pct(row["later_pct"]),
+        later_edition=row["later_edition"],
+    )
+
+
+def history_reading(history: pd.DataFrame, revised: pd.DataFrame, name: str) -> list[str]:
+    """What the country's figures in each edition say, without reading a revision as a change.
+
+    ``history``: each edition's latest figure per risk (``risk_label``, ``edition``);
+    ``revised``: :func:`essa_dash.query.comparable.revisions` of the same rows, with ``risk_label``.
+    """
+    counts = history.groupby(C.risk)[C.edition].nunique()
+    several = int((counts > 1).sum())
+    if not several:
+        return [tr("Each risk for {name} appears in one edition only, so there is nothing to compare across editions.", name=name)]
+    sentences = [
+        trn(
+            "{n} risk for {name} appears in more than one edition.",
+            "{n} risks for {name} appear in more than one edition.",
+            several,
+            name=name,
+        ),
+        tr(
+            "Each marker is one edition's latest figure, often for a different year; a newer edition re-estimates older "
+            "figures, so the distance between two editions' markers is not a change over time."
+        ),
+    ]
+    if revised.empty:
+        sentences.append(tr("No figure for the same risk and year differs between two editions."))
+    else:
+        top = revised.iloc[0]
+        sentences.append(
+            trn(
+                "{n} figure for the same risk and year differs between editions: a revision, not a change; largest: {largest}.",
+                "{n} figures for the same risk and year differ between editions: revisions, not changes; largest: {largest}.",
+                len(revised),
+                largest=revision_phrase(top, str(top["risk_label"]).lower()),
+            )
+        )
+    sentences.append(tr("Change over time is measured inside one edition, on the progress page."))
+    return sentences + flag_reading(history, "risk_label")
+
+
+def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows that carry at least one observation flag."""
+    if C.obs_flags not in rows:
+        return rows.iloc[0:0]
+    return rows[rows[C.obs_flags].map(lambda cell: bool(flag_codes(cell)))]
+
+
+def flag_reading(rows: pd.DataFrame, name_column: str) -> list[str]:
+    """Sentences on the flagged figures among ``rows``, named by ``name_column``: what each flag means,
+    which figures carry it, and "check this figure" for an implausible jump."""
+    flagged = flagged_rows(rows.dropna(subset=[C.coverage_pct]))
+    if flagged.empty:
+        return []
+    sentences = []
+    codes = list(dict.fromkeys(code for cell in flagged[C.obs_flags] for code in flag_codes(cell)))
+    for code in codes:
+        part = flagged[flagged[C.obs_flags].map(lambda cell, code=code: code in flag_codes(cell))]
+        names = [
+            tr("{name} ({value}, {year})", name=row[name_column], value=fmt_pct(row[C.coverage_pct]), year=fmt_year(row[C.year]))
+            for _, row in part.iterrows()
+        ]
+        shown = ", ".join(names[:LISTED])
+        if len(names) > LISTED:
+            shown = tr("{names} and {n} more", names=shown, n=len(names) - LISTED)
+        sentence = flag_sentences(code)[0]
+        if code == CHECK:
+            sentences.append(tr("Check this figure: {names}. {meaning}", names=shown, meaning=sentence))
+        else:
+            sentences.append(tr("Marked {label}: {names}. {meaning}", label=flag_labels(code)[0], names=shown, meaning=sentence))
+    return sentences

@@ -1,0 +1,190 @@
+"""Decks reopened with python-pptx: the 16:9 cover, slide titles and alt text, notes, the last slide, native charts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from pptx import Presentation
+from pptx.chart.plot import XyPlot
+from pptx.enum.chart import XL_CHART_TYPE
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+from pptx.presentation import Presentation as Deck
+from pptx.util import Inches
+
+from essa_dash.export import images, slides
+from essa_dash.figures._theme import risk_colour
+from essa_dash.paths import ASSETS_DIR
+from essa_dash.query.state import Vocabulary
+from essa_dash.store import Store
+from essa_dash.text.formats import fmt_date
+from essa_dash.views import Built, build, charts_for_url
+
+ON = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _offline_maps() -> None:
+    images.set_topojson_base(ASSETS_DIR / "topojson")  # as `essa-dash deck` does: map slides render offline
+
+
+def charts(store: Store, *urls: str) -> list[Built]:
+    vocabulary = Vocabulary.from_store(store)
+    drawn = []
+    for url in urls:
+        found, problems = charts_for_url(url, vocabulary)
+        assert not problems
+        drawn += [b for chart, state in found if (b := build(chart, store, state)) is not None]
+    return drawn
+
+
+def deck_of(store: Store, *urls: str, native: bool = False, title: str = "Seminar") -> tuple[Deck, list[Built]]:
+    drawn = charts(store, *urls)
+    data = slides.build_deck(drawn, title=title, store=store, native=native, on=ON)
+    return Presentation(io.BytesIO(data)), drawn
+
+
+@pytest.fixture(scope="module")
+def native_deck(store: Store) -> tuple[Deck, list[Built]]:
+    return deck_of(store, "/country/KHM", "/risk/old_age?country=VNM", native=True)
+
+
+def chart_slide(deck: Deck, chart: str):
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.name == chart:
+                return slide, shape
+    raise AssertionError(f"no shape named {chart}")
+
+
+def inside(shape, deck: Deck) -> bool:
+    right, bottom = shape.left + shape.width, shape.top + shape.height
+    return shape.left >= 0 and shape.top >= 0 and right <= deck.slide_width and bottom <= deck.slide_height
+
+
+def test_the_cover_is_a_16_9_layout_whose_text_fits(native_deck: tuple[Deck, list[Built]]) -> None:
+    deck, _ = native_deck
+    assert (deck.slide_width, deck.slide_height) == (Inches(13.333), Inches(7.5))
+    cover = deck.slides[0]
+    title, subtitle = cover.shapes.title, cover.placeholders[1]
+    assert title.text == "Seminar"
+    assert title.width > Inches(12) and subtitle.width > Inches(12)  # not the 4:3 template's 7.8 and 6.4 in
+    assert inside(title, deck) and inside(subtitle, deck)
+    assert title.top + title.height <= subtitle.top  # the subtitle starts below the title
+    paragraphs = [p.text for p in subtitle.text_frame.paragraphs]
+    assert fmt_date(ON, "long") in paragraphs  # a paragraph of its own, written in words: never "2026-12-/01"
+    # every layout of the template was widened too, so a slide added later by hand is 16:9 as well
+    assert all(shape.left + shape.width <= deck.slide_width for layout in deck.slide_layouts for shape in layout.placeholders)
+    assert max(shape.left + shape.width for shape in deck.slide_layouts[1].placeholders) > Inches(12)
+
+
+def test_picture_slides_have_a_title_and_alt_text_from_the_chart(store: Store) -> None:
+    deck, drawn = deck_of(store, "/embed/overview-heatmap")
+    slide, picture = chart_slide(deck, "overview-heatmap")
+    assert picture.shape_type == MSO_SHAPE_TYPE.PICTURE
+    assert slide.shapes.title.text == drawn[0].text.title
+    descr = picture._element.nvPicPr.cNvPr.get("descr")
+    assert descr.startswith(drawn[0].text.title) and drawn[0].reading[0] in descr and "image.png" not in descr
+    assert picture.top >= slide.shapes.title.top + slide.shapes.title.height  # the picture starts under the title
+    assert inside(picture, deck)
+
+
+def test_notes_and_the_last_slide_name_the_data_release(store: Store, native_deck: tuple[Deck, list[Built]]) -> None:
+    deck, drawn = native_deck
+    release = store.release
+    chart_slides = list(deck.slides)[1:-1]
+    assert len(chart_slides) == len(drawn)
+    for slide, built in zip(chart_slides, drawn, strict=True):
+        notes = slide.notes_slide.notes_text_frame.text
+        assert built.reading[0] in notes
+        assert all(s.citation in notes for s in built.sources)
+        assert all(d.definition in notes for d in built.definitions)
+        assert f"Data release {release.id}, version {release.version}" in notes
+    about = deck.slides[-1]
+    assert about.shapes.title.text == "About the data"
+    text = "\n".join(shape.text_frame.text for shape in about.shapes if shape.has_text_frame)
+    assert release.id in text and release.version in text and "How to cite" in text
+    assert all(s.citation in text for b in drawn for s in b.sources)
+    assert all(inside(shape, deck) for shape in about.shapes)
+    assert release.id in about.notes_slide.notes_text_frame.text
+
+
+def test_the_native_ranking_reads_as_the_page(native_deck: tuple[Deck, list[Built]]) -> None:
+    deck, drawn = native_deck
+    built = next(b for b in drawn if b.chart == "risk-ranking")
+    slide, frame = chart_slide(deck, "risk-ranking")
+    chart = frame.chart
+    assert chart.chart_type == XL_CHART_TYPE.BAR_CLUSTERED
+    plot = chart.plots[0]
+    # PowerPoint, like plotly, draws the first category at the bottom: the page's order, top country on top
+    page_order = list(built.figure.layout.yaxis.categoryarray)
+    shown = [c.split(" (no data)")[0] for c in plot.categories]
+    assert shown == page_order
+    known = built.series[next(iter(built.series))]
+    assert max(known, key=known.get) == shown[-1]  # the highest coverage is the top bar
+    assert plot.overlap == 100  # the groups overlay, one bar per country
+    axis = chart.value_axis
+    assert (axis.minimum_scale, axis.maximum_scale) == (0, 100)
+    assert axis.tick_labels.number_format == '0"%"' and not axis.tick_labels.number_format_is_linked
+    chosen = next(s for s in plot.series if s.name == "Chosen Member States")
+    viet_nam = shown.index("Viet Nam")
+    assert chosen.values[viet_nam] == pytest.approx(known["Viet Nam"], abs=1e-3)
+    assert str(chosen.format.fill.fore_color.rgb) == risk_colour("old_age").lstrip("#").upper()
+    others = next(s for s in plot.series if s.name == "Other Member States")
+    assert str(others.format.fill.fore_color.rgb) != str(chosen.format.fill.fore_color.rgb)  # dimmed, as on the page
+    label = chosen.points[viet_nam].data_label.text_frame.text
+    assert label.startswith(f"{known['Viet Nam']:.1f}%") and "(20" in label  # value and year, as the page labels it
+    assert chart.has_legend
+    title = slide.shapes.title
+    subtitle = next(s for s in slide.shapes if s.has_text_frame and s.text_frame.text == built.text.subtitle)
+    assert title.top + title.height <= subtitle.top <= subtitle.top + subtitle.height <= frame.top  # nothing overlaps
+
+
+def test_a_missing_value_is_an_empty_cell_not_zero(native_deck: tuple[Deck, list[Built]]) -> None:
+    deck, drawn = native_deck
+    built = next(b for b in drawn if b.chart == "country-bars")
+    gaps = [(name, risk) for name, values in built.series.items() for risk, v in values.items() if v != v]
+    assert gaps, "Cambodia's profile has regional or world gaps to test with"
+    _, frame = chart_slide(deck, "country-bars")
+    plot = frame.chart.plots[0]
+    categories = [c.split(" (no data)")[0] for c in plot.categories]
+    for name, risk in gaps:
+        series = next(s for s in plot.series if s.name == name)
+        assert series.values[categories.index(risk)] is None
+    assert frame.chart.value_axis.maximum_scale == 100
+
+
+def test_charts_powerpoint_cannot_draw_stay_pictures(store: Store) -> None:
+    deck, _ = deck_of(store, "/embed/overview-heatmap", "/embed/risk-map?risk=old_age", native=True)
+    names = ("overview-heatmap", "risk-map")
+    kinds = [shape.shape_type for slide in list(deck.slides)[1:-1] for shape in slide.shapes if shape.name in names]
+    assert kinds == [MSO_SHAPE_TYPE.PICTURE, MSO_SHAPE_TYPE.PICTURE]
+
+
+def test_progress_is_reported_after_each_chart(store: Store) -> None:
+    seen: list[tuple[int, int, str]] = []
+    drawn = charts(store, "/country/KHM")
+    slides.build_deck(drawn, title="x", store=store, native=True, on=ON, progress=lambda *step: seen.append(step))
+    assert seen == [(i + 1, len(drawn), b.text.title) for i, b in enumerate(drawn)]
+
+
+def test_the_native_trend_joins_only_the_chosen_edition(native_deck: tuple[Deck, list[Built]]) -> None:
+    deck, drawn = native_deck
+    built = next(b for b in drawn if b.chart == "risk-trend")
+    slide, frame = chart_slide(deck, "risk-trend")
+    chart = frame.chart
+    assert isinstance(chart.plots[0], XyPlot)  # python-pptx names the type after the first series' own style
+    assert chart.chart_title.text_frame.text == "Viet Nam"  # the panel's title, as on the page
+    assert (chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) == (0, 100)
+    assert chart.value_axis.tick_labels.number_format == '0"%"'
+    series = {s.name: s for s in chart.plots[0].series}
+    page = {t.name: t for t in built.figure.data if t.xaxis in (None, "x")}
+    assert set(series) == {name for name, t in page.items() if len([y for y in t.y if y == y])}
+    joined = next(name for name in series if "joined by year" in name)
+    assert str(series[joined].format.line.color.rgb) == risk_colour("old_age").lstrip("#").upper()
+    assert list(series[joined].values) == pytest.approx([float(y) for y in page[joined].y])
+    for name in series:
+        if "not joined" in name:  # other editions: markers only, never a line between revisions
+            assert series[name].format.line.fill.type == 5  # MSO_FILL.BACKGROUND: no line
+    assert "Data release" in slide.notes_slide.notes_text_frame.text
