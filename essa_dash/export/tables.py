@@ -546,13 +546,13 @@ def to_parquet(
     Given the store and an export time, the schema metadata also holds the JSON ``meta``
     object under :data:`PARQUET_META_KEY`, so provenance travels with the file.
     """
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
     if store is not None and exported_at is not None:
         meta = export_meta(frame, store, filters=filters or {}, exported_at=exported_at, table=table)
         extra = {PARQUET_META_KEY: json.dumps(meta, ensure_ascii=False, allow_nan=False).encode("utf-8")}
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **extra})
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **extra})
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    pq.write_table(arrow, buffer, compression="zstd")
     return buffer.getvalue()
 
 

@@ -16,6 +16,7 @@ from typing import Final
 import pandas as pd
 
 from essa_dash.query.core import default_edition, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.state import State
 from essa_dash.schema import CONTEXT_BREAKDOWNS
 from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
@@ -139,3 +140,34 @@ def pairs(store: Store, *, risk: str = PAIR_DEFAULT_RISK, edition: str | None = 
     return frame.astype(
         {"coverage_pct": "float64", "context_value": "float64", "coverage_year": "Int16", "context_year": "Int16", "years_apart": "Int16"}
     )
+
+
+#: The URL parameters a view of the context table understands (the same vocabulary as coverage's).
+CONTEXT_PARAMS: Final = ("table", "country", "indicator", "sex", "year", "year_from", "year_to", "latest")
+
+
+def select_context(context: pd.DataFrame, state: State) -> pd.DataFrame:
+    """The context rows a URL state asks for: the one filter behind the explorer's context table and the API.
+
+    ``sex`` keeps the rows of that sex, so a series without a sex breakdown (the UHC index)
+    is left out by any sex filter; ``latest`` keeps the most recent year of each series
+    (source, area, indicator and every breakdown) after the other filters.
+    """
+    mask = pd.Series(True, index=context.index)
+    if state.country:
+        mask &= context[X.iso3].isin(state.country)
+    if state.indicator:
+        mask &= context[X.indicator].isin(state.indicator)
+    if state.sex:
+        mask &= context[X.sex].eq(state.sex).fillna(False)
+    low = state.year if state.year is not None else state.year_from
+    high = state.year if state.year is not None else state.year_to
+    if low is not None:
+        mask &= context[X.year].ge(low).fillna(False)
+    if high is not None:
+        mask &= context[X.year].le(high).fillna(False)
+    rows = context[mask]
+    if state.latest:
+        series = [X.source_id, X.iso3, X.indicator, *CONTEXT_BREAKDOWNS]
+        rows = rows.sort_values(X.year, kind="stable").drop_duplicates(series, keep="last").sort_index()
+    return rows
