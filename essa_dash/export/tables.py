@@ -1,4 +1,4 @@
-"""Exports of exactly a filtered view of the coverage table, with provenance on every row.
+"""Exports of exactly a filtered view of a tidy table (coverage, or the SDG context series), with provenance on every row.
 
 An analyst who takes the figures elsewhere must be able to cite each one without
 the dashboard, and to get the same figures again years later: so every file names the

@@ -64,7 +64,7 @@ def test_every_format_holds_the_same_rows_with_sources_and_definitions(client: F
     assert [row[data[0].index("value")] for row in data[1:]] == want
     definitions = list(book["Definitions"].values)
     assert definitions[0][0] == "indicator" and definitions[1][0] == "informal_employment"
-    about = {row[0]: row[1] for row in book["About"].values if row and row[0]}
+    about = {row[0]: row[1] for row in book["About"].values if len(row) > 1 and row[0]}
     assert "not coverage" in about["Values"]
 
 
