@@ -112,5 +112,5 @@ def test_the_explorer_switches_to_the_context_table_and_links_its_api(client: Fl
     assert "coverage_pct" not in body
     # parameters of the coverage table are left out of the context view (and of its links), bad ids are said
     body = drawn("?table=context&risk=old_age&indicator=bad")
-    assert "unknown indicator 'bad'" in body and "context.csv?risk" not in body
+    assert "Unknown indicator 'bad'" in body and "context.csv?risk" not in body
     assert '"value":"coverage"' in drawn("") or "Coverage (SDG 1.3.1)" in drawn("")
