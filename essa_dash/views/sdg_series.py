@@ -1,4 +1,6 @@
-"""Charts of the SDG context series: a country's trends, the series beside a risk, coverage against informal employment.
+"""Charts of the SDG series beside coverage: a country's trends, the series beside a risk, coverage against informal employment.
+
+Last of the view modules (they register in name order), so each page's own coverage charts come first in decks.
 
 Registered like every chart, so the country and risk pages, ``/embed``, ``/img`` and
 the decks draw the same figure with the same words and sources.
@@ -51,12 +53,8 @@ def trends(store: Store, state: State) -> Built:
     panels = {i: f"{words.short_label(store, i)} ({words.sdg_label(store, i)})" for i in ids}
     fig = context_trends(rows, panels=panels, units=dict(table["unit"]), empty=tr("no data"), text=text)
     reading = words.trends_reading(store, q.country_panel(store, view.iso3), country=view.name)
-    country_rows = rows[rows["role"] == "country"]
-    series = {
-        words.short_label(store, i): dict(zip(part[X.year].astype(int).astype(str), part[X.value], strict=True))
-        for i, part in country_rows.groupby(X.indicator, sort=False)
-    }
-    return _built("country-context", fig, text, reading, store, rows, ids, series=series)
+    # no native-chart series: five units (per cent, an index, a rate) must never share one slide axis, so the deck gets the image
+    return _built("country-context", fig, text, reading, store, rows, ids)
 
 
 def risk_series(store: Store, state: State) -> Built | None:
