@@ -25,7 +25,7 @@ from essa_dash.pinning import HEADER, VERSION_HEADER
 from essa_dash.query import select
 from essa_dash.query.context import CONTEXT_PARAMS, select_context
 from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, SEXES, TABLES, Problem, Vocabulary, edition_slug
-from essa_dash.responses import cached, json_response, problems_error, query_args
+from essa_dash.responses import cached, json_response, not_modified, problems_error, query_args
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
 
@@ -37,6 +37,7 @@ COVERAGE_PARAMS = tuple(p for p in PARAMS if p not in ("indicator", "table", *GL
 CONTEXT_API_PARAMS = tuple(p for p in CONTEXT_PARAMS if p != "table")
 
 api = flask.Blueprint("api", __name__, url_prefix=PREFIX)
+api.before_request(not_modified)
 
 
 def _vocabulary(store: Store) -> Vocabulary:

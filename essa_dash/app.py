@@ -20,10 +20,11 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, callback_cache, pages, pinning, security, settings, share
+from essa_dash import api, bundles, callback_cache, guard, pages, pinning, security, settings, share
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
+from essa_dash.components.language import install as install_language
 from essa_dash.components.release import pinnable
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
@@ -48,9 +49,12 @@ def _with_lang(href: str, lang: str | None) -> str:
 
 def _navbar(modules: list[ModuleType], current: str, lang: str | None, pathname: str, search: str | None) -> html.Nav:
     """The navigation in the page's language; ``lang`` (the URL's, if it has one) rides along on every link."""
-    # the explorer loads with its own HTML (it alone brings AG Grid's script): a plain link, not a dcc.Link
+    # the explorer loads with its own HTML (it alone brings AG Grid's script), a map page with the map's
+    # plotly.js (bundles.py): plain links, not dcc.Links
     links = [
-        (html.A if page.NAV_HREF == EXPLORER_PATH else dcc.Link)(tr(page.TITLE), href=_with_lang(page.NAV_HREF, lang), className="nav-link")
+        (html.A if page.NAV_HREF == EXPLORER_PATH or bundles.needs_full_load(page.NAV_HREF) else dcc.Link)(
+            tr(page.TITLE), href=_with_lang(page.NAV_HREF, lang), className="nav-link"
+        )
         for page in modules
         if page.NAV is not None
     ]
@@ -79,8 +83,8 @@ def _footer(lang: str | None = None) -> html.P:
 
 
 def _layout(page: ModuleType) -> Callable[..., object]:
-    """A page's layout in the language of its URL, from the data release it names."""
-    return in_language(pinnable(page.layout, scope=_scope))
+    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter."""
+    return guard.one_value_each(in_language(pinnable(page.layout, scope=_scope)))
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
@@ -123,7 +127,7 @@ def _page_title(title: str) -> Callable[..., str]:
         except (MissingCallbackContextException, LookupError):  # the first load: the HTML request has it
             code = request_language(flask.request.args.get("lang"))
         with use_language(code):
-            return f"{tr(title)} · {APP_TITLE}"
+            return tr(title) + " · " + APP_TITLE
 
     return titled
 
@@ -152,6 +156,17 @@ def _only_on_explorer(app: Dash, library: str, path: str) -> None:
     def interpolate_index(**kwargs: str) -> str:
         if not flask.request.path.startswith(path):
             kwargs["scripts"] = re.sub(rf'<script src="[^"]*/{library}/[^"]*"></script>\s*', "", kwargs["scripts"])
+        return original(**kwargs)
+
+    app.interpolate_index = interpolate_index
+
+
+def _plotly_per_page(app: Dash) -> None:
+    """Start each page's scripts with the plotly.js its charts need, and none on a page without charts (bundles.py)."""
+    original = app.interpolate_index
+
+    def interpolate_index(**kwargs: str) -> str:
+        kwargs["scripts"] = bundles.script_tag(flask.request.path) + kwargs["scripts"]
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index
@@ -198,9 +213,11 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     )
     _register_frame(app, modules)
     _only_on_explorer(app, "dash_ag_grid", EXPLORER_PATH)
+    _plotly_per_page(app)
     _html_lang(app)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
+    install_language(app.server)
     api.register(app.server)
     share.register(app.server)
 
@@ -211,7 +228,9 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
 
     security.install(app.server)
     security.hide_versions(app)
+    guard.install(app)  # a malformed request is answered 400 before Dash or a route sees it
     callback_cache.install(app.server)
+    bundles.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 
     return app

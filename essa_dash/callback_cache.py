@@ -1,101 +1,254 @@
-"""Answer repeated Dash callbacks from memory: every callback here is a pure function of its request.
+"""Answer repeated requests from one store every worker shares: callbacks, the API, images.
 
-The pages are rebuilt from the URL, the data never changes within a build, and no
-callback reads anything but its inputs, so the answer to a ``/_dash-update-component``
-request is fully determined by the data build, the request body and the encodings the
-browser accepts, the language its Accept-Language header resolves to (a page drawn for a
-Vietnamese browser must not reach an English one) and the configured public address (the
-same for every request of one app: never the request's Host header, which no answer may
-depend on). The second visitor to a view gets the stored bytes instead of a
-re-rendered page: what a seminar room opening the same link at once needs.
+Every answer kept here is a pure function of its request: the pages are rebuilt from
+the URL, the data never changes within a build, and no callback, API route or image
+reads anything but its inputs. So the answer to a ``/_dash-update-component`` POST, an
+``/api/v1/...``, ``/img/...`` or ``/embed/...`` GET is fully determined by the data build, the
+request (body, or path and query), the encoding the browser accepts, the language its
+Accept-Language header resolves to (a page drawn for a Vietnamese browser must not reach
+an English one) and the configured public address (the same for every request of one
+app: never the request's Host header, which no answer may depend on). The second
+visitor to a view gets the stored bytes instead of a re-render, whichever gunicorn
+worker answers.
+
+The store is a folder of files (one per answer, written atomically), shared by every
+process of one server: gunicorn's master creates it before it forks, so a view drawn by
+one worker is a hit on all the others, and memory does not grow with each worker holding
+its own copy of everybody's views (the kernel's page cache holds the files once). It is
+bounded in bytes: past :data:`MAX_BYTES` the least recently used answers are deleted.
+
+It sits around the whole Flask app (WSGI), so a hit costs what serving a static file
+costs: no routing, no hooks, the final bytes as they were sent the first time (already
+compressed, security headers included). A hit whose ETag the browser already has is
+answered 304 without reading the body.
 """
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import datetime as dt
 import hashlib
+import io
+import json
+import os
+import shutil
+import struct
+import tempfile
 import threading
-from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
 
 import flask
 
-from essa_dash.components.context import current_store, public_url
-from essa_dash.components.language import request_language
+from essa_dash.components.context import DATA_DIR_KEY, PUBLIC_URL_KEY
+from essa_dash.store import get_store
+from essa_dash.text import resolve_language
 
-#: Enough for every view of every page many times over; the oldest answers go first.
-MAX_BYTES = 64 * 1024 * 1024
+#: Bytes of answers kept on disk (the page cache holds them once for all workers); least recently used go first.
+MAX_BYTES = 256 * 1024 * 1024
+#: A single answer larger than this is never kept (the full-table Excel export, a big PDF): it would evict hundreds of views.
+MAX_ANSWER_BYTES = 8 * 1024 * 1024
+#: A callback body larger than this is not a view a visitor clicked: it is passed on unread and uncached.
+MAX_REQUEST_BYTES = 64 * 1024
 CALLBACK_PATH = "/_dash-update-component"
-KEPT_HEADERS = ("Content-Type", "Content-Encoding", "Vary")
+#: GET routes whose 200 answers depend only on the build and the URL (responses.cached gives them an ETag).
+GET_PREFIXES = ("/api/v1/", "/img/", "/embed/")
+#: Headers that belong to one exchange, not to the answer: never stored.
+EXCHANGE_HEADERS = frozenset({"date", "set-cookie", "connection", "keep-alive", "transfer-encoding", "x-essa-cache"})
+CACHE_HEADER = "X-ESSA-Cache"
+#: The folder every process of the server shares (default: a private temporary folder made at start).
+DIR_ENV = "ESSA_CACHE_DIR"
+
+_HEAD = struct.Struct("<I")
 
 
-class CallbackCache:
-    """A byte-bounded LRU of callback answers, shared by the threads of one process."""
+class AnswerStore:
+    """Answers as files in one folder, shared by processes, bounded in bytes (least recently used go first).
 
-    def __init__(self, max_bytes: int = MAX_BYTES) -> None:
+    Each answer is written to a temporary file and renamed into place, so a reader in
+    another process sees a whole answer or none. A hit refreshes the file's time, so
+    the sweep deletes what nobody asked for longest. Each process sweeps after it has
+    written an eighth of the budget, so the folder never exceeds it by more than that per process.
+    """
+
+    def __init__(self, directory: Path, max_bytes: int = MAX_BYTES) -> None:
+        self.directory = directory
         self.max_bytes = max_bytes
-        self._items: OrderedDict[str, tuple[bytes, dict[str, str]]] = OrderedDict()
-        self._size = 0
+        directory.mkdir(parents=True, exist_ok=True)
+        self._written = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: str) -> tuple[bytes, dict[str, str]] | None:
-        with self._lock:
-            item = self._items.get(key)
-            if item is None:
-                self.misses += 1
-                return None
-            self._items.move_to_end(key)
-            self.hits += 1
-            return item
+    def _path(self, key: str) -> Path:
+        return self.directory / key
 
-    def put(self, key: str, body: bytes, headers: dict[str, str]) -> None:
-        if len(body) > self.max_bytes // 4:
+    def get(self, key: str) -> tuple[str, list[tuple[str, str]], bytes] | None:
+        """(status line, headers, body) of a stored answer, or None."""
+        path = self._path(key)
+        try:
+            data = path.read_bytes()
+            os.utime(path)
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        (size,) = _HEAD.unpack_from(data)
+        status, headers = json.loads(data[_HEAD.size : _HEAD.size + size])
+        self.hits += 1
+        return status, [tuple(h) for h in headers], data[_HEAD.size + size :]
+
+    def put(self, key: str, status: str, headers: list[tuple[str, str]], body: bytes) -> None:
+        if len(body) > min(MAX_ANSWER_BYTES, self.max_bytes // 4):
             return
+        head = json.dumps([status, headers]).encode()
+        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
+        with os.fdopen(fd, "wb") as out:
+            out.write(_HEAD.pack(len(head)) + head + body)
+        Path(tmp).replace(self._path(key))
         with self._lock:
-            if key in self._items:
-                return
-            self._items[key] = (body, headers)
-            self._size += len(body)
-            while self._size > self.max_bytes:
-                _, (old, _) = self._items.popitem(last=False)
-                self._size -= len(old)
+            self._written += len(body)
+            sweep = self._written > self.max_bytes // 8
+            if sweep:
+                self._written = 0
+        if sweep:
+            self.sweep()
+
+    def sweep(self) -> None:
+        """Delete the least recently used answers until the folder holds at most three quarters of the budget."""
+        entries = []
+        for entry in os.scandir(self.directory):
+            if entry.name.startswith("."):  # an answer being written
+                continue
+            try:
+                stat = entry.stat()
+            except FileNotFoundError:  # another process swept it first
+                continue
+            entries.append((stat.st_mtime, stat.st_size, entry.path))
+        total = sum(size for _, size, _ in entries)
+        for _, size, path in sorted(entries):
+            if total <= self.max_bytes * 3 // 4:
+                break
+            with contextlib.suppress(FileNotFoundError):
+                Path(path).unlink()
+            total -= size
+
+    @property
+    def size(self) -> int:
+        """Bytes in the folder now (for tests and benchmarks)."""
+        return sum(entry.stat().st_size for entry in os.scandir(self.directory))
 
 
-def _key() -> str:
+def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
+    """The store key of a request whose answer is a pure function of it, else None (not cached).
+
+    ``app_id`` names what every answer of the app depends on: the data build and the public address.
+    """
+    method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
+    if method == "POST" and path.endswith(CALLBACK_PATH):
+        request = body.decode("latin-1")
+    elif method == "GET" and path.startswith(GET_PREFIXES):
+        # the day too: downloads are named with it, so an answer is kept one day at most
+        request = f"{path}?{environ.get('QUERY_STRING', '')}\x00{dt.date.today().isoformat()}"
+    else:
+        return None
     parts = [
-        current_store().build_id,
-        public_url(),
-        request_language(),  # the header's choice; a ``lang=`` in the page's URL is in the body
-        flask.request.headers.get("Accept-Encoding", ""),
-        flask.request.get_data(as_text=False).decode("latin-1"),
+        app_id,
+        method,
+        environ.get("HTTP_ACCEPT_ENCODING", ""),
+        # a view without lang= is drawn in the browser's language: the same request, another answer
+        resolve_language(None, environ.get("HTTP_ACCEPT_LANGUAGE")),
+        request,
     ]
-    return hashlib.sha256("\x00".join(parts).encode("latin-1", "replace")).hexdigest()
+    return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
 
 
-def install(server: flask.Flask, cache: CallbackCache | None = None) -> CallbackCache:
-    """Serve repeated callback requests of ``server`` from ``cache``; returns the cache (for tests and benches)."""
-    cache = cache or CallbackCache()
+def _read_body(environ: dict[str, Any]) -> bytes | None:
+    """The request body (and wsgi.input rewound for the app), or None when it is too large to key on."""
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return None
+    if length > MAX_REQUEST_BYTES:
+        return None
+    body = environ["wsgi.input"].read(length) if length else b""
+    environ["wsgi.input"] = io.BytesIO(body)
+    return body
 
-    @server.before_request
-    def _answer_from_cache() -> flask.Response | None:
-        if flask.request.method != "POST" or not flask.request.path.endswith(CALLBACK_PATH):
-            return None
-        flask.g.callback_key = key = _key()
-        hit = cache.get(key)
-        if hit is None:
-            return None
-        body, headers = hit
-        response = flask.Response(body, status=200)
-        for name, value in headers.items():
-            response.headers[name] = value
-        response.headers["X-ESSA-Cache"] = "hit"
-        return response
 
-    @server.after_request
-    def _remember(response: flask.Response) -> flask.Response:
-        key = flask.g.pop("callback_key", None)
-        if key and response.status_code == 200 and not response.direct_passthrough and "X-ESSA-Cache" not in response.headers:
-            cache.put(key, response.get_data(), {h: response.headers[h] for h in KEPT_HEADERS if h in response.headers})
-        return response
+def _not_modified(environ: dict[str, Any], headers: list[tuple[str, str]]) -> bool:
+    etag = next((v for k, v in headers if k.lower() == "etag"), None)
+    wanted = environ.get("HTTP_IF_NONE_MATCH")
+    return bool(etag and wanted) and (wanted.strip() == "*" or etag in [t.strip() for t in wanted.split(",")])
 
-    return cache
+
+class SharedAnswers:
+    """WSGI middleware: answer cacheable requests from an :class:`AnswerStore`, store the app's fresh 200s."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], store: AnswerStore, app_id: Callable[[], str]) -> None:
+        self.app = app
+        self.store = store
+        self.app_id = app_id
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        body = _read_body(environ) if method == "POST" else b""
+        key = None if body is None else _key(environ, body, self.app_id())
+        if key is None:
+            return self.app(environ, start_response)
+        hit = self.store.get(key)
+        if hit is not None:
+            status, headers, data = hit
+            headers = [*headers, (CACHE_HEADER, "hit")]
+            if method == "GET" and _not_modified(environ, headers):
+                keep = {"etag", "cache-control", "vary", "x-essa-replica"}
+                start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k.lower() in keep])
+                return [b""]
+            start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(data)))])
+            return [data]
+        captured: dict[str, Any] = {}
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
+            captured.update(status=status, headers=headers)
+            return start_response(status, headers, exc_info) if exc_info else start_response(status, headers)
+
+        chunks = self.app(environ, capture)
+        try:
+            data = b"".join(chunks)
+        finally:
+            close = getattr(chunks, "close", None)
+            if close is not None:
+                close()
+        headers = captured.get("headers", [])
+        if captured.get("status", "").startswith("200") and not any(k.lower() == CACHE_HEADER.lower() for k, _ in headers):
+            self.store.put(key, captured["status"], [(k, v) for k, v in headers if k.lower() not in EXCHANGE_HEADERS], data)
+        return [data]
+
+
+def _default_directory() -> Path:
+    """ESSA_CACHE_DIR, else a private temporary folder removed when the process that made it exits.
+
+    Made once per server at start (in gunicorn's master, before the workers fork), so every
+    worker shares it; only the process that made it removes it (the workers inherit the exit hook).
+    """
+    configured = os.environ.get(DIR_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    folder = Path(tempfile.mkdtemp(prefix="essa-answers-"))
+    owner = os.getpid()
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
+    return folder
+
+
+def install(server: flask.Flask, store: AnswerStore | None = None) -> AnswerStore:
+    """Serve repeated cacheable requests of ``server`` from ``store`` (default: a new shared folder); returns the store."""
+    if "essa_answers" in server.extensions:
+        return server.extensions["essa_answers"]
+    store = store or AnswerStore(_default_directory())
+    root = Path(server.config[DATA_DIR_KEY])
+    server.wsgi_app = SharedAnswers(  # type: ignore[method-assign]
+        server.wsgi_app, store, lambda: f"{get_store(root).build_id}\x00{server.config[PUBLIC_URL_KEY]}"
+    )
+    server.extensions["essa_answers"] = store
+    return store

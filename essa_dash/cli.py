@@ -41,14 +41,15 @@ def _ingest(args: argparse.Namespace) -> int:
         keep_default=args.keep_default,
     )
     print(plan.report(add.current_table(root) if not plan.already else None))
-    if plan.already:
+    if plan.already and not plan.stale:
         return 0
     if args.dry_run:
         print("dry run: nothing written")
         return 0
     target = add.apply(plan, root)
     release = open_release(root)
-    print(f"added {target.relative_to(root)} and rebuilt the tables: data release {release.id}, version {release.version}, is current")
+    done = "rebuilt the tables from raw/" if plan.already else f"added {target.relative_to(root)} and rebuilt the tables"
+    print(f"{done}: data release {release.id}, version {release.version}, is current")
     return 0
 
 
@@ -211,6 +212,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args)
     except DataError as err:
         print(f"essa-dash {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:
+        # a read-only or full disk, a permission: one line naming the file, as for bad data (writers leave data/ as it was)
+        where = f": {err.filename}" if err.filename else ""
+        print(f"essa-dash {args.command}: error: {err.strerror or type(err).__name__}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

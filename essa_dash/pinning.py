@@ -22,8 +22,9 @@ from essa_dash.text import tr
 
 HEADER = "X-ESSA-Data-Release"
 VERSION_HEADER = "X-ESSA-Data-Release-Version"
-#: Dash's own routes: the page's callbacks pin inside the callback, assets have no figures.
-SKIPPED = ("/_dash-", "/_reload-hash", "/assets/", "/_favicon")
+#: The blueprints whose routes answer with figures (the API; embeds, images, slideshows and decks). Pages are
+#: Dash's: their HTML has no figures and their callbacks pin inside the page layout, with a friendly page.
+ROUTES = ("api", "share")
 
 
 def _refusal(message: str) -> flask.Response:
@@ -37,7 +38,7 @@ def _refusal(message: str) -> flask.Response:
 def install(server: flask.Flask) -> None:
     @server.before_request
     def _pin() -> flask.Response | None:
-        if flask.request.path.startswith(SKIPPED):
+        if flask.request.blueprint not in ROUTES:
             return None
         values = flask.request.args.getlist("release")
         if len(values) != 1 or not RELEASE_ID.fullmatch(values[0]):
@@ -50,7 +51,7 @@ def install(server: flask.Flask) -> None:
 
     @server.after_request
     def _name_release(response: flask.Response) -> flask.Response:
-        if response.status_code < 400 and not flask.request.path.startswith(SKIPPED):
+        if response.status_code < 400 and flask.request.blueprint in ROUTES:
             try:
                 release = current_store().release
             except DataError:

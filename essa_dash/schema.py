@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from essa_dash.errors import DataError
+from essa_dash.text.translate import mark  # the kinds' meanings are read in the reader's language
 
 
 class Coverage:
@@ -86,10 +87,10 @@ SEXES: Final = ("total", "female", "male")
 
 #: What a coverage figure counts. Different kinds are never charted on one axis.
 COVERAGE_KINDS: Final = {
-    "effective": "Effective coverage: people actually receiving benefits or actively contributing.",
-    "legal": "Legal coverage: people covered by law, whether or not they receive anything.",
-    "survey": "Survey-based programme coverage (World Bank ASPIRE household surveys).",
-    "access": "Access to comprehensive social security systems, a report term the sources do not define further.",
+    "effective": mark("Effective coverage: people actually receiving benefits or actively contributing."),
+    "legal": mark("Legal coverage: people covered by law, whether or not they receive anything."),
+    "survey": mark("Survey-based programme coverage (World Bank ASPIRE household surveys)."),
+    "access": mark("Access to comprehensive social security systems, a report term the sources do not define further."),
 }
 
 #: What a source (or the build's plausibility check) says about an observation, as codes:

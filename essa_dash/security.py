@@ -60,13 +60,16 @@ def install(server: flask.Flask) -> None:
         hashes: list[str] = []
         if response.mimetype == "text/html" and not response.direct_passthrough:
             hashes = script_hashes(response.get_data(as_text=True))
-        response.headers["Content-Security-Policy"] = policy(hashes=hashes, frameable=embed)
-        if not embed:
-            response.headers["X-Frame-Options"] = "DENY"
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Referrer-Policy"] = "same-origin"
-        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers.update(headers(hashes=hashes, frameable=embed))
         return response
+
+
+def headers(*, hashes: list[str] | None = None, frameable: bool = False) -> dict[str, str]:
+    """The security headers of one answer (also written by :mod:`essa_dash.serving` on gunicorn's own errors)."""
+    found = {"Content-Security-Policy": policy(hashes=hashes or [], frameable=frameable)}
+    if not frameable:
+        found["X-Frame-Options"] = "DENY"
+    return found | {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin", "Cross-Origin-Opener-Policy": "same-origin"}
 
 
 def hide_versions(app: Dash) -> None:

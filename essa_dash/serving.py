@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING, Any
 import flask
 from dash.fingerprint import check_fingerprint
 
+from essa_dash import security, settings
+
 if TYPE_CHECKING:
     from dash import Dash
 
@@ -91,7 +93,7 @@ def cache_policy(path: str, query: dict[str, str] | Any, status: int, mimetype: 
     if ASSETS in path:
         return IMMUTABLE if "m" in query else REVALIDATE
     if path.startswith(FLASK_STATIC):
-        return REVALIDATE
+        return IMMUTABLE if "v" in query else REVALIDATE  # ?v=<content hash>: the plotly.js bundles (bundles.url)
     if path.endswith("/_favicon.ico"):
         return IMMUTABLE if "v" in query else REVALIDATE
     if mimetype == "text/html":
@@ -326,7 +328,10 @@ def warm(app: Dash, extra: Iterable[str] = ()) -> dict[str, float]:
     for url in extra:
         timed(f"GET {url}", lambda url=url: client.get(url))
     start = time.perf_counter()
-    for url in [*_linked_urls(index.get_data(as_text=True)), *_package_scripts(app)]:
+    from essa_dash import bundles
+
+    plotly_bundles = [bundles.url(bundles.BASIC), bundles.url(bundles.GEO)]  # each page links one: compress both here, once
+    for url in dict.fromkeys([*_linked_urls(index.get_data(as_text=True)), *_package_scripts(app), *plotly_bundles]):
         for encoding in ("br", "gzip"):
             response = client.get(url, headers={"Accept-Encoding": encoding})
             if response.status_code != 200:
@@ -349,7 +354,10 @@ def gunicorn_options(host: str, port: int, workers: int | None = None, threads: 
         "worker_class": "gthread",
         "threads": threads,
         "preload_app": True,
-        "timeout": 60,
+        # a worker silent this long (every thread stuck) is killed and replaced
+        "timeout": round(settings.WORKER_TIMEOUT.value()),
+        # gunicorn's own limit (its largest) sits above ESSA_MAX_URL_BYTES: the app's 414 says why, in a page with headers
+        "limit_request_line": 8190,
         "graceful_timeout": 20,
         "keepalive": 5,
         "accesslog": None,
@@ -358,6 +366,23 @@ def gunicorn_options(host: str, port: int, workers: int | None = None, threads: 
         # replicas on one host would fight over the default ~/.gunicorn/gunicorn.ctl; nothing here uses it
         "control_socket_disable": True,
     }
+
+
+def write_error(sock: Any, status_int: int, reason: str, _message: str) -> None:
+    """gunicorn's own error answer (an over-long line: 414; a malformed request: 400), with our security headers.
+
+    gunicorn writes these itself, before the app runs, with no headers but the length;
+    its message repeats part of the request, which is never echoed here.
+    """
+    from gunicorn.util import write_nonblock
+
+    body = f"{status_int} {reason}\n".encode()
+    head = "".join(f"{name}: {value}\r\n" for name, value in security.headers().items())
+    answer = (
+        f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        f"Content-Length: {len(body)}\r\n{head}\r\n"
+    )
+    write_nonblock(sock, answer.encode("latin-1") + body)
 
 
 def _application_class() -> type:
@@ -404,6 +429,9 @@ def run(root: Path, host: str, port: int, workers: int | None = None, *, threads
 
     The app is built and warmed once in the master, before the workers fork.
     """
+    import gunicorn.util
+
+    gunicorn.util.write_error = write_error  # the workers' error path calls util.write_error by name
     options = gunicorn_options(host, port, workers, threads)
     print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
     _application_class()(lambda: build(root, public_url), options).run()

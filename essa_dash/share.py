@@ -18,21 +18,22 @@ from __future__ import annotations
 import datetime as dt
 import html
 import json
+import re
 
 import flask
 
+from essa_dash import bundles, settings
 from essa_dash.components.context import current_store
 from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
-from essa_dash.responses import cached, error, query_args
+from essa_dash.responses import cached, error, not_modified, query_args
+from essa_dash.text import current_language, fmt_int
 from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 from essa_dash.views import REGISTRY, Built, build, charts_for_url, load_all, permalink
 
-#: The partial plotly.js the dashboard pages use too (assets/, built by deploy/plotly-bundle/build.sh).
-PLOTLY_JS = "/assets/plotly-essa.min.js"
 #: The Flask app's own static folder (essa_dash/static/): unlike assets/, Dash does not load it into every page.
 STATIC = "/static"
 IMAGE_FORMATS = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
@@ -40,6 +41,7 @@ MAX_VIEWS = 30
 SLIDE = (1920, 1080)
 
 share = flask.Blueprint("share", __name__)
+share.before_request(not_modified)  # /img and /embed: a revalidation never renders
 
 
 def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], dict[str, str]]:
@@ -59,11 +61,13 @@ def _built(chart: str, state: State) -> Built | flask.Response:
     return built
 
 
-def _page(title: str, body: str, *, script: str, css: str) -> flask.Response:
+def _page(title: str, body: str, *, script: str, css: str, maps: bool) -> flask.Response:
+    """A plain HTML page with the partial plotly.js the pages use too (the geo one only when a map is drawn)."""
+    plotly_js = bundles.url(bundles.GEO if maps else bundles.BASIC)
     doc = f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="{current_language()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
-<body>{body}<script src="{PLOTLY_JS}"></script><script src="{STATIC}/{script}"></script></body></html>"""
+<body>{body}<script src="{plotly_js}"></script><script src="{STATIC}/{script}"></script></body></html>"""
     return flask.Response(doc, mimetype="text/html")
 
 
@@ -89,14 +93,15 @@ def embed(chart: str) -> flask.Response:
         return built
     link = permalink(chart, state, Vocabulary.from_store(current_store()))
     label = html.escape(built.text.title + ". " + " ".join(built.reading))
+    open_link = html.escape(tr("Open in ESSA Dash"))
     body = (
         f'<main class="embed"><div id="chart" role="img" aria-label="{label}"></div>'
         f'<script type="application/json" id="figure">{_figure_json(built)}</script>'
         f'<script type="application/json" id="config">{_config(built)}</script>'
         f'<p class="embed-link"><span class="embed-release">{html.escape(release_line(current_store().release))}</span> · '
-        f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{html.escape(tr("Open in ESSA Dash"))}</a></p></main>'
+        f'<a href="{html.escape(link)}" target="_blank" rel="noopener">{open_link}</a></p></main>'
     )
-    return cached(_page(built.text.title, body, script="embed.js", css="embed.css"))
+    return cached(_page(built.text.title, body, script="embed.js", css="embed.css", maps=REGISTRY[chart].map))
 
 
 @share.get("/img/<chart>.<fmt>")
@@ -105,8 +110,8 @@ def image(chart: str, fmt: str) -> flask.Response:
         return error(404, f"unknown image format '{fmt}'", [Problem("format", fmt, f"unknown image format '{fmt}'", tuple(IMAGE_FORMATS))])
     state, problems, size = _state(("width", "height", "scale"))
     try:
-        width, height = int(size.get("width", SLIDE[0])), int(size.get("height", SLIDE[1]))
-        scale = float(size.get("scale", 1))
+        width, height = _number(size.get("width", str(SLIDE[0])), int), _number(size.get("height", str(SLIDE[1])), int)
+        scale = _number(size.get("scale", "1"), float)
         images.validate(fmt=fmt, width=width, height=height, scale=scale)
     except ValueError as err:
         problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
@@ -119,11 +124,18 @@ def image(chart: str, fmt: str) -> flask.Response:
         themed = slide_theme(built.figure, width=width, height=height, footer=release_line(current_store().release))
         data = images.render(themed, fmt=fmt, width=width, height=height, scale=scale)
     except images.RenderError as err:
-        return error(503, f"the image could not be rendered: {err}; try again")
+        return error(503, f"the image could not be rendered: {err}; try again shortly")
     response = flask.Response(data, mimetype=IMAGE_FORMATS[fmt])
     name = f"essa-{chart}-{dt.date.today().isoformat()}.{fmt}"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
     return cached(response)
+
+
+def _number(text: str, kind: type[int] | type[float]) -> int | float:
+    """A size from the URL: ASCII digits only (``int`` and ``float`` would also read "٢٠٠٠", "1_000" and " 5 ")."""
+    if not re.fullmatch(r"[0-9]{1,6}" if kind is int else r"[0-9]{1,3}(?:\.[0-9]{1,6})?", text):
+        raise ValueError(f"{text[:20]!r} is not a {'whole ' if kind is int else ''}number")
+    return kind(text)
 
 
 def _views() -> tuple[list[Built], list[str], list[Problem]]:
@@ -132,16 +144,28 @@ def _views() -> tuple[list[Built], list[str], list[Problem]]:
 
 
 def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
-    """Every chart of dashboard links (a list, each item possibly several lines), at most :data:`MAX_VIEWS` links."""
+    """Every chart of dashboard links (a list, each item possibly several lines), at most :data:`MAX_VIEWS` links.
+
+    The charts are counted before any is drawn: a deck of ``ESSA_MAX_DECK_CHARTS`` at most
+    (30 copies of a four-chart page cost 135 s and 2 GB before this limit).
+    """
     urls = [u.strip() for raw in views for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
     vocabulary = Vocabulary.from_store(current_store())
-    drawn: list[Built] = []
+    wanted: list[tuple[str, State]] = []
     problems: list[Problem] = []
     for url in urls:
         charts, more = charts_for_url(url, vocabulary)
         problems += more
-        drawn += [b for chart, state in charts if (b := build(chart, current_store(), state)) is not None]
+        wanted += charts
+    most = settings.MAX_DECK_CHARTS.value()
+    if len(wanted) > most:
+        return [], urls, [Problem("views", "", f"these links show {len(wanted)} charts; one deck holds at most {most}")]
+    drawn = [b for chart, state in wanted if (b := build(chart, current_store(), state)) is not None]
     return drawn, urls, problems
+
+
+def _slide_label(index: int, total: int, title: str) -> str:
+    return tr("Slide {n} of {total}: {title}", n=fmt_int(index + 1), total=fmt_int(total), title=title)
 
 
 @share.get("/present")
@@ -152,33 +176,41 @@ def present() -> flask.Response:
     if problems or not drawn:
         return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
     slides_html = "".join(
-        f'<section class="slide" aria-label="Slide {i + 1} of {len(drawn)}: {html.escape(b.text.title)}" hidden>'
+        f'<section class="slide" aria-label="{html.escape(_slide_label(i, len(drawn), b.text.title))}" hidden>'
         f'<div class="slide-chart" id="slide-{i}"></div>'
         f'<script type="application/json" class="figure">{_figure_json(b, slide=True)}</script>'
         f'<script type="application/json" class="config">{_config(b)}</script></section>'
         for i, b in enumerate(drawn)
     )
+    # present.js writes "Slide 2 of 5" itself: it takes the words from the page, in the page's language
+    keys = html.escape(tr("← → or space to move · F for full screen · Esc to leave"))
+    strings = json.dumps({"counter": tr("Slide {n} of {total}")}, ensure_ascii=False).replace("</", "<\\/")
     body = (
         f'<main class="present" tabindex="-1">{slides_html}'
         '<nav class="present-help" aria-live="polite"><span id="counter"></span>'
-        " · ← → or space to move · F for full screen · Esc to leave</nav></main>"
+        f" · {keys}</nav>"
+        f'<script type="application/json" id="strings">{strings}</script></main>'
     )
-    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css")
+    maps = any(REGISTRY[b.chart].map for b in drawn)
+    return _page("ESSA Dash: presentation", body, script="present.js", css="present.css", maps=maps)
 
 
 @share.get("/deck.pptx")
 def deck() -> flask.Response:
+    title = flask.request.args.get("title", "ESSA Dash")[:200]
+    if (char := slides.unwritable(title)) is not None:  # before any chart is drawn
+        return error(400, f"the title holds {char}, a character a slide cannot hold", [Problem("title", char, "not a character of text")])
     drawn, urls, problems = _views()
     if not urls:
         return error(400, "add one or more dashboard links: /deck.pptx?views=/country/VNM&views=/risk/old_age")
     if problems or not drawn:
         return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
-    title = flask.request.args.get("title", "ESSA Dash")[:200]
     native = flask.request.args.get("native", "false").lower() in ("true", "1", "yes")
     try:
-        data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
+        with images.deadline(settings.DECK_SECONDS.value()):
+            data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
     except images.RenderError as err:
-        return error(503, f"a chart could not be rendered: {err}; try again")
+        return error(503, f"a chart could not be rendered: {err}; try again shortly")
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response

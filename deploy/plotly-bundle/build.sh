@@ -1,12 +1,15 @@
 #!/bin/sh
-# Build a partial plotly.js (only the trace types ESSA Dash draws) for assets/.
+# Build two partial plotly.js bundles (only the trace types ESSA Dash draws) for essa_dash/static/.
 #
-#   deploy/plotly-bundle/build.sh [OUTPUT]    default OUTPUT: deploy/plotly-bundle/dist/plotly-<version>-essa.min.js
+#   deploy/plotly-bundle/build.sh [OUTDIR]    default OUTDIR: deploy/plotly-bundle/dist/
+#
+# -> OUTDIR/plotly-essa-geo.min.js   every trace the code draws, maps included (entry.js)
+# -> OUTDIR/plotly-essa-basic.min.js the same without the geo traces and their code (entry-basic.js)
 #
 # Why: dcc.Graph draws with window.Plotly when a script has defined it, and only fetches
-# Dash's full plotly.min.js (4.8 MB, 1.4 MB compressed) when none has. Dash loads every
-# .js file in assets/ with the page, so copying OUTPUT into assets/ makes every chart use
-# this bundle (1.4 MB, ~0.4 MB compressed) instead.
+# Dash's full plotly.min.js (4.8 MB, 1.4 MB compressed) when none has. Each page's HTML
+# links the smallest bundle that draws its charts (essa_dash/bundles.py): a page without a
+# map never downloads map code, the data explorer no plotly.js at all.
 #
 # Reproducible from npm alone: exact versions in package.json, every transitive one in
 # package-lock.json (npm ci), no install scripts run. The plotly.js version must be the
@@ -20,6 +23,8 @@ python=${PYTHON:-$project/.venv/bin/python}
 
 # every plotly trace type the dashboard creates (go.<Type>(...)); core always has scatter
 TRACES="bar heatmap choropleth scattergeo scatter"
+# the map traces: only in the geo bundle
+GEO_TRACES="choropleth scattergeo"
 
 version=$(node -p "require('$here/package.json').dependencies['plotly.js']")
 dash_version=$("$python" -c "from plotly.offline import get_plotlyjs_version as v; print(v())")
@@ -39,26 +44,30 @@ if missing:
     sys.exit(f"build.sh: the code draws {', '.join(missing)} traces that the bundle lacks: add them to entry.js and TRACES")
 EOF
 
-out=${1:-$here/dist/plotly-$version-essa.min.js}
+outdir=${1:-$here/dist}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-cp "$here/package.json" "$here/package-lock.json" "$here/entry.js" "$work/"
+cp "$here/package.json" "$here/package-lock.json" "$here/entry.js" "$here/entry-basic.js" "$work/"
 (cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null)
-mkdir -p "$(dirname "$out")"
-# The same esbuild settings as plotly.js's own bundles (esbuild-config.js): an IIFE that defines
-# the global Plotly; CSS imports are dropped (only maplibre's, for map traces we do not include).
-"$work/node_modules/.bin/esbuild" "$work/entry.js" \
-    --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
-    --define:global=window --define:define.amd=false --define:process.env.NODE_DEBUG=false \
-    --loader:.css=empty --legal-comments=eof --log-level=warning \
-    --banner:js="/*! plotly.js v$version (MIT, Plotly Inc.), traces: $TRACES. Built for ESSA Dash by deploy/plotly-bundle/build.sh */" \
-    --outfile="$out"
-# plotly.js's default for map shapes is its CDN; point the default at the shapes the app serves
-# itself (assets/topojson/), so even a graph drawn without our config never calls the network
-sed -i 's|"https://cdn.plot.ly/un/"|"/assets/topojson/"|' "$out"
-if grep -q "https://cdn.plot.ly" "$out"; then
-    echo "build.sh: the bundle still fetches from cdn.plot.ly" >&2
-    exit 1
-fi
-size=$(wc -c <"$out")
-echo "$out: $size bytes (plotly.js $version; traces: $TRACES)"
+mkdir -p "$outdir"
+basic=$(for t in $TRACES; do case " $GEO_TRACES " in *" $t "*) ;; *) printf '%s ' "$t";; esac; done)
+for variant in geo basic; do
+    if [ "$variant" = geo ]; then entry=entry.js; traces=$TRACES; else entry=entry-basic.js; traces=${basic% }; fi
+    out="$outdir/plotly-essa-$variant.min.js"
+    # The same esbuild settings as plotly.js's own bundles (esbuild-config.js): an IIFE that defines
+    # the global Plotly; CSS imports are dropped (only maplibre's, for map traces we do not include).
+    "$work/node_modules/.bin/esbuild" "$work/$entry" \
+        --bundle --minify --format=iife --global-name=Plotly --target=es2016 \
+        --define:global=window --define:define.amd=false --define:process.env.NODE_DEBUG=false \
+        --loader:.css=empty --legal-comments=eof --log-level=warning \
+        --banner:js="/*! plotly.js v$version (MIT, Plotly Inc.), traces: $traces. Built for ESSA Dash by deploy/plotly-bundle/build.sh */" \
+        --outfile="$out"
+    # plotly.js's default for map shapes is its CDN; point the default at the shapes the app serves
+    # itself (assets/topojson/), so even a graph drawn without our config never calls the network
+    sed -i 's|"https://cdn.plot.ly/un/"|"/assets/topojson/"|' "$out"
+    if grep -q "https://cdn.plot.ly" "$out"; then
+        echo "build.sh: $out still fetches from cdn.plot.ly" >&2
+        exit 1
+    fi
+    echo "$out: $(wc -c <"$out") bytes (plotly.js $version; traces: $traces)"
+done

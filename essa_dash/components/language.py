@@ -38,6 +38,33 @@ def in_language(layout: Callable[..., Any]) -> Callable[..., Any]:
     return drawn
 
 
+def install(server: flask.Flask) -> None:
+    """Every request of ``server`` (API, embeds, images, slides, presenting) is written in its language.
+
+    ``lang=`` decides, else Accept-Language; a page's layout still follows its own URL
+    (:func:`in_language`). An answer chosen by the header says so in ``Vary``, so no cache
+    between server and browser hands a Vietnamese answer to an English browser.
+    """
+
+    @server.before_request
+    def _enter_language() -> None:
+        scope = use_language(request_language(flask.request.args.get("lang")))
+        scope.__enter__()
+        flask.g.language_scope = scope
+
+    @server.after_request
+    def _vary(response: flask.Response) -> flask.Response:
+        if "lang" not in flask.request.args:
+            response.vary.add("Accept-Language")
+        return response
+
+    @server.teardown_request
+    def _leave_language(_error: BaseException | None) -> None:
+        scope = flask.g.pop("language_scope", None)
+        if scope is not None:
+            scope.__exit__(None, None, None)
+
+
 def search_language(search: str | None) -> str:
     """The language of a page from its query string (``?country=VNM&lang=vi``)."""
     return request_language(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))

@@ -5,15 +5,17 @@ from __future__ import annotations
 from dash import html
 
 from essa_dash.captions import DefinitionNote, SourceNote
+from essa_dash.components.context import current_store
 from essa_dash.text import current_language, tr
 from essa_dash.text.catalog import SOURCE_LANGUAGE
+from essa_dash.text.releases import built
 
 
 def _link(note: SourceNote) -> html.A | str:
     # only web links are clickable; repository paths and local files are shown as text
     if note.url.startswith(("https://", "http://")):
-        return html.A(note.title, href=note.url, target="_blank", rel="noopener noreferrer")
-    return note.title
+        return html.A(note.title, href=note.url, target="_blank", rel="noopener noreferrer", lang="en")
+    return html.Span(note.title, lang="en")
 
 
 def translation_note() -> html.P | None:
@@ -51,9 +53,10 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
                     [
                         _link(s),
                         html.Br(),
-                        html.Span(s.citation),
+                        html.Span(s.citation, lang="en"),  # a citation is quoted as the source gives it
                         html.Br(),
-                        html.Small(tr("Edition: {edition} · Licence: {licence}", edition=s.edition, licence=s.licence)),
+                        # the licence is the source's own words
+                        html.Small([tr("Edition: {edition} · Licence:", edition=s.edition), " ", html.Span(s.licence, lang="en")]),
                     ]
                 )
                 for s in sources
@@ -63,4 +66,11 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
     )
     if definitions:
         items.append(translation_note())
+    release = current_store().release
+    items.append(
+        html.P(
+            tr("From data release {version} ({id}), built {date}.", version=release.version, id=release.id, date=built(release)),
+            className="release-note",
+        )
+    )
     return html.Details([html.Summary(summary or tr("Definition and source")), *items], className="source-panel")

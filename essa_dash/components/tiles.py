@@ -19,7 +19,7 @@ def _when(figure: Figure) -> str:
 
 
 def _cite(figure: Figure) -> html.Div:
-    link = html.A(figure.source_title, href=figure.source_url, target="_blank", rel="noopener noreferrer")
+    link = html.A(figure.source_title, href=figure.source_url, target="_blank", rel="noopener noreferrer", lang="en")
     return html.Div(
         [
             html.P([html.B(f"{figure.risk_label}: "), figure.definition]),

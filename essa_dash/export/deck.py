@@ -1,7 +1,8 @@
 """``essa-dash deck``: a PowerPoint deck from a spec of dashboard links, without a server.
 
 The spec is JSON or YAML: ``{"title": "ASEAN seminar", "views": ["/risk/old_age?country=VNM,IDN", "/"],
-"native": false}``. Each view is a dashboard URL (a page, or ``/embed/<chart>``);
+"native": false, "lang": "vi"}`` (``lang``: the language of every slide and note; default English).
+Each view is a dashboard URL (a page, or ``/embed/<chart>``);
 every chart it shows becomes a slide. Bad specs are refused with one clear line and
 nothing is written; the file appears whole or not at all.
 """
@@ -22,6 +23,7 @@ from essa_dash.files import write_atomic
 from essa_dash.paths import ASSETS_DIR
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import read_store
+from essa_dash.text import LANGUAGES, use_language
 from essa_dash.text.formats import fmt_int, fmt_num
 from essa_dash.text.translate import tr
 from essa_dash.views import build, charts_for_url
@@ -43,9 +45,11 @@ def read_spec(path: Path) -> dict[str, Any]:
         raise DataError(f"not a readable JSON or YAML deck spec: {str(err).splitlines()[0]}", path=path) from None
     if not isinstance(spec, dict):
         raise DataError('a deck spec is an object: {"title": ..., "views": [...]}', path=path)
-    unknown = set(spec) - {"title", "views", "native"}
+    unknown = set(spec) - {"title", "views", "native", "lang"}
     if unknown:
-        raise DataError(f"unknown keys {sorted(unknown)}; allowed: title, views, native", path=path)
+        raise DataError(f"unknown keys {sorted(unknown)}; allowed: title, views, native, lang", path=path)
+    if spec.get("lang", "en") not in LANGUAGES:
+        raise DataError(f"unknown 'lang' {spec['lang']!r}; allowed: {', '.join(LANGUAGES)}", path=path)
     views = spec.get("views")
     if not isinstance(views, list) or not views or not all(isinstance(v, str) for v in views):
         raise DataError("'views' must be a non-empty list of dashboard links", path=path)
@@ -53,10 +57,18 @@ def read_spec(path: Path) -> dict[str, Any]:
         raise DataError(f"more than {MAX_VIEWS} views", path=path)
     if not isinstance(spec.get("title", ""), str) or not isinstance(spec.get("native", False), bool):
         raise DataError("'title' must be text and 'native' true or false", path=path)
+    if (char := slides.unwritable(spec.get("title", ""))) is not None:
+        raise DataError(f"'title' holds {char}, a character a slide cannot hold", path=path)
     return spec
 
 
 def write(spec: dict[str, Any], root: Path, out: Path, *, native: bool, progress: slides.Progress | None = None) -> str:
+    """Build the deck of ``spec`` from the data in ``root`` into ``out``, in the spec's ``lang``; a one-paragraph report."""
+    with use_language(spec.get("lang")):
+        return _write(spec, root, out, native=native, progress=progress)
+
+
+def _write(spec: dict[str, Any], root: Path, out: Path, *, native: bool, progress: slides.Progress | None = None) -> str:
     """Build the deck of ``spec`` from the data in ``root`` into ``out``; a one-paragraph report.
 
     ``progress`` is called after each chart slide (the command line prints it: a deck of

@@ -44,7 +44,9 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlparse
@@ -52,6 +54,8 @@ from urllib.parse import urlparse
 import kaleido
 import plotly.graph_objects as go
 from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
+
+from essa_dash import settings
 
 _log = logging.getLogger(__name__)
 
@@ -87,6 +91,10 @@ _BROWSER_GONE: tuple[type[BaseException], ...] = (
 
 class RenderError(Exception):
     """A figure could not be rendered; the message says why and whether to retry."""
+
+
+class RendererBusyError(RenderError):
+    """The renderer is taken and the wait would be too long: nothing was tried, ask again shortly."""
 
 
 class _Renderer:
@@ -221,6 +229,59 @@ async def _cancel_pending() -> None:
 
 _lock = threading.Lock()
 _renderer: _Renderer | None = None
+#: Requests of this process waiting for ``_lock`` (not the one holding it), guarded by ``_queue_lock``.
+_waiting = 0
+_queue_lock = threading.Lock()
+#: When the work in progress (a request, a deck) must be done, on the monotonic clock; None: no deadline.
+_deadline: ContextVar[float | None] = ContextVar("essa_render_deadline", default=None)
+
+
+@contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Inside the block, every :func:`render` gives up with :class:`RendererBusyError` once ``seconds`` have passed.
+
+    A deck renders its charts one after another; the deadline bounds the whole deck, so a
+    request ends (with a 503 saying so) before the worker timeout would kill it.
+    """
+    token = _deadline.set(time.monotonic() + seconds)
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
+
+
+@contextmanager
+def _turn() -> Iterator[None]:
+    """Hold the renderer, after at most ``ESSA_RENDER_QUEUE`` others and ``ESSA_RENDER_WAIT`` seconds.
+
+    The lock alone queued without bound: eight 8000x8000 images held eight server threads
+    and pushed an unrelated API answer to 17 s. A request that would wait too long (or past
+    its deadline) is refused at once, which costs the server nothing.
+    """
+    global _waiting
+    wait = settings.RENDER_WAIT.value()
+    end = _deadline.get()
+    if end is not None:
+        wait = min(wait, end - time.monotonic())
+        if wait <= 0:
+            raise RendererBusyError("the time allowed for this request is used up")
+    with _queue_lock:
+        if _waiting >= settings.RENDER_QUEUE.value():
+            raise RendererBusyError(f"{_waiting} requests are already waiting for the image renderer")
+        _waiting += 1
+    try:
+        acquired = _lock.acquire(timeout=wait)
+    finally:
+        with _queue_lock:
+            _waiting -= 1
+    if not acquired:
+        raise RendererBusyError(f"the image renderer stayed busy for {wait:.0f} s")
+    try:
+        yield
+    finally:
+        _lock.release()
+
+
 _topojson: str | None = None
 
 
@@ -266,6 +327,9 @@ def validate(*, fmt: str, width: int, height: int, scale: float) -> tuple[int, i
             raise ValueError(f"{name} must be a whole number of pixels, got {value!r}")
         if not MIN_PX <= value <= MAX_PX:
             raise ValueError(f"{name} must be between {MIN_PX} and {MAX_PX} px, got {value}")
+    most = settings.MAX_IMAGE_PIXELS.value()
+    if width * height > most:
+        raise ValueError(f"{width}x{height} px is more than the {most:,} pixels one image may have")
     if isinstance(scale, bool) or not isinstance(scale, int | float) or not math.isfinite(scale) or not 0 < scale <= MAX_SCALE:
         raise ValueError(f"scale must be a number above 0 and at most {MAX_SCALE}, got {scale!r}")
     layout = (width / scale, height / scale)
@@ -278,14 +342,15 @@ def render(fig: go.Figure, *, fmt: Format, width: int, height: int, scale: float
     """The figure as PNG, SVG or PDF bytes, ``width`` x ``height`` pixels (see the module doc for ``scale``).
 
     Thread-safe; renders one at a time on the process's warm Chromium, starting it
-    on first use and again if it died. Raises ValueError for a bad request and
+    on first use and again if it died. Raises ValueError for a bad request,
+    RendererBusyError when the queue is full or the wait too long (nothing tried), and
     RenderError when the browser fails; after a RenderError the next call starts a
     fresh browser, so callers may simply retry once.
     """
     layout_width, layout_height = validate(fmt=fmt, width=width, height=height, scale=scale)
     spec = fig.to_dict()  # in the caller's thread: the figure may change after we return
     opts = {"format": fmt, "width": layout_width, "height": layout_height, "scale": scale}
-    with _lock:
+    with _turn():
         renderer = _ensure_renderer()
         try:
             data = renderer.render(spec, opts, _topojson)

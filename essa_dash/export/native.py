@@ -353,7 +353,7 @@ def _draw_panel(slide: Slide, title: str, lines: list[Line], box: tuple[int, int
         add_text(
             slide,
             top + height // 3,
-            f"{title}: {tr('no data')}" if title else tr("no data"),
+            title + ": " + tr("no data") if title else tr("no data"),
             PANEL_FONT,
             colour=MUTED,
             left=left,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable, Sequence
 
 import plotly.graph_objects as go
@@ -29,6 +30,7 @@ from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
 from essa_dash.export import images
+from essa_dash.export.pptx_fonts import apply_script_fonts
 from essa_dash.figures._theme import MUTED, TEXT
 from essa_dash.figures.slide import slide_theme, wrap_text
 from essa_dash.releases.disk import Release
@@ -59,6 +61,20 @@ ABOUT_SOURCES = 12
 
 #: ``progress(done, total, title)`` after each chart slide: the command line and the /deck job report it.
 Progress = Callable[[int, int, str], None]
+
+
+#: Characters XML 1.0 (and so a .pptx) cannot hold: controls but tab and newlines, surrogates, U+FFFE and U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def unwritable(text: str) -> str | None:
+    """The first character of ``text`` a slide cannot hold (as ``U+XXXX``), or None.
+
+    Checked before any chart is drawn: python-pptx refuses such text only when it writes it,
+    after every slide has been rendered.
+    """
+    found = _NOT_XML.search(text)
+    return None if found is None else f"U+{ord(found.group()):04X}"
 
 
 def box_height(text: str, width: int, size: float, *, bold: bool = False) -> Emu:
@@ -215,6 +231,7 @@ def build_deck(
         if progress is not None:
             progress(done, len(charts), built.text.title)
     _about_slide(deck, charts, title, store.release, on)
+    apply_script_fonts(deck)  # Thai, Khmer, Lao, Burmese: the complex-script font PowerPoint uses for them
     out = io.BytesIO()
     deck.save(out)
     return out.getvalue()

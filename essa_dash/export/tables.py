@@ -43,11 +43,12 @@ from essa_dash.schema import CONTEXT_COLUMNS, COVERAGE_COLUMNS, COVERAGE_KINDS, 
 from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import fmt_int, mark, tr
 
-TITLE: Final = "ESSA Dash export"
+TITLE: Final = mark("ESSA Dash export")
 
 #: Stated in every file that has room for prose: the dashboard shows gaps, the data never holds them.
-GAP_NOTE: Final = (
+GAP_NOTE: Final = mark(
     "coverage_pct is the figure as published (per cent, 0-100). The gap shown on the dashboard "
     "(100 - coverage) is derived when displayed and is not stored in this file."
 )
@@ -368,7 +369,7 @@ def definition_rows(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
     wanted = set(_present(frame[C.risk]))
     risks = store.risks
     out = risks.loc[risks["risk"].isin(wanted), list(DEFINITION_FIELDS)].rename(columns=DEFINITION_FIELDS)
-    out[COVERAGE_KIND_MEANING] = out["coverage_kind"].map(COVERAGE_KINDS)
+    out[COVERAGE_KIND_MEANING] = out["coverage_kind"].map({kind: tr(meaning) for kind, meaning in COVERAGE_KINDS.items()})
     return out.reset_index(drop=True)
 
 
@@ -383,7 +384,7 @@ class Table(NamedTuple):
     """What an export says about the table its rows come from (coverage or context)."""
 
     name: str  # in file names: essa-<name>_...
-    what: str  # "coverage figures", in the citation
+    citation: str  # the export's own citation ({n} rows, release {id} and {version}, {date}), translated when written
     note_label: str  # the About sheet's label of ``note``
     note_key: str  # the JSON / Parquet meta key of ``note``
     note: str
@@ -393,20 +394,23 @@ class Table(NamedTuple):
 
 COVERAGE_TABLE: Final = Table(
     "coverage",
-    "coverage figures",
-    "Gap",
+    mark("ESSA Dash export of {n} coverage figures (data release {id}, version {version}), exported {date}."),
+    mark("Gap"),
     "gap_note",
     GAP_NOTE,
-    "Data: the rows, with their source and location in it; Sources: citations; Definitions: what each risk counts.",
+    mark("Data: the rows, with their source and location in it; Sources: citations; Definitions: what each risk counts."),
     definition_rows,
 )
 CONTEXT_TABLE: Final = Table(
     "context",
-    "SDG context values",
-    "Values",
+    mark("ESSA Dash export of {n} SDG context values (data release {id}, version {version}), exported {date}."),
+    mark("Values"),
     "note",
     CONTEXT_NOTE,
-    "Data: the rows, with their source and location in it; Sources: citations; Definitions: each series' SDG number, unit and custodian.",
+    mark(
+        "Data: the rows, with their source and location in it; Sources: citations; "
+        "Definitions: each series' SDG number, unit and custodian."
+    ),
     context_definition_rows,
 )
 
@@ -418,35 +422,39 @@ def release_stamp(store: Store) -> dict[str, str]:
 
 def release_text(store: Store) -> str:
     release = store.release
-    return f"{release.id} (version {release.version}, built {release.created})"
+    return tr("{id} (version {version}, built {created})", id=release.id, version=release.version, created=release.created)
 
 
 def citation_text(frame: pd.DataFrame, store: Store, *, exported_at: datetime, table: Table = COVERAGE_TABLE) -> str:
     """How to cite the file: the export itself, then the published sources its figures come from."""
     citations = " ".join(source_rows(frame, store)["citation"].dropna())
     release = store.release
-    own = (
-        f"ESSA Dash export of {len(frame)} {table.what} (data release {release.id}, version {release.version}), "
-        f"exported {exported_at:%Y-%m-%d}."
+    own = tr(
+        table.citation,
+        n=fmt_int(len(frame)),
+        id=release.id,
+        version=release.version,
+        date=exported_at.date().isoformat(),
     )
-    return f"{own} Figures as published in: {citations}" if citations else own
+    return tr("{export} Figures as published in: {citations}", export=own, citations=citations) if citations else own
 
 
 def _about_rows(
     frame: pd.DataFrame, store: Store, filters: Mapping[str, str], exported_at: datetime, table: Table
 ) -> list[tuple[Any, ...]]:
-    filter_rows: list[tuple[Any, ...]] = [(str(k), str(v)) for k, v in filters.items()] or [("(none)", "the full table")]
+    # parameter names and values are the URL vocabulary's codes: never translated
+    filter_rows: list[tuple[Any, ...]] = [(str(k), str(v)) for k, v in filters.items()] or [(tr("(none)"), tr("the full table"))]
     return [
-        ("Cite as", citation_text(frame, store, exported_at=exported_at, table=table)),
-        ("Exported at", _iso(exported_at)),
-        ("Rows", len(frame)),
-        ("Data release", release_text(store)),
-        ("Data build", store.build_id),
-        (table.note_label, table.note),
-        ("Series", "Each edition is its own series: figures of different editions are never joined or spliced."),
-        ("Sheets", table.sheets),
+        (tr("Cite as"), citation_text(frame, store, exported_at=exported_at, table=table)),
+        (tr("Exported at"), _iso(exported_at)),
+        (tr("Rows"), len(frame)),
+        (tr("Data release"), release_text(store)),
+        (tr("Data build"), store.build_id),
+        (tr(table.note_label), tr(table.note)),
+        (tr("Series"), tr("Each edition is its own series: figures of different editions are never joined or spliced.")),
+        (tr("Sheets"), tr(table.sheets)),
         (),
-        ("Filters", ""),
+        (tr("Filters"), ""),
         *filter_rows,
     ]
 
@@ -478,7 +486,7 @@ def to_xlsx(
         [_width(col, definitions[col]) for col in definitions.columns],
     )
     about = _sheet(book, "About", [], [], [16.0, 100.0], table=False)
-    title = WriteOnlyCell(about, value=TITLE)
+    title = WriteOnlyCell(about, value=tr(TITLE))
     title.font = Font(bold=True, size=14)
     about.append([title])
     wrap = Alignment(wrap_text=True, vertical="top")
@@ -519,14 +527,14 @@ def export_meta(
 ) -> dict[str, Any]:
     """What travels beside the rows in JSON and Parquet: release, build, time, filters, sources and definitions."""
     return {
-        "title": TITLE,
+        "title": tr(TITLE),
         "release": release_stamp(store),
         "build_id": store.build_id,
         "exported_at": _iso(exported_at),
         "filters": {str(k): str(v) for k, v in filters.items()},
         "row_count": len(frame),
         "citation": citation_text(frame, store, exported_at=exported_at, table=table),
-        table.note_key: table.note,
+        table.note_key: tr(table.note),
         "sources": _records(source_rows(frame, store)),
         "definitions": _records(table.definitions(frame, store)),
     }

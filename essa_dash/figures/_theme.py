@@ -7,10 +7,13 @@ sequential scale that never passes through the grey reserved for "no data".
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
+
+from essa_dash.figures.frames import CHAR_EM, DESKTOP, Frame
+from essa_dash.text.fonts import font_stack
+from essa_dash.text.wrap import wrap
 
 #: System fonts only: nothing is fetched from a font server.
 FONT_FAMILY = "Noto Sans, DejaVu Sans, Liberation Sans, Helvetica, Arial, sans-serif"
@@ -61,9 +64,12 @@ class ChartText:
     source: str
 
 
-#: Characters per line of the source footnote (11 px type fills ~1,000 px at this width).
-SOURCE_WRAP = 170
-SOURCE_LINE_PX = 15
+#: Space above the title and between the title block and what follows it, px.
+TOP_PAD_PX, BLOCK_GAP_PX = 10, 8
+#: What plotly's title "top" anchor leaves out above the first line, in em of the title.
+CAP_GAP_EM = 0.5
+#: Height of one row of a horizontal legend, px (12-13 px type and its markers).
+LEGEND_ROW_PX = 24
 
 
 def no_data_note(*, x: object, y: object, hover: str | None, xref: str = "x", yref: str = "y", **extra: object) -> dict[str, object]:
@@ -87,36 +93,83 @@ def no_data_note(*, x: object, y: object, hover: str | None, xref: str = "x", yr
     }
 
 
-def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50) -> go.Figure:
-    """Apply the theme plus title, subtitle (definition) and source footnote inside the figure.
+def _legend_names(fig: go.Figure) -> list[str]:
+    """The names plotly's legend shows: named traces that take part in it, when it is shown at all.
+
+    Heatmaps and choropleths stay out of a legend unless asked; with no ``showlegend``
+    set, plotly draws a legend only for two or more entries.
+    """
+    names = [
+        str(t.name) for t in fig.data if t.name and (t.showlegend if t.showlegend is not None else t.type not in ("heatmap", "choropleth"))
+    ]
+    shown = fig.layout.showlegend
+    return names if shown or (shown is None and len(names) > 1) else []
+
+
+def legend_rows(names: list[str], fit: Frame) -> int:
+    """Rows a horizontal legend of ``names`` takes across ``fit``'s width (0: no legend)."""
+    if not names:
+        return 0
+    item = [len(name) * 12 * CHAR_EM + 46 for name in names]  # text plus marker and gap
+    rows, used = 1, 0.0
+    for px in item:
+        if used and used + px > fit.width - 2 * fit.side_px:
+            rows, used = rows + 1, 0.0
+        used += px
+    return rows
+
+
+def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit: Frame = DESKTOP, top_extra: int = 0) -> go.Figure:
+    """Apply the theme plus title, subtitle (definition) and source footnote inside ``fit``'s width.
 
     Keeping all three inside the figure means an exported image still carries them.
-    The footnote wraps, and the bottom margin and height grow with it.
+    Title, subtitle and footnote are wrapped for the frame's width (text of any
+    length), in the frame's type scale (title > subtitle > source). The legend, if the
+    chart has one, sits right under the subtitle, in as many rows as its names need,
+    so it never lies over the title or the data; ``top_extra`` px more are kept above
+    the plot for what a builder puts there (panel titles, top tick labels). ``height``
+    is the height with a one-line title, one-line subtitle and one-line footnote; the
+    figure grows with every further line (a frame with a fixed height keeps it).
     """
-    lines = textwrap.wrap(f"Source: {text.source}", SOURCE_WRAP) or [""]
-    bottom += SOURCE_LINE_PX * len(lines)
-    height += SOURCE_LINE_PX * (len(lines) - 1)
-    fig.update_layout(
-        template="plotly_white",
-        height=height,
-        font={"family": FONT_FAMILY, "size": 13, "color": TEXT},
-        title={
-            "text": f"<b>{text.title}</b><br><span style='font-size:13px;color:{MUTED}'>{text.subtitle}</span>",
+    title = wrap(text.title, fit.chars(fit.title_px, bold=True))
+    subtitle = wrap(text.subtitle, fit.chars(fit.subtitle_px))
+    source = wrap(f"Source: {text.source}", fit.chars(fit.source_px))
+    lines_px = fit.line_px(fit.title_px) * len(title) + fit.line_px(fit.subtitle_px) * len(subtitle)
+    block = TOP_PAD_PX + CAP_GAP_EM * fit.title_px + lines_px + BLOCK_GAP_PX
+    legend = legend_rows(_legend_names(fig), fit) * LEGEND_ROW_PX
+    top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
+    bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
+    one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)
+    final = fit.height or round(height + (block + fit.line_px(fit.source_px) * len(source)) - one_line + legend + top_extra)
+    layout: dict = {
+        "template": "plotly_white",
+        "height": final,
+        "font": {"family": font_stack(FONT_FAMILY), "size": 13, "color": TEXT},
+        "title": {
+            "text": f"<b>{'<br>'.join(title)}</b><br>"
+            f"<span style='font-size:{fit.subtitle_px:g}px;color:{MUTED}'>{'<br>'.join(subtitle)}</span>",
+            "font": {"size": fit.title_px},
             "x": 0.0,
             "xanchor": "left",
             "xref": "container",
-            "pad": {"l": 12},
-            "y": 0.97,
+            # pinned in pixels from the top, not a share of the height (which drifts on tall charts)
+            # (plotly's "top" anchor holds the first line's cap height, not its ascent: room for that too)
+            "pad": {"l": fit.side_px},
+            "y": 1 - (TOP_PAD_PX + CAP_GAP_EM * fit.title_px) / final,
             "yanchor": "top",
             "yref": "container",
         },
-        margin={"t": 90, "b": bottom, "l": 12, "r": 12},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": FONT_FAMILY}},
-    )
+        "margin": {"t": top, "b": bottom, "l": fit.side_px, "r": fit.side_px},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "hoverlabel": {"font": {"family": font_stack(FONT_FAMILY)}},
+    }
+    if legend:
+        under_subtitle = {"x": 0, "xanchor": "left", "xref": "paper", "y": 1 - block / final, "yanchor": "top", "yref": "container"}
+        layout["legend"] = {"orientation": "h", **under_subtitle}
+    fig.update_layout(layout)
     fig.add_annotation(
-        text="<br>".join(lines),
+        text="<br>".join(source),
         x=0,
         xref="paper",
         xanchor="left",
@@ -126,6 +179,6 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50) -> 
         yshift=8 - bottom,  # from the plot's bottom edge down into the bottom margin
         showarrow=False,
         align="left",
-        font={"size": 11, "color": MUTED},
+        font={"size": fit.source_px, "color": MUTED},
     )
     return fig

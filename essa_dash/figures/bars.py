@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 
 #: Country in the accent colour; comparators in greys so the country stands out.
@@ -13,7 +14,7 @@ ROLE_STYLE = {"country": "#1d4e89", "region": "#88a0b8", "world": "#c4ccd4"}
 BARGAP = 0.25
 
 
-def comparison_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
+def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Grouped bars of ``rows`` (as :func:`essa_dash.query.country.profile_bars` gives).
 
     Needs ``role``, ``country``, ``risk_label``, ``coverage_pct`` (NaN = no data),
@@ -73,4 +74,4 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
         "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "title": None, "range": [-0.5, len(risks) - 0.5]},
         "annotations": gaps,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=150 + 70 * len(risks))
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=150 + 70 * len(risks), fit=fit)

@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from essa_dash.figures._theme import COVERAGE_SCALE, MUTED, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 
 #: Where the app serves the vendored topojson (Dash serves ``assets/`` at ``/assets/``).
@@ -77,7 +78,7 @@ def _fill(value: float) -> str:
     return sample_colorscale(COVERAGE_SCALE, [min(max(value, 0.0), 100.0) / 100.0])[0]
 
 
-def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
+def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Choropleth of ``rows``: one row per Member State, NaN ``coverage_pct`` for no data.
 
     The frame must hold ``iso3``, ``country``, ``coverage_pct``, ``year``, ``edition`` and
@@ -192,4 +193,4 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
     )
     # the map's zoom buttons (essa_dash.figures.chrome) stand at the right edge, clear of the title
     fig.update_layout(modebar={"orientation": "v", "bgcolor": "rgba(255,255,255,0.8)", "color": MUTED, "activecolor": TEXT})
-    return frame(fig, text, height=MAP_HEIGHT)
+    return frame(fig, text, height=MAP_HEIGHT, fit=fit)

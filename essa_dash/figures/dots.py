@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import ChartText, frame, no_data_note
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 
 #: Editions from oldest to newest in a light-to-dark sequence, with distinct marker shapes
@@ -14,7 +15,7 @@ EDITION_COLOURS = ["#b8c6d6", "#8aa2bd", "#5d7fa3", "#335c89", "#1d4e89", "#0b2e
 SYMBOLS = ["circle-open", "square-open", "diamond-open", "triangle-up", "square", "diamond", "circle"]
 
 
-def edition_dots(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
+def edition_dots(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """One marker per (risk, edition) from ``rows`` (as :func:`essa_dash.query.country.edition_history` gives).
 
     Needs ``risk_label``, ``edition``, ``published``, ``coverage_pct``, ``year``; editions
@@ -52,4 +53,4 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
         "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "gridcolor": "#eef1f4", "range": [-0.5, len(risks) - 0.5]},
         "annotations": notes,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=160 + 42 * len(risks))
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=160 + 42 * len(risks), fit=fit)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
+from essa_dash.figures.frames import DESKTOP, Frame
 
 
 def dumbbell(
@@ -17,6 +18,7 @@ def dumbbell(
     start_name: str,
     end_name: str,
     text: ChartText,
+    fit: Frame = DESKTOP,
     start_colour: str = "#CC6677",
     end_colour: str = "#332288",
     start_hover: str | None = None,
@@ -70,4 +72,4 @@ def dumbbell(
         "annotations": notes,
         "shapes": lines,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=170 + 48 * len(labels))
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=170 + 48 * len(labels), fit=fit)

@@ -6,10 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import COVERAGE_SCALE, NO_DATA, ChartText, frame, no_data_note
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 
+#: Room above the cells for the risks' names (the x axis is on top).
+TOP_TICKS_PX = 26
 
-def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText) -> go.Figure:
+
+def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Heatmap of ``grid`` (one row per cell, as :func:`essa_dash.query.heatmap_grid` gives).
 
     The frame must hold ``country``, ``risk_label``, ``coverage_pct`` (NaN = no data),
@@ -85,4 +89,5 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText) -> go.Figure:
         "shapes": shapes,
         "annotations": notes,
     }
-    return frame(go.Figure({"data": [heatmap], "layout": layout}), text, height=140 + 40 * len(countries))
+    # the risks' names sit on top of the cells: room for them under the title block
+    return frame(go.Figure({"data": [heatmap], "layout": layout}), text, height=100 + 40 * len(countries), fit=fit, top_extra=TOP_TICKS_PX)

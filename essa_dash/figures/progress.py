@@ -13,10 +13,13 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
+from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, risk_colour
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import fmt_int, fmt_points, tr
+from essa_dash.text.wrap import wrap
 
 COMPARED, ONE_YEAR = "compared", "one_year"
 #: The change column is narrow: short words for the cells that have no change to show.
@@ -27,10 +30,10 @@ GRID = "#eef1f4"
 CHANGE_X = 128
 X_RANGE = [-4, 156]
 ROW_PX, PANEL_EXTRA_PX, PANEL_GAP_PX = 26, 30, 64
-#: Pixels from the top of the figure: the title, the legend under the subtitle, the plot area.
-TITLE_PX, LEGEND_PX = 22, 80
-#: The dumbbells need room for the panel titles and "change" headers too.
-DUMBBELL_TOP_PX, BARS_TOP_PX = 150, 112
+#: Height beyond the plot with a one-line title, subtitle, legend and source (frame adds what longer ones need).
+DUMBBELL_TOP_PX, BARS_TOP_PX = 120, 125
+#: Room above the first row of panels for their titles and "change" headers.
+PANEL_TITLE_PX = 26
 BAR_PX = 21
 
 
@@ -59,222 +62,284 @@ def _hover(part: pd.DataFrame) -> list[str]:
     return texts
 
 
-def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3) -> go.Figure:
+def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3, fit: Frame = DESKTOP) -> go.Figure:
     """Small multiples, one panel per risk (risks in frame order), one row per country.
 
     Compared cells: an open marker at the baseline, a filled one at the latest year, in
     the risk's colour, joined by a line; the change in percentage points sits in a column
     on the right. A one-year cell is a grey diamond at its value with "one year only" in
     that column; cells without a figure since 2015 or without data show only the words.
+    Panels per row: ``columns``, at most the frame's. Built as one dict, validated once.
     """
     risks = list(dict.fromkeys(cells[C.risk]))
     countries = list(dict.fromkeys(cells[C.country]))
     labels = dict(zip(cells[C.risk], cells["risk_label"], strict=False))
-    ncols = max(1, min(columns, len(risks)))
+    ncols = max(1, min(columns, fit.columns, len(risks)))
     nrows = max(1, math.ceil(len(risks) / ncols))
     panel_px = ROW_PX * max(1, len(countries)) + PANEL_EXTRA_PX
     plot_px = nrows * panel_px + (nrows - 1) * PANEL_GAP_PX
-    fig = make_subplots(
-        rows=nrows,
-        cols=ncols,
-        subplot_titles=[f"<b>{labels[r]}</b>" for r in risks] or None,
-        horizontal_spacing=0.035,
-        vertical_spacing=PANEL_GAP_PX / plot_px if nrows > 1 else 0.0,
-    )
-    for i, risk in enumerate(risks):
-        row, col = i // ncols + 1, i % ncols + 1
-        part = cells[cells[C.risk] == risk]
-        _panel(fig, part, risk, row=row, col=col)
-        suffix = "" if i == 0 else str(i + 1)
-        fig.add_annotation(
-            text="change",
-            x=CHANGE_X,
-            xref=f"x{suffix}",
-            y=1,
-            yref=f"y{suffix} domain",
-            yanchor="bottom",
-            showarrow=False,
-            font={"size": 10, "color": MUTED},
-        )
-    _legend_keys(fig)
+    panels = grid(len(risks), ncols, h_spacing=0.035, v_spacing=PANEL_GAP_PX / plot_px if nrows > 1 else 0.0)
+    traces: list[dict] = []
     # panel titles start at the panel's left edge, clear of the "change" header on the right
-    for i, annotation in enumerate(fig.layout.annotations[: len(risks)]):
-        axis = fig.layout["xaxis" if i == 0 else f"xaxis{i + 1}"]
-        annotation.update(font={"size": 13, "color": TEXT}, xanchor="left", x=axis.domain[0])
-    fig.update_xaxes(range=X_RANGE, tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], gridcolor=GRID, zeroline=False, fixedrange=True)
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=countries[::-1],
-        range=[-0.6, len(countries) - 0.4],
-        gridcolor=GRID,
-        fixedrange=True,
-    )
-    for c in range(2, ncols + 1):
-        fig.update_yaxes(showticklabels=False, col=c)
+    notes = [panel_title(panel, f"<b>{labels[risk]}</b>", size=13, color=TEXT) for panel, risk in zip(panels, risks, strict=False)]
+    for panel, risk in zip(panels, risks, strict=False):
+        traces += _panel(cells[cells[C.risk] == risk], risk, panel)
+        notes.append(
+            {
+                "text": "change",
+                "x": CHANGE_X,
+                "xref": panel.x,
+                "y": 1,
+                "yref": f"{panel.y} domain",
+                "yanchor": "bottom",
+                "showarrow": False,
+                "font": {"size": 10, "color": MUTED},
+            }
+        )
+    traces += _legend_keys()
     if not risks:
-        fig.add_annotation(text="Nothing selected", x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"color": MUTED})
-    fig.update_layout(showlegend=True, hovermode="closest")
-    return _pin_top(frame(fig, text, height=plot_px + DUMBBELL_TOP_PX + 50), top=DUMBBELL_TOP_PX)
+        notes.append(
+            {"text": "Nothing selected", "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False, "font": {"color": MUTED}}
+        )
+    x_axis = {
+        "range": X_RANGE,
+        "tickvals": [0, 50, 100],
+        "ticktext": ["0%", "50%", "100%"],
+        "gridcolor": GRID,
+        "zeroline": False,
+        "fixedrange": True,
+    }
+    y_axis = {
+        "categoryorder": "array",
+        "categoryarray": countries[::-1],
+        "range": [-0.6, len(countries) - 0.4],
+        "gridcolor": GRID,
+        "fixedrange": True,
+    }
+    layout = axes(panels, x_axis, y_axis)
+    for panel in panels:
+        layout[panel.yaxis]["showticklabels"] = panel.col == 0
+    layout.update(annotations=notes, showlegend=True, hovermode="closest")
+    fig = go.Figure({"data": traces, "layout": layout})
+    return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX, fit=fit, top_extra=PANEL_TITLE_PX)
 
 
-def _pin_top(fig: go.Figure, *, top: int) -> go.Figure:
-    """Title, legend and plot area at fixed pixel offsets from the top, whatever the height.
-
-    ``frame`` places the title at a fraction of the figure's height, which drifts down
-    on charts as tall as these and runs into the legend.
-    """
-    height = fig.layout.height
-    fig.update_layout(
-        title={"y": 1 - TITLE_PX / height},
-        margin={"t": top},
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "xref": "container",
-            "y": 1 - LEGEND_PX / height,
-            "yanchor": "top",
-            "yref": "container",
-            "font": {"size": 12},
-        },
-    )
-    return fig
-
-
-def _panel(fig: go.Figure, part: pd.DataFrame, risk: str, *, row: int, col: int) -> None:
+def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
+    """The traces of one risk's panel: connectors, baseline, latest and one-year markers, the change column."""
     colour = risk_colour(risk)
     compared = part[(part["status"] == COMPARED) & part["baseline_pct"].notna() & part["latest_pct"].notna()]
     one = part[(part["status"] == ONE_YEAR) & part["baseline_pct"].notna()]
-    where = {"row": row, "col": col}
+    where = {"xaxis": panel.x, "yaxis": panel.y}
     xs: list[float | None] = []
     ys: list[str | None] = []
     for start, end, country in zip(compared["baseline_pct"], compared["latest_pct"], compared[C.country], strict=True):
-        xs += [start, end, None]
+        xs += [float(start), float(end), None]
         ys += [country, country, None]
-    fig.add_trace(
-        go.Scatter(x=xs, y=ys, mode="lines", line={"color": CONNECTOR, "width": 4}, hoverinfo="skip", showlegend=False),
-        **where,
-    )
+    traces: list[dict] = [
+        {
+            "type": "scatter",
+            "x": xs,
+            "y": ys,
+            "mode": "lines",
+            "line": {"color": CONNECTOR, "width": 4},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            **where,
+        }
+    ]
     markers = (
         ("baseline_pct", {"symbol": "circle-open", "size": 11, "color": colour, "line": {"width": 3, "color": colour}}, compared),
         ("latest_pct", {"symbol": "circle", "size": 12, "color": colour, "line": {"width": 1, "color": TEXT}}, compared),
         ("baseline_pct", {"symbol": "diamond", "size": 10, "color": MUTED, "line": {"width": 1, "color": "white"}}, one),
     )
     for column, marker, rows in markers:
-        fig.add_trace(
-            go.Scatter(
-                x=rows[column],
-                y=rows[C.country],
-                mode="markers",
-                marker=marker,
-                customdata=_hover(rows),
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=False,
-            ),
-            **where,
+        traces.append(
+            {
+                "type": "scatter",
+                "x": rows[column].tolist(),
+                "y": rows[C.country].tolist(),
+                "mode": "markers",
+                "marker": marker,
+                "customdata": _hover(rows),
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "showlegend": False,
+                **where,
+            }
         )
     known = part["status"] == COMPARED
-    fig.add_trace(
-        go.Scatter(
-            x=[CHANGE_X] * len(part),
-            y=part[C.country],
-            mode="text",
-            text=part["change_label"].where(known, part["status"].map(NO_CHANGE_WORDS)),
-            textfont={"size": 11, "color": [TEXT if k else MUTED for k in known]},
-            hoverinfo="skip",
-            showlegend=False,
-        ),
-        **where,
+    traces.append(
+        {
+            "type": "scatter",
+            "x": [CHANGE_X] * len(part),
+            "y": part[C.country].tolist(),
+            "mode": "text",
+            "text": part["change_label"].where(known, part["status"].map(NO_CHANGE_WORDS)).tolist(),
+            "textfont": {"size": 11, "color": [TEXT if k else MUTED for k in known]},
+            "hoverinfo": "skip",
+            "showlegend": False,
+            **where,
+        }
     )
+    return traces
 
 
-def _legend_keys(fig: go.Figure) -> None:
+def _legend_keys() -> list[dict]:
     """Legend entries for the marker shapes, in neutral colours (the panel title names the risk)."""
     keys = (
         ("First year since 2015 (baseline)", {"symbol": "circle-open", "size": 11, "color": TEXT, "line": {"width": 3, "color": TEXT}}),
         ("Latest year", {"symbol": "circle", "size": 12, "color": TEXT}),
         ("One year only: no change to measure", {"symbol": "diamond", "size": 10, "color": MUTED}),
     )
-    for name, marker in keys:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker=marker, name=name, hoverinfo="skip"))
+    return [
+        {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "marker": marker, "name": name, "hoverinfo": "skip"}
+        for name, marker in keys
+    ]
 
 
-def change_bars(cells: pd.DataFrame, *, text: ChartText) -> go.Figure:
+def top_and_bottom(compared: pd.DataFrame, most: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(drawn, rest) of ``compared`` (sorted by change, rising last): all of it, or its ends when it has more than ``most`` rows.
+
+    A chart of 80 bars in a frame built for 20 smears its labels into each other; the
+    largest falls and the largest rises are what a reader looks for, and the cells
+    between them are named under the chart rather than dropped without a word.
+    """
+    if len(compared) <= most:
+        return compared, compared.iloc[:0]
+    low = most // 2
+    high = most - low
+    return pd.concat([compared.iloc[:low], compared.iloc[-high:]]), compared.iloc[low:-high]
+
+
+def _rest_note(rest: pd.DataFrame, fit: Frame) -> tuple[dict | None, int]:
+    """The cells between the drawn falls and rises, named in one wrapped note; and its height in px."""
+    if rest.empty:
+        return None, 0
+    low, high = float(rest["change_pp"].min()), float(rest["change_pp"].max())
+    names = "; ".join(f"{label} {change}" for label, change in zip(rest["_label"], rest["change_label"], strict=True))
+    sentence = tr(
+        "Not drawn, between the largest falls and rises: {n} more cells, from {low} to {high}: {names}.",
+        n=fmt_int(len(rest)),
+        low=fmt_points(low),
+        high=fmt_points(high),
+        names=names,
+    )
+    lines = wrap(sentence, fit.chars(fit.source_px))
+    height = round(fit.line_px(fit.source_px) * len(lines)) + 10
+    note = {
+        "text": "<br>".join(lines),
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 0,
+        "yref": "paper",
+        "yanchor": "top",
+        "yshift": -34,  # under the axis's tick labels
+        "showarrow": False,
+        "align": "left",
+        "font": {"size": fit.source_px, "color": TEXT},
+    }
+    return note, height
+
+
+def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Horizontal bars of ``change_pp`` for the compared cells, largest rise on top.
 
     One bar per country (one risk) or per country and risk (several), in the risk's
     colour; every bar is labelled with its signed change and years, so a fall reads as
     a fall without the colour or the direction. Cells without a change get no bar.
+    More cells than the frame's ``max_bars``: the largest falls and rises are drawn and
+    the cells between them named in a note under the chart.
     """
     several = cells[C.risk].nunique() > 1
     compared = cells[(cells["status"] == COMPARED) & cells["change_pp"].notna()]
     compared = compared.assign(
         _label=(compared[C.country] + " · " + compared["risk_label"]) if several else compared[C.country],
     ).sort_values("change_pp", kind="stable")
-    fig = go.Figure()
+    compared, rest = top_and_bottom(compared, fit.max_bars)
+    traces: list[dict] = []
     for risk in dict.fromkeys(cells[C.risk]):
         part = compared[compared[C.risk] == risk]
         if part.empty:
             continue
-        fig.add_trace(
-            go.Bar(
-                name=part["risk_label"].iloc[0],
-                y=part["_label"],
-                x=part["change_pp"],
-                orientation="h",
-                marker={"color": risk_colour(risk), "line": {"width": 1, "color": TEXT}},
-                customdata=_hover(part),
-                hovertemplate="%{customdata}<extra></extra>",
-            )
+        traces.append(
+            {
+                "type": "bar",
+                "name": part["risk_label"].iloc[0],
+                "y": part["_label"].tolist(),
+                "x": part["change_pp"].tolist(),
+                "orientation": "h",
+                "marker": {"color": risk_colour(risk), "line": {"width": 1, "color": TEXT}},
+                "customdata": _hover(part),
+                "hovertemplate": "%{customdata}<extra></extra>",
+            }
         )
     # labels as one text trace: a bar's own "outside" text puts a zero bar's label on either side
     rising = compared["change_pp"] >= 0
-    fig.add_trace(
-        go.Scatter(
-            x=compared["change_pp"],
-            y=compared["_label"],
-            mode="text",
-            text=[f" {label} ({span}) " for label, span in zip(compared["change_label"], _span(compared), strict=True)],
-            textposition=["middle right" if r else "middle left" for r in rising],
-            textfont={"size": 11, "color": TEXT},
-            cliponaxis=False,
-            hoverinfo="skip",
-            showlegend=False,
-        )
+    traces.append(
+        {
+            "type": "scatter",
+            "x": compared["change_pp"].tolist(),
+            "y": compared["_label"].tolist(),
+            "mode": "text",
+            "text": [f" {label} ({span}) " for label, span in zip(compared["change_label"], _span(compared), strict=True)],
+            "textposition": ["middle right" if r else "middle left" for r in rising],
+            "textfont": {"size": 11, "color": TEXT},
+            "cliponaxis": False,
+            "hoverinfo": "skip",
+            "showlegend": False,
+        }
     )
     if compared.empty:
-        fig.add_annotation(
-            text="No cell has two years of data since 2015: there is no change to show.",
-            x=0.5,
-            y=0.5,
-            xref="paper",
-            yref="paper",
-            showarrow=False,
-            font={"color": MUTED},
-        )
         # still a chart: the zero line and the axis in points, with the sentence on it
-        fig.update_xaxes(range=[-10, 10], ticksuffix=" pp", gridcolor=GRID, zeroline=True, zerolinecolor=TEXT, fixedrange=True)
-        fig.update_yaxes(showticklabels=False, showgrid=False, fixedrange=True)
-        return _pin_top(frame(fig, text, height=300), top=BARS_TOP_PX)
+        layout = {
+            "annotations": [
+                {
+                    "text": "No cell has two years of data since 2015: there is no change to show.",
+                    "x": 0.5,
+                    "y": 0.5,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "showarrow": False,
+                    "font": {"color": MUTED},
+                }
+            ],
+            "xaxis": {
+                "range": [-10, 10],
+                "ticksuffix": " pp",
+                "gridcolor": GRID,
+                "zeroline": True,
+                "zerolinecolor": TEXT,
+                "fixedrange": True,
+            },
+            "yaxis": {"showticklabels": False, "showgrid": False, "fixedrange": True},
+        }
+        return frame(go.Figure({"data": traces, "layout": layout}), text, height=300, fit=fit)
     low, high = min(0.0, float(compared["change_pp"].min())), max(0.0, float(compared["change_pp"].max()))
     # room for the outside labels ("+12.3 pp (2015-2022)") on whichever side has bars
     pad = (high - low) * 0.25 + 3
-    # one bar per category, so nothing stacks or shifts sideways
-    fig.update_layout(barmode="overlay", bargap=0.3, showlegend=several)
-    fig.update_xaxes(
-        range=[low - (pad if low < 0 else 1), high + (pad if high > 0 else 1)],
-        ticksuffix=" pp",
-        gridcolor=GRID,
-        zeroline=True,
-        zerolinecolor=TEXT,
-        zerolinewidth=1.5,
-        fixedrange=True,
-    )
-    fig.update_yaxes(
-        categoryorder="array",
-        categoryarray=list(compared["_label"]),
-        range=[-0.6, len(compared) - 0.4],  # the text trace would otherwise pad the axis
-        fixedrange=True,
-        ticksuffix=" ",
-    )
-    return _pin_top(frame(fig, text, height=BARS_TOP_PX + 60 + BAR_PX * len(compared)), top=BARS_TOP_PX)
+    note, note_px = _rest_note(rest, fit)
+    layout = {
+        # one bar per category, so nothing stacks or shifts sideways
+        "barmode": "overlay",
+        "bargap": 0.3,
+        "showlegend": several,
+        "xaxis": {
+            "range": [low - (pad if low < 0 else 1), high + (pad if high > 0 else 1)],
+            "ticksuffix": " pp",
+            "gridcolor": GRID,
+            "zeroline": True,
+            "zerolinecolor": TEXT,
+            "zerolinewidth": 1.5,
+            "fixedrange": True,
+        },
+        "yaxis": {
+            "categoryorder": "array",
+            "categoryarray": compared["_label"].tolist(),
+            "range": [-0.6, len(compared) - 0.4],  # the text trace would otherwise pad the axis
+            "fixedrange": True,
+            "ticksuffix": " ",
+        },
+        "annotations": [note] if note else [],
+    }
+    fig = go.Figure({"data": traces, "layout": layout})
+    return frame(fig, text, height=BARS_TOP_PX + BAR_PX * len(compared) + note_px, bottom=50 + note_px, fit=fit)

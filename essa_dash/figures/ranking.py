@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import textwrap
-from dataclasses import replace
-
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, no_data_note, risk_colour
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 
 #: Aggregates in greys, darker for the region, so the Member States keep the risk's colour.
@@ -17,30 +15,6 @@ AGGREGATE_STYLE = {"region": "#7b8794", "world": "#b8c2cc"}
 #: Member States not among the chosen ones stay visible but recede (a tint, so the legend shows it too).
 DIMMED = 0.3
 BAR_PX = 34
-#: The theme's top margin fits one title line and one subtitle line; each further line needs this much.
-LINE_PX = 19
-#: Characters per line that fit the narrowest chart (760 px, see .graph-scroll) in the title's and subtitle's type.
-TITLE_CHARS, SUBTITLE_CHARS = 80, 115
-
-
-def fit_text(text: ChartText) -> tuple[ChartText, int]:
-    """``text`` with title and subtitle broken into lines, and the number of lines beyond one each.
-
-    Plotly never wraps a title: without breaks a long one runs off the chart. The
-    caption itself stays plain, so the page's text alternative never holds markup.
-    """
-    title, subtitle = wrap_lines(text.title, TITLE_CHARS), wrap_lines(text.subtitle, SUBTITLE_CHARS)
-    return replace(text, title="<br>".join(title), subtitle="<br>".join(subtitle)), len(title) + len(subtitle) - 2
-
-
-def wrap_lines(text: str, limit: int) -> list[str]:
-    """As few lines as ``limit`` allows, of even length (no single word left alone on the last line)."""
-    lines = textwrap.wrap(text, limit) or [""]
-    for width in range(-(-len(text) // len(lines)), limit):
-        even = textwrap.wrap(text, width)
-        if len(even) == len(lines):
-            return even
-    return lines
 
 
 def _value_label(rows: pd.DataFrame) -> pd.Series:
@@ -57,7 +31,7 @@ def _hover(rows: pd.DataFrame, label: pd.Series) -> pd.Series:
     )
 
 
-def ranking_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
+def ranking_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Horizontal bars of ``rows`` (as :func:`essa_dash.query.risk.ranking` gives), first row at the top.
 
     Needs ``role`` (country / region / world), ``country``, ``risk``, ``coverage_pct``
@@ -127,7 +101,4 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText) -> go.Figure:
         },
         "annotations": gaps,
     }
-    fig = go.Figure({"data": traces, "layout": layout})
-    text, extra = fit_text(text)
-    fig = frame(fig, text, height=170 + BAR_PX * len(order) + LINE_PX * extra)
-    return fig.update_layout(margin={"t": 100 + LINE_PX * extra})
+    return frame(go.Figure({"data": traces, "layout": layout}), text, height=170 + BAR_PX * len(order), fit=fit)

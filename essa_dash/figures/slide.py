@@ -56,6 +56,8 @@ SOURCE_MAX_LINES = 4
 #: Category tick labels wrap to at most this many lines, then shrink (not below MIN_TICK of the base size).
 TICK_MAX_LINES = 2
 MIN_TICK = 0.7
+#: Width of a legend item's symbol and the gap to its text (plotly's ``itemwidth``), in px.
+LEGEND_SYMBOL_PX = 40
 #: The dashboard's base font size when the figure does not say.
 DEFAULT_BASE = 13
 
@@ -158,6 +160,7 @@ def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None =
         "pad": {"l": size.side, "t": size.pad + ascent, "r": 0, "b": 0},
     }
     top = size.pad + title_px + round(base * 0.6) if text else size.pad
+    top += _place_container_legend(spec, top, size)
     top += _top_reserve(layout, base, tick_lines)
 
     source_px = _restyle_source(layout, width - left - size.side, size.source, footer)
@@ -296,7 +299,7 @@ def _wrap_title(text: str, width_px: float, title_size: float) -> tuple[str, int
         return "", 0
     out: list[str] = []
     last_size = title_size
-    for segment in text.split("<br>"):
+    for segment in _unbreak_inside_tags(text).split("<br>"):
         match = _WRAPPED.match(segment)
         if match and not _TAG.search(match.group(4)):
             opening, tag, attrs, inner, closing = match.groups()
@@ -309,6 +312,27 @@ def _wrap_title(text: str, width_px: float, title_size: float) -> tuple[str, int
     first = _first_size("<br>".join(out), title_size)
     height = (len(out) - 1) * LINE_EM * title_size + ASCENT_EM * first + DESCENT_EM * last_size
     return "<br>".join(out), math.ceil(height)
+
+
+def _unbreak_inside_tags(text: str) -> str:
+    """``<b>A<br>B</b>`` -> ``<b>A B</b>``: breaks a figure put inside a styled part (for the page's width) are undone.
+
+    Otherwise the part is cut into segments no longer wholly inside their tag, and
+    the title loses its weight and the subtitle its size once re-wrapped.
+    """
+    out, depth = [], 0
+    for piece in re.split(r"(<[^>]+>)", text):
+        if piece == "<br>":
+            out.append(" " if depth else piece)
+        elif piece.startswith("</"):
+            depth = max(0, depth - 1)
+            out.append(piece)
+        elif piece.startswith("<") and not piece.endswith("/>"):
+            depth += 1
+            out.append(piece)
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def _first_size(text: str, title_size: float) -> float:
@@ -366,6 +390,32 @@ def _axis_block(axis: dict[str, Any], base: float, lines: int) -> int:
     if isinstance(title, dict) and title.get("text"):
         px += base * LINE_EM + 10
     return math.ceil(px)
+
+
+def _place_container_legend(spec: dict[str, Any], top: int, size: _Sizes) -> int:
+    """A horizontal legend pinned to the figure's frame (``yref="container"``): moved under the title; its height.
+
+    Figures pin their legend at a fixed pixel offset from the top for the page's type;
+    scaled for a slide, the title grows past it and the two overprint (the trend, the
+    progress dumbbells). Placed under the wrapped title, with room for as many rows
+    as its items need, then the panels' own titles (subplots) below it.
+    """
+    layout = spec["layout"]
+    legend = layout.get("legend", {})
+    if layout.get("showlegend") is False or legend.get("orientation") != "h" or legend.get("yref") != "container":
+        return 0
+    font = float(legend.get("font", {}).get("size") or size.base)
+    names = [str(t.get("name")) for t in spec.get("data", []) if t.get("name") and t.get("showlegend", True) is not False]
+    widths = [_text_px(name, font) + LEGEND_SYMBOL_PX + font for name in dict.fromkeys(names)]
+    rows, used = 1, 0.0
+    for item in widths:
+        if used and used + item > size.width - 2 * size.side:
+            rows, used = rows + 1, 0.0
+        used += item
+    legend.update(x=size.side / size.width, xanchor="left", xref="container", y=1 - top / size.height, yanchor="top", yref="container")
+    layout["legend"] = legend
+    panels = sum(1 for name in layout if re.fullmatch(r"xaxis\d+", name)) > 0  # subplot titles sit above the top panels
+    return math.ceil(rows * font * LINE_EM * 1.2 + size.base * (0.6 + (LINE_EM if panels else 0)))
 
 
 def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]) -> int:

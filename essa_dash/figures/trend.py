@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
-from essa_dash.figures.ranking import LINE_PX, fit_text
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 
 REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"color": "#9aa5b1", "dash": "dot"}}
@@ -23,12 +23,14 @@ REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"co
 OTHER_SYMBOLS = ["circle-open", "square-open", "diamond-open", "triangle-up-open", "star-open", "hexagon-open"]
 OTHER_COLOURS = ["#8aa2bd", "#5d7fa3", "#335c89", "#1d4e89", "#0b2e59", "#000000"]
 PANEL_PX = 190
-LEGEND_PX = 52  # two legend rows: the legend wraps on narrow screens
+#: Room above the first row of panels for their titles (the country names).
+PANEL_TITLE_PX = 22
 
 
-def columns_for(panels: int) -> int:
-    """Panels per row: up to four, so that eleven countries fit in three rows."""
-    return 1 if panels <= 1 else 2 if panels <= 4 else 3 if panels <= 6 else 4
+def columns_for(panels: int, fit: Frame = DESKTOP) -> int:
+    """Panels per row: up to four on a page (eleven countries in three rows), the frame's columns at most."""
+    wanted = 1 if panels <= 1 else 2 if panels <= 4 else 3 if panels <= 6 else 4 if fit.height is None else math.ceil(panels / 2)
+    return max(1, min(wanted, fit.columns))
 
 
 def _hover(rows: pd.DataFrame) -> pd.Series:
@@ -46,7 +48,7 @@ def _hover(rows: pd.DataFrame) -> pd.Series:
     )
 
 
-def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Figure:
+def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Small multiples of ``rows`` (as :func:`essa_dash.query.risk.trend` gives), one panel per country.
 
     Needs ``role`` (country / region / world), ``country``, ``risk``, ``edition``,
@@ -57,8 +59,10 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
     stands for "no figure in any edition" and gets an empty panel that says so.
     """
     countries = list(dict.fromkeys(rows.loc[rows["role"] == "country", C.country]))
-    cols = columns_for(len(countries))
+    cols = columns_for(len(countries), fit)
     grid_rows = max(1, math.ceil(len(countries) / cols))
+    # panels reflow to the frame's columns; a frame with a fixed height shares it among the rows
+    panel_px = PANEL_PX if fit.height is None else max(90, (fit.height - 190) // grid_rows)
     fig = make_subplots(
         rows=grid_rows,
         cols=cols,
@@ -170,20 +174,5 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText) -> go.Fi
     # from just below zero, so that a 0% figure sits above the axis line rather than on it
     fig.update_yaxes(range=[-4, 106], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], gridcolor="#eef1f4", showticklabels=False)
     fig.update_yaxes(showticklabels=True, col=1)
-    text, extra = fit_text(text)
-    height = 150 + PANEL_PX * grid_rows + LEGEND_PX + LINE_PX * extra
-    fig = frame(fig, text, height=height)
-    # the legend sits under the title, above the panels' country names
-    top = 90 + LINE_PX * extra
-    fig.update_layout(
-        margin={"t": top + LEGEND_PX + 24},
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "yref": "container",
-            "y": 1 - (top - 6) / fig.layout.height,
-            "yanchor": "top",
-        },
-    )
-    return fig
+    # the legend sits under the subtitle (frame places it), above the panels' country names
+    return frame(fig, text, height=110 + panel_px * grid_rows, fit=fit, top_extra=PANEL_TITLE_PX)

@@ -20,7 +20,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,7 +27,7 @@ import pandas as pd
 
 from essa_dash.errors import DataError
 from essa_dash.ingest import curated, ddf, ilostat_csv, unsdg_api
-from essa_dash.ingest.build import PROVENANCE, Build, Dataset, build, discover, lock, sha256, write_tables
+from essa_dash.ingest.build import PROVENANCE, Build, Dataset, build, build_id, discover, lock, sha256, write_tables
 from essa_dash.ingest.common import decode, read_bytes, read_csv_text
 from essa_dash.ingest.compare import Comparison, compare
 from essa_dash.paths import raw_dir
@@ -156,6 +155,8 @@ class Plan:
     default: str = ""  # the default edition after this ingest
     previous_default: str = ""
     keep_default: bool = False
+    #: Already in raw/, but the current tables were not built from raw/ as it is (an ingest killed between the two).
+    stale: bool = False
 
     def report(self, current: pd.DataFrame) -> str:
         loaded = [item for item in self.result.loaded if item.path.name == self.path.name]
@@ -164,7 +165,11 @@ class Plan:
         if isinstance(source, dict):
             lines.append(f"source {source['source_id']} (edition {source['edition']!r})")
         if self.already:
-            lines.append("this file is already ingested: nothing to do")
+            lines.append(
+                "this file is already ingested, but the tables were not rebuilt from raw/ since (an interrupted ingest?)"
+                if self.stale
+                else "this file is already ingested: nothing to do"
+            )
             return "\n".join(lines)
         lines.append(f"adds {len(self.added)} rows, changes {len(self.changed)}, removes {len(self.removed)}")
         lines += [f"  + {_cell(row)}: {row[C.coverage_pct]:g}{_elsewhere(row, current)}" for _, row in self.added.head(50).iterrows()]
@@ -213,7 +218,13 @@ def plan(
     metadata: Metadata = Metadata(),
     keep_default: bool = False,
 ) -> Plan:
-    """Validate ``path`` and compute its effect on the tables, writing nothing."""
+    """Validate ``path`` and compute its effect on the tables, writing nothing (not even a temporary copy).
+
+    A symbolic link is refused before anything is read: the error messages quote a
+    file's header, which must never be the first line of some other file.
+    """
+    if Path(path).is_symlink():
+        raise DataError("is a symbolic link; give the file itself", path=path)
     path = Path(path).resolve()
     if layout not in FORMATS:
         raise DataError(f"unknown format {layout!r}; choose one of {', '.join(FORMATS)}")
@@ -221,31 +232,24 @@ def plan(
     digest = sha256(path)
     for dataset in discover(root):
         if any(entry["sha256"] == digest for entry in dataset.provenance["files"] if entry.get("layout")):
-            return Plan(path, layout, dataset, Build({}, ""), *(pd.DataFrame(),) * 3, already=True)
+            return Plan(path, layout, dataset, Build({}, ""), *(pd.DataFrame(),) * 3, already=True, stale=not up_to_date(root))
 
     source = describe_source(path, layout, source_id=source_id, edition=edition, metadata=metadata)
     folder_name = source["source_id"] if source else f"curated-{dt.date.today().isoformat()}-{digest[:8]}"
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", str(folder_name)):
         raise DataError(f"source id {folder_name!r} may only hold letters, digits, '_', '.', '-'")
-    staged = Path(tempfile.mkdtemp(prefix="essa-ingest-"))
-    try:
-        shutil.copy2(path, staged / path.name)
-        provenance = {
-            "folder": f"{INGESTED}/{folder_name}",
-            "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-            "original_path": str(path),
-            "files": [{"name": path.name, "sha256": digest, "bytes": path.stat().st_size, "layout": layout}],
-        }
-        if source:
-            provenance["source_id"] = source["source_id"]
-            provenance["source"] = source
-        dataset = Dataset(staged, provenance)
-        result = build(root, extra=[dataset])
-    except DataError as err:
-        shutil.rmtree(staged, ignore_errors=True)
-        if err.path is not None and err.path.parent == staged:
-            err.path = path  # name the user's file, not our temporary copy
-        raise
+    provenance = {
+        "folder": f"{INGESTED}/{folder_name}",
+        "ingested_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "original_path": str(path),
+        "files": [{"name": path.name, "sha256": digest, "bytes": path.stat().st_size, "layout": layout}],
+    }
+    if source:
+        provenance["source_id"] = source["source_id"]
+        provenance["source"] = source
+    # read where it is: the build takes the file by name from the dataset's folder; apply copies it
+    dataset = Dataset(path.parent, provenance)
+    result = build(root, extra=[dataset])
     current = current_table(root)
     added, changed, removed = diff(current, result.coverage)
     editions = result.tables["editions"]
@@ -279,20 +283,50 @@ def diff(before: pd.DataFrame, after: pd.DataFrame) -> tuple[pd.DataFrame, pd.Da
     return added, changed, removed
 
 
+def up_to_date(root: Path) -> bool:
+    """Whether the current release was built from raw/, reference/ and the loaders exactly as they are now."""
+    from essa_dash.releases.disk import current_id, release_id
+
+    return current_id(root) == release_id(build_id(root))
+
+
 def apply(p: Plan, root: Path) -> Path | None:
-    """Copy the file into raw/ with its provenance, then rewrite the tables (under the lock)."""
+    """Copy the file into raw/ with its provenance, then rewrite the tables (under the lock).
+
+    All or nothing: the file is staged in a hidden folder beside its target (builds skip
+    hidden folders) and renamed into place; if anything fails before the new tables are
+    current (a full disk, a permission, an interrupt), the staging and the placed folder are
+    removed, so data/ is as it was. A plan of a file already in raw/ whose tables are
+    stale (:attr:`Plan.stale`) rebuilds the tables and places nothing.
+    """
     if p.already:
-        return None
+        if not p.stale:
+            return None
+        with lock(root):
+            write_tables(build(root), root)
+        return p.dataset.folder
     with lock(root):
         target = raw_dir(root) / p.dataset.provenance["folder"]
         if target.exists():
             raise DataError(f"{target} already exists; pass another --source-id")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        (p.dataset.folder / PROVENANCE).write_text(json.dumps(p.dataset.provenance, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for leftover in target.parent.glob(".*.tmp"):  # staging of an ingest that was killed (we hold the lock)
+            shutil.rmtree(leftover, ignore_errors=True)
         tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        shutil.copytree(p.dataset.folder, tmp)
-        tmp.replace(target)  # the raw file appears whole or not at all
-        shutil.rmtree(p.dataset.folder, ignore_errors=True)
-        result = build(root)  # from raw/ alone, exactly as build-data would
-        write_tables(result, root)
+        placed = False
+        try:
+            tmp.mkdir(parents=True)
+            source = p.path
+            shutil.copy2(source, tmp / source.name)
+            if sha256(tmp / source.name) != p.dataset.provenance["files"][0]["sha256"]:
+                raise DataError("changed while it was being ingested; run the ingest again", path=source)
+            text = json.dumps(p.dataset.provenance, indent=2, ensure_ascii=False) + "\n"
+            (tmp / PROVENANCE).write_text(text, encoding="utf-8")
+            tmp.replace(target)  # the raw file appears whole or not at all
+            placed = True
+            write_tables(build(root), root)  # from raw/ alone, exactly as build-data would
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if placed:
+                shutil.rmtree(target, ignore_errors=True)  # the old release is still current: back to as it was
+            raise
     return target

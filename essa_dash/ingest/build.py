@@ -109,15 +109,23 @@ def sha256(path: Path) -> str:
 
 
 def discover(root: Path) -> list[Dataset]:
-    """Every dataset under ``raw/``, in precedence order."""
+    """Every dataset under ``raw/``, in precedence order.
+
+    Hidden folders are skipped: an ingest stages its file in ``.<name>.<pid>.tmp`` and
+    renames it into place, so a staging left by a killed ingest is never read as data.
+    """
     found = []
-    for path in sorted(raw_dir(root).rglob(PROVENANCE)):
+    raw = raw_dir(root)
+    for path in sorted(raw.rglob(PROVENANCE)):
+        folder = path.parent.relative_to(raw)
+        if any(part.startswith(".") for part in folder.parts):
+            continue
         try:
             provenance = json.loads(path.read_text(encoding="utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as err:
-            raise DataError(f"unreadable provenance: {err}", path=path) from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as err:
+            raise DataError(f"unreadable provenance of raw/{folder.as_posix()}: {err}", path=path) from None
         if not isinstance(provenance, dict) or not isinstance(provenance.get("files"), list):
-            raise DataError("provenance has no 'files' list", path=path)
+            raise DataError(f"provenance of raw/{folder.as_posix()} has no 'files' list", path=path)
         found.append(Dataset(path.parent, provenance))
     if not found:
         raise DataError(f"no datasets (folders with {PROVENANCE}) under {raw_dir(root)}")
@@ -349,6 +357,11 @@ def _inputs(root: Path, datasets: list[Dataset]) -> list[Input]:
     for path in [*sorted(code.glob("*.py")), code.parent / "schema.py"]:
         found.append(Input("code", path.relative_to(PROJECT_DIR).as_posix(), sha256(path)))
     return found
+
+
+def build_id(root: Path) -> str:
+    """The build id raw/, reference/ and the loaders as they are now would give (no table is built)."""
+    return _build_id(_inputs(root, discover(root)))
 
 
 def _build_id(inputs: list[Input]) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -84,7 +85,7 @@ def read_csv_text(path: Path) -> pd.DataFrame:
         hint = " (the file ends inside a quoted field: truncated download?)" if "end of data" in str(err) else ""
         raise DataError(f"malformed CSV: {err}{hint}", path=path, line=reader.line_num) from None
     header = [name.strip() for name in header]
-    seen = {name for name in header if header.count(name) > 1}
+    seen = {name for name, count in Counter(header).items() if count > 1}  # linear: 100,000 columns take milliseconds
     if seen:
         raise DataError(f"duplicate column names {sorted(seen)}", path=path, line=1)
     if not rows:

@@ -43,9 +43,12 @@ CURATED_NOTES = {
 def combine(*parts: pd.Series) -> pd.Series:
     """Merge per-row flag cells (codes joined by ";") into one cell each, in :data:`FLAGS` order."""
     index = parts[0].index
-    columns = [part.reindex(index).to_numpy(dtype=object) for part in parts]
-    cells = [ordered(code for cell in row for code in flag_codes(cell)) for row in zip(*columns, strict=True)]
-    return pd.Series(cells, index=index, dtype="str")
+    joined = pd.Series("", index=index, dtype="str")
+    for part in parts:
+        joined = joined + ";" + part.reindex(index).fillna("").astype("str")
+    # few distinct combinations: order each once, not once per row
+    cells = {text: ordered(flag_codes(text)) for text in joined.unique()}
+    return joined.map(cells).astype("str")
 
 
 def ordered(codes: Iterable[str]) -> str | None:
@@ -79,8 +82,11 @@ def from_ilostat(note: pd.Series, source: pd.Series, status: pd.Series) -> pd.Se
 
 def from_sdg(nature: pd.Series, status: pd.Series) -> pd.Series:
     """Flags of UN SDG database rows from their ``Nature`` and ``Observation Status`` codes."""
-    upper = [codes.fillna("").astype("str").str.upper() for codes in (nature, status)]
-    return combine(_lookup(upper[0], SDG_NATURE), _lookup(upper[1], SDG_STATUS))
+    # one key per row, words looked up once per distinct pair (a download repeats a handful of them)
+    keys = nature.fillna("").astype("str").str.strip().str.upper() + "|" + status.fillna("").astype("str").str.strip().str.upper()
+    pairs = (key.split("|") for key in keys.unique())
+    table = {f"{n}|{o}": ordered(code for code in (SDG_NATURE.get(n), SDG_STATUS.get(o)) if code) for n, o in pairs}
+    return keys.map(table).astype("str")
 
 
 def from_curated(note: pd.Series) -> pd.Series:

@@ -76,7 +76,15 @@ def _cell(row: pd.Series, risks: dict[str, str]) -> list[Any]:
 def _comparison(changes: Changes, risks: dict[str, str]) -> list[Any]:
     before, after = changes.before, changes.after
     parts: list[Any] = [
-        html.H2(tr("From {before} to {after}", before=f"{before.version} ({before.id})", after=f"{after.version} ({after.id})")),
+        html.H2(
+            tr(
+                "From {before} ({before_id}) to {after} ({after_id})",
+                before=before.version,
+                before_id=before.id,
+                after=after.version,
+                after_id=after.id,
+            )
+        ),
         html.P(tr("A value that differs between two releases is a revision of the same published figure, not a change over time.")),
     ]
     if changes.empty:

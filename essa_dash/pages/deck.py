@@ -10,7 +10,7 @@ from dash import Input, Output, State, dcc, html
 from essa_dash.components.context import current_store
 from essa_dash.export import jobs
 from essa_dash.share import charts_of
-from essa_dash.text import mark, tr
+from essa_dash.text import LANGUAGES, current_language, mark, tr
 from essa_dash.text.formats import fmt_int
 
 PATH = "/deck"
@@ -80,6 +80,7 @@ def layout(views: str = "", **_url: str) -> html.Main:
                 ]
             ),
             html.Div(id="deck-progress", role="status", **{"aria-live": "polite"}),
+            dcc.Store(id="deck-lang", data=current_language()),  # the deck is written in the page's language
         ],
         className="page",
     )
@@ -91,11 +92,12 @@ def layout(views: str = "", **_url: str) -> html.Main:
     Input("deck-title", "value"),
     Input("deck-views", "value"),
     Input("deck-native", "value"),
+    State("deck-lang", "data"),
 )
-def _links(title: str | None, views: str | None, native: list[str] | None) -> tuple[str, str]:
+def _links(title: str | None, views: str | None, native: list[str] | None, lang: str | None) -> tuple[str, str]:
     """Both links carry the same views; the server checks them when it builds the slides."""
     lines = [line.strip() for line in (views or "").splitlines() if line.strip()][:30]
-    query = [("views", line) for line in lines]
+    query = [("views", line) for line in lines] + ([("lang", lang)] if lang in LANGUAGES else [])
     deck = urlencode([("title", (title or "")[:200]), *query, ("native", "true" if native else "false")])
     return f"/deck.pptx?{deck}", f"/present?{urlencode(query)}"
 

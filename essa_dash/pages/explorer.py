@@ -13,8 +13,11 @@ from essa_dash.query import explorer as q
 from essa_dash.query import options
 from essa_dash.query.context import CONTEXT_PARAMS
 from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, TABLES, Problem, State, Vocabulary
+from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 from essa_dash.text import fmt_int, mark, tr, trn
+from essa_dash.text.flags import flag_labels
+from essa_dash.text.names import kind_word, sex_label
 
 PATH = "/data"
 TITLE = mark("Data")
@@ -44,6 +47,7 @@ COLUMN_NAMES = {
     "sex": mark("Sex"),
     "year": mark("Year"),
     "coverage_pct": mark("Coverage %"),
+    "flags": mark("Flags"),  # beside the value it qualifies
     "coverage_kind": mark("Kind"),
     "edition": mark("Edition"),
     "source_id": mark("Source"),
@@ -52,6 +56,36 @@ COLUMN_NAMES = {
     "nature": mark("Nature"),
     "note": mark("Note"),
 }
+
+
+#: AG Grid's own words (its pager and empty state), in the page's language.
+GRID_WORDS = {
+    "page": mark("Page"),
+    "of": mark("of"),
+    "to": mark("to"),
+    "more": mark("more"),
+    "firstPage": mark("First page"),
+    "previousPage": mark("Previous page"),
+    "nextPage": mark("Next page"),
+    "lastPage": mark("Last page"),
+    "pageSizeSelectorLabel": mark("Page size:"),
+    "noRowsToShow": mark("No rows to show"),
+    "loadingOoo": mark("Loading..."),
+}
+#: Columns whose cells are the source's own words (notes, locations): never translated.
+SOURCE_WORDS = ("source_location", "obs_status", "nature", "note", "source_id", "edition")
+
+
+def _shown(records: list[dict[str, object]]) -> list[dict[str, object]]:
+    """Rows as a person reads them: coverage kind and sex in words (downloads and the API keep the codes)."""
+    return [
+        {
+            **r,
+            "coverage_kind": kind_word(r["coverage_kind"]) if r.get("coverage_kind") else None,
+            "sex": sex_label(r["sex"]) if r.get("sex") else None,
+        }
+        for r in records
+    ]
 
 
 def _choices(facet: list[q.FacetOption]) -> list[dict[str, object]]:
@@ -72,6 +106,8 @@ def layout(**url: str) -> html.Main:
     query = vocabulary.encode(state)
     facets = q.facets(store, state)
     frame = q.rows(store, state)
+    # the observation flags in words (withdrawn, legal-coverage estimate, check this figure ...)
+    frame = frame.assign(flags=frame[C.obs_flags].map(lambda cell: ", ".join(flag_labels(cell)) or None))
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
     base = public_url() + "/"
     return html.Main(
@@ -135,10 +171,20 @@ def layout(**url: str) -> html.Main:
             ),
             dag.AgGrid(
                 id=GRID_ID,
-                rowData=q.records(frame),
-                columnDefs=[{"field": field, "headerName": tr(name)} for field, name in COLUMN_NAMES.items()],
+                rowData=_shown(q.records(frame)),
+                columnDefs=[
+                    {"field": field, "headerName": tr(name), **({"cellClass": "source-words"} if field in SOURCE_WORDS else {})}
+                    for field, name in COLUMN_NAMES.items()
+                ],
                 defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
-                dashGridOptions={"pagination": True, "paginationPageSize": 50, "enableCellTextSelection": True, "ensureDomOrder": True},
+                dashGridOptions={
+                    "pagination": True,
+                    "paginationPageSize": 50,
+                    "enableCellTextSelection": True,
+                    "ensureDomOrder": True,
+                    "suppressColumnVirtualisation": True,  # every column in the DOM: the flags and notes at the right too
+                    "localeText": {key: tr(text) for key, text in GRID_WORDS.items()},
+                },
                 columnSize="autoSize",
                 className="ag-theme-alpine",
                 style={"height": "560px"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dash import dcc, html
 
+from essa_dash.bundles import needs_full_load
 from essa_dash.text import mark, tr
 
 PATH = "/404"
@@ -24,8 +25,10 @@ def layout(**_url: str) -> html.Main:
         [
             html.H1(tr("There is no page at this address")),
             html.P(tr("The link may be mistyped or out of date. These are the dashboard's pages:")),
-            # the data explorer loads with its own HTML (see app._only_on_explorer): a plain link
-            html.Ul([html.Li((html.A if href == "/data" else dcc.Link)(tr(label), href=href)) for href, label in PAGES]),
+            # the data explorer loads with its own HTML (see app._only_on_explorer), a map page with its plotly.js: plain links
+            html.Ul(
+                [html.Li((html.A if href == "/data" or needs_full_load(href) else dcc.Link)(tr(label), href=href)) for href, label in PAGES]
+            ),
         ],
         className="page",
     )

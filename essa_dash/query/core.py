@@ -14,6 +14,10 @@ from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
+#: The default of data releases built before ``editions.is_default`` existed (it was this constant then);
+#: pinned links to such a release keep showing what they showed.
+LEGACY_DEFAULT_EDITION = "ILOSTAT 2025"
+
 
 def default_edition(store: Store) -> str:
     """The edition pages and readings show unless the URL names another.
@@ -22,6 +26,8 @@ def default_edition(store: Store) -> str:
     ingest of a newer complete release of the same database moves (data/README.md, "Default edition").
     """
     editions = store.editions
+    if "is_default" not in editions.columns:
+        return LEGACY_DEFAULT_EDITION
     return str(editions.loc[editions["is_default"], "edition"].iloc[0])
 
 

@@ -50,7 +50,8 @@ def _absent(store: Store, edition: str, iso3: str, name: str) -> str:
     withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
     if withdrawn.empty:
         return tr("{edition} has no figures for {country}", edition=edition, country=name)
-    notes = store.editions.set_index("edition")["withdrawn_note"]
+    editions = store.editions.set_index("edition")
+    notes = editions["withdrawn_note"] if "withdrawn_note" in editions.columns else pd.Series(dtype="str")  # older releases
     return tr(
         "{edition} has {n} figures for {country}, withdrawn by the publisher. {why} "
         "They are left out of the pages; the explorer and the API return them, flagged, with include_withdrawn=true",

@@ -18,7 +18,7 @@ FACETS = {"country": C.iso3, "risk": C.risk, "sex": C.sex, "edition": C.edition,
 #: What the grid shows; every export carries the full set of columns.
 GRID_COLUMNS = [
     C.country, "risk_label", C.sex, C.year, C.coverage_pct, C.coverage_kind, C.edition,
-    C.source_id, C.source_location, C.obs_status, C.nature, C.note,
+    C.source_id, C.source_location, C.obs_status, C.nature, C.note, C.obs_flags,
 ]  # fmt: skip
 
 

@@ -14,7 +14,6 @@ import pandas as pd
 
 from essa_dash.captions import source_line
 from essa_dash.figures._theme import ChartText
-from essa_dash.figures.ranking import wrap_lines
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
 from essa_dash.query.country import WORLD, aggregate_note, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
@@ -482,13 +481,6 @@ def sex_reading(split: pd.DataFrame) -> list[str]:
 
 # -- captions -----------------------------------------------------------------------------------------
 
-#: The map's builder does not wrap its subtitle and plotly never does: break it for the narrowest chart (760 px).
-SUBTITLE_CHARS = 115
-
-
-def _wrap(text: str, width: int) -> str:
-    return "<br>".join(wrap_lines(text, width))
-
 
 def _who(sex: str) -> str:
     return f" ({SEX_WORDS[sex]})" if SEX_WORDS.get(sex) else ""
@@ -522,7 +514,7 @@ def map_text(store: Store, rows: pd.DataFrame, *, sex: str) -> ChartText:
     edition, risk = rows[C.edition].iloc[0], rows[C.risk].iloc[0]
     return ChartText(
         title=f"{short_label(store, risk)}{_who(sex)} across the region, latest year in {edition}",
-        subtitle=_wrap(f"{_definition(store, risk)} (%). Grey: no data in this edition.", SUBTITLE_CHARS),
+        subtitle=f"{_definition(store, risk)} (%). Grey: no data in this edition.",  # wrapped for its frame by the figure
         source=_sources(store, rows, edition),
     )
 

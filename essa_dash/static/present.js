@@ -4,6 +4,8 @@
 (function () {
   var slides = Array.prototype.slice.call(document.querySelectorAll(".slide"));
   var counter = document.getElementById("counter");
+  // the words come from the server, in the page's language (no sentence is written here)
+  var strings = JSON.parse(document.getElementById("strings").textContent);
   var current = Math.min(Math.max(parseInt(location.hash.slice(1), 10) - 1 || 0, 0), slides.length - 1);
 
   function fit(slide) {
@@ -28,7 +30,7 @@
     slides.forEach(function (slide, i) { slide.hidden = i !== current; });
     draw(slides[current]);
     fit(slides[current]);
-    counter.textContent = "Slide " + (current + 1) + " of " + slides.length;
+    counter.textContent = strings.counter.replace("{n}", String(current + 1)).replace("{total}", String(slides.length));
     history.replaceState(null, "", "#" + (current + 1));
   }
 

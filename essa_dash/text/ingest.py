@@ -47,7 +47,7 @@ def _listed(items: list[str], total: int) -> str:
 
 def _flag_counts(cells: pd.Series) -> str:
     counts = Counter(code for cell in cells for code in cell.split(";") if code)
-    return ", ".join(f"{tr(FLAG_WORDS[code][0])} {fmt_int(n)}" for code, n in sorted(counts.items()))
+    return ", ".join(tr(FLAG_WORDS[code][0]) + " " + fmt_int(n) for code, n in sorted(counts.items()))
 
 
 def comparison_report(comparison: Comparison, risk_labels: dict[str, str]) -> list[str]:

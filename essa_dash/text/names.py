@@ -48,7 +48,7 @@ TRANSLATED_COLUMNS = {
     "risks": ("label", "short_label", "definition", "numerator", "denominator"),
     "editions": ("year_basis", "description"),
     "headlines": ("statement",),
-    "countries": ("short_name",),  # only the rows CLDR has no territory for (see reference_messages)
+    "countries": ("short_name", "covers"),  # short names only where CLDR has no territory (see reference_messages)
 }
 #: Coverage kinds (codes of ``schema.COVERAGE_KINDS``) as a word in a phrase ("effective coverage").
 KIND_WORDS = {"effective": mark("effective"), "legal": mark("legal"), "survey": mark("survey-based")}
@@ -89,7 +89,8 @@ def countries(frame: pd.DataFrame) -> pd.DataFrame:
         return frame
     short = [country_name(i, s) for i, s in zip(frame["iso3"], frame["short_name"], strict=True)]
     full = [country_name(i, n) if i in TERRITORIES else s for i, n, s in zip(frame["iso3"], frame["name"], short, strict=True)]
-    return frame.assign(short_name=short, name=full)
+    covers = frame["covers"].map(lambda v: tr(v) if isinstance(v, str) and v else v) if "covers" in frame.columns else None
+    return frame.assign(short_name=short, name=full, **({"covers": covers} if covers is not None else {}))
 
 
 def translated(frame: pd.DataFrame, table: str) -> pd.DataFrame:
@@ -112,9 +113,9 @@ def reference_messages(tables: dict[str, pd.DataFrame]) -> list[tuple[str, str]]
     """(table, text) for every reader-facing value of the reference tables, for the catalog template."""
     found = []
     for table, columns in TRANSLATED_COLUMNS.items():
-        frame = tables[table]
-        if table == "countries":
-            frame = frame[~frame["iso3"].isin(list(TERRITORIES))]
         for column in columns:
+            frame = tables[table]
+            if (table, column) == ("countries", "short_name"):
+                frame = frame[~frame["iso3"].isin(list(TERRITORIES))]
             found += [(table, value) for value in frame[column].dropna().astype(str) if value.strip()]
     return found

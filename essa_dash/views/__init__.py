@@ -21,6 +21,7 @@ import plotly.graph_objects as go
 from essa_dash import captions
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.figures._theme import ChartText
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.store import Store, per_build
 
@@ -48,7 +49,8 @@ class Chart:
     page: str
     params: tuple[str, ...]
     kind: str  # bar | line | heatmap | map | dots | dumbbell (bar and line can become native slides)
-    build: Callable[[Store, State], Built | None]
+    #: draws the chart for a state, laid out for a frame (essa_dash.figures.frames)
+    build: Callable[[Store, State, Frame], Built | None]
     map: bool = False
 
 
@@ -62,18 +64,18 @@ def register(chart: Chart) -> Chart:
     return chart
 
 
-def build(chart_id: str, store: Store, state: State) -> Built | None:
-    """Draw a registered chart; None when the state has nothing for it to show."""
-    return _build(store, chart_id, state)
+def build(chart_id: str, store: Store, state: State, frame: Frame = DESKTOP) -> Built | None:
+    """Draw a registered chart laid out for ``frame`` (a desktop page by default); None when the state has nothing to show."""
+    return _build(store, chart_id, state, frame)
 
 
 @per_build(maxsize=512)
-def _build(store: Store, chart_id: str, state: State) -> Built | None:
+def _build(store: Store, chart_id: str, state: State, frame: Frame) -> Built | None:
     # drawn once per data build and state: a figure is never modified after it is built
     # (the slide theme works on a copy), so pages, embeds, images and slides share it
     if chart_id not in REGISTRY:
         load_all()
-    return REGISTRY[chart_id].build(store, state)
+    return REGISTRY[chart_id].build(store, state, frame)
 
 
 def finish(chart: str, figure: go.Figure, text: ChartText, reading: list[str], store: Store, rows: pd.DataFrame, **extra: object) -> Built:

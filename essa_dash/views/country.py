@@ -6,6 +6,7 @@ from essa_dash import captions
 from essa_dash.figures.bars import comparison_bars
 from essa_dash.figures.dots import edition_dots
 from essa_dash.figures.dumbbell import dumbbell
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.query import country as q
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
@@ -17,29 +18,31 @@ PAGE = "/country/<iso3>"
 PARAMS = ("country", "edition", "sex")
 
 
-def bars(store: Store, state: State) -> Built:
+def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view, _ = q.resolve(store, state)
     rows = q.profile_bars(store, view.iso3, edition=view.edition, sex=view.sex)
     text = captions.profile_bars_text(store, rows, country=view.name, edition=view.edition, sex=view.sex)
     series = {name: dict(zip(part["risk_label"], part[C.coverage_pct], strict=True)) for name, part in rows.groupby(C.country, sort=False)}
-    return finish("country-bars", comparison_bars(rows, text=text), text, q.profile_reading(rows, view.name), store, rows, series=series)
+    return finish(
+        "country-bars", comparison_bars(rows, text=text, fit=fit), text, q.profile_reading(rows, view.name), store, rows, series=series
+    )
 
 
-def editions(store: Store, state: State) -> Built:
+def editions(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view, _ = q.resolve(store, state)
     rows = q.edition_history(store, view.iso3, sex=view.sex)
     text = captions.edition_history_text(store, rows, country=view.name)
     reading = history_reading(rows, q.edition_revisions(store, view.iso3, sex=view.sex), view.name)
-    return finish("country-editions", edition_dots(rows, text=text), text, reading, store, rows)
+    return finish("country-editions", edition_dots(rows, text=text, fit=fit), text, reading, store, rows)
 
 
-def sexes(store: Store, state: State) -> Built | None:
+def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     view, _ = q.resolve(store, state)
     rows = q.sex_split(store, view.iso3, edition=view.edition)
     if rows is None:
         return None
     text = captions.sex_split_text(store, rows, country=view.name, edition=view.edition)
-    fig = dumbbell(rows, label="risk_label", start="female", end="male", start_name="Women", end_name="Men", text=text)
+    fig = dumbbell(rows, label="risk_label", start="female", end="male", start_name="Women", end_name="Men", text=text, fit=fit)
     series = {sex.capitalize(): dict(zip(rows["risk_label"], rows[sex], strict=True)) for sex in ("female", "male")}
     return finish("country-sex", fig, text, q.sex_reading(rows, view.name), store, rows, series=series)
 

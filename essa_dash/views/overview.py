@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from essa_dash import captions, query
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.figures.heatmap import coverage_heatmap
 from essa_dash.query import options
 from essa_dash.query.state import State
@@ -17,10 +18,10 @@ def edition_of(store: Store, state: State) -> str:
     return state.edition if state.edition in available else query.default_edition(store)
 
 
-def heatmap(store: Store, state: State) -> Built:
+def heatmap(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     grid = query.heatmap_grid(store, edition=edition_of(store, state))
     text = captions.heatmap_text(store, grid)
-    return finish("overview-heatmap", coverage_heatmap(grid, text=text), text, query.heatmap_reading(grid), store, grid)
+    return finish("overview-heatmap", coverage_heatmap(grid, text=text, fit=fit), text, query.heatmap_reading(grid), store, grid)
 
 
 register(Chart("overview-heatmap", "Coverage by country and risk (heatmap)", "/", ("edition",), "heatmap", heatmap))

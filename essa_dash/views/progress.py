@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.figures.progress import baseline_dumbbells, change_bars
 from essa_dash.query import default_edition
 from essa_dash.query import progress as q
@@ -21,18 +22,18 @@ def cells(store: Store, state: State) -> tuple[pd.DataFrame, State]:
     return q.progress_cells(store, countries=state.country, risks=state.risk, edition=str(state.edition), sex=str(state.sex)), state
 
 
-def dumbbells(store: Store, state: State) -> Built:
+def dumbbells(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     rows, state = cells(store, state)
     text = q.dumbbell_text(store, rows, edition=str(state.edition), sex=str(state.sex))
-    return finish("progress-dumbbells", baseline_dumbbells(rows, text=text), text, q.change_reading(rows), store, rows)
+    return finish("progress-dumbbells", baseline_dumbbells(rows, text=text, fit=fit), text, q.change_reading(rows), store, rows)
 
 
-def bars(store: Store, state: State) -> Built | None:
+def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     rows, state = cells(store, state)
     if not q.any_change(rows):
         return None
     text = q.change_text(store, rows, edition=str(state.edition), sex=str(state.sex))
-    return finish("progress-bars", change_bars(rows, text=text), text, q.bars_reading(rows), store, rows)
+    return finish("progress-bars", change_bars(rows, text=text, fit=fit), text, q.bars_reading(rows), store, rows)
 
 
 register(Chart("progress-dumbbells", "Baseline and latest coverage, by risk", PAGE, PARAMS, "dumbbell", dumbbells))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from essa_dash.figures.choropleth import coverage_map
 from essa_dash.figures.dumbbell import dumbbell
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.figures.ranking import ranking_bars
 from essa_dash.figures.trend import edition_trend
 from essa_dash.query import risk as q
@@ -22,32 +23,32 @@ def view_of(store: Store, state: State) -> q.RiskView:
     return q.resolve_view(store, state.risk[0] if state.risk else q.DEFAULT_RISK, {k: v for k, v in url.items() if v})
 
 
-def ranking(store: Store, state: State) -> Built:
+def ranking(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.ranking(store, view)
     text = q.ranking_text(store, rows)
     known = rows.dropna(subset=[C.coverage_pct])
     series = {q.short_label(store, view.risk): dict(zip(known[C.country], known[C.coverage_pct], strict=True))}
-    return finish("risk-ranking", ranking_bars(rows, text=text), text, q.ranking_reading(rows), store, rows, series=series)
+    return finish("risk-ranking", ranking_bars(rows, text=text, fit=fit), text, q.ranking_reading(rows), store, rows, series=series)
 
 
-def coverage_map_chart(store: Store, state: State) -> Built:
+def coverage_map_chart(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.map_rows(q.ranking(store, view))
     text = q.map_text(store, rows, sex=view.shown_sex)
-    return finish("risk-map", coverage_map(rows, text=text), text, q.map_reading(rows), store, rows)
+    return finish("risk-map", coverage_map(rows, text=text, fit=fit), text, q.map_reading(rows), store, rows)
 
 
-def trend(store: Store, state: State) -> Built:
+def trend(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.trend(store, view)
     text = q.trend_text(store, rows, edition=view.edition)
     return finish(
-        "risk-trend", edition_trend(rows, edition=view.edition, text=text), text, q.trend_reading(rows, view.edition), store, rows
+        "risk-trend", edition_trend(rows, edition=view.edition, text=text, fit=fit), text, q.trend_reading(rows, view.edition), store, rows
     )
 
 
-def sexes(store: Store, state: State) -> Built | None:
+def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     view = view_of(store, state)
     split = q.sex_split(store, view)
     if split is None:
@@ -61,6 +62,7 @@ def sexes(store: Store, state: State) -> Built | None:
         start_name="Women",
         end_name="Men",
         text=text,
+        fit=fit,
         start_hover="hover",
         end_hover="hover",
     )

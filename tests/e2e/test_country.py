@@ -19,8 +19,9 @@ def test_profile_shows_country_region_and_world(page: Page, base_url: str) -> No
     assert "Viet Nam beside ASEAN and World" in bars_title(page)
     labels = page.locator("#country-bars .bartext").all_text_contents()
     assert "38.3% (2022)" in labels  # Viet Nam, at least one benefit
-    assert "46.0% (2023)" in labels  # ASEAN
-    assert "no data" in labels  # no regional figure for the poor
+    assert "46.0% (2023) †" in labels  # ASEAN: an ILO modelled estimate, flagged
+    # no regional figure for the poor: said in words where the bar would be, never a bar of length 0
+    assert "no data" in page.locator("#country-bars .annotation-text").all_text_contents()
     expect(page.locator(".callout")).to_contain_text("61.5 million")
     expect(page.locator(".callout")).to_contain_text("World Population Prospects 2024")
     expect(page.locator(".aggregate-note")).to_contain_text("published by the ILO, not computed here")
@@ -82,3 +83,13 @@ def test_controls_work_from_the_keyboard_and_keep_focus(page: Page, base_url: st
     expect(page.locator("#control-edition button")).to_be_focused()
     outline = page.evaluate("getComputedStyle(document.querySelector('#control-edition .dash-dropdown-wrapper')).outlineStyle")
     assert outline == "solid", "the focused control must show where the focus is"
+
+
+def test_a_withdrawn_edition_says_withdrawn_by_the_publisher(page: Page, base_url: str) -> None:
+    page.goto(base_url + "/country/IDN?edition=un-sdg-db-2020-04")
+    wait_for_graph(page, "country-bars")
+    notice = page.locator(".notice")
+    expect(notice).to_contain_text("withdrawn by the publisher")
+    expect(notice).to_contain_text("April 2021")
+    expect(notice).not_to_contain_text("has no figures for Indonesia")
+    screenshot(page, "country-IDN-withdrawn")

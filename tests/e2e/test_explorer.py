@@ -77,3 +77,17 @@ def test_only_the_explorer_sends_the_grid_script(page: Page, base_url: str) -> N
     page.wait_for_selector("#explorer-grid .ag-row", timeout=30_000)
     page.get_by_role("link", name="Overview", exact=True).click()  # and back into the other pages without a reload
     page.wait_for_selector("#overview-heatmap .main-svg", timeout=30_000)
+
+
+def test_withdrawn_values_only_on_purpose_and_flagged(page: Page, base_url: str) -> None:
+    open_explorer(page, base_url, "?country=IDN")
+    expect(page.locator("#explorer-grid")).not_to_contain_text("UN SDG DB 2020-04")  # out of the default view
+    page.get_by_label("Include values withdrawn by the publisher (flagged)").check()
+    expect(page).to_have_url(re.compile(r"include_withdrawn=true"))
+    choose(page, "edition", "UN SDG Global Database (April 2020) - withdrawn values (4)")
+    expect(page.locator("#explorer-summary")).to_contain_text("4 figures from 1 source")
+    rows = page.locator("#explorer-grid .ag-row")
+    expect(rows).to_have_count(4)
+    for i in range(4):
+        expect(rows.nth(i)).to_contain_text("withdrawn")
+    screenshot(page, "explorer-withdrawn")

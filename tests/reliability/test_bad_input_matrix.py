@@ -8,12 +8,14 @@ every file of the data directory is byte-for-byte as it was.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -26,7 +28,10 @@ from flask.testing import FlaskClient
 
 from essa_dash.app import create_app
 from essa_dash.cli import main
+from essa_dash.errors import DataError
+from essa_dash.ingest.common import read_csv_text
 from essa_dash.serving import router_payload
+from essa_dash.store import read_store
 from tests.conftest import FORMATS, snapshot
 from tests.unit.test_cli import CURATED, LABELS, SDG_API, asean_labels, edit, raw_bytes, sdg_cov
 
@@ -155,6 +160,29 @@ HTTP = [
     Case("http", "embed: script as a chart id", "404 unknown chart '<script>alert(1)'", url="/embed/%3Cscript%3Ealert(1)"),
     Case("http", "slides: a javascript: link", "400 no charts", url="/present?views=javascript:alert(1)"),
     Case("http", "deck: no views", "400 add one or more dashboard links", url="/deck.pptx"),
+    Case("http", "API: Arabic-Indic digits in a year", "400 must be a year", url="/api/v1/coverage.csv?year=%D9%A2%D9%A0%D9%A1%D9%A9"),
+    Case(
+        "http",
+        "image: Arabic-Indic digits in a width",
+        "400 not a whole number",
+        url="/img/country-bars.png?width=%D9%A2%D9%A0%D9%A0%D9%A0",
+    ),
+    Case("http", "image: 8000x8000 px", "400 more than the 8,294,400 pixels", url="/img/country-bars.png?width=8000&height=8000"),
+    Case("http", "deck: a title no slide can hold", "400 U+FFFE", url="/deck.pptx?views=/&title=%EF%BF%BE"),
+    Case("http", "deck: one view 30 times", "400 one deck holds at most 24", url="/deck.pptx?" + "&".join(["views=/risk/old_age"] * 30)),
+    Case("http", "slides: one view 30 times", "400 one deck holds at most 24", url="/present?" + "&".join(["views=/risk/old_age"] * 30)),
+    Case(
+        "http",
+        "API: 200 unknown parameters",
+        "400 more than 30 parameters",
+        url="/api/v1/coverage.csv?" + "&".join(f"p{i}=1" for i in range(200)),
+    ),
+    Case(
+        "http",
+        "API: 25 unknown parameters",
+        "400 and 15 more problems",
+        url="/api/v1/coverage.csv?" + "&".join(f"p{i}=1" for i in range(25)),
+    ),
 ]
 
 DECK = [
@@ -349,3 +377,297 @@ def test_the_callback_cache_keeps_each_browser_language_apart(built_root: Path) 
     assert [a.status_code for a in answers] == [200, 200, 200]
     # the English answer is drawn, not the stored Vietnamese one; the second English one is stored
     assert [a.headers.get("X-ESSA-Cache") for a in answers] == [None, None, "hit"]
+
+
+# -- callbacks: every body Dash would never send is a 400 before any work -----------------------------
+
+
+def router_with(index: int, value: object) -> dict[str, object]:
+    body = router_payload("/", "")
+    body["inputs"][index]["value"] = value  # type: ignore[index]
+    return body
+
+
+def deck_links(title: object = "Seminar", views: object = "/", native: object = None) -> dict[str, object]:
+    values = {"deck-title": title, "deck-views": views, "deck-native": native}
+    return {
+        "output": "..deck-download.href...deck-present.href..",
+        "outputs": [{"id": "deck-download", "property": "href"}, {"id": "deck-present", "property": "href"}],
+        "inputs": [{"id": name, "property": "value", "value": value} for name, value in values.items()],
+        "state": [{"id": "deck-lang", "property": "data", "value": "en"}],
+        "changedPropIds": ["deck-title.value"],
+    }
+
+
+def nested(levels: int) -> object:
+    value: object = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+CALLBACKS: list[tuple[str, object]] = [
+    ("pathname null", router_with(0, None)),
+    ("pathname a list", router_with(0, ["/"])),
+    ("pathname an object", router_with(0, {"a": 1})),
+    ("pathname a number", router_with(0, 7)),
+    ("search an object", router_with(1, {"a": 1})),
+    ("search a list", router_with(1, ["?a=1"])),
+    ("inputs a string", {**router_payload("/"), "inputs": "x"}),
+    ("inputs missing", {k: v for k, v in router_payload("/").items() if k != "inputs"}),
+    ("one input short", {**router_payload("/"), "inputs": router_payload("/")["inputs"][:1]}),
+    ("input not an object", {**router_payload("/"), "inputs": ["a", "b"]}),
+    ("input of another component", {**router_payload("/"), "inputs": [{"id": "x", "property": "pathname", "value": "/"}] * 2}),
+    ("unknown output", {**router_payload("/"), "output": "nothing.children"}),
+    ("output a number", {**router_payload("/"), "output": 5}),
+    ("body a list", [router_payload("/")]),
+    ("body a string", "hello"),
+    ("deep nesting in a value", router_with(1, nested(50))),
+    ("deck title a number", deck_links(title=5)),
+    ("deck title an object", deck_links(title={"t": 1})),
+    ("deck links a list", deck_links(views=["/", "/country/VNM"])),
+    ("deck format an object", deck_links(native={"native": True})),
+    ("deck format numbers", deck_links(native=[1, 2])),
+    ("changed ids not text", {**router_payload("/"), "changedPropIds": [1]}),
+]
+
+
+@pytest.mark.parametrize(("what", "body"), CALLBACKS, ids=[what for what, _ in CALLBACKS])
+def test_callbacks_refuse_malformed_bodies(what: str, body: object, client: FlaskClient, built_root: Path) -> None:
+    before = snapshot(built_root)
+    start = time.perf_counter()
+    response = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+    assert time.perf_counter() - start < 1
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    text = response.get_data(as_text=True)
+    assert "Traceback" not in text and response.headers["X-Content-Type-Options"] == "nosniff"
+    assert snapshot(built_root) == before
+
+
+def test_a_well_formed_deck_callback_still_answers(client: FlaskClient) -> None:
+    response = client.post("/_dash-update-component", json=deck_links(native=["native"]))
+    assert response.status_code == 200 and "deck.pptx?title=Seminar" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("what", "data"),
+    [
+        ("JSON nested 30,000 deep", b"[" * 30_000 + b"]" * 30_000),
+        ("not JSON", b"{'a': 1"),
+        ("200 kB of JSON", b'"' + b"a" * 200_000 + b'"'),
+    ],
+)
+def test_callback_bodies_that_are_too_deep_too_large_or_not_json(what: str, data: bytes, client: FlaskClient) -> None:
+    response = client.post("/_dash-update-component", data=data, content_type="application/json")
+    assert response.status_code in (400, 413), what
+    assert "Traceback" not in response.get_data(as_text=True) and "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    "url", ["/country/VNM?iso3=KHM&iso3=TLS", "/deck?views=/&views=/country/VNM", "/risk/old_age?risk=a&risk=b", "/?sex=female&sex=male"]
+)
+def test_repeated_parameters_draw_the_page_or_its_notice(url: str, client: FlaskClient) -> None:
+    pathname, _, search = url.partition("?")
+    response = client.post("/_dash-update-component", json=router_payload(pathname, "?" + search))
+    assert response.status_code == 200
+    assert '"_pages_content"' in response.get_data(as_text=True)
+
+
+def test_a_page_link_with_200000_parameters_costs_little(client: FlaskClient) -> None:
+    """Issue 16: one such callback answered 54 MB after 10 CPU-s; now the body limit or the parameter cap stops it."""
+    search = "?" + "&".join(f"p{i}=1" for i in range(200_000))
+    start = time.process_time()
+    refused = client.post("/_dash-update-component", json=router_payload("/", search))
+    assert refused.status_code == 413
+    search = "?" + "&".join(f"p{i}=1" for i in range(5000))  # under the body limit: read, then refused as a whole
+    answer = client.post("/_dash-update-component", json=router_payload("/data", search))
+    assert answer.status_code == 200 and len(answer.get_data()) < 2_000_000
+    assert "more than 30 parameters" in answer.get_data(as_text=True)
+    assert time.process_time() - start < 5
+
+
+# -- addresses that are no page, and what every answer carries ------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/etc/passwd", "/.git/config", "/api/v1/", "/wp-login.php", "/country"])
+def test_unknown_addresses_are_404_with_the_friendly_page(url: str, client: FlaskClient) -> None:
+    response = client.get(url)
+    assert response.status_code == 404
+    assert '<div id="react-entry-point">' in response.get_data(as_text=True)  # the shell that draws "page not found"
+    assert "Content-Security-Policy" in response.headers
+
+
+def test_pages_still_answer_200(client: FlaskClient) -> None:
+    for url in ("/", "/country/VNM", "/risk/old_age", "/data", "/deck", "/progress", "/embed/country-bars?country=KHM"):
+        assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("url", ["/_dash-component-suites/nope/x.js", "/_dash-component-suites/dash/nope.js"])
+def test_an_invented_package_file_is_a_quiet_404(url: str, client: FlaskClient, caplog: pytest.LogCaptureFixture) -> None:
+    response = client.get(url)
+    assert response.status_code == 404 and "Content-Security-Policy" in response.headers
+    assert "Traceback" not in caplog.text and "DependencyException" not in caplog.text
+
+
+def test_no_software_versions_in_the_page_config(client: FlaskClient) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert "python_version" not in page and "dash_version" not in page and sys.version.split()[0] not in page
+
+
+def test_an_over_long_address_is_414_with_headers(client: FlaskClient) -> None:
+    response = client.get("/api/v1/coverage.csv?country=" + "A" * 9000)
+    assert response.status_code == 414 and "Content-Security-Policy" in response.headers
+
+
+def test_gunicorns_own_414_carries_the_security_headers(prod_url: str) -> None:
+    status, headers, body = raw_request(prod_url, b"GET /?" + b"a" * 9000 + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    assert status == 414
+    assert headers["x-frame-options"] == "DENY" and "default-src" in headers["content-security-policy"]
+    assert b"aaaa" not in body
+
+
+# -- the image renderer: a bounded queue and a deadline, each answered 503 + Retry-After ----------------
+
+
+def test_a_full_render_queue_answers_503_at_once(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essa_dash.export import images
+
+    monkeypatch.setattr(images, "_waiting", 99)
+    start = time.perf_counter()
+    response = client.get("/img/country-bars.png?country=KHM")
+    assert time.perf_counter() - start < 5
+    assert response.status_code == 503 and response.headers["Retry-After"].isdigit()
+    assert "already waiting" in response.get_json()["error"]
+
+
+def test_a_busy_renderer_answers_503_after_the_wait(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essa_dash.export import images
+
+    monkeypatch.setenv("ESSA_RENDER_WAIT", "0.5")
+    with images._lock:  # someone else's render, for longer than we may wait
+        start = time.perf_counter()
+        response = client.get("/img/country-bars.png?country=VNM")
+        waited = time.perf_counter() - start
+    assert response.status_code == 503 and "Retry-After" in response.headers
+    assert 0.5 <= waited < 5
+
+
+def test_a_deck_past_its_deadline_answers_503(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESSA_DECK_SECONDS", "0.001")
+    response = client.get("/deck.pptx?views=/country/VNM")
+    assert response.status_code == 503 and "Retry-After" in response.headers
+    assert "time allowed" in response.get_json()["error"]
+
+
+# -- ingest: every failure leaves data/ as it was, and nothing behind ------------------------------------
+
+
+def ingest(root: Path, path: Path, *args: str) -> int:
+    return main(["ingest", str(path), "--data-dir", str(root), *args])
+
+
+def hidden(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in (root / "raw").rglob(".*"))
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err and err.count("\n") == 1, err
+    return err
+
+
+def no_space(*args: object, **kwargs: object) -> None:
+    raise OSError(errno.ENOSPC, "No space left on device", "/data/raw/ingested/x")
+
+
+@pytest.mark.parametrize("where", ["copying the raw file", "writing the tables"])
+def test_a_full_disk_during_ingest_leaves_data_as_it_was(
+    where: str, fresh_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16: a traceback and a hidden .tmp folder in raw/ingested/ that every later build failed on."""
+    from essa_dash.ingest import add
+
+    path = edit(LABELS, asean_labels)(tmp_path)
+    before = snapshot(fresh_root)
+    monkeypatch.setattr(add.shutil, "copy2", no_space) if where == "copying the raw file" else monkeypatch.setattr(
+        add, "write_tables", no_space
+    )
+    assert ingest(fresh_root, path) == 2
+    assert "No space left on device" in one_line_error(capsys)
+    assert snapshot(fresh_root) == before and hidden(fresh_root) == []
+    monkeypatch.undo()
+    assert main(["build-data", "--data-dir", str(fresh_root)]) == 0  # the next build reads raw/ as it was
+
+
+def test_a_read_only_data_directory_is_one_line(fresh_root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    """The tests run as root, for whom chmod cannot make a folder read-only: the first write is made to fail as EROFS would."""
+    from essa_dash.ingest import add
+
+    def read_only(root: Path) -> None:
+        raise OSError(errno.EROFS, "Read-only file system", str(root / ".lock"))
+
+    monkeypatch.setattr(add, "lock", read_only)
+    before = snapshot(fresh_root)
+    assert ingest(fresh_root, edit(LABELS, asean_labels)(tmp_path)) == 2
+    assert "Read-only file system" in one_line_error(capsys)
+    assert snapshot(fresh_root) == before
+
+
+def test_staging_left_by_a_killed_ingest_is_ignored_and_cleared(fresh_root: Path, tmp_path: Path, capsys) -> None:
+    staging = fresh_root / "raw" / "ingested" / ".ILOSTAT_CSV_2026-05-25.999.tmp"
+    staging.mkdir(parents=True)
+    (staging / "provenance.json").write_text("{half written")
+    assert main(["build-data", "--data-dir", str(fresh_root)]) == 0
+    assert ingest(fresh_root, edit(LABELS, asean_labels)(tmp_path)) == 0
+    assert not staging.exists()
+
+
+def test_an_ingest_killed_before_the_tables_are_rebuilt_on_rerun(fresh_root: Path, tmp_path: Path, capsys) -> None:
+    """Issue 16: killed after the raw file was placed, a rerun said "already ingested: nothing to do"."""
+    from essa_dash.releases.disk import current_id
+
+    old = current_id(fresh_root)
+    path = edit(LABELS, asean_labels)(tmp_path)
+    rows = len(read_store(fresh_root).coverage)
+    assert ingest(fresh_root, path) == 0
+    (fresh_root / "releases" / "CURRENT").write_text(old + "\n")  # as if killed between placing the file and the tables
+    capsys.readouterr()
+    assert ingest(fresh_root, path, "--dry-run") == 0
+    assert "not rebuilt" in capsys.readouterr().out and current_id(fresh_root) == old
+    assert ingest(fresh_root, path) == 0
+    assert "rebuilt the tables from raw/" in capsys.readouterr().out
+    assert len(read_store(fresh_root).coverage) == rows + 3
+    assert ingest(fresh_root, path) == 0 and "nothing to do" in capsys.readouterr().out
+
+
+def test_a_dry_run_leaves_nothing_in_the_temporary_folder(fresh_root: Path, tmp_path: Path, capsys, monkeypatch) -> None:
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temp))
+    monkeypatch.setattr(tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+    before = snapshot(fresh_root)
+    assert ingest(fresh_root, edit(LABELS, asean_labels)(tmp_path), "--dry-run") == 0
+    assert list(temp.iterdir()) == [] and snapshot(fresh_root) == before
+
+
+def test_a_header_of_100000_columns_is_checked_in_linear_time(fresh_root: Path, tmp_path: Path, capsys) -> None:
+    """Issue 16: a 1.5 MB CSV of 100,000 columns took 153 s (a quadratic duplicate-header check)."""
+    header = [f"c{i}" for i in range(100_000)] + ["c7"]
+    path = tmp_path / "wide.csv"
+    path.write_text(",".join(header) + "\n" + ",".join("1" for _ in header) + "\n")
+    start = time.perf_counter()
+    with pytest.raises(DataError, match=r"duplicate column names \['c7'\]"):
+        read_csv_text(path)  # the loaders' reader alone: the CLI's time is mostly the build of everything else
+    assert time.perf_counter() - start < 3
+    before = snapshot(fresh_root)
+    assert ingest(fresh_root, path, "--format", "curated") == 2
+    assert "duplicate column names ['c7']" in one_line_error(capsys)
+    assert snapshot(fresh_root) == before
+
+
+def test_a_symbolic_link_is_refused_without_reading_it(fresh_root: Path, tmp_path: Path, capsys) -> None:
+    link = tmp_path / "download.csv"
+    link.symlink_to("/etc/passwd")
+    assert ingest(fresh_root, link) == 2
+    err = one_line_error(capsys)
+    assert "symbolic link" in err and "root:" not in err

@@ -157,3 +157,18 @@ def test_include_withdrawn_must_be_a_boolean(client: FlaskClient) -> None:
     response = client.get("/api/v1/coverage.json?include_withdrawn=please")
     assert response.status_code == 400
     assert "include_withdrawn" in response.get_data(as_text=True)
+
+
+def test_singapore_legal_coverage_estimates_carry_their_flag_in_every_format(client: FlaskClient) -> None:
+    query = "country=SGP&risk=employment_injury&edition=ilostat-2025&year=2021"
+    legal = "Estimated based on legal coverage"
+    csv = pd.read_csv(io.BytesIO(client.get(f"/api/v1/coverage.csv?{query}").data), encoding="utf-8-sig")
+    parquet = pd.read_parquet(io.BytesIO(client.get(f"/api/v1/coverage.parquet?{query}").data))
+    body = json.loads(client.get(f"/api/v1/coverage.json?{query}").data)["data"]
+    book = openpyxl.load_workbook(io.BytesIO(client.get(f"/api/v1/coverage.xlsx?{query}").data), read_only=True)
+    rows = list(book["Data"].values)
+    xlsx = pd.DataFrame(rows[1:], columns=rows[0])
+    for frame in (csv, parquet, pd.DataFrame(body), xlsx):
+        assert len(frame) == 3  # total, female, male: 95.9, 95.3, 96.4
+        assert (frame["obs_flags"] == "legal_estimate").all()
+        assert frame["note"].str.contains(legal).all()

@@ -1,15 +1,19 @@
-"""Repeated callback requests are answered from memory, byte for byte the same as a fresh render."""
+"""Repeated callback, API and image requests are answered from a store every worker shares, byte for byte the same as a fresh render."""
 
 from __future__ import annotations
 
+import io
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 
-from essa_dash import callback_cache
+from essa_dash import callback_cache, responses
 from essa_dash.app import create_app
+from essa_dash.export import images
 
 
 def router_request(path: str, search: str = "") -> dict:
@@ -52,10 +56,70 @@ def test_a_different_view_is_rendered_afresh(client: FlaskClient) -> None:
     assert a.data != b.data
 
 
-def test_cache_is_bounded_by_bytes() -> None:
-    cache = callback_cache.CallbackCache(max_bytes=100)
-    for i in range(10):
-        cache.put(str(i), b"x" * 20, {})
-    assert cache.get("0") is None and cache.get("9") is not None
-    cache.put("big", b"x" * 60, {})  # larger than a quarter of the budget: never stored
-    assert cache.get("big") is None
+def test_store_is_bounded_by_bytes(tmp_path: Path) -> None:
+    store = callback_cache.AnswerStore(tmp_path, max_bytes=800)
+    for i in range(40):
+        store.put(f"k{i}", "200 OK", [], b"x" * 90)
+    assert store.size <= 800
+    assert store.get("k0") is None and store.get("k39") is not None  # the oldest went first
+    store.put("big", "200 OK", [], b"x" * 300)  # larger than a quarter of the budget: never stored
+    assert store.get("big") is None
+
+
+def test_an_answer_stored_by_one_process_is_a_hit_in_another(tmp_path: Path) -> None:
+    """What two gunicorn workers do: one draws and stores, the other finds the bytes."""
+    code = (
+        "import sys; from pathlib import Path; from essa_dash.callback_cache import AnswerStore; "
+        "AnswerStore(Path(sys.argv[1])).put('view', '200 OK', [['Content-Type', 'application/json']], b'{\"drawn\": 1}')"
+    )
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, cwd=Path(__file__).parents[2])
+    assert callback_cache.AnswerStore(tmp_path).get("view") == ("200 OK", [("Content-Type", "application/json")], b'{"drawn": 1}')
+
+
+def _counting_app(calls: list[str]):
+    def app(environ, start_response):
+        calls.append(environ["PATH_INFO"])
+        start_response("200 OK", [("Content-Type", "text/csv"), ("ETag", '"t1"'), ("Date", "now")])
+        return [f"rows {len(calls)}".encode()]
+
+    return app
+
+
+def _get(app, path: str, **headers: str) -> tuple[str, dict[str, str], bytes]:
+    seen: dict = {}
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": "country=VNM", "wsgi.input": io.BytesIO()}
+    environ |= {f"HTTP_{k.upper()}": v for k, v in headers.items()}
+    body = b"".join(app(environ, lambda status, hs, exc=None: seen.update(status=status, headers=dict(hs))))
+    return seen["status"], seen["headers"], body
+
+
+def test_workers_share_answers_and_a_known_etag_is_a_304_without_the_app(tmp_path: Path) -> None:
+    calls: list[str] = []
+    worker1 = callback_cache.SharedAnswers(_counting_app(calls), callback_cache.AnswerStore(tmp_path), lambda: "build-1")
+    worker2 = callback_cache.SharedAnswers(_counting_app(calls), callback_cache.AnswerStore(tmp_path), lambda: "build-1")
+    first = _get(worker1, "/api/v1/coverage.csv")
+    second = _get(worker2, "/api/v1/coverage.csv")
+    assert calls == ["/api/v1/coverage.csv"] and second[2] == first[2] == b"rows 1"
+    assert second[1]["X-ESSA-Cache"] == "hit" and "Date" not in second[1]  # the exchange's own headers are not replayed
+    status, headers, body = _get(worker2, "/api/v1/coverage.csv", if_none_match='"t1"')
+    assert status.startswith("304") and body == b"" and headers["ETag"] == '"t1"' and len(calls) == 1
+    _get(worker2, "/api/v1/coverage.csv", accept_language="th")  # drawn in another language: another answer
+    other_build = callback_cache.SharedAnswers(_counting_app(calls), callback_cache.AnswerStore(tmp_path), lambda: "build-2")
+    _get(other_build, "/api/v1/coverage.csv")  # a new data build never sees the old one's answers
+    _get(worker1, "/country/VNM")  # pages' HTML is not kept here
+    assert len(calls) == 4
+
+
+def test_api_answers_are_hits_and_revalidation_does_no_work(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "/api/v1/coverage.csv?country=KHM&risk=children"
+    first = client.get(url)
+    second = client.get(url)
+    assert second.headers["X-ESSA-Cache"] == "hit" and second.data == first.data
+    # an image the browser already holds: 304 even on a worker that never drew it, and nothing is rendered
+    monkeypatch.setattr(callback_cache.AnswerStore, "get", lambda self, key: None)
+    monkeypatch.setattr(images, "render", lambda *a, **k: pytest.fail("rendered for a revalidation"))
+    image = "/img/country-bars.png?country=VNM"
+    with client.application.test_request_context(image):
+        tag = responses.etag()
+    response = client.get(image, headers={"If-None-Match": f'"{tag}"'})
+    assert response.status_code == 304 and response.headers["ETag"] == f'"{tag}"'

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog as PoCatalog
 
 from essa_dash.cli import main
+from essa_dash.paths import PACKAGE_DIR
 from essa_dash.text import LANGUAGES, i18n, tr, trn, use_language
 from essa_dash.text import catalog as catalog_module
 from essa_dash.text.catalog import catalog, catalog_path
@@ -23,6 +25,18 @@ def test_the_template_holds_exactly_the_messages_the_code_uses() -> None:
     in_code, in_template = ids(i18n.extract()), ids(i18n.read(i18n.TEMPLATE))
     assert in_code - in_template == set(), f"messages missing from messages.pot: {HINT}"
     assert in_template - in_code == set(), f"messages in messages.pot that no code uses: {HINT}"
+
+
+def test_no_message_hides_inside_an_f_string() -> None:
+    # the extractor cannot see a tr() call written inside an f-string: such a message would never reach a translator
+    hidden = re.compile(r"""\bf(["']).*\{[^}]*\btrn?\(""")
+    found = [
+        f"{path.relative_to(PACKAGE_DIR)}:{number}"
+        for path in sorted(PACKAGE_DIR.rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if hidden.search(line)
+    ]
+    assert found == [], "move the tr() call out of the f-string: " + ", ".join(found)
 
 
 @pytest.mark.parametrize("code", [c for c in LANGUAGES if c != "en"])
@@ -87,3 +101,25 @@ def test_i18n_status_lists_every_language(capsys: pytest.CaptureFixture[str]) ->
 
 def test_i18n_compile_finds_no_problem_in_the_shipped_catalogs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["i18n", "compile"]) == 0, capsys.readouterr().err
+
+
+def test_a_deck_spec_may_set_its_language(tmp_path: Path) -> None:
+    from essa_dash.errors import DataError
+    from essa_dash.export.deck import read_spec
+
+    spec = tmp_path / "deck.json"
+    spec.write_text('{"views": ["/"], "lang": "vi"}')
+    assert read_spec(spec)["lang"] == "vi"
+    spec.write_text('{"views": ["/"], "lang": "xx"}')
+    with pytest.raises(DataError, match="unknown 'lang'"):
+        read_spec(spec)
+
+
+def test_burmese_is_unicode_not_zawgyi() -> None:
+    # Zawgyi, the legacy Burmese encoding, stores the vowel sign E (U+1031) before its consonant and draws
+    # stacked consonants with code points Unicode gives to Mon and Shan; text in it turns to mojibake in Unicode fonts
+    texts = [m.string for m in i18n.read(catalog_path("my"), "my") if m.id and isinstance(m.string, str) and m.string]
+    assert texts, "the Burmese catalog has translations"
+    for text in texts:
+        assert not re.search(r"(^|[^\u1000-\u109f])\u1031", text), f"vowel sign E before its consonant (Zawgyi order): {text!r}"
+        assert not re.search(r"[\u1060-\u1097]", text), f"Zawgyi stacking code points: {text!r}"

@@ -193,9 +193,9 @@ def test_svg_keeps_title_and_source_inside_the_image(slide: go.Figure) -> None:
     assert 'width="1920" height="1080"' in svg
     assert "Source: ILO" in svg
     assert "Share of people covered" in svg
-    (box,) = svg_boxes(svg, "annotation")
-    x, y, w, h = box
-    assert x >= 0 and y >= 0 and x + w <= 1920 and y + h <= 1080
+    boxes = svg_boxes(svg, "annotation")  # the heatmap's "no data" words, then the footnote frame() adds last
+    assert all(x >= 0 and y >= 0 and x + w <= 1920 and y + h <= 1080 for x, y, w, h in boxes)
+    _, y, _, _ = boxes[-1]
     _, plot_top, _, plot_height = plot_box(svg)
     assert y >= plot_top + plot_height, "the footnote sits below the plot, not over it"
 
@@ -360,3 +360,28 @@ def test_slide_theme_wraps_or_shortens_long_sources() -> None:
     long = source_lines("ILO. " + "A long citation. " * 200)
     assert len(long) == SOURCE_MAX_LINES and long[-1].endswith("…")
     assert len(source_lines("https://example.org/" + "x" * 600)) > 1, "an unbreakable URL is cut rather than overflow"
+
+
+def test_a_legend_pinned_under_the_title_moves_below_the_wrapped_title(store: Store) -> None:
+    """The trend and the progress dumbbells pin their legend in page pixels; on a slide the title grows past it."""
+    from essa_dash.query.state import State
+    from essa_dash.views import build
+
+    for chart in ("risk-trend", "progress-dumbbells"):
+        built = build(chart, store, State(risk=("old_age",)))
+        assert built is not None
+        themed = slide_theme(built.figure, width=1920, height=1080)
+        title, legend = themed.layout.title, themed.layout.legend
+        lines = title.text.count("<br>") + 1
+        last_baseline = title.pad.t + (lines - 1) * 1.3 * title.font.size
+        legend_top = (1 - legend.y) * 1080
+        assert legend.yanchor == "top" and legend_top > last_baseline, chart
+        assert themed.layout.margin.t > legend_top + themed.layout.font.size, f"{chart}: the plot starts under the legend"
+
+
+def test_breaks_inside_the_bold_title_are_undone_so_it_keeps_its_weight() -> None:
+    fig = frame(go.Figure(go.Bar(x=[1], y=["a"])), ChartText("A title<br>broken for the page", "A subtitle", "S"), height=300)
+    themed = slide_theme(fig, width=1920, height=1080)
+    first, second = themed.layout.title.text.split("<br>")[:2]
+    assert first == "<b>A title broken for the page</b>"  # one bold line at slide width, not "A title" and a plain rest
+    assert second.startswith("<span style='font-size:")

@@ -188,3 +188,38 @@ def test_the_native_trend_joins_only_the_chosen_edition(native_deck: tuple[Deck,
         if "not joined" in name:  # other editions: markers only, never a line between revisions
             assert series[name].format.line.fill.type == 5  # MSO_FILL.BACKGROUND: no line
     assert "Data release" in slide.notes_slide.notes_text_frame.text
+
+
+def _run_properties(deck: Deck) -> list:
+    from pptx.oxml.ns import qn
+
+    found = []
+    for part in deck.part.package.iter_parts():
+        element = getattr(part, "_element", None)
+        if element is not None:
+            found += [p for tag in ("a:rPr", "a:defRPr", "a:endParaRPr") for p in element.iter(qn(tag))]
+    return found
+
+
+@pytest.mark.parametrize(("lang", "font"), [("km", "Noto Sans Khmer"), ("vi", None)])
+def test_a_deck_carries_the_complex_script_font_of_its_language(store: Store, lang: str, font: str | None) -> None:
+    from pptx.oxml.ns import qn
+
+    from essa_dash.text import use_language
+
+    with use_language(lang):
+        deck, _ = deck_of(store, "/country/KHM", native=True)
+    properties = _run_properties(deck)
+    assert properties
+    faces = [p.find(qn("a:cs")) for p in properties]
+    if font is None:  # the template's own theme reference (+mn-cs) stays; no script font is named
+        assert not any(face is not None and face.get("typeface", "").startswith("Noto Sans") for face in faces)
+        return
+    assert all(face is not None and face.get("typeface") == font for face in faces)
+    # the schema's order: a:cs after a:latin / a:ea, before a:hlinkClick and the rest
+    for p in properties:
+        tags = [child.tag.split("}")[1] for child in p]
+        assert tags.index("cs") > max([tags.index(t) for t in ("latin", "ea") if t in tags], default=-1)
+        assert all(tags.index("cs") < tags.index(t) for t in ("sym", "hlinkClick", "rtl", "extLst") if t in tags)
+    charts = [s for slide in deck.slides for s in slide.shapes if s.has_chart]
+    assert charts, "a native chart's labels carry the font too"

@@ -84,3 +84,17 @@ def test_a_withdrawn_edition_says_so_instead_of_having_no_figures(store) -> None
     assert "include_withdrawn=true" in message
     _, problems = cq.resolve(store, State(country=("IDN",), edition="WSPR 2017-19"))
     assert not problems or "has no figures for Indonesia" in problems[0].message
+
+
+def test_a_release_built_before_the_default_was_data_still_opens(store) -> None:
+    """Pinned links open old releases: their editions table has no is_default or withdrawn_note."""
+    from dataclasses import replace
+
+    from essa_dash.query import country as cq
+    from essa_dash.query import default_edition
+    from essa_dash.query.state import State
+
+    old = replace(store, tables={**store.tables, "editions": store.tables["editions"].drop(columns=["is_default", "withdrawn_note"])})
+    assert default_edition(old) == "ILOSTAT 2025"
+    _, problems = cq.resolve(old, State(country=("IDN",), edition="UN SDG DB 2020-04"))
+    assert "withdrawn by the publisher" in problems[0].message and "When and why is not known" in problems[0].message

@@ -1,0 +1,88 @@
+"""Which plotly.js a page loads: the smallest bundle that draws its charts, or none.
+
+Dash puts every ``.js`` of ``assets/`` into every page, so one plotly.js there costs
+every page its full weight: map code (d3-geo, topojson: 80 kB compressed) on pages
+without a map, 435 kB on the data explorer that draws no chart. The two partial
+bundles built by ``deploy/plotly-bundle/build.sh`` live in ``essa_dash/static/``
+instead, and each page's HTML links the one it needs, read from the chart registry:
+
+* a page with a map chart (``Chart.map``): the geo bundle (every trace the code draws);
+* a page with other charts: the basic bundle (no geo traces);
+* a page without charts (data explorer, languages, deck builder, 404): no plotly.js.
+
+Moving between pages inside the app keeps the scripts already loaded, so a link to a
+map page is a full page load (:func:`needs_full_load`) and a page that arrives without
+plotly.js gets the geo bundle, which draws everything, when its first chart asks
+(dcc.Graph fetches ``plotly.min.js`` from Dash's fixed URL: :func:`install` answers it
+with the geo bundle rather than Dash's 4.8 MB full one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import cache
+from pathlib import Path
+
+import flask
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+BASIC, GEO = "plotly-essa-basic.min.js", "plotly-essa-geo.min.js"
+#: Where dcc.Graph fetches plotly.js when no script defined window.Plotly (dash-renderer, serve_locally).
+DASH_PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
+
+
+@cache
+def url(name: str) -> str:
+    """The bundle's address with its content hash (``?v=``): cacheable for a year, a new build a new URL."""
+    digest = hashlib.sha256(_read(name)).hexdigest()[:12]
+    return f"/static/{name}?v={digest}"
+
+
+def _template_regex(template: str) -> re.Pattern[str]:
+    return re.compile("^" + re.sub(r"<\w+>", "[^/]+", template) + "/?$")
+
+
+@cache
+def _pages() -> tuple[tuple[re.Pattern[str], str], ...]:
+    """(page path pattern, bundle) for every page that draws a registered chart."""
+    from essa_dash.views import load_all
+
+    charts = load_all().values()
+    pages = dict.fromkeys(c.page for c in charts)
+    return tuple((_template_regex(page), GEO if any(c.map for c in charts if c.page == page) else BASIC) for page in pages)
+
+
+def bundle_for(path: str) -> str | None:
+    """The bundle a page at ``path`` links (file name), or None when it draws no chart."""
+    path = path.split("?", 1)[0] or "/"
+    return next((bundle for pattern, bundle in _pages() if pattern.match(path)), None)
+
+
+def needs_full_load(href: str) -> bool:
+    """Whether a link to ``href`` must load a new HTML page: a map page needs map code other pages lack."""
+    return bundle_for(href) == GEO
+
+
+def script_tag(path: str) -> str:
+    """The ``<script>`` the HTML of ``path`` starts its scripts with ('' for a page without charts)."""
+    bundle = bundle_for(path)
+    return f'<script src="{url(bundle)}"></script>' if bundle else ""
+
+
+def install(server: flask.Flask) -> None:
+    """Answer Dash's fixed plotly.js URL with the geo bundle (a page without charts that later draws one)."""
+
+    @server.before_request
+    def _partial_plotly() -> flask.Response | None:
+        if flask.request.path != DASH_PLOTLY_URL:
+            return None
+        # bytes, as Dash serves its own package files (serving.py compresses them once per process)
+        response = flask.Response(_read(GEO), mimetype="text/javascript")
+        response.set_etag(url(GEO).rsplit("=", 1)[1])
+        return response.make_conditional(flask.request)
+
+
+@cache
+def _read(name: str) -> bytes:
+    return (STATIC_DIR / name).read_bytes()

@@ -1,0 +1,57 @@
+"""Line breaking for chart titles: as few lines as the width allows, of even length, words kept whole."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from essa_dash.text.wrap import wrap
+
+
+def test_even_lines_no_word_alone() -> None:
+    first, second = wrap("Older persons receiving a pension: Member States ranked, latest year in ILOSTAT 2025", 80)
+    assert abs(len(first) - len(second)) < 15
+
+
+def test_every_line_fits_and_no_word_is_cut() -> None:
+    text = "Share of people above the statutory retirement age who receive an old-age pension, contributory or not"
+    for width in (12, 30, 55, 200):
+        lines = wrap(text, width)
+        assert all(len(line) <= width for line in lines)
+        assert " ".join(lines) == text
+
+
+def test_old_breaks_are_replaced_and_long_words_kept_whole() -> None:
+    assert wrap("a<br>b", 10) == ["a b"]
+    assert wrap("Supercalifragilistic word", 8) == ["Supercalifragilistic", "word"]
+    assert wrap("", 10) == [""]
+
+
+# ---------------------------------------------------------------- scripts written without spaces
+
+NO_SPACES = {
+    "th": "ความคุ้มครองทางสังคมของผู้สูงอายุในประเทศไทย",
+    "km": "ការគាំពារសង្គមសម្រាប់មនុស្សចាស់នៅកម្ពុជា",
+    "lo": "ການປົກປ້ອງທາງສັງຄົມສຳລັບຜູ້ສູງອາຍຸໃນລາວ",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(NO_SPACES))
+def test_a_title_without_spaces_breaks_between_words_never_inside_one(lang: str) -> None:
+    from essa_dash.text import segment
+
+    assert segment.available(), "ICU (libicu) is installed by ./dev and CI: without it these scripts never wrap"
+    text = NO_SPACES[lang]
+    words = segment.segments(text, lang, dictionary=True)
+    assert "".join(words) == text and len(words) >= 4
+    lines = wrap(text, 12, lang)
+    assert len(lines) >= 2 and "".join(lines) == text
+    ends = set(itertools.accumulate(len(w) for w in words))
+    assert all(end in ends for end in itertools.accumulate(len(line) for line in lines)), "every line ends at a word boundary"
+
+
+def test_spaced_languages_still_break_at_spaces_only() -> None:
+    text = "Bahasa Indonesia: cakupan perlindungan sosial"
+    lines = wrap(text, 20, "id")
+    assert len(lines) == 3 and " ".join(lines) == text and all(len(line) <= 20 for line in lines)
