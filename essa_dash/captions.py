@@ -6,13 +6,14 @@ rows drawn (which edition, which sources, which definitions).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from essa_dash.figures._theme import ChartText
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text.comparisons import flag_key
 
 
 @dataclass(frozen=True)
@@ -113,3 +114,12 @@ def sex_split_text(store: Store, rows: pd.DataFrame, *, country: str, edition: s
         subtitle="SDG 1.3.1 effective coverage, % of women and of men in each group",
         source=source_line(store, rows),
     )
+
+
+def with_flag_key(text: ChartText, rows: pd.DataFrame) -> ChartText:
+    """The caption with the key to the flag mark in its footnote, when a row drawn carries a flag.
+
+    The footnote travels with the figure into every image and slide, where there is no hover.
+    """
+    key = flag_key(rows)
+    return replace(text, source=f"{text.source} {key}".strip()) if key else text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import dash
 from dash import html
@@ -26,16 +26,18 @@ from essa_dash.text.releases import built, view_change_summary
 CHANGES_PATH = "/changes"
 
 
-def _path() -> str:
-    """The path of the page being drawn (an input of Dash's router callback)."""
+def _location() -> tuple[str, str]:
+    """The path and query string of the page being drawn (inputs of Dash's router callback)."""
     try:
-        return str(dash.ctx.inputs.get("_pages_location.pathname") or "/")
+        inputs = dash.ctx.inputs
     except Exception:  # drawn outside a callback (a test calling the layout): the home page
-        return "/"
+        return "/", ""
+    return str(inputs.get("_pages_location.pathname") or "/"), str(inputs.get("_pages_location.search") or "")
 
 
-def _link(path: str, url: dict[str, Any], **changes: str | None) -> str:
-    query = {k: v if isinstance(v, str) else ",".join(map(str, v)) for k, v in {**url, **changes}.items() if v not in (None, "", [])}
+def _latest_link(path: str, search: str) -> str:
+    """The same view without its pinned release (path variables stay in the path, never repeated in the query)."""
+    query = [(k, v) for k, v in parse_qsl(search.lstrip("?")) if k != "release"]
     return path + ("?" + urlencode(query, safe=",") if query else "")
 
 
@@ -56,7 +58,7 @@ def release_line(store_release: Any) -> html.P:
     )
 
 
-def _pinned_banner(store: Any, path: str, url: dict[str, Any], scope: dict[str, tuple[str, ...]]) -> html.Aside:
+def _pinned_banner(store: Any, path: str, search: str, scope: dict[str, tuple[str, ...]]) -> html.Aside:
     latest = latest_store()
     same = latest.release.id == store.release.id
     parts: list[Any] = [
@@ -79,12 +81,12 @@ def _pinned_banner(store: Any, path: str, url: dict[str, Any], scope: dict[str, 
         parts += [
             view_change_summary(counts, latest.release),
             " ",
-            html.A(tr("The same view on the latest data"), href=_link(path, url, release=None)),
+            html.A(tr("The same view on the latest data"), href=_latest_link(path, search)),
         ]
     return html.Aside(parts, className="notice pinned", role="note")
 
 
-def _refused(message: str, path: str, url: dict[str, Any]) -> html.Main:
+def _refused(message: str, path: str, search: str) -> html.Main:
     return html.Main(
         [
             html.H1(tr("This data release is not available")),
@@ -92,7 +94,7 @@ def _refused(message: str, path: str, url: dict[str, Any]) -> html.Main:
             html.P(
                 [
                     tr("No other figures are shown in its place. "),
-                    html.A(tr("The same view on the latest data"), href=_link(path, url, release=None)),
+                    html.A(tr("The same view on the latest data"), href=_latest_link(path, search)),
                     " · ",
                     html.A(tr("The releases kept here"), href=CHANGES_PATH),
                 ]
@@ -111,14 +113,14 @@ def pinnable(layout: Callable[..., Any], *, scope: Callable[[dict[str, Any]], di
 
     @functools.wraps(layout)
     def page(**url: Any) -> Any:
-        path = _path()
+        path, search = _location()
         release = url.get("release")
         if release is None:
             return html.Div([layout(**url), release_line(latest_store().release)])
         try:
             store = pin(release if isinstance(release, str) else ",".join(map(str, release)))
         except DataError as err:
-            return _refused(str(err), path, url)
-        return html.Div([_pinned_banner(store, path, url, scope(url)), layout(**url), release_line(store.release)])
+            return _refused(str(err), path, search)
+        return html.Div([_pinned_banner(store, path, search, scope(url)), layout(**url), release_line(store.release)])
 
     return page

@@ -54,6 +54,12 @@ _TAG = re.compile(r"<[^>]+>")
 AXIS_MAX, AXIS_STEP = 100, 25
 PERCENT_FORMAT = '0"%"'
 LABEL_FORMAT = '0.0"%"'
+POINTS_FORMAT = '+0" pp";-0" pp";0" pp"'
+POINTS_LABEL_FORMAT = '+0.0" pp";-0.0" pp";0.0" pp"'
+#: Most category rows a native bar chart gets (about 11 pt per row on a slide).
+MAX_BARS = 30
+#: Gap between rows of a dot or dumbbell chart drawn as bars (% of a bar): thin bars, as the page's dots are light.
+DOT_GAP = 150
 GRID = "#eef1f4"
 #: Type sizes (pt) inside the chart; small multiples use smaller ones.
 AXIS_FONT, LABEL_FONT, LEGEND_FONT = 14, 12, 14
@@ -87,6 +93,8 @@ class BarChart:
     overlap: int  # 100: overlaid (the ranking's groups); 0: side by side
     gap_width: int
     legend: bool
+    points: bool = False  # a change in percentage points (signed, its own range), not a 0-100 % share
+    value_range: tuple[float, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -165,36 +173,56 @@ def bar_chart(built: Built) -> BarChart | None:
     """The figure's horizontal bars (or dots on rows) as one PowerPoint bar chart; None if it has none to give."""
     fig = built.figure
     traces = [t for t in fig.data if _is_category_trace(t)]
-    if not traces or any(t.xaxis not in (None, "x") for t in fig.data) or not _percent_axis(fig.layout.xaxis):
+    change = str(fig.layout.xaxis.ticksuffix or "").strip() == "pp"
+    if not traces or any(t.xaxis not in (None, "x") for t in fig.data) or not (change or _percent_axis(fig.layout.xaxis)):
         return None
+    words = _text_labels(fig)
     order = fig.layout.yaxis.categoryarray
     categories = [str(c) for c in order] if order else list(dict.fromkeys(str(y) for t in traces for y in t.y if y is not None))
     series = []
     for trace in traces:
         n = len(trace.y)
-        points = dict(zip(map(str, trace.y), zip(trace.x, _each(trace.text, n), _each(trace.marker.color, n), strict=True), strict=True))
+        drawn = dict(zip(map(str, trace.y), zip(trace.x, _each(trace.text, n), _each(trace.marker.color, n), strict=True), strict=True))
         truth = built.series.get(trace.name or "", {})  # the numbers behind the bars: NaN where the page says "no data"
         values, colours, labels = [], [], []
         for category in categories:
-            x, label, colour = points.get(category, (None, None, None))
+            x, label, colour = drawn.get(category, (None, None, None))
             if _missing(x) or _missing(truth.get(category, 0.0)):
                 x, label = None, None
             values.append(None if x is None else round(float(x), 3))
             colours.append(solid(colour))
+            label = words.get(category) if label is None and x is not None else label  # labels drawn as a text trace
             labels.append(None if label is None or _missing(label) else plain(label))
         series.append(Series(plain(trace.name or ""), values, colours, labels))
+    if len(categories) > MAX_BARS:
+        return None  # more rows than a slide can name legibly: the picture (which shows the extremes) stays
     empty = [all(s.values[i] is None for s in series) for i in range(len(categories))]
     categories = [tr("{category} (no data)", category=c) if gap else c for c, gap in zip(categories, empty, strict=True)]
     barmode = fig.layout.barmode or "group"
     gap = fig.layout.bargap if fig.layout.bargap is not None else 0.2
     shown = [t for t in traces if t.showlegend is not False]
+    # one value per category (the change bars: one risk per row): overlaid, so each bar sits on its row
+    single = all(sum(s.values[i] is not None for s in series) <= 1 for i in range(len(categories)))
+    dots = all(t.type == "scatter" for t in traces)
+    span = fig.layout.xaxis.range
     return BarChart(
         categories=[plain(c) for c in categories],
         series=series,
-        overlap=100 if barmode == "overlay" or len(series) == 1 else 0,
-        gap_width=round(100 * gap / (1 - gap)),
+        overlap=100 if barmode == "overlay" or len(series) == 1 or single else 0,
+        gap_width=DOT_GAP if dots else round(100 * gap / (1 - gap)),
         legend=len(shown) > 1 or (fig.layout.showlegend is True and len(shown) == 1 and barmode == "overlay"),
+        points=change,
+        value_range=(float(span[0]), float(span[1])) if change and span else None,
     )
+
+
+def _text_labels(fig: Any) -> dict[str, str]:
+    """Labels a figure draws as a separate text trace beside the bars (the change bars do), by category."""
+    found: dict[str, str] = {}
+    for trace in fig.data:
+        if trace.type == "scatter" and trace.mode == "text" and trace.y is not None:
+            found.update(zip(map(str, trace.y), map(str, _each(trace.text, len(trace.y))), strict=True))
+    return found
 
 
 def _rgb(colour: str) -> RGBColor:
@@ -233,10 +261,17 @@ def draw_bars(chart: PptChart, spec: BarChart) -> None:
             else:
                 data_label.has_text_frame = False
                 data_label.show_value = True
-                data_label.number_format, data_label.number_format_is_linked = LABEL_FORMAT, False
+                data_label.number_format = POINTS_LABEL_FORMAT if spec.points else LABEL_FORMAT
+                data_label.number_format_is_linked = False
                 _font(data_label.font, LABEL_FONT, MUTED)
-    _percent_value_axis(chart)
+    if spec.points:
+        _points_value_axis(chart, spec.value_range)
+    else:
+        _percent_value_axis(chart)
+    chart.has_title = False  # PowerPoint titles a one-series chart with its name; the slide has the title
     category = chart.category_axis
+    if spec.points:
+        category.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # names left of the plot, clear of bars going left
     category.has_major_gridlines = False
     category.format.line.fill.background()
     _font(category.tick_labels.font, AXIS_FONT if len(spec.categories) <= MANY_CATEGORIES else LABEL_FONT)
@@ -260,6 +295,18 @@ def _name_every_category(axis: Any) -> None:
         axis.append(skip)
 
 
+def _points_value_axis(chart: PptChart, span: tuple[float, float] | None) -> None:
+    """A change in points: signed numbers with " pp", the page's range (room for labels on either side)."""
+    axis = chart.value_axis
+    if span is not None:
+        axis.minimum_scale, axis.maximum_scale = span
+    axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = POINTS_FORMAT, False
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
+    axis.has_major_gridlines = True
+    axis.major_gridlines.format.line.color.rgb = _rgb(GRID)
+    _font(axis.tick_labels.font, AXIS_FONT, MUTED)
+
+
 def _percent_value_axis(chart: PptChart, *, step: int = AXIS_STEP, size: float = AXIS_FONT) -> None:
     axis = chart.value_axis
     axis.minimum_scale, axis.maximum_scale, axis.major_unit = 0, AXIS_MAX, step
@@ -272,7 +319,7 @@ def _percent_value_axis(chart: PptChart, *, step: int = AXIS_STEP, size: float =
 
 
 def _bar_data(spec: BarChart) -> CategoryChartData:
-    data = CategoryChartData(number_format=LABEL_FORMAT)
+    data = CategoryChartData(number_format=POINTS_LABEL_FORMAT if spec.points else LABEL_FORMAT)
     data.categories = spec.categories
     for series in spec.series:
         data.add_series(series.name, series.values)

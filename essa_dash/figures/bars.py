@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -29,7 +30,9 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         part = rows[rows["role"] == role]
         name = part[C.country].iloc[0]
         known = part[C.coverage_pct].notna()
-        label = (part[C.coverage_pct].map("{:.1f}%".format) + " (" + part[C.year].astype("str") + ")").where(known, "no data")
+        label = (part[C.coverage_pct].map("{:.1f}%".format) + " (" + part[C.year].astype("str") + ")" + flag_mark(part)).where(
+            known, "no data"
+        )
         hover = (
             "<b>"
             + name
@@ -41,6 +44,7 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
             + part[C.edition]
             + "<br>"
             + part["source_title"].fillna("")
+            + flag_hover(part)
         ).where(known, "<b>" + name + "</b> · " + part["risk_label"] + "<br>no data in " + part[C.edition])
         traces.append(
             {

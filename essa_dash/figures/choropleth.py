@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
+from essa_dash.figures._flags import flag_hover
 from essa_dash.figures._theme import COVERAGE_SCALE, MUTED, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -66,6 +67,7 @@ def _hover(rows: pd.DataFrame, missing: pd.Series) -> pd.Series:
         + edition
         + "<br>"
         + rows["source_title"].fillna("").astype("str")
+        + flag_hover(rows)
     )
     gap = ("no data in " + edition).where(edition != "", "no data")
     return "<b>" + rows[C.country].astype("str") + "</b><br>" + known.where(~missing, gap)

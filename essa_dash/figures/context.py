@@ -8,12 +8,14 @@ coverage axis: the pairing chart gives each its own axis, titled with its unit.
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from essa_dash.figures._theme import MUTED, NO_DATA_TEXT, ChartText, frame
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.figures.trend import columns_for
 from essa_dash.schema import Context as X
 
@@ -28,6 +30,12 @@ PANEL_PX = 210
 BAR_PX = 26
 
 
+def _titles(panels: dict[str, str], cols: int, fit: Frame) -> list[str]:
+    """Panel titles wrapped to their column's width (a phone's single column is narrow)."""
+    chars = fit.chars(12, width=fit.width / cols - 2 * fit.side_px)
+    return ["<br>".join(textwrap.wrap(title, chars)) for title in panels.values()]
+
+
 def _axis_range(unit: str, values: pd.Series) -> list[float]:
     # shares and the index are read on their whole 0-100 scale; a rate gets room above its highest value
     if unit in ("percent", "index"):
@@ -36,7 +44,9 @@ def _axis_range(unit: str, values: pd.Series) -> list[float]:
     return [0, float(top) * 1.15 if pd.notna(top) and top > 0 else 1.0]
 
 
-def context_trends(rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str, str], empty: str, text: ChartText) -> go.Figure:
+def context_trends(
+    rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str, str], empty: str, text: ChartText, fit: Frame = DESKTOP
+) -> go.Figure:
     """Small multiples, one panel per indicator of ``panels`` (id -> panel title), in that order.
 
     ``rows`` needs ``indicator``, ``role`` (country / region / world), ``country``, ``year``,
@@ -45,12 +55,13 @@ def context_trends(rows: pd.DataFrame, *, panels: dict[str, str], units: dict[st
     the country says ``empty`` in it: a missing series is said, never drawn as zero.
     """
     ids = list(panels)
-    cols = columns_for(len(ids))
+    cols = columns_for(len(ids), fit)
     grid_rows = max(1, math.ceil(len(ids) / cols))
+    panel_px = PANEL_PX if fit.height is None else max(90, (fit.height - 190) // grid_rows)
     fig = make_subplots(
         rows=grid_rows,
         cols=cols,
-        subplot_titles=[panels[i] for i in ids],
+        subplot_titles=_titles(panels, cols, fit),
         horizontal_spacing=0.06,
         vertical_spacing=0.45 / grid_rows if grid_rows > 1 else 0.1,
     )
@@ -98,10 +109,12 @@ def context_trends(rows: pd.DataFrame, *, panels: dict[str, str], units: dict[st
         fig.update_yaxes(range=_axis_range(units[indicator], part[X.value]), row=row, col=col, gridcolor="#eef1f4", tickfont={"size": 10})
         fig.update_xaxes(row=row, col=col, tickformat="d", tickfont={"size": 10}, showgrid=False)
     fig.update_layout(legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0}, hovermode="closest")
-    return frame(fig, text, height=110 + PANEL_PX * grid_rows, bottom=70)
+    return frame(fig, text, height=110 + panel_px * grid_rows, bottom=70, fit=fit)
 
 
-def context_bars(rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str, str], empty: str, text: ChartText) -> go.Figure:
+def context_bars(
+    rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str, str], empty: str, text: ChartText, fit: Frame = DESKTOP
+) -> go.Figure:
     """Horizontal bars of the latest value of each area, one panel per indicator of ``panels``, side by side.
 
     ``rows`` needs ``indicator``, ``country``, ``value`` (NaN: no data), ``label`` (the
@@ -109,7 +122,16 @@ def context_bars(rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str,
     rows. A missing value stays missing: no bar, the words ``empty`` where it would start.
     """
     ids = list(panels)
-    fig = make_subplots(rows=1, cols=len(ids), subplot_titles=[panels[i] for i in ids], shared_yaxes=True, horizontal_spacing=0.12)
+    # side by side where there is room; one above the other on a phone
+    side = len(ids) == 1 or fit.columns > 1
+    fig = make_subplots(
+        rows=1 if side else len(ids),
+        cols=len(ids) if side else 1,
+        subplot_titles=_titles(panels, len(ids) if side else 1, fit),
+        shared_yaxes=side,
+        horizontal_spacing=0.12,
+        vertical_spacing=0.12,
+    )
     fig.update_annotations(font={"size": 12})
     areas = list(dict.fromkeys(rows[X.country]))
     for n, indicator in enumerate(ids, start=1):
@@ -128,21 +150,29 @@ def context_bars(rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str,
                 customdata=part["hover"],
                 showlegend=False,
             ),
-            row=1,
-            col=n,
+            row=1 if side else n,
+            col=n if side else 1,
         )
         for area in part.index[part[X.value].isna()]:
             fig.add_annotation(
-                text=empty, x=0, y=area, xanchor="left", showarrow=False, font={"size": 11, "color": NO_DATA_TEXT}, row=1, col=n
+                text=empty,
+                x=0,
+                y=area,
+                xanchor="left",
+                showarrow=False,
+                font={"size": 11, "color": NO_DATA_TEXT},
+                row=1 if side else n,
+                col=n if side else 1,
             )
         # room on the right for the labels ("70.4% (2021)") beside the longest bar
         top = _axis_range(units[indicator], part[X.value])[1]
-        fig.update_xaxes(range=[0, top * 1.18], row=1, col=n, showgrid=True, gridcolor="#eef1f4")
+        fig.update_xaxes(range=[0, top * 1.18], row=1 if side else n, col=n if side else 1, showgrid=True, gridcolor="#eef1f4")
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
-    return frame(fig, text, height=140 + BAR_PX * max(1, len(areas)), bottom=50)
+    stacks = 1 if side else len(ids)
+    return frame(fig, text, height=140 + BAR_PX * max(1, len(areas)) * stacks, bottom=50, fit=fit)
 
 
-def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartText) -> go.Figure:
+def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """One dot per paired country: x the context value, y the coverage figure, each on its own axis.
 
     ``rows`` needs ``context_value``, ``coverage_pct``, ``label`` (the country and both
@@ -168,9 +198,7 @@ def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartT
     )
     fig.update_xaxes(title={"text": x_title}, range=[0, 105], gridcolor="#eef1f4", zeroline=False)
     fig.update_yaxes(title={"text": y_title}, range=[0, 108], gridcolor="#eef1f4", zeroline=False)
-    fig = frame(fig, text, height=580, bottom=60)
-    fig.update_layout(margin={"t": 110})  # the subtitle states the pairing rule on two lines
-    return fig
+    return frame(fig, text, height=540, bottom=60, fit=fit)
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3

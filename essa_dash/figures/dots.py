@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -33,15 +34,18 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 "name": edition,
                 "x": part[C.coverage_pct].tolist(),
                 "y": part["risk_label"].tolist(),
-                "mode": "markers",
+                # a flagged figure: the mark beside its marker, the flag's words in its hover
+                "mode": "markers+text",
+                "text": flag_mark(part).str.strip().tolist(),
+                "textposition": "top right",
                 "marker": {
                     "size": 12,
                     "color": EDITION_COLOURS[k],
                     "symbol": SYMBOLS[k],
                     "line": {"width": 2, "color": EDITION_COLOURS[k]},
                 },
-                "customdata": part[[C.year]].astype("str").to_numpy().tolist(),
-                "hovertemplate": f"<b>%{{y}}</b><br>%{{x:.1f}}% in %{{customdata[0]}}<br>{edition}<extra></extra>",
+                "customdata": pd.concat([part[C.year].astype("str"), flag_hover(part)], axis=1).to_numpy().tolist(),
+                "hovertemplate": f"<b>%{{y}}</b><br>%{{x:.1f}}% in %{{customdata[0]}}<br>{edition}%{{customdata[1]}}<extra></extra>",
             }
         )
     # a risk no edition has a figure for: the words on its row, not an empty line

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import COVERAGE_SCALE, NO_DATA, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -28,16 +29,16 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
     value = grid[C.coverage_pct].map("{:.1f}%".format).astype("str")  # str even when the grid is empty
     year = grid[C.year].astype("str")
     cells = grid.assign(
-        _text=(value + "<br><span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
+        _text=(value + flag_mark(grid) + "<br><span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
         _hover=(
             "<b>"
             + grid[C.country]
             + "</b> · "
             + grid["risk_label"]
             + "<br>"
-            + (value + " covered in " + year + "<br>" + grid[C.edition] + "<br>" + grid["source_title"].fillna("")).where(
-                ~missing, "no data in " + grid[C.edition]
-            )
+            + (
+                value + " covered in " + year + "<br>" + grid[C.edition] + "<br>" + grid["source_title"].fillna("") + flag_hover(grid)
+            ).where(~missing, "no data in " + grid[C.edition])
         ),
     ).set_index([C.country, "risk_label"])
 

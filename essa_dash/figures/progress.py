@@ -14,6 +14,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
@@ -52,13 +53,14 @@ def _span(part: pd.DataFrame) -> list[str]:
 def _hover(part: pd.DataFrame) -> list[str]:
     """One hover text per row: both figures with their years, the change and the edition."""
     texts = []
-    for row in part.itertuples(index=False):
+    flags = flag_hover(part).tolist()
+    for row, flag in zip(part.itertuples(index=False), flags, strict=True):
         lines = [f"<b>{getattr(row, C.country)}</b> · {row.risk_label}", f"{_year(row.baseline_year)}: {_pct(row.baseline_pct)}"]
         if row.status == COMPARED:
             lines += [f"{_year(row.latest_year)}: {_pct(row.latest_pct)}", f"change {row.change_label}"]
         else:
             lines[-1] += f" ({row.change_label})"
-        texts.append("<br>".join([*lines, str(getattr(row, C.edition))]))
+        texts.append("<br>".join([*lines, str(getattr(row, C.edition))]) + flag)
     return texts
 
 
@@ -173,7 +175,7 @@ def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
             "x": [CHANGE_X] * len(part),
             "y": part[C.country].tolist(),
             "mode": "text",
-            "text": part["change_label"].where(known, part["status"].map(NO_CHANGE_WORDS)).tolist(),
+            "text": (part["change_label"] + flag_mark(part)).where(known, part["status"].map(NO_CHANGE_WORDS)).tolist(),
             "textfont": {"size": 11, "color": [TEXT if k else MUTED for k in known]},
             "hoverinfo": "skip",
             "showlegend": False,
@@ -281,7 +283,10 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
             "x": compared["change_pp"].tolist(),
             "y": compared["_label"].tolist(),
             "mode": "text",
-            "text": [f" {label} ({span}) " for label, span in zip(compared["change_label"], _span(compared), strict=True)],
+            "text": [
+                f" {label} ({span}){mark} "
+                for label, span, mark in zip(compared["change_label"], _span(compared), flag_mark(compared), strict=True)
+            ],
             "textposition": ["middle right" if r else "middle left" for r in rising],
             "textfont": {"size": 11, "color": TEXT},
             "cliponaxis": False,

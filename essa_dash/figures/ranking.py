@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, no_data_note, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -20,13 +21,13 @@ BAR_PX = 34
 def _value_label(rows: pd.DataFrame) -> pd.Series:
     """'82.6% (2020)', or '(year not stated)' for publications that give none."""
     year = rows[C.year].astype("str").where(rows[C.year].notna(), "year not stated")
-    return rows[C.coverage_pct].map("{:.1f}%".format).astype("str") + " (" + year + ")"
+    return rows[C.coverage_pct].map("{:.1f}%".format).astype("str") + " (" + year + ")" + flag_mark(rows)
 
 
 def _hover(rows: pd.DataFrame, label: pd.Series) -> pd.Series:
     known = rows[C.coverage_pct].notna()
     head = "<b>" + rows[C.country] + "</b><br>"
-    return (head + label + "<br>" + rows[C.edition] + "<br>" + rows["source_title"].fillna("")).where(
+    return (head + label + "<br>" + rows[C.edition] + "<br>" + rows["source_title"].fillna("") + flag_hover(rows)).where(
         known, head + "no data in " + rows[C.edition]
     )
 

@@ -164,7 +164,9 @@ def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None =
     top += _top_reserve(layout, base, tick_lines)
 
     source_px = _restyle_source(layout, width - left - size.side, size.source, footer)
-    bottom = size.pad + source_px + (round(base * 0.8) if source_px else 0) + _bottom_reserve(layout, base, tick_lines)
+    ticks_px = _bottom_reserve(layout, base, tick_lines)
+    notes_px = _restyle_notes_below(layout, width - left - size.side, ticks_px)
+    bottom = size.pad + source_px + (round(base * 0.8) if source_px else 0) + ticks_px + notes_px
     for note in _source_notes(layout):
         note["yshift"] = size.pad - bottom  # from the plot's bottom edge down to ``pad`` above the image's edge
 
@@ -365,6 +367,21 @@ def _restyle_source(layout: dict[str, Any], width_px: float, size: int, footer: 
             showarrow=False,
         )
         height = max(height, math.ceil(len(lines) * size * LINE_EM))
+    return height
+
+
+def _restyle_notes_below(layout: dict[str, Any], width_px: float, ticks_px: int) -> int:
+    """Notes a figure hangs under its plot (the change bars name the cells not drawn): re-wrapped, placed under
+    the tick labels, and counted in the bottom margin so the source goes below them; their height in px."""
+    height = 0
+    for note in layout.get("annotations", []):
+        below = note.get("yref") == "paper" and note.get("y") == 0 and note.get("yanchor") == "top"
+        if not below or str(note.get("text", "")).startswith("Source:"):
+            continue
+        font = float(note.get("font", {}).get("size") or DEFAULT_BASE)
+        lines = _wrap_plain(_TAG.sub(" ", str(note["text"]).replace("<br>", " ")), width_px, font, break_words=True)
+        note.update(text="<br>".join(lines), yshift=-(ticks_px + height), x=0, xref="paper", xanchor="left", align="left")
+        height += math.ceil(len(lines) * font * LINE_EM + font * 0.5)
     return height
 
 

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -45,6 +46,7 @@ def _hover(rows: pd.DataFrame) -> pd.Series:
         + rows[C.edition]
         + "<br>"
         + rows["source_title"].fillna("")
+        + flag_hover(rows)
     )
 
 
@@ -72,7 +74,9 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     )
     fig.update_annotations(font={"size": 13})  # the country names: so far the only annotations
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
-    dated = dated.assign(_hover=_hover(dated))  # once for all traces: plotly's per-call overhead is the cost here
+    dated = dated.assign(
+        _hover=_hover(dated), _mark=flag_mark(dated).str.strip()
+    )  # once for all traces: plotly's per-call overhead is the cost here
     colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
     references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
@@ -147,7 +151,9 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     showlegend=legend_once(name),
                     x=chosen[C.year],
                     y=chosen[C.coverage_pct],
-                    mode="lines+markers",
+                    mode="lines+markers+text",
+                    text=chosen["_mark"],  # a flagged figure: the mark above its point
+                    textposition="top center",
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
                     customdata=chosen["_hover"],

@@ -229,7 +229,9 @@ def build(root: Path, *, extra: list[Dataset] | None = None) -> Build:
         "editions": ref.editions,
         "risks": ref.risks,
         "countries": ref.countries.assign(m49=pd.to_numeric(ref.countries["m49"]).astype("Int16")),
-        "headlines": ref.headlines.assign(order=ref.headlines["order"].astype("int64")),
+        "headlines": ref.headlines.assign(
+            order=ref.headlines["order"].astype("int64"), described_year=pd.to_numeric(ref.headlines["described_year"]).astype("Int16")
+        ),
         "population": pd.concat(populations, ignore_index=True) if populations else pd.DataFrame(columns=population.COLUMNS),
         "context": _enrich_context(contexts, ref),
         "indicators": ref.indicators,

@@ -38,7 +38,7 @@ _REQUIRED = {
     ],
     "sources": ["source_id", "title", "publisher", "published", "edition", "url", "licence", "trust", "withdrawn", "citation"],
     "editions": ["edition", "label", "published", "publisher", "database", "year_basis", "description", "withdrawn_note", "is_default"],
-    "headlines": ["order", "risk", "source_id", "statement", "source_quote"],
+    "headlines": ["order", "risk", "source_id", "statement", "source_quote", "described_year"],
     "indicators": [
         "indicator",
         "sdg_indicator",

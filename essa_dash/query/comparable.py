@@ -30,7 +30,7 @@ CHANGE_COLUMNS = [*SERIES_KEY, "first_year", "first_pct", "last_year", "last_pct
 REVISION_COLUMNS = [*CELL_KEY, "earlier_edition", "earlier_pct", "later_edition", "later_pct", "revision_pp"]
 
 
-def _flags(values: pd.Series) -> str:
+def joined_flags(values: pd.Series) -> str:
     """The flags of several rows as one ``obs_flags`` cell (each code once, first seen first)."""
     return ";".join(dict.fromkeys(code for cell in values for code in flag_codes(cell)))
 
@@ -55,7 +55,7 @@ def series_change(rows: pd.DataFrame) -> pd.DataFrame:
             "last_pct": last[C.coverage_pct],
         }
     )
-    flags = pd.concat([first[C.obs_flags], last[C.obs_flags]], axis=1).apply(_flags, axis=1)
+    flags = pd.concat([first[C.obs_flags], last[C.obs_flags]], axis=1).apply(joined_flags, axis=1)
     ends = ends.assign(change_pp=ends["last_pct"] - ends["first_pct"], **{C.obs_flags: flags})
     return ends[ends["first_year"] != ends["last_year"]].reset_index()[CHANGE_COLUMNS]
 

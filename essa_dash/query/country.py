@@ -106,7 +106,23 @@ def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -
             C.edition: edition,
             "source_title": grid[C.source_id].map(store.sources.set_index("source_id")["title"]),
         }
-    )[["role", C.iso3, C.country, C.risk, "risk_label", C.sex, C.year, C.coverage_pct, C.edition, C.source_id, "source_title", C.note]]
+    )[
+        [
+            "role",
+            C.iso3,
+            C.country,
+            C.risk,
+            "risk_label",
+            C.sex,
+            C.year,
+            C.coverage_pct,
+            C.edition,
+            C.source_id,
+            "source_title",
+            C.note,
+            C.obs_flags,
+        ]
+    ]
 
 
 @per_build()

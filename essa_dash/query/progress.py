@@ -24,11 +24,14 @@ import pandas as pd
 
 from essa_dash.captions import edition_label, source_line
 from essa_dash.figures._theme import ChartText
+from essa_dash.query.comparable import joined_flags
 from essa_dash.query.core import core_risks, default_sex, filter_coverage, member_states
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
+from essa_dash.schema import flag_codes
 from essa_dash.store import Store, per_build
-from essa_dash.text import mark
+from essa_dash.text import mark, tr
+from essa_dash.text.comparisons import CHECK, check_reading
 
 #: The ASEAN Framework's baseline year: the first year a baseline may come from.
 BASELINE_YEAR = 2015
@@ -76,6 +79,7 @@ CELL_COLUMNS = [
     "latest_location",
     "earlier_years",
     "revisions",
+    C.obs_flags,
 ]
 
 #: The table's columns, in order: key -> header.
@@ -228,6 +232,7 @@ def _compare(cell: pd.DataFrame | None) -> dict[str, object]:
         "latest_location": None,
         "earlier_years": "",
         "revisions": "",
+        C.obs_flags: "",
     }
     if cell is None or cell.empty:
         return empty
@@ -244,6 +249,7 @@ def _compare(cell: pd.DataFrame | None) -> dict[str, object]:
             C.source_id: last[C.source_id],
             "latest_location": last[C.source_location],
             "earlier_years": earlier,
+            C.obs_flags: joined_flags(pd.Series([last[C.obs_flags]])),
         }
     first, last = since.iloc[0], since.iloc[-1]
     return empty | {
@@ -256,6 +262,7 @@ def _compare(cell: pd.DataFrame | None) -> dict[str, object]:
         "baseline_location": first[C.source_location],
         "latest_location": last[C.source_location],
         "earlier_years": earlier,
+        C.obs_flags: joined_flags(pd.Series([first[C.obs_flags], last[C.obs_flags]])),
     }
 
 
@@ -369,7 +376,7 @@ def change_reading(cells: pd.DataFrame) -> list[str]:
     missing = cells[cells["status"] == NO_DATA]
     if not missing.empty:
         sentences.append(f"No data in {edition}: {_names(missing, with_risk=several)}.")
-    return sentences
+    return sentences + check_reading(cells)
 
 
 def bars_reading(cells: pd.DataFrame) -> list[str]:
@@ -487,6 +494,8 @@ def _note(row: pd.Series, denominators: dict[str, str]) -> str:
         parts.append(f"figures before {BASELINE_YEAR} ({row['earlier_years']}) are not compared")
     if row["revisions"]:
         parts.append(row["revisions"])
+    if CHECK in flag_codes(row[C.obs_flags]):
+        parts.append(tr("check this figure: an unusually large jump inside the series"))
     if row[C.risk] in denominators and status != NO_DATA:
         parts.append(f"denominator: {denominators[row[C.risk]][:1].lower()}{denominators[row[C.risk]][1:]}")
     text = "; ".join(parts)

@@ -42,6 +42,7 @@ RANKING_COLUMNS = [
     C.source_id,
     "source_title",
     C.note,
+    C.obs_flags,
     "highlighted",
 ]
 TREND_COLUMNS = [
@@ -57,6 +58,7 @@ TREND_COLUMNS = [
     C.coverage_pct,
     C.source_id,
     "source_title",
+    C.obs_flags,
 ]
 
 
@@ -230,7 +232,8 @@ def ranking(store: Store, view: RiskView) -> pd.DataFrame:
 def map_rows(ranking_rows: pd.DataFrame) -> pd.DataFrame:
     """The map's input: the ranking's Member States, one row each (NaN coverage: no data)."""
     states = ranking_rows[ranking_rows["role"] == "country"]
-    return states[[C.iso3, C.country, C.risk, C.coverage_pct, C.year, C.edition, C.source_id, "source_title"]].reset_index(drop=True)
+    columns = [C.iso3, C.country, C.risk, C.coverage_pct, C.year, C.edition, C.source_id, "source_title", C.obs_flags]
+    return states[columns].reset_index(drop=True)
 
 
 def missing_states(ranking_rows: pd.DataFrame) -> list[str]:

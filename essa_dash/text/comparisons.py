@@ -15,6 +15,8 @@ from essa_dash.text.flags import flag_labels, flag_sentences
 from essa_dash.text.formats import fmt_pct, fmt_year
 from essa_dash.text.translate import tr, trn
 
+#: The sign charts put beside a flagged value (see :mod:`essa_dash.figures._flags`).
+MARK = "†"
 #: The flag whose figures every reading asks the reader to check.
 CHECK = "implausible"
 #: At most this many flagged figures are listed by name in one sentence.
@@ -69,7 +71,7 @@ def history_reading(history: pd.DataFrame, revised: pd.DataFrame, name: str) -> 
             )
         )
     sentences.append(tr("Change over time is measured inside one edition, on the progress page."))
-    return sentences + flag_reading(history, "risk_label")
+    return sentences
 
 
 def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:
@@ -79,18 +81,40 @@ def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:
     return rows[rows[C.obs_flags].map(lambda cell: bool(flag_codes(cell)))]
 
 
-def flag_reading(rows: pd.DataFrame, name_column: str) -> list[str]:
-    """Sentences on the flagged figures among ``rows``, named by ``name_column``: what each flag means,
-    which figures carry it, and "check this figure" for an implausible jump."""
+def _names(rows: pd.DataFrame) -> pd.Series:
+    """How a reading names each figure: the area, then the risk and the edition where the rows hold several."""
+    names = rows[C.country].astype("str") if C.country in rows else pd.Series("", index=rows.index)
+    if "risk_label" in rows and rows["risk_label"].nunique() > 1:
+        names = (names + " " + rows["risk_label"].astype("str").str.lower()).str.strip()
+    if C.edition in rows and rows[C.edition].nunique() > 1:
+        names = names + ", " + rows[C.edition].astype("str")
+    return names
+
+
+def flag_key(rows: pd.DataFrame) -> str:
+    """The key to the chart's flag mark: "† Flagged: legal-coverage estimate; modelled estimate.", "" when nothing is."""
+    flagged = flagged_rows(rows.dropna(subset=[C.coverage_pct])) if C.coverage_pct in rows else flagged_rows(rows)
+    codes = list(dict.fromkeys(code for cell in flagged.get(C.obs_flags, []) for code in flag_codes(cell)))
+    if not codes:
+        return ""
+    return tr("{mark} Flagged: {labels}.", mark=MARK, labels="; ".join(flag_labels(";".join(codes))))
+
+
+def flag_reading(rows: pd.DataFrame) -> list[str]:
+    """Sentences on the flagged figures among a chart's rows: which figures carry each flag and what it
+    means, "check this figure" for an implausible jump. Nothing for rows without figures or flags."""
+    if C.coverage_pct not in rows:
+        return []
     flagged = flagged_rows(rows.dropna(subset=[C.coverage_pct]))
     if flagged.empty:
         return []
+    flagged = flagged.assign(_name=_names(flagged))
     sentences = []
     codes = list(dict.fromkeys(code for cell in flagged[C.obs_flags] for code in flag_codes(cell)))
     for code in codes:
         part = flagged[flagged[C.obs_flags].map(lambda cell, code=code: code in flag_codes(cell))]
         names = [
-            tr("{name} ({value}, {year})", name=row[name_column], value=fmt_pct(row[C.coverage_pct]), year=fmt_year(row[C.year]))
+            tr("{name} ({value}, {year})", name=row["_name"], value=fmt_pct(row[C.coverage_pct]), year=fmt_year(row[C.year]))
             for _, row in part.iterrows()
         ]
         shown = ", ".join(names[:LISTED])
@@ -102,3 +126,17 @@ def flag_reading(rows: pd.DataFrame, name_column: str) -> list[str]:
         else:
             sentences.append(tr("Marked {label}: {names}. {meaning}", label=flag_labels(code)[0], names=shown, meaning=sentence))
     return sentences
+
+
+def check_reading(cells: pd.DataFrame) -> list[str]:
+    """ "Check this figure" for baseline-latest cells (as :func:`essa_dash.query.progress.progress_cells`
+    gives) that involve a figure the build's plausibility rule flagged; the table's note says it too."""
+    flagged = cells[cells[C.obs_flags].map(lambda cell: CHECK in flag_codes(cell))] if C.obs_flags in cells else cells.iloc[0:0]
+    if flagged.empty:
+        return []
+    names = [tr("{country} ({risk})", country=row[C.country], risk=str(row["risk_label"]).lower()) for _, row in flagged.iterrows()]
+    shown = ", ".join(names[:LISTED])
+    if len(names) > LISTED:
+        shown = tr("{names} and {n} more", names=shown, n=len(names) - LISTED)
+    meaning = flag_sentences(CHECK)[0]
+    return [tr("Check this figure: {names} involve a flagged value (see the table). {meaning}", names=shown, meaning=meaning)]

@@ -200,8 +200,8 @@ def pair_text(store: Store, rows: pd.DataFrame, *, risk_label: str, edition: str
     return ChartText(
         title=tr("{risk} coverage and informal employment, Member States", risk=risk_label),
         subtitle=tr(
-            "Coverage: latest year in {edition}. Informal employment (SDG 8.3.1): the same year, else the nearest within {n} years."
-            "<br>Labels: country (coverage year / informal-employment year). Two series side by side, not a measured relation",
+            "Coverage: latest year in {edition}. Informal employment (SDG 8.3.1): the same year, else the nearest within {n} years. "
+            "Labels: country (coverage year / informal-employment year). Two series side by side, not a measured relation",
             edition=edition,
             n=within,
         ),

@@ -24,6 +24,7 @@ from essa_dash.figures._theme import ChartText
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.store import Store, per_build
+from essa_dash.text.comparisons import flag_reading
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,12 @@ def _build(store: Store, chart_id: str, state: State, frame: Frame) -> Built | N
 
 
 def finish(chart: str, figure: go.Figure, text: ChartText, reading: list[str], store: Store, rows: pd.DataFrame, **extra: object) -> Built:
-    """Assemble a Built with the definitions and sources of the rows drawn."""
+    """Assemble a Built with the definitions and sources of the rows drawn, and the words for their flags.
+
+    Every chart's reading ends with its flagged figures, so no chart can leave them out.
+    """
     notes = captions.grid_notes(store, rows)
-    return Built(chart, figure, text, reading, notes["definitions"], notes["sources"], **extra)
+    return Built(chart, figure, text, [*reading, *flag_reading(rows)], notes["definitions"], notes["sources"], **extra)
 
 
 def load_all() -> dict[str, Chart]:

@@ -21,7 +21,7 @@ PARAMS = ("country", "edition", "sex")
 def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view, _ = q.resolve(store, state)
     rows = q.profile_bars(store, view.iso3, edition=view.edition, sex=view.sex)
-    text = captions.profile_bars_text(store, rows, country=view.name, edition=view.edition, sex=view.sex)
+    text = captions.with_flag_key(captions.profile_bars_text(store, rows, country=view.name, edition=view.edition, sex=view.sex), rows)
     series = {name: dict(zip(part["risk_label"], part[C.coverage_pct], strict=True)) for name, part in rows.groupby(C.country, sort=False)}
     return finish(
         "country-bars", comparison_bars(rows, text=text, fit=fit), text, q.profile_reading(rows, view.name), store, rows, series=series
@@ -31,7 +31,7 @@ def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
 def editions(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view, _ = q.resolve(store, state)
     rows = q.edition_history(store, view.iso3, sex=view.sex)
-    text = captions.edition_history_text(store, rows, country=view.name)
+    text = captions.with_flag_key(captions.edition_history_text(store, rows, country=view.name), rows)
     reading = history_reading(rows, q.edition_revisions(store, view.iso3, sex=view.sex), view.name)
     return finish("country-editions", edition_dots(rows, text=text, fit=fit), text, reading, store, rows)
 
@@ -41,7 +41,7 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     rows = q.sex_split(store, view.iso3, edition=view.edition)
     if rows is None:
         return None
-    text = captions.sex_split_text(store, rows, country=view.name, edition=view.edition)
+    text = captions.with_flag_key(captions.sex_split_text(store, rows, country=view.name, edition=view.edition), rows)
     fig = dumbbell(rows, label="risk_label", start="female", end="male", start_name="Women", end_name="Men", text=text, fit=fit)
     series = {sex.capitalize(): dict(zip(rows["risk_label"], rows[sex], strict=True)) for sex in ("female", "male")}
     return finish("country-sex", fig, text, q.sex_reading(rows, view.name), store, rows, series=series)

@@ -20,7 +20,7 @@ def edition_of(store: Store, state: State) -> str:
 
 def heatmap(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     grid = query.heatmap_grid(store, edition=edition_of(store, state))
-    text = captions.heatmap_text(store, grid)
+    text = captions.with_flag_key(captions.heatmap_text(store, grid), grid)
     return finish("overview-heatmap", coverage_heatmap(grid, text=text, fit=fit), text, query.heatmap_reading(grid), store, grid)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from essa_dash import captions
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.figures.progress import baseline_dumbbells, change_bars
 from essa_dash.query import default_edition
@@ -24,7 +25,7 @@ def cells(store: Store, state: State) -> tuple[pd.DataFrame, State]:
 
 def dumbbells(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     rows, state = cells(store, state)
-    text = q.dumbbell_text(store, rows, edition=str(state.edition), sex=str(state.sex))
+    text = captions.with_flag_key(q.dumbbell_text(store, rows, edition=str(state.edition), sex=str(state.sex)), rows)
     return finish("progress-dumbbells", baseline_dumbbells(rows, text=text, fit=fit), text, q.change_reading(rows), store, rows)
 
 
@@ -32,7 +33,7 @@ def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     rows, state = cells(store, state)
     if not q.any_change(rows):
         return None
-    text = q.change_text(store, rows, edition=str(state.edition), sex=str(state.sex))
+    text = captions.with_flag_key(q.change_text(store, rows, edition=str(state.edition), sex=str(state.sex)), rows)
     return finish("progress-bars", change_bars(rows, text=text, fit=fit), text, q.bars_reading(rows), store, rows)
 
 

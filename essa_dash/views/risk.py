@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from essa_dash import captions
 from essa_dash.figures.choropleth import coverage_map
 from essa_dash.figures.dumbbell import dumbbell
 from essa_dash.figures.frames import DESKTOP, Frame
@@ -26,7 +27,7 @@ def view_of(store: Store, state: State) -> q.RiskView:
 def ranking(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.ranking(store, view)
-    text = q.ranking_text(store, rows)
+    text = captions.with_flag_key(q.ranking_text(store, rows), rows)
     known = rows.dropna(subset=[C.coverage_pct])
     series = {q.short_label(store, view.risk): dict(zip(known[C.country], known[C.coverage_pct], strict=True))}
     return finish("risk-ranking", ranking_bars(rows, text=text, fit=fit), text, q.ranking_reading(rows), store, rows, series=series)
@@ -35,14 +36,14 @@ def ranking(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
 def coverage_map_chart(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.map_rows(q.ranking(store, view))
-    text = q.map_text(store, rows, sex=view.shown_sex)
+    text = q.map_text(store, rows, sex=view.shown_sex)  # no value labels to mark: flags are in its hover and reading
     return finish("risk-map", coverage_map(rows, text=text, fit=fit), text, q.map_reading(rows), store, rows)
 
 
 def trend(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.trend(store, view)
-    text = q.trend_text(store, rows, edition=view.edition)
+    text = captions.with_flag_key(q.trend_text(store, rows, edition=view.edition), rows)
     return finish(
         "risk-trend", edition_trend(rows, edition=view.edition, text=text, fit=fit), text, q.trend_reading(rows, view.edition), store, rows
     )
@@ -53,7 +54,7 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     split = q.sex_split(store, view)
     if split is None:
         return None
-    text = q.sex_text(store, split)
+    text = captions.with_flag_key(q.sex_text(store, split), split)
     fig = dumbbell(
         split,
         label="label",

@@ -12,6 +12,7 @@ import pandas as pd
 
 from essa_dash import captions
 from essa_dash.figures.context import context_bars, context_trends, pair_scatter
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.query import context as q
 from essa_dash.query import country as country_q
 from essa_dash.query import risk as risk_q
@@ -40,7 +41,7 @@ def _names(store: Store) -> pd.Series:
     return store.countries.set_index("iso3")["short_name"]
 
 
-def trends(store: Store, state: State) -> Built:
+def trends(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view, _ = country_q.resolve(store, state)
     ids = list(q.indicators(store).index)
     areas = [view.iso3, *q.REFERENCES]
@@ -51,13 +52,13 @@ def trends(store: Store, state: State) -> Built:
     text = words.trends_text(store, rows, country=view.name, region=names[q.REFERENCES[0]], world=names[q.REFERENCES[1]])
     table = q.indicators(store)
     panels = {i: f"{words.short_label(store, i)} ({words.sdg_label(store, i)})" for i in ids}
-    fig = context_trends(rows, panels=panels, units=dict(table["unit"]), empty=tr("no data"), text=text)
+    fig = context_trends(rows, panels=panels, units=dict(table["unit"]), empty=tr("no data"), text=text, fit=fit)
     reading = words.trends_reading(store, q.country_panel(store, view.iso3), country=view.name)
     # no native-chart series: five units (per cent, an index, a rate) must never share one slide axis, so the deck gets the image
     return _built("country-context", fig, text, reading, store, rows, ids)
 
 
-def risk_series(store: Store, state: State) -> Built | None:
+def risk_series(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     view = view_of(store, state)
     ids = q.for_risk(store, view.risk)
     if not ids:
@@ -83,7 +84,7 @@ def risk_series(store: Store, state: State) -> Built | None:
     )
     text = words.bars_text(store, table, risk_label=risk_q.short_label(store, view.risk))
     panels = {i: f"{words.short_label(store, i)} ({words.sdg_label(store, i)})" for i in ids}
-    fig = context_bars(table, panels=panels, units=units, empty=tr("no data"), text=text)
+    fig = context_bars(table, panels=panels, units=units, empty=tr("no data"), text=text, fit=fit)
     known = table[table[X.value].notna()]
     series = {
         words.short_label(store, i): dict(zip(part[X.country], part[X.value], strict=True))
@@ -98,7 +99,7 @@ def pair_risk(state: State, store: Store) -> str:
     return explained[0] if explained else q.PAIR_DEFAULT_RISK
 
 
-def pairs(store: Store, state: State) -> Built:
+def pairs(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     edition = edition_of(store, state)
     risk = pair_risk(state, store)
     rows = q.pairs(store, risk=risk, edition=edition)
@@ -116,7 +117,7 @@ def pairs(store: Store, state: State) -> Built:
     cited = pd.DataFrame({X.source_id: [*drawn["coverage_source_id"], *drawn["context_source_id"]]})
     text = words.pair_text(store, cited, risk_label=risk_label, edition=captions.edition_label(store, edition), within=q.PAIR_WITHIN_YEARS)
     x_title, y_title = words.pair_axis_titles(risk_label)
-    fig = pair_scatter(drawn, x_title=x_title, y_title=y_title, text=text)
+    fig = pair_scatter(drawn, x_title=x_title, y_title=y_title, text=text, fit=fit)
     notes = [*captions.definition_notes(store, [risk]), *words.definition_notes(store, [q.PAIR_INDICATOR])]
     sources = captions.source_notes(store, cited[X.source_id].tolist())
     return Built("context-pairs", fig, text, words.pair_reading(rows, within=q.PAIR_WITHIN_YEARS), notes, sources)

@@ -23,6 +23,11 @@ def test_tiles_show_the_five_headline_gaps(page: Page, base_url: str) -> None:
     expect(tiles.nth(0)).to_contain_text("of the world's population without comprehensive social protection")
     expect(tiles.nth(4)).to_contain_text("Latest: 20% without (ILOSTAT 2025, 2023; same definition)")
     expect(tiles.nth(3)).to_contain_text("different measure")
+    # revision apart from progress: the ILO's current series for the report's year, then its latest year
+    expect(tiles.nth(4)).to_contain_text("Current series (ILOSTAT 2025): 70.8% covered in 2012 → 79.6% in 2023")
+    expect(tiles.nth(4)).to_contain_text("a revision, not progress")
+    expect(tiles.nth(3)).to_contain_text("WSPR 2024-26 publishes 36.9% for the same year")
+    expect(tiles.nth(0)).to_contain_text("no primary source publishes a later figure")
 
 
 def test_definition_and_source_are_one_click_away(page: Page, base_url: str) -> None:

@@ -385,3 +385,20 @@ def test_breaks_inside_the_bold_title_are_undone_so_it_keeps_its_weight() -> Non
     first, second = themed.layout.title.text.split("<br>")[:2]
     assert first == "<b>A title broken for the page</b>"  # one bold line at slide width, not "A title" and a plain rest
     assert second.startswith("<span style='font-size:")
+
+
+def test_a_note_under_the_plot_and_the_source_do_not_overprint(store: Store) -> None:
+    """The change bars name the cells they do not draw under the plot; on a slide the source goes below that note."""
+    from essa_dash.query.state import State
+    from essa_dash.views import build
+
+    built = build("progress-bars", store, State())
+    assert built is not None
+    themed = slide_theme(built.figure, width=1920, height=1080, footer="Data release x")
+    notes = [a for a in themed.layout.annotations if a.yref == "paper" and a.y == 0]
+    source = next(a for a in notes if a.text.startswith("Source:"))
+    rest = next(a for a in notes if a.text.startswith("Not drawn"))
+    rest_bottom = -rest.yshift + (rest.text.count("<br>") + 1) * rest.font.size * 1.3  # px under the plot, anchored at its top
+    source_top = -source.yshift - (source.text.count("<br>") + 1) * source.font.size * 1.3  # anchored at its bottom
+    assert rest_bottom <= source_top
+    assert -source.yshift <= themed.layout.margin.b  # and the source stays inside the image

@@ -190,6 +190,23 @@ def test_the_native_trend_joins_only_the_chosen_edition(native_deck: tuple[Deck,
     assert "Data release" in slide.notes_slide.notes_text_frame.text
 
 
+def test_the_change_in_points_is_a_native_chart_for_one_risk_and_a_picture_for_many(store: Store) -> None:
+    deck, drawn = deck_of(store, "/embed/progress-bars?risk=old_age", "/embed/progress-bars", native=True)
+    one, many = (shape for slide in list(deck.slides)[1:-1] for shape in slide.shapes if shape.name == "progress-bars")
+    assert one.shape_type == MSO_SHAPE_TYPE.CHART and many.shape_type == MSO_SHAPE_TYPE.PICTURE  # too many rows to name
+    chart = one.chart
+    assert not chart.has_title  # not PowerPoint's automatic title from the series name
+    assert chart.value_axis.tick_labels.number_format == '+0" pp";-0" pp";0" pp"'
+    low, high = drawn[0].figure.layout.xaxis.range
+    assert (chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) == pytest.approx((low, high))
+    (series,) = chart.plots[0].series
+    page = next(t for t in drawn[0].figure.data if t.type == "bar")
+    assert list(series.values) == pytest.approx(list(page.x), abs=1e-3)
+    assert list(chart.plots[0].categories) == list(page.y)  # largest rise on top, as on the page
+    label = series.points[len(page.y) - 1].data_label.text_frame.text
+    assert label.startswith("+") and "pp (20" in label  # the page's own label: change and years
+
+
 def _run_properties(deck: Deck) -> list:
     from pptx.oxml.ns import qn
 

@@ -62,7 +62,7 @@ def test_edition_dots_draw_each_edition_as_its_own_unjoined_series(store) -> Non
     history = q.edition_history(store, "VNM")
     fig = edition_dots(history, text=TEXT)
     assert [t.name for t in fig.data] == list(history.sort_values("published")["edition"].drop_duplicates())
-    assert all(t.mode == "markers" for t in fig.data)
+    assert all("lines" not in t.mode for t in fig.data)  # markers (and the flag mark), never joined
 
 
 def test_dumbbell_has_both_ends(store) -> None:

@@ -48,7 +48,8 @@ def test_ranking_labels_every_bar_with_value_and_year(store: Store) -> None:
     fig = ranking_bars(ranking(store, "at_least_one"), text=TEXT)
     states = bars(fig)["Member States"]
     labels = dict(zip(states.y, states.text, strict=True))
-    assert labels["Myanmar"] == "6.3% (2019)" and labels["Singapore"] == "100.0% (2023)"
+    # Myanmar's figure carries a flag (cross-check disagreement): the mark sits beside its value
+    assert labels["Myanmar"] == "6.3% (2019) †" and labels["Singapore"] == "100.0% (2023)"
     assert states.marker.color == RISK_COLOURS["at_least_one"]
     assert fig.layout.title.text.startswith("<b>A title</b>")
     assert source(fig) == "Source: A source"
@@ -67,7 +68,7 @@ def test_region_and_world_are_grey_bars_named_in_the_legend_and_on_the_axis(stor
     named = bars(fig)
     assert named["ASEAN (regional figure)"].marker.color == AGGREGATE_STYLE["region"]
     assert named["World"].marker.color == AGGREGATE_STYLE["world"]
-    assert list(named["ASEAN (regional figure)"].text) == ["45.6% (2023)"]
+    assert list(named["ASEAN (regional figure)"].text) == ["45.6% (2023) †"]  # an ILO modelled estimate
     assert list(named["World"].x) == [79.605]
     assert "<i>ASEAN</i>" in fig.layout.yaxis.ticktext and "<i>World</i>" in fig.layout.yaxis.ticktext
 
@@ -148,7 +149,7 @@ def test_trend_joins_the_chosen_edition_only(store: Store) -> None:
     rows, edition = trend(store)
     fig = edition_trend(rows, edition=edition, text=TEXT)
     chosen = traces_of(fig, "chosen")
-    assert chosen and all(t.mode == "lines+markers" for t in chosen)
+    assert chosen and all(t.mode == "lines+markers+text" for t in chosen)  # text: the flag mark
     assert all(all("ILOSTAT 2025" in c for c in t.customdata) for t in chosen)
     for other in ("UN SDG DB 2018-10", "UN SDG DB 2023-07"):
         traces = traces_of(fig, other)

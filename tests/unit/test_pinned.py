@@ -97,6 +97,8 @@ def test_a_pinned_page_says_so_and_links_the_latest_view_with_what_changed(befor
     assert f"A pinned view: data release 1.0.0 ({old_id})" in words
     assert "The latest release (1.1.0) differs for this view:" in words and "added" in words
     assert '"href": "/"' in words  # the same view on the latest data
+    pinned_country = _text(_page(new, "/country/SGP", f"?sex=female&release={old_id}"))
+    assert '"href": "/country/SGP?sex=female"' in pinned_country
     untouched = _text(_page(new, "/country/SGP", f"?release={old_id}"))
     assert "The latest release (1.1.0) shows the same figures for this view." in untouched
     latest = _text(_page(new, PAGE[0], ""))

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from essa_dash.figures.context import sparkline_svg
+from essa_dash.figures.frames import FRAMES
 from essa_dash.query import context as q
 from essa_dash.query.core import default_edition
 from essa_dash.query.state import State
@@ -133,3 +134,19 @@ def test_a_sparkline_stays_inside_its_box() -> None:
     xs, ys = zip(*(map(float, p.split(",")) for p in points), strict=True)
     assert min(xs) >= 0 and max(xs) <= 120 and min(ys) >= 0 and max(ys) <= 32
     assert ys[0] > ys[1]  # 0 at the bottom, 100 at the top
+
+
+@pytest.mark.parametrize("frame_name", sorted(FRAMES))
+@pytest.mark.parametrize(
+    ("chart", "state"),
+    [("country-context", State(country=("VNM",))), ("risk-context", State(risk=("poor",))), ("context-pairs", State())],
+)
+def test_every_context_chart_in_every_frame(store: Store, chart: str, state: State, frame_name: str) -> None:
+    fit = FRAMES[frame_name]
+    built = build(chart, store, state, fit)
+    assert built is not None
+    layout = built.figure.layout
+    assert layout.title.text and built.text.source in " ".join(a.text for a in layout.annotations).replace("<br>", " ")
+    if fit.height is not None:  # a slide or an image: the chart fits its frame
+        assert layout.height == fit.height
+    built.figure.to_dict()  # a valid figure for plotly.js

@@ -162,3 +162,28 @@ def test_revisions_pair_the_same_cell_only() -> None:
     rows.loc[1, C.coverage_pct] = 90.0
     revised = comparable.revisions(rows, published)
     assert revised[["earlier_edition", "later_edition", "revision_pp"]].values.tolist() == [["A", "B", -10.0]]
+
+
+def test_flagged_figures_are_marked_and_worded_on_every_chart(store: Store, readings) -> None:
+    """Singapore's legal-coverage estimates (ILOSTAT's own note) carry their flag onto the page's charts."""
+    for chart in ("country-bars", "country-editions"):
+        built = views.build(chart, store, State(country=("SGP",)))
+        assert any("Marked legal-coverage estimate: " in s and "work injury" in s for s in built.reading), built.reading
+        assert "† Flagged: " in built.text.source and "legal-coverage estimate" in built.text.source
+    bars = views.build("country-bars", store, State(country=("SGP",))).figure
+    singapore = next(t for t in bars.data if t.name == "Singapore")
+    labels = dict(zip(singapore.y, singapore.text, strict=True))
+    assert labels["Work injury"].endswith(" †")
+    hover = dict(zip(singapore.y, singapore.customdata, strict=True))
+    assert "legal-coverage estimate: Estimated from legal coverage" in hover["Work injury"]
+    ranking = views.build("risk-ranking", store, State(risk=("employment_injury",)))
+    assert any("Singapore (95.9%, 2021)" in s for s in ranking.reading)
+
+
+def test_implausible_jumps_say_check_this_figure(store: Store) -> None:
+    # Thailand poor 100 -> 0 (2019 -> 2020) inside ILOSTAT 2025: flagged by the build's plausibility rule
+    built = views.build("risk-trend", store, State(risk=("poor",)))
+    check = next(s for s in built.reading if s.startswith("Check this figure: "))
+    assert "Thailand, ILOSTAT 2025 (100.0%, 2019), Thailand, ILOSTAT 2025 (0.0%, 2020)" in check
+    progress = views.build("progress-dumbbells", store, State(risk=("poor",), edition="ILOSTAT 2025"))
+    assert any(s.startswith("Check this figure: ") and "Thailand (poor)" in s for s in progress.reading)
