@@ -13,6 +13,7 @@ import pandas as pd
 from essa_dash.figures._theme import ChartText
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import tr
 from essa_dash.text.comparisons import flag_key
 
 
@@ -62,8 +63,8 @@ def heatmap_text(store: Store, grid: pd.DataFrame) -> ChartText:
     regions = grid.loc[grid[C.is_aggregate], C.iso3].drop_duplicates()
     covers = store.countries.set_index("iso3").loc[regions, "covers"]
     return ChartText(
-        title=f"Share of people covered, by country and risk: latest year in {edition_label(store, edition)}",
-        subtitle="SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); the year is under each value",
+        title=tr("Share of people covered, by country and risk: latest year in {edition}", edition=edition_label(store, edition)),
+        subtitle=tr("SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); the year is under each value"),
         source=source_line(store, grid, extra=" ".join(covers)),
     )
 
@@ -88,13 +89,14 @@ def source_line(store: Store, rows: pd.DataFrame, *, extra: str = "") -> str:
 
 def profile_bars_text(store: Store, rows: pd.DataFrame, *, country: str, edition: str, sex: str) -> ChartText:
     # the edition comes from the view: an edition may have no row for this country and sex
-    others = " and ".join(dict.fromkeys(rows.loc[rows["role"] != "country", C.country].dropna()))
-    who = {"total": "", "female": " (women)", "male": " (men)"}[sex]
+    others = tr(" and ").join(dict.fromkeys(rows.loc[rows["role"] != "country", C.country].dropna()))
+    who = {"total": country, "female": tr("{country} (women)", country=country), "male": tr("{country} (men)", country=country)}[sex]
     return ChartText(
-        title=f"{country}{who} beside {others}: share covered by each risk",
-        subtitle=(
-            f"SDG 1.3.1 effective coverage, % of each group; latest year in {edition_label(store, edition)} (year in brackets); "
-            "maternity counts women giving birth"
+        title=tr("{country} beside {others}: share covered by each risk", country=who, others=others),
+        subtitle=tr(
+            "SDG 1.3.1 effective coverage, % of each group; latest year in {edition} (year in brackets); "
+            "maternity counts women giving birth",
+            edition=edition_label(store, edition),
         ),
         source=source_line(store, rows),
     )
@@ -102,16 +104,18 @@ def profile_bars_text(store: Store, rows: pd.DataFrame, *, country: str, edition
 
 def edition_history_text(store: Store, rows: pd.DataFrame, *, country: str) -> ChartText:
     return ChartText(
-        title=f"{country}: the same risks in each edition",
-        subtitle="Latest value of every release that has one; releases revise earlier figures and are never joined into one series",
+        title=tr("{country}: the same risks in each edition", country=country),
+        subtitle=tr("Latest value of every release that has one; releases revise earlier figures and are never joined into one series"),
         source=source_line(store, rows),
     )
 
 
 def sex_split_text(store: Store, rows: pd.DataFrame, *, country: str, edition: str) -> ChartText:
     return ChartText(
-        title=f"{country}: women and men covered, where {edition_label(store, edition)} publishes both",
-        subtitle="SDG 1.3.1 effective coverage, % of women and of men in each group",
+        title=tr(
+            "{country}: women and men covered, where {edition} publishes both", country=country, edition=edition_label(store, edition)
+        ),
+        subtitle=tr("SDG 1.3.1 effective coverage, % of women and of men in each group"),
         source=source_line(store, rows),
     )
 

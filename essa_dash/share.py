@@ -200,6 +200,11 @@ def deck() -> flask.Response:
     title = flask.request.args.get("title", "ESSA Dash")[:200]
     if (char := slides.unwritable(title)) is not None:  # before any chart is drawn
         return error(400, f"the title holds {char}, a character a slide cannot hold", [Problem("title", char, "not a character of text")])
+    with images.deadline(settings.DECK_SECONDS.value()):  # from the start: drawing the charts counts too
+        return _deck(title)
+
+
+def _deck(title: str) -> flask.Response:
     drawn, urls, problems = _views()
     if not urls:
         return error(400, "add one or more dashboard links: /deck.pptx?views=/country/VNM&views=/risk/old_age")
@@ -207,8 +212,7 @@ def deck() -> flask.Response:
         return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
     native = flask.request.args.get("native", "false").lower() in ("true", "1", "yes")
     try:
-        with images.deadline(settings.DECK_SECONDS.value()):
-            data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
+        data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
     except images.RenderError as err:
         return error(503, f"a chart could not be rendered: {err}; try again shortly")
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")

@@ -72,6 +72,8 @@ RENDER_TIMEOUT = 60.0
 WATCH_INTERVAL = 0.05
 #: Seconds allowed for Chromium to start and load plotly.js.
 START_TIMEOUT = 45.0
+#: Scheduling priority of Chromium (19: the lowest): the CPU goes to pages and the API first.
+RENDER_NICE = 19
 
 Format = Literal["png", "svg", "pdf"]
 FORMATS: tuple[Format, ...] = ("png", "svg", "pdf")
@@ -397,8 +399,25 @@ def _ensure_renderer() -> _Renderer:
             raise
         except Exception as error:
             raise RenderError(f"could not start Chromium at {CHROMIUM}: {error!r}") from error
+        _lower_priority(_renderer)
         _log.info("renderer started: Chromium pid %s", _renderer.browser_pid())
     return _renderer
+
+
+def _lower_priority(renderer: _Renderer) -> None:
+    """Run Chromium (its whole process group) at nice :data:`RENDER_NICE`: the server's other requests come first.
+
+    An image costs seconds of CPU on a machine with a few cores; at the default priority a
+    render slowed every page and API answer of the server alike. At nice 19 the scheduler
+    gives Chromium the CPU the workers leave idle, so a render waits, not the visitors.
+    """
+    wrapper = renderer.wrapper
+    if wrapper is None:
+        return
+    try:
+        os.setpriority(os.PRIO_PGRP, wrapper.pid, RENDER_NICE)
+    except OSError as error:  # another user's process group, a container without the right: keep going
+        _log.debug("could not lower Chromium's priority: %r", error)
 
 
 def _drop_renderer(reason: str, *, level: int = logging.WARNING) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import plotly.graph_objects as go
 
 from essa_dash.figures.frames import CHAR_EM, DESKTOP, Frame
+from essa_dash.text import plotly_separators, tr
 from essa_dash.text.fonts import font_stack
 from essa_dash.text.wrap import wrap
 
@@ -79,7 +80,7 @@ def no_data_note(*, x: object, y: object, hover: str | None, xref: str = "x", yr
     edition), when given, is the annotation's hover text, so pointing at the gap still says what it is.
     """
     return {
-        "text": "no data",
+        "text": tr("no data"),
         "x": x,
         "y": y,
         "xref": xref,
@@ -133,7 +134,7 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
     """
     title = wrap(text.title, fit.chars(fit.title_px, bold=True))
     subtitle = wrap(text.subtitle, fit.chars(fit.subtitle_px))
-    source = wrap(f"Source: {text.source}", fit.chars(fit.source_px))
+    source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px))
     lines_px = fit.line_px(fit.title_px) * len(title) + fit.line_px(fit.subtitle_px) * len(subtitle)
     block = TOP_PAD_PX + CAP_GAP_EM * fit.title_px + lines_px + BLOCK_GAP_PX
     legend = legend_rows(_legend_names(fig), fit) * LEGEND_ROW_PX
@@ -143,6 +144,7 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
     final = fit.height or round(height + (block + fit.line_px(fit.source_px) * len(source)) - one_line + legend + top_extra)
     layout: dict = {
         "template": "plotly_white",
+        "separators": plotly_separators(),  # the reader's decimal and group marks in axis ticks and hover numbers
         "height": final,
         "font": {"family": font_stack(FONT_FAMILY), "size": 13, "color": TEXT},
         "title": {

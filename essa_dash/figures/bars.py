@@ -9,6 +9,7 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import fmt_pcts, tr
 
 #: Country in the accent colour; comparators in greys so the country stands out.
 ROLE_STYLE = {"country": "#1d4e89", "region": "#88a0b8", "world": "#c4ccd4"}
@@ -30,9 +31,7 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         part = rows[rows["role"] == role]
         name = part[C.country].iloc[0]
         known = part[C.coverage_pct].notna()
-        label = (part[C.coverage_pct].map("{:.1f}%".format) + " (" + part[C.year].astype("str") + ")" + flag_mark(part)).where(
-            known, "no data"
-        )
+        label = (fmt_pcts(part[C.coverage_pct]) + " (" + part[C.year].astype("str") + ")" + flag_mark(part)).where(known, tr("no data"))
         hover = (
             "<b>"
             + name

@@ -18,6 +18,7 @@ from essa_dash.figures._flags import flag_hover
 from essa_dash.figures._theme import COVERAGE_SCALE, MUTED, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import fmt_pct, tr
 
 #: Where the app serves the vendored topojson (Dash serves ``assets/`` at ``/assets/``).
 #: plotly.js appends ``<scope>_<resolution>m.json``; the trailing slash keeps the URL a directory.
@@ -60,7 +61,7 @@ def _hover(rows: pd.DataFrame, missing: pd.Series) -> pd.Series:
     """One hover text per country: the figure with its year, edition and source, or 'no data'."""
     edition = rows[C.edition].fillna("").astype("str")
     known = (
-        rows[C.coverage_pct].map("{:.1f}% covered".format).astype("str")
+        rows[C.coverage_pct].map(lambda v: tr("{value} covered", value=fmt_pct(v))).astype("str")
         + " in "
         + rows[C.year].astype("str")
         + "<br>"
@@ -69,7 +70,7 @@ def _hover(rows: pd.DataFrame, missing: pd.Series) -> pd.Series:
         + rows["source_title"].fillna("").astype("str")
         + flag_hover(rows)
     )
-    gap = ("no data in " + edition).where(edition != "", "no data")
+    gap = edition.map(lambda e: tr("no data in {edition}", edition=e)).where(edition != "", tr("no data"))
     return "<b>" + rows[C.country].astype("str") + "</b><br>" + known.where(~missing, gap)
 
 
@@ -92,7 +93,7 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     missing = rows[C.coverage_pct].isna()
     hover = _hover(rows, missing)
     small = rows[C.iso3].isin(SMALL_STATES)
-    small_label = rows[C.country].astype("str").where(~missing, rows[C.country].astype("str") + ": no data")
+    small_label = rows[C.country].astype("str").where(~missing, rows[C.country].astype("str") + ": " + tr("no data"))
     gap_label = missing & ~small  # small states say it in their ring's label
     fig = go.Figure(
         [
@@ -110,7 +111,7 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 showscale=False,
                 hoverinfo="skip",
                 marker={"line": {"color": NO_DATA_BORDER, "width": 0.6}},
-                name="no data",
+                name=tr("no data"),
                 meta={"no_data_fill": True},
             ),
             go.Choropleth(
@@ -125,7 +126,7 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 marker={"line": {"color": BORDER, "width": 0.8}},
                 colorbar={
                     "orientation": "h",
-                    "title": {"text": "% covered", "side": "right", "font": {"size": 12}},
+                    "title": {"text": tr("% covered"), "side": "right", "font": {"size": 12}},
                     "ticksuffix": "%",
                     "thickness": 10,
                     "lenmode": "pixels",
@@ -159,7 +160,7 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 locations=rows.loc[gap_label, C.iso3].tolist(),
                 locationmode="ISO-3",
                 mode="text",
-                text=["no data"] * int(gap_label.sum()),
+                text=[tr("no data")] * int(gap_label.sum()),
                 textfont={"size": 11, "color": NO_DATA_TEXT},
                 customdata=hover[gap_label].tolist(),
                 hovertemplate="%{customdata}<extra></extra>",

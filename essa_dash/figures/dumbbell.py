@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.text import tr
 
 
 def dumbbell(
@@ -58,12 +59,20 @@ def dumbbell(
     notes = []
     for y, a, b in zip(rows[label], rows[start], rows[end], strict=True):
         if pd.isna(a) and pd.isna(b):
-            notes.append(no_data_note(x=0, y=y, hover=f"{y}: no data"))
+            notes.append(no_data_note(x=0, y=y, hover=tr("{label}: no data", label=y)))
         elif pd.isna(a) or pd.isna(b):
             # one of the two is missing: say which, under the marker that is there
             gap = start_name if pd.isna(a) else end_name
             notes.append(
-                no_data_note(x=b if pd.isna(a) else a, y=y, hover=None, text=f"{gap}: no data", xanchor="center", xshift=0, yshift=-16)
+                no_data_note(
+                    x=b if pd.isna(a) else a,
+                    y=y,
+                    hover=None,
+                    text=tr("{label}: no data", label=gap),
+                    xanchor="center",
+                    xshift=0,
+                    yshift=-16,
+                )
             )
     layout = {
         "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},

@@ -9,6 +9,7 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import COVERAGE_SCALE, NO_DATA, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import fmt_pcts, tr
 
 #: Room above the cells for the risks' names (the x axis is on top).
 TOP_TICKS_PX = 26
@@ -26,7 +27,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
     countries = list(dict.fromkeys(grid[C.country]))
     risks = list(dict.fromkeys(grid["risk_label"]))
     missing = grid[C.coverage_pct].isna()
-    value = grid[C.coverage_pct].map("{:.1f}%".format).astype("str")  # str even when the grid is empty
+    value = fmt_pcts(grid[C.coverage_pct])  # str even when the grid is empty
     year = grid[C.year].astype("str")
     cells = grid.assign(
         _text=(value + flag_mark(grid) + "<br><span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
@@ -37,8 +38,13 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
             + grid["risk_label"]
             + "<br>"
             + (
-                value + " covered in " + year + "<br>" + grid[C.edition] + "<br>" + grid["source_title"].fillna("") + flag_hover(grid)
-            ).where(~missing, "no data in " + grid[C.edition])
+                pd.Series([tr("{value} covered in {year}", value=v, year=y) for v, y in zip(value, year, strict=True)], index=grid.index)
+                + "<br>"
+                + grid[C.edition]
+                + "<br>"
+                + grid["source_title"].fillna("")
+                + flag_hover(grid)
+            ).where(~missing, grid[C.edition].map(lambda e: tr("no data in {edition}", edition=e)))
         ),
     ).set_index([C.country, "risk_label"])
 

@@ -19,12 +19,12 @@ from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
-from essa_dash.text import fmt_int, fmt_points, tr
+from essa_dash.text import fmt_int, fmt_pct, fmt_points, mark, tr
 from essa_dash.text.wrap import wrap
 
 COMPARED, ONE_YEAR = "compared", "one_year"
 #: The change column is narrow: short words for the cells that have no change to show.
-NO_CHANGE_WORDS = {ONE_YEAR: "one year", "before_baseline": "pre-2015 only", "no_data": "no data"}
+NO_CHANGE_WORDS = {ONE_YEAR: mark("one year"), "before_baseline": mark("pre-2015 only"), "no_data": mark("no data")}
 CONNECTOR = "#c4ccd4"
 GRID = "#eef1f4"
 #: Where the change column sits on each panel's 0-100 % axis (the axis runs on past 100 for it).
@@ -43,7 +43,7 @@ def _year(value: object) -> str:
 
 
 def _pct(value: object) -> str:
-    return "no figure" if pd.isna(value) else f"{float(value):.1f}%"
+    return tr("no figure") if pd.isna(value) else fmt_pct(float(value))
 
 
 def _span(part: pd.DataFrame) -> list[str]:
@@ -57,7 +57,7 @@ def _hover(part: pd.DataFrame) -> list[str]:
     for row, flag in zip(part.itertuples(index=False), flags, strict=True):
         lines = [f"<b>{getattr(row, C.country)}</b> · {row.risk_label}", f"{_year(row.baseline_year)}: {_pct(row.baseline_pct)}"]
         if row.status == COMPARED:
-            lines += [f"{_year(row.latest_year)}: {_pct(row.latest_pct)}", f"change {row.change_label}"]
+            lines += [f"{_year(row.latest_year)}: {_pct(row.latest_pct)}", tr("change {points}", points=row.change_label)]
         else:
             lines[-1] += f" ({row.change_label})"
         texts.append("<br>".join([*lines, str(getattr(row, C.edition))]) + flag)
@@ -101,7 +101,15 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     traces += _legend_keys()
     if not risks:
         notes.append(
-            {"text": "Nothing selected", "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False, "font": {"color": MUTED}}
+            {
+                "text": tr("Nothing selected"),
+                "x": 0.5,
+                "y": 0.5,
+                "xref": "paper",
+                "yref": "paper",
+                "showarrow": False,
+                "font": {"color": MUTED},
+            }
         )
     x_axis = {
         "range": X_RANGE,
@@ -175,7 +183,9 @@ def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
             "x": [CHANGE_X] * len(part),
             "y": part[C.country].tolist(),
             "mode": "text",
-            "text": (part["change_label"] + flag_mark(part)).where(known, part["status"].map(NO_CHANGE_WORDS)).tolist(),
+            "text": (part["change_label"] + flag_mark(part))
+            .where(known, part["status"].map({k: tr(v) for k, v in NO_CHANGE_WORDS.items()}))
+            .tolist(),
             "textfont": {"size": 11, "color": [TEXT if k else MUTED for k in known]},
             "hoverinfo": "skip",
             "showlegend": False,
@@ -188,9 +198,9 @@ def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
 def _legend_keys() -> list[dict]:
     """Legend entries for the marker shapes, in neutral colours (the panel title names the risk)."""
     keys = (
-        ("First year since 2015 (baseline)", {"symbol": "circle-open", "size": 11, "color": TEXT, "line": {"width": 3, "color": TEXT}}),
-        ("Latest year", {"symbol": "circle", "size": 12, "color": TEXT}),
-        ("One year only: no change to measure", {"symbol": "diamond", "size": 10, "color": MUTED}),
+        (tr("First year since 2015 (baseline)"), {"symbol": "circle-open", "size": 11, "color": TEXT, "line": {"width": 3, "color": TEXT}}),
+        (tr("Latest year"), {"symbol": "circle", "size": 12, "color": TEXT}),
+        (tr("One year only: no change to measure"), {"symbol": "diamond", "size": 10, "color": MUTED}),
     )
     return [
         {"type": "scatter", "x": [None], "y": [None], "mode": "markers", "marker": marker, "name": name, "hoverinfo": "skip"}
@@ -299,7 +309,7 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         layout = {
             "annotations": [
                 {
-                    "text": "No cell has two years of data since 2015: there is no change to show.",
+                    "text": tr("No cell has two years of data since 2015: there is no change to show."),
                     "x": 0.5,
                     "y": 0.5,
                     "xref": "paper",

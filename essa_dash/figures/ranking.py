@@ -10,6 +10,7 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, no_data_note, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import fmt_pcts
 
 #: Aggregates in greys, darker for the region, so the Member States keep the risk's colour.
 AGGREGATE_STYLE = {"region": "#7b8794", "world": "#b8c2cc"}
@@ -21,7 +22,7 @@ BAR_PX = 34
 def _value_label(rows: pd.DataFrame) -> pd.Series:
     """'82.6% (2020)', or '(year not stated)' for publications that give none."""
     year = rows[C.year].astype("str").where(rows[C.year].notna(), "year not stated")
-    return rows[C.coverage_pct].map("{:.1f}%".format).astype("str") + " (" + year + ")" + flag_mark(rows)
+    return fmt_pcts(rows[C.coverage_pct]) + " (" + year + ")" + flag_mark(rows)
 
 
 def _hover(rows: pd.DataFrame, label: pd.Series) -> pd.Series:

@@ -18,6 +18,7 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import fmt_pcts, tr
 
 REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"color": "#9aa5b1", "dash": "dot"}}
 #: Other editions, oldest first: hollow shapes in a blue-grey sequence, told apart by shape as well as shade.
@@ -39,7 +40,7 @@ def _hover(rows: pd.DataFrame) -> pd.Series:
         "<b>"
         + rows[C.country]
         + "</b><br>"
-        + rows[C.coverage_pct].map("{:.1f}%".format).astype("str")
+        + fmt_pcts(rows[C.coverage_pct])
         + " in "
         + rows[C.year].astype("str")
         + "<br>"
@@ -164,7 +165,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
             )
         if chosen.empty:
             fig.add_annotation(
-                text="no data" if own.empty else f"none in {edition}",
+                text=tr("no data") if own.empty else tr("none in {edition}", edition=edition),
                 x=0.5,
                 y=0.5 if own.empty else 0.92,
                 xref=f"x{i + 1 if i else ''} domain",

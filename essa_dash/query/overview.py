@@ -11,6 +11,7 @@ from essa_dash.query.core import core_risks, default_edition, default_sex, filte
 from essa_dash.query.country import regional_comparator
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
+from essa_dash.text import fmt_int, fmt_pct, fmt_year, tr
 
 
 @per_build()
@@ -211,23 +212,46 @@ def heatmap_reading(grid: pd.DataFrame) -> list[str]:
         low = overall.loc[overall[C.coverage_pct].idxmin()]
         high = overall.loc[overall[C.coverage_pct].idxmax()]
         sentences.append(
-            f"Coverage by at least one benefit ranges from {low[C.coverage_pct]:g}% in {low[C.country]} ({low[C.year]}) "
-            f"to {high[C.coverage_pct]:g}% in {high[C.country]} ({high[C.year]})."
+            tr(
+                "Coverage by at least one benefit ranges from {low} in {low_country} ({low_year}) "
+                "to {high} in {high_country} ({high_year}).",
+                low=fmt_pct(low[C.coverage_pct]),
+                low_country=low[C.country],
+                low_year=fmt_year(low[C.year]),
+                high=fmt_pct(high[C.coverage_pct]),
+                high_country=high[C.country],
+                high_year=fmt_year(high[C.year]),
+            )
         )
     medians = known.groupby("risk_label")[C.coverage_pct].median().sort_values()
     if len(medians) >= 2:
         sentences.append(
-            f"Across the Member States with data, {medians.index[0].lower()} is the least covered risk "
-            f"(median {medians.iloc[0]:.1f}%) and {medians.index[-1].lower()} the best covered (median {medians.iloc[-1]:.1f}%)."
+            tr(
+                "Across the Member States with data, {least} is the least covered risk (median {least_median}) "
+                "and {best} the best covered (median {best_median}).",
+                least=medians.index[0].lower(),
+                least_median=fmt_pct(medians.iloc[0]),
+                best=medians.index[-1].lower(),
+                best_median=fmt_pct(medians.iloc[-1]),
+            )
         )
     zeros = known[(known[C.coverage_pct] == 0) & (known[C.risk] == "unemployment")]
     if len(zeros):
         sentences.append(
-            f"{len(zeros)} of {states[C.iso3].nunique()} Member States report 0% for unemployment; "
-            "in ILOSTAT a 0 there usually means no unemployment scheme or no recipients."
+            tr(
+                "{n} of {total} Member States report {zero} for unemployment; "
+                "in ILOSTAT a 0 there usually means no unemployment scheme or no recipients.",
+                n=fmt_int(len(zeros)),
+                total=fmt_int(states[C.iso3].nunique()),
+                zero=fmt_pct(0, 0),
+            )
         )
     missing = states[C.coverage_pct].isna().sum()
     sentences.append(
-        f"{missing} of {len(states)} country-risk cells have no data in this edition; they are shown as 'no data', not as zero."
+        tr(
+            "{n} of {total} country-risk cells have no data in this edition; they are shown as 'no data', not as zero.",
+            n=fmt_int(missing),
+            total=fmt_int(len(states)),
+        )
     )
     return sentences

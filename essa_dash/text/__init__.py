@@ -24,7 +24,17 @@ from __future__ import annotations
 
 from essa_dash.text.catalog import LANGUAGES, Language, language, resolve_language
 from essa_dash.text.context import current_language, use_language
-from essa_dash.text.formats import fmt_date, fmt_int, fmt_millions, fmt_num, fmt_pct, fmt_points, fmt_year, plotly_separators
+from essa_dash.text.formats import (
+    fmt_date,
+    fmt_int,
+    fmt_millions,
+    fmt_num,
+    fmt_pct,
+    fmt_pcts,
+    fmt_points,
+    fmt_year,
+    plotly_separators,
+)
 from essa_dash.text.translate import mark, tr, trn
 
 __all__ = [
@@ -36,6 +46,7 @@ __all__ = [
     "fmt_millions",
     "fmt_num",
     "fmt_pct",
+    "fmt_pcts",
     "fmt_points",
     "fmt_year",
     "language",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from datetime import date
 
+import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent, get_decimal_symbol, get_group_symbol
 
@@ -36,6 +37,11 @@ def fmt_pct(value: float | None, digits: int = 1) -> str:
     if _missing(value):
         return tr("no data")
     return format_percent(float(value) / 100, format=_pattern(digits) + "%", locale=_locale())
+
+
+def fmt_pcts(values: pd.Series, digits: int = 1) -> pd.Series:
+    """:func:`fmt_pct` over a column (chart labels), as strings; a missing value reads "no data"."""
+    return values.map(lambda v: fmt_pct(v, digits)).astype("str")
 
 
 def fmt_num(value: float | None, digits: int = 1) -> str:

@@ -11,7 +11,9 @@ from essa_dash.query import country as q
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import tr
 from essa_dash.text.comparisons import history_reading
+from essa_dash.text.names import sex_label
 from essa_dash.views import Built, Chart, finish, register
 
 PAGE = "/country/<iso3>"
@@ -42,8 +44,8 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     if rows is None:
         return None
     text = captions.with_flag_key(captions.sex_split_text(store, rows, country=view.name, edition=view.edition), rows)
-    fig = dumbbell(rows, label="risk_label", start="female", end="male", start_name="Women", end_name="Men", text=text, fit=fit)
-    series = {sex.capitalize(): dict(zip(rows["risk_label"], rows[sex], strict=True)) for sex in ("female", "male")}
+    fig = dumbbell(rows, label="risk_label", start="female", end="male", start_name=tr("Women"), end_name=tr("Men"), text=text, fit=fit)
+    series = {sex_label(sex): dict(zip(rows["risk_label"], rows[sex], strict=True)) for sex in ("female", "male")}
     return finish("country-sex", fig, text, q.sex_reading(rows, view.name), store, rows, series=series)
 
 

@@ -12,6 +12,8 @@ from essa_dash.query import risk as q
 from essa_dash.query.state import State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import tr
+from essa_dash.text.names import sex_label
 from essa_dash.views import Built, Chart, finish, register
 
 PAGE = "/risk/<risk>"
@@ -60,14 +62,14 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
         label="label",
         start="female",
         end="male",
-        start_name="Women",
-        end_name="Men",
+        start_name=tr("Women"),
+        end_name=tr("Men"),
         text=text,
         fit=fit,
         start_hover="hover",
         end_hover="hover",
     )
-    series = {sex.capitalize(): dict(zip(split["label"], split[sex], strict=True)) for sex in ("female", "male")}
+    series = {sex_label(sex): dict(zip(split["label"], split[sex], strict=True)) for sex in ("female", "male")}
     return finish("risk-sex", fig, text, q.sex_reading(split), store, split, series=series)
 
 
