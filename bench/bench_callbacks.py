@@ -1,6 +1,6 @@
 """Each page's main callback (the pages router drawing the page) against a static file of the same bytes.
 
-Usage: ``.venv/bin/python bench/bench_callbacks.py [--runs 30] [--server prod|dev]``
+Usage: ``.venv/bin/python bench/bench_callbacks.py [--runs 30] [--precomputed]``
 
 Opening a page in Dash is one POST to ``/_dash-update-component`` whose answer is the
 page's whole layout, figures included. The app answers it at three costs, each timed:
@@ -14,6 +14,11 @@ page's whole layout, figures included. The app answers it at three costs, each t
 * **same request**: byte-identical body, as 300 people opening the same link send:
   answered from the callback cache (``essa_dash.callback_cache``) when the app has one.
 
+Servers: ``serve --prod`` with the precomputing off (``ESSA_PRECOMPUTE=0``: a new view is
+drawn for its first visitor), and with ``--precomputed`` also as it ships, once its
+precomputing process says it is done (every view the controls reach, essa_dash.precompute):
+a new view there is one no request of this benchmark asked before.
+
 The baseline is the same answer saved as a file under the server's /assets/ and
 fetched from the same server in the same run: each ratio is what the callback costs
 over merely sending its bytes. Requests are made as a browser makes them (keep-alive,
@@ -24,7 +29,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from itertools import islice
+from pathlib import Path
 
 from _harness import (
     BROWSER_ENCODINGS,
@@ -85,66 +92,85 @@ def ms_cell(times: list[float]) -> str:
     return f"{median(times) * 1000:.1f} / {percentile(times, 95) * 1000:.1f}" if times else "-"
 
 
+def measure(server: Server, pages: list[str], store: object, assets: Path, runs: int) -> list[list[str]]:
+    client = Client(server.url)
+    rows = []
+    for path in pages:
+        call = router_call(path)
+        _, status, raw, _ = client.fetch(call, encoding="identity")
+        if status != 200:
+            raise RuntimeError(f"{path}: HTTP {status}")
+        (assets / "bench" / f"{slug(path)}.json").write_bytes(raw)
+        static = Call(f"static {path}", "GET", f"/assets/bench/{slug(path)}.json")
+        new = time_new_views(server.url, list(islice(other_views(path, store), runs)))
+        same_view = time_same_view(server.url, call, runs)
+        times = time_calls(server.url, [call, static], runs)
+        same, st = times[call.label], times[static.label]
+        _, _, wire, headers = client.fetch(call, encoding=BROWSER_ENCODINGS)
+        base = median(st)
+        rows.append(
+            [
+                path,
+                f"{ms_cell(new)} (n={len(new)})",
+                ms_cell(same_view),
+                ms_cell(same),
+                f"{median(st) * 1000:.2f} / {percentile(st, 95) * 1000:.2f}",
+                " / ".join(f"{median(t) / base:.1f}x" if t else "-" for t in (new, same_view, same)),
+                kib(len(raw)).strip(),
+                f"{kib(len(wire)).strip()} ({headers.get('content-encoding', 'none')})",
+            ]
+        )
+    client.close()
+    return rows
+
+
+def wait_precomputed(server: Server, timeout: float) -> float:
+    """Seconds from the server's start until its precomputing process said it was done."""
+    from essa_dash.precompute import DONE
+
+    start = time.monotonic()
+    while DONE not in (server.log.read_text(errors="replace") if server.log else ""):
+        if time.monotonic() - start > timeout:
+            raise RuntimeError(f"precomputing not done after {timeout:.0f} s:\n{server.log_tail()}")
+        time.sleep(1)
+    return time.monotonic() - start + server.started_in
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=30, help="timed requests per page and kind (default 30)")
+    parser.add_argument("--precomputed", action="store_true", help="also measure the server as it ships, once every view is precomputed")
+    parser.add_argument("--precompute-timeout", type=float, default=900)
     args = parser.parse_args()
 
     from essa_dash.store import read_store
 
     pages = existing_pages()
+    heads = ["server", "page", "new view", "same view", "same request", "static file", "ratios to static (new / same view / same request)"]
+    heads += ["answer", "on the wire"]
     with scratch() as tmp:
         data = built_data(tmp / "data")
         store = read_store(data)
         assets = assets_copy(tmp / "assets")
         (assets / "bench").mkdir()
-        with Server("prod", data, assets=assets) as server:
-            header(
-                "Page callbacks vs the same bytes as a static file (prod server)",
-                f"median / p95 in ms; {args.runs} requests per kind after 2 warm-up rounds (new views: up to {args.runs} "
-                f"distinct views each drawn once); pages: {', '.join(pages)}",
-            )
-            client = Client(server.url)
-            rows = []
-            for path in pages:
-                call = router_call(path)
-                _, status, raw, _ = client.fetch(call, encoding="identity")
-                if status != 200:
-                    raise RuntimeError(f"{path}: HTTP {status}")
-                (assets / "bench" / f"{slug(path)}.json").write_bytes(raw)
-                static = Call(f"static {path}", "GET", f"/assets/bench/{slug(path)}.json")
-                new = time_new_views(server.url, list(islice(other_views(path, store), args.runs)))
-                same_view = time_same_view(server.url, call, args.runs)
-                times = time_calls(server.url, [call, static], args.runs)
-                same, st = times[call.label], times[static.label]
-                _, _, wire, headers = client.fetch(call, encoding=BROWSER_ENCODINGS)
-                base = median(st)
-                rows.append(
-                    [
-                        path,
-                        f"{ms_cell(new)} (n={len(new)})",
-                        ms_cell(same_view),
-                        ms_cell(same),
-                        f"{median(st) * 1000:.2f} / {percentile(st, 95) * 1000:.2f}",
-                        " / ".join(f"{median(t) / base:.0f}x" if t else "-" for t in (new, same_view, same)),
-                        kib(len(raw)).strip(),
-                        f"{kib(len(wire)).strip()} ({headers.get('content-encoding', 'none')})",
-                    ]
-                )
-            client.close()
-            table(
-                [
-                    "page",
-                    "new view",
-                    "same view",
-                    "same request",
-                    "static file",
-                    "ratios to static (new / same view / same request)",
-                    "answer",
-                    "on the wire",
-                ],
-                rows,
-            )
+        header(
+            "Page callbacks vs the same bytes as a static file (serve --prod)",
+            f"median / p95 in ms; {args.runs} requests per kind after 2 warm-up rounds (new views: up to {args.runs} "
+            f"distinct views each drawn once); pages: {', '.join(pages)}",
+        )
+        rows = []
+        with Server("prod", data, assets=assets, env={"ESSA_PRECOMPUTE": "0"}) as server:
+            rows += [["precomputing off", *row] for row in measure(server, pages, store, assets, args.runs)]
+        notes = []
+        if args.precomputed:
+            with Server("prod", data, assets=assets) as server:
+                seconds = wait_precomputed(server, args.precompute_timeout)
+                failed = server.log_tail(200).count("failed")
+                notes.append(f"- precomputing: every reachable view stored {seconds:.0f} s after the start ({failed} failed)")
+                rows += [["as shipped, precomputed", *row] for row in measure(server, pages, store, assets, args.runs)]
+        table(heads, rows)
+        print("\n".join(notes))
+        print()
 
 
 if __name__ == "__main__":

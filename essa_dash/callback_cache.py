@@ -43,6 +43,7 @@ from typing import Any
 import flask
 
 from essa_dash.components.context import DATA_DIR_KEY, PUBLIC_URL_KEY
+from essa_dash.serving import choose_encoding
 from essa_dash.store import get_store
 from essa_dash.text import resolve_language
 
@@ -147,7 +148,7 @@ def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
     """
     method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
     if method == "POST" and path.endswith(CALLBACK_PATH):
-        request = body.decode("latin-1")
+        request = _canonical(body)
     elif method == "GET" and path.startswith(GET_PREFIXES):
         # the day too: downloads are named with it, so an answer is kept one day at most
         request = f"{path}?{environ.get('QUERY_STRING', '')}\x00{dt.date.today().isoformat()}"
@@ -156,12 +157,38 @@ def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
     parts = [
         app_id,
         method,
-        environ.get("HTTP_ACCEPT_ENCODING", ""),
+        # the encoding the answer is sent in, not the header's spelling (browsers differ, the answer does not)
+        str(choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))),
         # a view without lang= is drawn in the browser's language: the same request, another answer
         resolve_language(None, environ.get("HTTP_ACCEPT_LANGUAGE")),
         request,
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
+
+
+#: The pages router's callback: its answer depends on the location only, not on which of its inputs changed.
+ROUTER_OUTPUT = ".._pages_content.children..._pages_store.data.."
+TRIGGER_KEYS = ("changedPropIds", "parsedChangedPropsIds")
+
+
+def _canonical(body: bytes) -> str:
+    """A callback body as a key: its JSON re-written in one spelling (a browser's and a script's bytes differ).
+
+    For the pages router the inputs that changed are left out: a page's first load and a
+    move to it from another page send the same location and get the same page (Dash's
+    router never reads which input triggered it), so they share one stored answer.
+    """
+    try:
+        request = json.loads(body)
+    except ValueError:
+        return body.decode("latin-1")
+    if not isinstance(request, dict):
+        return body.decode("latin-1")
+    if request.get("state") == []:  # no state and an empty list of states are the same request
+        del request["state"]
+    if request.get("output") == ROUTER_OUTPUT:
+        request = {k: v for k, v in request.items() if k not in TRIGGER_KEYS}
+    return json.dumps(request, sort_keys=True, separators=(",", ":"))
 
 
 def _read_body(environ: dict[str, Any]) -> bytes | None:
@@ -238,6 +265,17 @@ def _default_directory() -> Path:
     folder = Path(tempfile.mkdtemp(prefix="essa-answers-"))
     owner = os.getpid()
     atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
+    return folder
+
+
+def shared_directory() -> Path:
+    """The folder of this server, made now if it is not configured, and named in ESSA_CACHE_DIR for processes started later.
+
+    serving.run calls it before gunicorn loads the app, so the app in the master (and the
+    workers it forks) and the precomputing process all use one folder.
+    """
+    folder = _default_directory()
+    os.environ[DIR_ENV] = str(folder)
     return folder
 
 

@@ -427,11 +427,22 @@ def build(root: Path, public_url: str | None = None) -> flask.Flask:
 def run(root: Path, host: str, port: int, workers: int | None = None, *, threads: int = THREADS, public_url: str | None = None) -> None:
     """Serve the dashboard on ``root`` with gunicorn until stopped (SIGTERM or Ctrl+C: graceful).
 
-    The app is built and warmed once in the master, before the workers fork.
+    The app is built and warmed once in the master, before the workers fork; every view the
+    controls reach is drawn behind it by a low-priority process (essa_dash.precompute) into
+    the answer store the workers share.
     """
+    import atexit
+
     import gunicorn.util
+
+    from essa_dash import callback_cache, precompute
 
     gunicorn.util.write_error = write_error  # the workers' error path calls util.write_error by name
     options = gunicorn_options(host, port, workers, threads)
     print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
+    callback_cache.shared_directory()  # before the app loads: the master, its workers and the precomputing process share it
+    if os.environ.get(precompute.ENV, "1").strip() != "0":
+        warmer = precompute.spawn(root, public_url)
+        owner = os.getpid()
+        atexit.register(lambda: os.getpid() == owner and warmer.poll() is None and warmer.terminate())
     _application_class()(lambda: build(root, public_url), options).run()

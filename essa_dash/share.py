@@ -26,6 +26,9 @@ from essa_dash import bundles, settings
 from essa_dash.components.context import current_store
 from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
+from essa_dash.figures.frames import EMBED, Frame
+from essa_dash.figures.frames import SLIDE as SLIDE_FRAME
+from essa_dash.figures.frames import image as image_frame
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.responses import cached, error, not_modified, query_args
@@ -52,10 +55,10 @@ def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], di
     return state, problems, extra
 
 
-def _built(chart: str, state: State) -> Built | flask.Response:
+def _built(chart: str, state: State, frame: Frame) -> Built | flask.Response:
     if chart not in load_all():
         return error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
-    built = build(chart, current_store(), state)
+    built = build(chart, current_store(), state, frame)
     if built is None:
         return error(404, f"chart '{chart}' has nothing to show for this view")
     return built
@@ -88,7 +91,7 @@ def embed(chart: str) -> flask.Response:
     state, problems, _ = _state()
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
-    built = _built(chart, state)
+    built = _built(chart, state, EMBED)
     if isinstance(built, flask.Response):
         return built
     link = permalink(chart, state, Vocabulary.from_store(current_store()))
@@ -112,12 +115,12 @@ def image(chart: str, fmt: str) -> flask.Response:
     try:
         width, height = _number(size.get("width", str(SLIDE[0])), int), _number(size.get("height", str(SLIDE[1])), int)
         scale = _number(size.get("scale", "1"), float)
-        images.validate(fmt=fmt, width=width, height=height, scale=scale)
+        layout = images.validate(fmt=fmt, width=width, height=height, scale=scale)
     except ValueError as err:
         problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
-    built = _built(chart, state)
+    built = _built(chart, state, image_frame(*layout))  # laid out for the image's shape, then scaled to its size
     if isinstance(built, flask.Response):
         return built
     try:
@@ -160,7 +163,7 @@ def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
     most = settings.MAX_DECK_CHARTS.value()
     if len(wanted) > most:
         return [], urls, [Problem("views", "", f"these links show {len(wanted)} charts; one deck holds at most {most}")]
-    drawn = [b for chart, state in wanted if (b := build(chart, current_store(), state)) is not None]
+    drawn = [b for chart, state in wanted if (b := build(chart, current_store(), state, SLIDE_FRAME)) is not None]
     return drawn, urls, problems
 
 

@@ -68,7 +68,9 @@ def comparison_report(comparison: Comparison, risk_labels: dict[str, str]) -> li
     added = c.added
     lines.append(
         "  "
-        + trn("{count} cell added", "{count} cells added", len(added), count=fmt_int(len(added)))
+        + trn(
+            "{count} cell {old} does not have", "{count} cells {old} does not have", len(added), count=fmt_int(len(added)), old=c.superseded
+        )
         + (
             ": " + _listed([f"{_cell(r, risk_labels)} {fmt_pct(r[C.coverage_pct])}" for _, r in added.head(LISTED).iterrows()], len(added))
             if len(added)

@@ -46,19 +46,19 @@ def test_risk_page_shows_definition_ranking_map_trend_and_sex(page: Page, base_u
     legend = page.locator("#risk-ranking .legend")
     expect(legend).to_contain_text("ASEAN (regional figure)")
     expect(legend).to_contain_text("World")
-    expect(card(page, "risk-ranking").locator("figcaption")).to_contain_text("Highest: Brunei 100% (2021), lowest: Myanmar 0.9% (2016).")
+    expect(card(page, "risk-ranking").locator("figcaption")).to_contain_text("Highest: Brunei 100.0% (2021), lowest: Myanmar 0.9% (2016).")
     expect(page.locator(".aggregate-note")).to_contain_text("not computed here")
     expect(page.locator(".aggregate-note")).to_contain_text("Every Member State has a figure for this risk in ILOSTAT 2025.")
 
     page.wait_for_function("document.querySelectorAll('#risk-map .choroplethlayer path').length >= 11", timeout=30_000)
     assert shapes and all(url.startswith(base_url + "/assets/topojson/") for url in shapes)
-    expect(card(page, "risk-map").locator("figcaption")).to_contain_text("Darkest (most covered): Brunei 100% (2021)")
+    expect(card(page, "risk-map").locator("figcaption")).to_contain_text("Darkest (most covered): Brunei 100.0% (2021)")
 
     wait_for_graph(page, "risk-trend")
     expect(page.locator("#risk-trend .legend")).to_contain_text("ILOSTAT 2025, joined by year")
     expect(page.locator("#risk-trend .legend")).to_contain_text("UN SDG DB 2023-07 (not joined)")
     wait_for_graph(page, "risk-sex")
-    expect(card(page, "risk-sex").locator("figcaption")).to_contain_text("Widest gap: Malaysia, women 13% and men 24.3% (2023).")
+    expect(card(page, "risk-sex").locator("figcaption")).to_contain_text("Widest gap: Malaysia, women 13.0% and men 24.3% (2023).")
     page.mouse.move(5, 5)
     screenshot(page, "risk-old_age")
 

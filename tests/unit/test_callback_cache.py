@@ -123,3 +123,34 @@ def test_api_answers_are_hits_and_revalidation_does_no_work(client: FlaskClient,
         tag = responses.etag()
     response = client.get(image, headers={"If-None-Match": f'"{tag}"'})
     assert response.status_code == 304 and response.headers["ETag"] == f'"{tag}"'
+
+
+def test_a_first_load_and_a_move_to_the_page_share_one_answer(client: FlaskClient) -> None:
+    """The browser's bytes (compact JSON, its own Accept-Encoding spelling) hit what the precomputing process stored."""
+    stored = router_request("/country/BRN", "?edition=ilostat-2025&sex=female")
+    client.post("/_dash-update-component", json=stored, headers={"Accept-Encoding": "br"})
+    moved = {**stored, "changedPropIds": ["_pages_location.search"]}
+    body = json.dumps(moved, separators=(",", ":")).encode()
+    hit = client.post(
+        "/_dash-update-component", data=body, content_type="application/json", headers={"Accept-Encoding": "gzip, deflate, br, zstd"}
+    )
+    assert hit.headers.get("X-ESSA-Cache") == "hit"
+    other = client.post("/_dash-update-component", json={**stored, "output": "other.children"}, headers={"Accept-Encoding": "br"})
+    assert "X-ESSA-Cache" not in other.headers  # another callback: what changed may matter to it
+
+
+def test_every_reachable_view_is_listed_and_precomputed_views_are_hits(client: FlaskClient, store) -> None:
+    from essa_dash import precompute
+    from essa_dash.query import member_states
+    from essa_dash.query.state import SEXES
+
+    urls = precompute.reachable_urls(store)
+    countries = member_states(store.countries)["iso3"].tolist()
+    editions = store.editions["edition"].tolist()
+    assert len([u for u in urls if u.startswith("/country/") and "sex=" in u]) == len(countries) * len(editions) * len(SEXES)
+    assert "/country/VNM" in urls and "/risk/old_age" in urls and "/" in urls
+    chosen = ["/country/TLS?edition=un-sdg-db-2023-07&sex=male", "/risk/disability?edition=ilostat-2025&sex=female"]
+    assert precompute.precompute(client.application, chosen) == (2, [])
+    pathname, _, search = chosen[0].partition("?")
+    again = client.post("/_dash-update-component", json=router_request(pathname, f"?{search}"), headers={"Accept-Encoding": "br"})
+    assert again.headers["X-ESSA-Cache"] == "hit"
