@@ -69,7 +69,7 @@ def _page(title: str, body: str, *, script: str, css: str, maps: bool) -> flask.
     plotly_js = bundles.url(bundles.GEO if maps else bundles.BASIC)
     doc = f"""<!doctype html>
 <html lang="{current_language()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
+<title>{html.escape(title)}</title><link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="{STATIC}/{css}"></head>
 <body>{body}<script src="{plotly_js}"></script><script src="{STATIC}/{script}"></script></body></html>"""
     return flask.Response(doc, mimetype="text/html")
 
