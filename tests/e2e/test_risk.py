@@ -40,9 +40,9 @@ def test_risk_page_shows_definition_ranking_map_trend_and_sex(page: Page, base_u
 
     assert "Older persons receiving a pension: Member States ranked, latest year in ILOSTAT" in ranking_title(page)
     labels = bar_labels(page)
-    assert "82.6% (2020)" in labels  # Thailand
+    assert "82.6% (2020) †" in labels  # Thailand (flagged: sources disagree)
     assert "92.7% (2023)" in labels  # Timor-Leste
-    assert "45.6% (2023)" in labels  # ASEAN
+    assert "45.6% (2023) †" in labels  # ASEAN (flagged: an ILO modelled estimate)
     legend = page.locator("#risk-ranking .legend")
     expect(legend).to_contain_text("ASEAN (regional figure)")
     expect(legend).to_contain_text("World")
@@ -77,7 +77,7 @@ def test_changing_the_risk_changes_the_path_and_back_returns(page: Page, base_ur
     expect(page.locator("h1")).to_have_text("Covered by at least one benefit")
     expect(page.locator("#risk-ranking .gtitle")).to_contain_text("Covered by at least one benefit")
     assert "Covered by at least one benefit: Member States ranked, latest year in ILOSTAT 2025" in ranking_title(page)
-    assert "6.3% (2019)" in bar_labels(page)  # Myanmar
+    assert "6.3% (2019) †" in bar_labels(page)  # Myanmar (flagged: sources disagree)
     assert "100.0% (2023)" in bar_labels(page)  # Singapore
     page.go_back()
     expect(page).to_have_url(re.compile(r"/risk/old_age$"))
@@ -121,7 +121,7 @@ def test_unknown_risk_gets_a_friendly_message_and_the_default_page(page: Page, b
     expect(notice).to_contain_text("old_age (Old age)")
     expect(notice).to_contain_text("Unknown sex 'other'. Valid choices: total, female, male")
     expect(page.locator("h1")).to_have_text("Older persons receiving a pension")  # the default view, not an error page
-    assert "82.6% (2020)" in bar_labels(page)
+    assert "82.6% (2020) †" in bar_labels(page)
 
 
 def test_risk_page_is_usable_at_phone_width(page: Page, base_url: str) -> None:
