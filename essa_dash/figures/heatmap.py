@@ -91,7 +91,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
         "customdata": matrix("_hover"),
         "hovertemplate": "%{customdata}<extra></extra>",
         "hoverongaps": True,
-        "colorbar": {"title": {"text": "% covered", "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
+        "colorbar": {"title": {"text": tr("% covered"), "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
         "name": "coverage",
     }
     layout = {
