@@ -233,7 +233,7 @@ class Figure(NamedTuple):
     pct: float
     source_id: str
     location: str | None
-    flags: str
+    flags: object  # the row's obs_flags cell (codes joined by ";", or missing)
 
 
 def _cells(rows: pd.DataFrame, edition: str) -> tuple[dict[tuple[str, str], list[Figure]], dict[tuple[str, str], dict[str, list[Figure]]]]:
