@@ -49,6 +49,7 @@ STEPS = (
     Step("bench_replicas.py", ("--duration", "10", "--failover-seconds", "10"), ("--duration", "5", "--failover-seconds", "6"), 300),
     Step("bench_exports.py", (), (), 200, needs_data_env=True),
     Step("bench_images.py", ("--runs", "3"), ("--runs", "1"), 300, needs_data_env=True),
+    Step("bench_scaling.py", ("--runs", "3"), ("--runs", "1"), 600),
 )
 
 

@@ -23,13 +23,18 @@ from essa_dash.components.context import current_store, public_url
 from essa_dash.export import tables
 from essa_dash.pinning import HEADER, VERSION_HEADER
 from essa_dash.query import select
-from essa_dash.query.state import PARAMS, SEXES, Problem, Vocabulary, edition_slug
+from essa_dash.query.context import CONTEXT_PARAMS, select_context
+from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, SEXES, TABLES, Problem, Vocabulary, edition_slug
 from essa_dash.responses import cached, json_response, not_modified, problems_error, query_args
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
 
 PREFIX = "/api/v1"
 FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
+#: What each table's route understands: the one URL vocabulary, less what belongs to the other table
+#: (the language and the pinned release, GLOBAL_PARAMS, are understood everywhere).
+COVERAGE_PARAMS = tuple(p for p in PARAMS if p not in ("indicator", "table", *GLOBAL_PARAMS))
+CONTEXT_API_PARAMS = tuple(p for p in CONTEXT_PARAMS if p != "table")
 
 api = flask.Blueprint("api", __name__, url_prefix=PREFIX)
 api.before_request(not_modified)
@@ -45,18 +50,36 @@ def coverage(fmt: str) -> flask.Response:
     if fmt not in FORMATS:
         return problems_error([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
     store = current_store()
-    state, problems = _vocabulary(store).parse(query_args(), accept=PARAMS)
+    state, problems = _vocabulary(store).parse(query_args(), accept=COVERAGE_PARAMS)
     if problems:
         return problems_error(problems)
     frame = tables.export_frame(select(store.coverage, state), store)
+    return _download(frame, store, fmt, what=list(state.risk), countries=list(state.country), table=tables.COVERAGE_TABLE)
+
+
+@api.get("/context.<fmt>")
+def context(fmt: str) -> flask.Response:
+    """SDG context series (informal employment, UHC index, poverty, fatal injuries) for the filters, in the same formats."""
+    if fmt not in FORMATS:
+        return problems_error([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
+    store = current_store()
+    state, problems = _vocabulary(store).parse(query_args(), accept=CONTEXT_API_PARAMS)
+    if problems:
+        return problems_error(problems)
+    frame = tables.context_export_frame(select_context(store.context, state), store)
+    return _download(frame, store, fmt, what=list(state.indicator), countries=list(state.country), table=tables.CONTEXT_TABLE)
+
+
+def _download(frame: pd.DataFrame, store: Store, fmt: str, *, what: list[str], countries: list[str], table: tables.Table) -> flask.Response:
+    """The rows in one format, named after the view and its data release, cacheable."""
     filters = {k: v for k, v in query_args().items() if v}
     name = tables.export_filename(
-        countries=list(state.country), risks=list(state.risk), fmt=fmt, on=dt.date.today(), release=store.release.id, full=not filters
+        countries=countries, risks=what, fmt=fmt, on=dt.date.today(), release=store.release.id, full=not filters, table=table.name
     )
     writer = tables.FORMATS[fmt]
     # content_type, not mimetype: Flask would append a second charset to text/csv
     response = flask.Response(
-        writer.writer(frame, store, filters=filters, exported_at=dt.datetime.now(dt.UTC)), content_type=writer.media_type
+        writer.writer(frame, store, filters=filters, exported_at=dt.datetime.now(dt.UTC), table=table), content_type=writer.media_type
     )
     if fmt != "json":
         response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -90,6 +113,12 @@ def editions() -> flask.Response:
     """Editions (report or database releases) with the slug to use in ``edition=``."""
     frame = current_store().editions
     return cached(json_response(_records(frame.assign(slug=frame["edition"].map(edition_slug)))))
+
+
+@api.get("/indicators")
+def indicators() -> flask.Response:
+    """Context indicator ids for ``indicator``: SDG number, the UN's label, unit, definition, custodian, the risks it is read beside."""
+    return cached(json_response(_records(current_store().indicators)))
 
 
 @api.get("/openapi.json")
@@ -133,6 +162,8 @@ def openapi_document(store: Store, *, server: str | None = None) -> dict[str, An
         "risk": listed(vocabulary.risks, "risk ids"),
         "kind": listed(vocabulary.kinds, "coverage kinds"),
         "source": listed(vocabulary.sources, "source ids"),
+        "indicator": listed(vocabulary.indicators, "context indicator ids"),
+        "table": {"type": "string", "enum": list(TABLES), "description": "the table a view reads (the explorer's switch)"},
         "sex": {"type": "string", "enum": list(SEXES)},
         "edition": {"type": "string", "enum": list(vocabulary.edition_slugs)},
         "year": year,
@@ -155,7 +186,12 @@ def openapi_document(store: Store, *, server: str | None = None) -> dict[str, An
             "that release's figures, for as long as it is kept; an unknown or pruned release answers 404. Default: the current release",
         },
     }
-    parameters = [{"name": name, "in": "query", "required": False, "schema": schemas[name]} for name in PARAMS]
+
+    def parameters_of(names: tuple[str, ...]) -> list[dict[str, Any]]:
+        return [{"name": name, "in": "query", "required": False, "schema": schemas[name]} for name in (*names, *GLOBAL_PARAMS)]
+
+    parameters = parameters_of(COVERAGE_PARAMS)
+    context_parameters = parameters_of(CONTEXT_API_PARAMS)
     error = {
         "description": "unknown parameter or value",
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
@@ -184,7 +220,22 @@ def openapi_document(store: Store, *, server: str | None = None) -> dict[str, An
                 },
             }
         }
-    for name, doc in (("countries", countries), ("risks", risks), ("sources", sources), ("editions", editions)):
+        paths[f"{PREFIX}/context.{fmt}"] = {
+            "get": {
+                "summary": f"SDG context series beside coverage as {fmt.upper()}: one row per published value, with its unit and source",
+                "description": "Columns: iso3, country, is_aggregate, indicator (see /indicators), the breakdowns the series has "
+                "(sector, age, location, sex, migrant_status; empty where it has none), year, value, unit, edition, source "
+                "and its location, status, nature, flags, custodian, definition. value is never a coverage figure.",
+                "operationId": f"context_{fmt}",
+                "parameters": context_parameters,
+                "responses": {
+                    "200": {"description": "OK", "headers": release_headers, "content": {media: {}}},
+                    "400": error,
+                    "404": {**error, "description": "unknown or pruned data release"},
+                },
+            }
+        }
+    for name, doc in (("countries", countries), ("risks", risks), ("sources", sources), ("editions", editions), ("indicators", indicators)):
         paths[f"{PREFIX}/{name}"] = {"get": {"summary": (doc.__doc__ or "").strip(), "operationId": name, "responses": {"200": ok_json}}}
     paths[f"{PREFIX}/openapi.json"] = {
         "get": {"summary": "This document", "operationId": "openapi", "responses": {"200": {"description": "OK"}}}

@@ -93,6 +93,22 @@ def _deck(args: argparse.Namespace) -> int:
     return 0
 
 
+def _render_all(args: argparse.Namespace) -> int:
+    from essa_dash.export import images, render_all
+    from essa_dash.paths import ASSETS_DIR
+    from essa_dash.store import read_store
+
+    images.set_topojson_base(ASSETS_DIR / "topojson")
+    sheet = render_all.render_all(
+        read_store(data_dir(args.data_dir)), Path(args.out), charts=args.chart or None, png=not args.svg_only, progress=print
+    )
+    print(sheet.summary())
+    for problem in sheet.problems:
+        print(problem, file=sys.stderr)
+    print(f"contact sheet: {Path(args.out) / 'index.html'}")
+    return 1 if sheet.problems else 0
+
+
 def _i18n(args: argparse.Namespace) -> int:
     from essa_dash.text import i18n
     from essa_dash.text.catalog import LANGUAGES
@@ -183,6 +199,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="where to write the .pptx (written whole or not at all)")
     p.add_argument("--native", action="store_true", help="bar, dot and line charts as editable PowerPoint charts instead of pictures")
     p.set_defaults(run=_deck)
+
+    p = sub.add_parser("render-all", parents=[common], help="render every chart in every frame for four views and check the text geometry")
+    p.add_argument("--out", required=True, help="directory for the SVGs, PNGs, index.html (contact sheet) and problems.txt")
+    p.add_argument("--chart", action="append", help="only this chart id (repeatable; default: every chart)")
+    p.add_argument("--svg-only", action="store_true", help="skip the PNGs (faster; the geometry is measured on the SVGs)")
+    p.set_defaults(run=_render_all)
 
     p = sub.add_parser("i18n", help="translation catalogs: extract the messages, update the languages, check them, count them")
     p.add_argument(

@@ -25,6 +25,7 @@ from __future__ import annotations
 import gzip
 import os
 import re
+import sys
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -344,6 +345,8 @@ def warm(app: Dash, extra: Iterable[str] = ()) -> dict[str, float]:
 #: lets a cheap request (a page's HTML, a script) pass a one-second callback; with 4, 50 busy users
 #: got a third of the throughput of 1 or 2 (bench/bench_load.py --threads, docs/deploy.md).
 THREADS = 2
+#: Seconds a thread may hold the GIL while another waits (Python's default: 0.005).
+SWITCH_INTERVAL = 0.001
 
 
 def gunicorn_options(host: str, port: int, workers: int | None = None, threads: int = THREADS) -> dict[str, Any]:
@@ -412,6 +415,9 @@ def build(root: Path, public_url: str | None = None) -> flask.Flask:
     from essa_dash.app import create_app
 
     start = time.perf_counter()
+    # a cheap request waiting for the GIL behind a thread drawing a deck waits up to one switch
+    # interval each time it needs it: 1 ms instead of Python's 5 ms (bench/bench_hostile.py)
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = create_app(root, public_url=public_url)
     install(app.server)  # nothing happens if create_app did it already
     timings = warm(app, extra=("/api/v1/coverage.csv?country=VNM,IDN&risk=old_age&sex=total&year_from=2015",))

@@ -83,6 +83,9 @@ RENDER_QUEUE = Setting(
     "ESSA_RENDER_QUEUE", 4, _whole, "requests per worker waiting for the one image renderer; one more answers 503 + Retry-After"
 )
 RENDER_WAIT = Setting("ESSA_RENDER_WAIT", 20.0, _seconds, "seconds a request waits for its turn at the renderer; then 503 + Retry-After")
+HEAVY_REQUESTS = Setting(
+    "ESSA_HEAVY_REQUESTS", 1, _whole, "images, decks and slideshows one worker process works on at once; one more answers 503 + Retry-After"
+)
 DECK_SECONDS = Setting(
     "ESSA_DECK_SECONDS", 45.0, _seconds, "time one deck (/deck.pptx) may take in all, below the worker timeout; then 503 + Retry-After"
 )
@@ -98,6 +101,7 @@ SETTINGS: tuple[Setting[object], ...] = (
     MAX_IMAGE_PIXELS,
     RENDER_QUEUE,
     RENDER_WAIT,
+    HEAVY_REQUESTS,
     DECK_SECONDS,
     WORKER_TIMEOUT,
 )  # type: ignore[assignment]

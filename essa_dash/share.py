@@ -16,9 +16,13 @@ served by the app itself: they work with the network unplugged and send no inlin
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 import json
 import re
+import threading
+from collections.abc import Callable
+from typing import Any
 
 import flask
 
@@ -26,6 +30,9 @@ from essa_dash import bundles, settings
 from essa_dash.components.context import current_store
 from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
+from essa_dash.figures.frames import EMBED, Frame
+from essa_dash.figures.frames import SLIDE as SLIDE_FRAME
+from essa_dash.figures.frames import image as image_frame
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import PARAMS, Problem, State, Vocabulary
 from essa_dash.responses import cached, error, not_modified, query_args
@@ -52,10 +59,10 @@ def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], di
     return state, problems, extra
 
 
-def _built(chart: str, state: State) -> Built | flask.Response:
+def _built(chart: str, state: State, frame: Frame) -> Built | flask.Response:
     if chart not in load_all():
         return error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
-    built = build(chart, current_store(), state)
+    built = build(chart, current_store(), state, frame)
     if built is None:
         return error(404, f"chart '{chart}' has nothing to show for this view")
     return built
@@ -66,7 +73,7 @@ def _page(title: str, body: str, *, script: str, css: str, maps: bool) -> flask.
     plotly_js = bundles.url(bundles.GEO if maps else bundles.BASIC)
     doc = f"""<!doctype html>
 <html lang="{current_language()}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{html.escape(title)}</title><link rel="stylesheet" href="{STATIC}/{css}"></head>
+<title>{html.escape(title)}</title><link rel="icon" href="/_favicon.ico"><link rel="stylesheet" href="{STATIC}/{css}"></head>
 <body>{body}<script src="{plotly_js}"></script><script src="{STATIC}/{script}"></script></body></html>"""
     return flask.Response(doc, mimetype="text/html")
 
@@ -88,7 +95,7 @@ def embed(chart: str) -> flask.Response:
     state, problems, _ = _state()
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
-    built = _built(chart, state)
+    built = _built(chart, state, EMBED)
     if isinstance(built, flask.Response):
         return built
     link = permalink(chart, state, Vocabulary.from_store(current_store()))
@@ -104,7 +111,36 @@ def embed(chart: str) -> flask.Response:
     return cached(_page(built.text.title, body, script="embed.js", css="embed.css", maps=REGISTRY[chart].map))
 
 
+_heavy_lock = threading.Lock()
+_heavy_running = 0
+
+
+def heavy(route: Callable[..., flask.Response]) -> Callable[..., flask.Response]:
+    """At most ``ESSA_HEAVY_REQUESTS`` of these routes at once per worker process; one more is 503 + Retry-After at once.
+
+    An image, a deck or a slideshow costs seconds of CPU. A worker has two threads: if both
+    worked on (or waited for) renders, every page and API answer of that worker queued behind
+    them. With one at a time, the other thread stays free for ordinary visitors.
+    """
+
+    @functools.wraps(route)
+    def limited(*args: Any, **kwargs: Any) -> flask.Response:
+        global _heavy_running
+        with _heavy_lock:
+            if _heavy_running >= settings.HEAVY_REQUESTS.value():
+                return error(503, "this server is drawing other images or slides; try again in a few seconds")
+            _heavy_running += 1
+        try:
+            return route(*args, **kwargs)
+        finally:
+            with _heavy_lock:
+                _heavy_running -= 1
+
+    return limited
+
+
 @share.get("/img/<chart>.<fmt>")
+@heavy
 def image(chart: str, fmt: str) -> flask.Response:
     if fmt not in IMAGE_FORMATS:
         return error(404, f"unknown image format '{fmt}'", [Problem("format", fmt, f"unknown image format '{fmt}'", tuple(IMAGE_FORMATS))])
@@ -112,12 +148,12 @@ def image(chart: str, fmt: str) -> flask.Response:
     try:
         width, height = _number(size.get("width", str(SLIDE[0])), int), _number(size.get("height", str(SLIDE[1])), int)
         scale = _number(size.get("scale", "1"), float)
-        images.validate(fmt=fmt, width=width, height=height, scale=scale)
+        layout = images.validate(fmt=fmt, width=width, height=height, scale=scale)
     except ValueError as err:
         problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
-    built = _built(chart, state)
+    built = _built(chart, state, image_frame(*layout))  # laid out for the image's shape, then scaled to its size
     if isinstance(built, flask.Response):
         return built
     try:
@@ -160,7 +196,11 @@ def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
     most = settings.MAX_DECK_CHARTS.value()
     if len(wanted) > most:
         return [], urls, [Problem("views", "", f"these links show {len(wanted)} charts; one deck holds at most {most}")]
-    drawn = [b for chart, state in wanted if (b := build(chart, current_store(), state)) is not None]
+    drawn = []
+    for chart, state in wanted:
+        images.check_deadline()  # a deck's time budget covers drawing its charts, not only rendering them
+        if (built := build(chart, current_store(), state, SLIDE_FRAME)) is not None:
+            drawn.append(built)
     return drawn, urls, problems
 
 
@@ -169,6 +209,7 @@ def _slide_label(index: int, total: int, title: str) -> str:
 
 
 @share.get("/present")
+@heavy
 def present() -> flask.Response:
     drawn, urls, problems = _views()
     if not urls:
@@ -196,12 +237,16 @@ def present() -> flask.Response:
 
 
 @share.get("/deck.pptx")
+@heavy
 def deck() -> flask.Response:
     title = flask.request.args.get("title", "ESSA Dash")[:200]
     if (char := slides.unwritable(title)) is not None:  # before any chart is drawn
         return error(400, f"the title holds {char}, a character a slide cannot hold", [Problem("title", char, "not a character of text")])
-    with images.deadline(settings.DECK_SECONDS.value()):  # from the start: drawing the charts counts too
-        return _deck(title)
+    try:
+        with images.deadline(settings.DECK_SECONDS.value()):  # from the start: drawing the charts counts too
+            return _deck(title)
+    except images.RenderError as err:
+        return error(503, f"a chart could not be rendered: {err}; try again shortly")
 
 
 def _deck(title: str) -> flask.Response:
@@ -211,10 +256,7 @@ def _deck(title: str) -> flask.Response:
     if problems or not drawn:
         return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
     native = flask.request.args.get("native", "false").lower() in ("true", "1", "yes")
-    try:
-        data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
-    except images.RenderError as err:
-        return error(503, f"a chart could not be rendered: {err}; try again shortly")
+    data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response

@@ -2,3 +2,5 @@
 
 OVERVIEW_HEATMAP = "overview-heatmap"
 OVERVIEW_TILES = "overview-tiles"
+CONTEXT_PANEL = "context-panel"
+CONTEXT_PAIRS = "context-pairs"

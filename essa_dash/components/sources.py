@@ -37,8 +37,11 @@ def source_panel(definitions: list[DefinitionNote], sources: list[SourceNote], *
                 [
                     html.H4(d.label),
                     html.P(d.definition),
-                    html.Dl([html.Dt(tr("Counted")), html.Dd(d.numerator), html.Dt(tr("Out of")), html.Dd(d.denominator)]),
-                    html.P([tr("ILO wording: "), html.Q(d.wording, lang="en")], className="wording"),
+                    # the SDG context series have no numerator, denominator or ILO wording of their own
+                    html.Dl([html.Dt(tr("Counted")), html.Dd(d.numerator), html.Dt(tr("Out of")), html.Dd(d.denominator)])
+                    if d.numerator
+                    else None,
+                    html.P([tr("ILO wording: "), html.Q(d.wording, lang="en")], className="wording") if d.wording else None,
                 ],
                 className="definition",
             )

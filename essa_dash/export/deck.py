@@ -19,6 +19,7 @@ import yaml
 
 from essa_dash.errors import DataError
 from essa_dash.export import images, slides
+from essa_dash.figures.frames import SLIDE
 from essa_dash.files import write_atomic
 from essa_dash.paths import ASSETS_DIR
 from essa_dash.query.state import Vocabulary
@@ -85,7 +86,7 @@ def _write(spec: dict[str, Any], root: Path, out: Path, *, native: bool, progres
         charts, problems = charts_for_url(view, vocabulary)
         if problems:
             raise DataError(f"view {view!r}: {'; '.join(p.message for p in problems)}")
-        drawn += [b for chart, state in charts if (b := build(chart, store, state)) is not None]
+        drawn += [b for chart, state in charts if (b := build(chart, store, state, SLIDE)) is not None]
     if not drawn:
         raise DataError("these views show no charts")
     try:

@@ -252,6 +252,17 @@ def deadline(seconds: float) -> Iterator[None]:
         _deadline.reset(token)
 
 
+def check_deadline() -> float:
+    """Seconds left before the deadline of the work in progress (infinite without one); RendererBusyError once past it."""
+    end = _deadline.get()
+    if end is None:
+        return math.inf
+    left = end - time.monotonic()
+    if left <= 0:
+        raise RendererBusyError("the time allowed for this request is used up")
+    return left
+
+
 @contextmanager
 def _turn() -> Iterator[None]:
     """Hold the renderer, after at most ``ESSA_RENDER_QUEUE`` others and ``ESSA_RENDER_WAIT`` seconds.
@@ -261,12 +272,7 @@ def _turn() -> Iterator[None]:
     its deadline) is refused at once, which costs the server nothing.
     """
     global _waiting
-    wait = settings.RENDER_WAIT.value()
-    end = _deadline.get()
-    if end is not None:
-        wait = min(wait, end - time.monotonic())
-        if wait <= 0:
-            raise RendererBusyError("the time allowed for this request is used up")
+    wait = min(settings.RENDER_WAIT.value(), check_deadline())
     with _queue_lock:
         if _waiting >= settings.RENDER_QUEUE.value():
             raise RendererBusyError(f"{_waiting} requests are already waiting for the image renderer")

@@ -1,4 +1,4 @@
-"""Exports of exactly a filtered view of the coverage table, with provenance on every row.
+"""Exports of exactly a filtered view of a tidy table (coverage, or the SDG context series), with provenance on every row.
 
 An analyst who takes the figures elsewhere must be able to cite each one without
 the dashboard, and to get the same figures again years later: so every file names the
@@ -25,7 +25,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, Final, NamedTuple, Protocol
 
@@ -39,7 +39,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from essa_dash.schema import COVERAGE_COLUMNS, COVERAGE_KINDS, coerce
+from essa_dash.schema import CONTEXT_COLUMNS, COVERAGE_COLUMNS, COVERAGE_KINDS, coerce, coerce_context
+from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 from essa_dash.text import fmt_int, mark, tr
@@ -104,6 +105,56 @@ DEFINITION_FIELDS: Final = {
 }
 COVERAGE_KIND_MEANING: Final = "coverage_kind_meaning"
 
+#: Stated in every context export: its values are not coverage and never share its column.
+CONTEXT_NOTE: Final = (
+    "value is the figure as the UN SDG Global Database publishes it, in the row's unit (per cent, an index 0-100, or a rate "
+    "per 100,000 employees). These SDG series are read beside coverage; they are not coverage and are never summed or "
+    "averaged with it. A breakdown column is empty where the series has no such breakdown."
+)
+# Columns joined from the indicators table.
+INDICATOR_LABEL: Final = "indicator_label"
+SDG_INDICATOR: Final = "sdg_indicator"
+CUSTODIAN: Final = "custodian"
+#: A context export's columns, in the same reading order as coverage's.
+CONTEXT_EXPORT_COLUMNS: Final = [
+    X.iso3,
+    X.country,
+    X.is_aggregate,
+    X.indicator,
+    INDICATOR_LABEL,
+    SDG_INDICATOR,
+    X.sector,
+    X.age,
+    X.location,
+    X.sex,
+    X.migrant_status,
+    X.year,
+    X.value,
+    X.unit,
+    X.edition,
+    EDITION_LABEL,
+    X.source_id,
+    SOURCE_TITLE,
+    SOURCE_URL,
+    X.source_location,
+    X.obs_status,
+    X.nature,
+    X.obs_flags,
+    CUSTODIAN,
+    DEFINITION,
+]
+#: Columns of a context export's Definitions sheet (all from ``indicators.parquet``).
+CONTEXT_DEFINITION_FIELDS: Final = [
+    "indicator",
+    "sdg_indicator",
+    "sdg_series",
+    "label",
+    "unit",
+    "custodian",
+    "definition",
+    "definition_source",
+]
+
 # --------------------------------------------------------------------------- the frame
 
 
@@ -132,6 +183,28 @@ def export_frame(rows: pd.DataFrame, store: Store) -> pd.DataFrame:
     # astype("str") keeps missing as NaN (pandas 3) and fixes the dtype of an empty view
     out = out.assign(**{name: values.astype("str") for name, values in joined.items()})
     return out[EXPORT_COLUMNS]
+
+
+def context_export_frame(rows: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """A view of ``store.context`` as an analyst receives it (:data:`CONTEXT_EXPORT_COLUMNS`), rows kept one for one."""
+    missing = [col for col in CONTEXT_COLUMNS if col not in rows.columns]
+    if missing:
+        raise ValueError(f"not a view of the context table: missing columns {missing}")
+    out = coerce_context(rows[CONTEXT_COLUMNS].reset_index(drop=True))
+    indicators = store.indicators.set_index("indicator")
+    sources = store.sources.set_index("source_id")
+    editions = store.editions.set_index("edition")
+    joined = {
+        INDICATOR_LABEL: out[X.indicator].map(indicators["label"]),
+        SDG_INDICATOR: out[X.indicator].map(indicators["sdg_indicator"]),
+        CUSTODIAN: out[X.indicator].map(indicators["custodian"]),
+        DEFINITION: out[X.indicator].map(indicators["definition"]),
+        SOURCE_TITLE: out[X.source_id].map(sources["title"]),
+        SOURCE_URL: out[X.source_id].map(sources["url"]),
+        EDITION_LABEL: out[X.edition].map(editions["label"]),
+    }
+    out = out.assign(**{name: values.astype("str") for name, values in joined.items()})
+    return out[CONTEXT_EXPORT_COLUMNS]
 
 
 # --------------------------------------------------------------------------- formula injection
@@ -300,6 +373,48 @@ def definition_rows(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def context_definition_rows(frame: pd.DataFrame, store: Store) -> pd.DataFrame:
+    """One row per context indicator present, in the order of ``indicators.csv``."""
+    wanted = set(_present(frame[X.indicator]))
+    indicators = store.indicators
+    return indicators.loc[indicators["indicator"].isin(wanted), CONTEXT_DEFINITION_FIELDS].reset_index(drop=True)
+
+
+class Table(NamedTuple):
+    """What an export says about the table its rows come from (coverage or context)."""
+
+    name: str  # in file names: essa-<name>_...
+    citation: str  # the export's own citation ({n} rows, release {id} and {version}, {date}), translated when written
+    note_label: str  # the About sheet's label of ``note``
+    note_key: str  # the JSON / Parquet meta key of ``note``
+    note: str
+    sheets: str
+    definitions: Callable[[pd.DataFrame, Store], pd.DataFrame]
+
+
+COVERAGE_TABLE: Final = Table(
+    "coverage",
+    mark("ESSA Dash export of {n} coverage figures (data release {id}, version {version}), exported {date}."),
+    mark("Gap"),
+    "gap_note",
+    GAP_NOTE,
+    mark("Data: the rows, with their source and location in it; Sources: citations; Definitions: what each risk counts."),
+    definition_rows,
+)
+CONTEXT_TABLE: Final = Table(
+    "context",
+    mark("ESSA Dash export of {n} SDG context values (data release {id}, version {version}), exported {date}."),
+    mark("Values"),
+    "note",
+    CONTEXT_NOTE,
+    mark(
+        "Data: the rows, with their source and location in it; Sources: citations; "
+        "Definitions: each series' SDG number, unit and custodian."
+    ),
+    context_definition_rows,
+)
+
+
 def release_stamp(store: Store) -> dict[str, str]:
     """The data release a file comes from: its id (what pinned links and file names carry), version and build time."""
     return {"id": store.release.id, "version": store.release.version, "created": store.release.created}
@@ -310,12 +425,12 @@ def release_text(store: Store) -> str:
     return tr("{id} (version {version}, built {created})", id=release.id, version=release.version, created=release.created)
 
 
-def citation_text(frame: pd.DataFrame, store: Store, *, exported_at: datetime) -> str:
+def citation_text(frame: pd.DataFrame, store: Store, *, exported_at: datetime, table: Table = COVERAGE_TABLE) -> str:
     """How to cite the file: the export itself, then the published sources its figures come from."""
     citations = " ".join(source_rows(frame, store)["citation"].dropna())
     release = store.release
     own = tr(
-        "ESSA Dash export of {n} coverage figures (data release {id}, version {version}), exported {date}.",
+        table.citation,
         n=fmt_int(len(frame)),
         id=release.id,
         version=release.version,
@@ -324,28 +439,29 @@ def citation_text(frame: pd.DataFrame, store: Store, *, exported_at: datetime) -
     return tr("{export} Figures as published in: {citations}", export=own, citations=citations) if citations else own
 
 
-def _about_rows(frame: pd.DataFrame, store: Store, filters: Mapping[str, str], exported_at: datetime) -> list[tuple[Any, ...]]:
+def _about_rows(
+    frame: pd.DataFrame, store: Store, filters: Mapping[str, str], exported_at: datetime, table: Table
+) -> list[tuple[Any, ...]]:
     # parameter names and values are the URL vocabulary's codes: never translated
     filter_rows: list[tuple[Any, ...]] = [(str(k), str(v)) for k, v in filters.items()] or [(tr("(none)"), tr("the full table"))]
     return [
-        (tr("Cite as"), citation_text(frame, store, exported_at=exported_at)),
+        (tr("Cite as"), citation_text(frame, store, exported_at=exported_at, table=table)),
         (tr("Exported at"), _iso(exported_at)),
         (tr("Rows"), len(frame)),
         (tr("Data release"), release_text(store)),
         (tr("Data build"), store.build_id),
-        (tr("Gap"), tr(GAP_NOTE)),
+        (tr(table.note_label), tr(table.note)),
         (tr("Series"), tr("Each edition is its own series: figures of different editions are never joined or spliced.")),
-        (
-            tr("Sheets"),
-            tr("Data: the rows, with their source and location in it; Sources: citations; Definitions: what each risk counts."),
-        ),
+        (tr("Sheets"), tr(table.sheets)),
         (),
         (tr("Filters"), ""),
         *filter_rows,
     ]
 
 
-def to_xlsx(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> bytes:
+def to_xlsx(
+    frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime, table: Table = COVERAGE_TABLE
+) -> bytes:
     """An Excel workbook: ``Data``, ``Sources``, ``Definitions`` and ``About`` sheets.
 
     Written in openpyxl's write-only mode (rows stream to the zip instead of building a cell
@@ -361,7 +477,7 @@ def to_xlsx(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], ex
     _sheet(book, "Data", list(frame.columns), _data_rows(frame), [_width(col, frame[col]) for col in frame.columns])
     sources = source_rows(frame, store)
     _sheet(book, "Sources", SOURCE_FIELDS, sources.itertuples(index=False), [_width(col, sources[col]) for col in sources.columns])
-    definitions = definition_rows(frame, store)
+    definitions = table.definitions(frame, store)
     _sheet(
         book,
         "Definitions",
@@ -374,7 +490,7 @@ def to_xlsx(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], ex
     title.font = Font(bold=True, size=14)
     about.append([title])
     wrap = Alignment(wrap_text=True, vertical="top")
-    for row in _about_rows(frame, store, filters, exported_at):
+    for row in _about_rows(frame, store, filters, exported_at, table):
         cells = []
         for index, value in enumerate(row):
             cell = WriteOnlyCell(about, value=_xlsx_value(value))
@@ -406,7 +522,9 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
 
 
-def export_meta(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> dict[str, Any]:
+def export_meta(
+    frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime, table: Table = COVERAGE_TABLE
+) -> dict[str, Any]:
     """What travels beside the rows in JSON and Parquet: release, build, time, filters, sources and definitions."""
     return {
         "title": tr(TITLE),
@@ -415,10 +533,10 @@ def export_meta(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str]
         "exported_at": _iso(exported_at),
         "filters": {str(k): str(v) for k, v in filters.items()},
         "row_count": len(frame),
-        "citation": citation_text(frame, store, exported_at=exported_at),
-        "gap_note": tr(GAP_NOTE),
+        "citation": citation_text(frame, store, exported_at=exported_at, table=table),
+        table.note_key: tr(table.note),
         "sources": _records(source_rows(frame, store)),
-        "definitions": _records(definition_rows(frame, store)),
+        "definitions": _records(table.definitions(frame, store)),
     }
 
 
@@ -428,6 +546,7 @@ def to_parquet(
     *,
     filters: Mapping[str, str] | None = None,
     exported_at: datetime | None = None,
+    table: Table = COVERAGE_TABLE,
 ) -> bytes:
     """Parquet (pyarrow, zstd) with the pandas dtypes kept: ``pd.read_parquet`` returns the frame as it was.
 
@@ -435,17 +554,19 @@ def to_parquet(
     Given the store and an export time, the schema metadata also holds the JSON ``meta``
     object under :data:`PARQUET_META_KEY`, so provenance travels with the file.
     """
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
     if store is not None and exported_at is not None:
-        meta = export_meta(frame, store, filters=filters or {}, exported_at=exported_at)
+        meta = export_meta(frame, store, filters=filters or {}, exported_at=exported_at, table=table)
         extra = {PARQUET_META_KEY: json.dumps(meta, ensure_ascii=False, allow_nan=False).encode("utf-8")}
-        table = table.replace_schema_metadata({**(table.schema.metadata or {}), **extra})
+        arrow = arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), **extra})
     buffer = io.BytesIO()
-    pq.write_table(table, buffer, compression="zstd")
+    pq.write_table(arrow, buffer, compression="zstd")
     return buffer.getvalue()
 
 
-def to_json(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> bytes:
+def to_json(
+    frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime, table: Table = COVERAGE_TABLE
+) -> bytes:
     """``{"meta": {...}, "data": [{column: value}, ...]}`` as UTF-8.
 
     Needs the store and the export time beside the frame because ``meta`` carries the build
@@ -453,7 +574,7 @@ def to_json(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], ex
     stray NaN an error instead of the invalid JSON token ``NaN``); floats are written exactly;
     text is intact and not ASCII-escaped.
     """
-    document = {"meta": export_meta(frame, store, filters=filters, exported_at=exported_at), "data": _records(frame)}
+    document = {"meta": export_meta(frame, store, filters=filters, exported_at=exported_at, table=table), "data": _records(frame)}
     return json.dumps(document, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
 
 
@@ -463,7 +584,9 @@ def to_json(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], ex
 class Writer(Protocol):
     """The one signature every format's writer has, so the web layer needs no per-format code."""
 
-    def __call__(self, frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> bytes: ...
+    def __call__(
+        self, frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime, table: Table = ...
+    ) -> bytes: ...
 
 
 class ExportFormat(NamedTuple):
@@ -471,12 +594,16 @@ class ExportFormat(NamedTuple):
     writer: Writer
 
 
-def _csv_writer(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> bytes:
+def _csv_writer(
+    frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime, table: Table = COVERAGE_TABLE
+) -> bytes:
     return to_csv(frame)
 
 
-def _parquet_writer(frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime) -> bytes:
-    return to_parquet(frame, store, filters=filters, exported_at=exported_at)
+def _parquet_writer(
+    frame: pd.DataFrame, store: Store, *, filters: Mapping[str, str], exported_at: datetime, table: Table = COVERAGE_TABLE
+) -> bytes:
+    return to_parquet(frame, store, filters=filters, exported_at=exported_at, table=table)
 
 
 #: Format name (also the file extension) -> media type and writer.
@@ -512,7 +639,9 @@ def _name_part(codes: Sequence[str], singular: str, plural: str) -> str:
     return "-".join(slugs)
 
 
-def export_filename(*, countries: Sequence[str], risks: Sequence[str], fmt: str, on: date, release: str, full: bool = False) -> str:
+def export_filename(
+    *, countries: Sequence[str], risks: Sequence[str], fmt: str, on: date, release: str, full: bool = False, table: str = "coverage"
+) -> str:
     """The download's name, e.g. ``essa-coverage_VNM-IDN_old_age_2026-11-22_release-94b3dd1e9add.xlsx``.
 
     Built only from ``[A-Za-z0-9_.-]`` (codes come from URLs, so anything else, path
@@ -525,8 +654,9 @@ def export_filename(*, countries: Sequence[str], risks: Sequence[str], fmt: str,
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; expected one of {sorted(FORMATS)}")
     stamp = f"{on:%Y-%m-%d}_release-{_slug(release)}"
+    prefix = FILENAME_PREFIX if table == "coverage" else f"essa-{_slug(table)}"
     if full:
-        return f"{FILENAME_PREFIX}_all_{stamp}.{fmt}"
+        return f"{prefix}_all_{stamp}.{fmt}"
     where = _name_part(countries, "country", "countries")
-    what = _name_part(risks, "risk", "risks")
-    return f"{FILENAME_PREFIX}_{where}_{what}_{stamp}.{fmt}"
+    what = _name_part(risks, "risk", "risks") if table == "coverage" else _name_part(risks, "indicator", "indicators")
+    return f"{prefix}_{where}_{what}_{stamp}.{fmt}"

@@ -15,21 +15,24 @@ from essa_dash.text.comparisons import MARK
 from essa_dash.text.flags import flag_labels, flag_sentences
 
 
-def _flags(rows: pd.DataFrame) -> pd.Series:
-    """The rows' ``obs_flags`` (empty for a frame without the column: a figure drawn from a small test frame)."""
-    if C.obs_flags not in rows:
+def _flags(rows: pd.DataFrame, column: str) -> pd.Series:
+    """The rows' flags (empty for a frame without the column: a figure drawn from a small test frame)."""
+    if column not in rows:
         return pd.Series("", index=rows.index, dtype="str")
-    return rows[C.obs_flags].where(rows[C.obs_flags].map(lambda cell: isinstance(cell, str)), "")
+    return rows[column].where(rows[column].map(lambda cell: isinstance(cell, str)), "")
 
 
-def flag_mark(rows: pd.DataFrame) -> pd.Series:
-    """ " †" for each flagged row, "" otherwise: appended to the value label."""
-    return _flags(rows).map(lambda cell: f" {MARK}" if flag_codes(cell) else "")
+def flag_mark(rows: pd.DataFrame, column: str = C.obs_flags) -> pd.Series:
+    """The mark (" †") for each flagged row, "" otherwise: appended to the value label.
+
+    ``column`` holds the codes: ``female_flags`` for the women's value of a women-and-men row.
+    """
+    return _flags(rows, column).map(lambda cell: f" {MARK}" if flag_codes(cell) else "")
 
 
-def flag_hover(rows: pd.DataFrame) -> pd.Series:
+def flag_hover(rows: pd.DataFrame, column: str = C.obs_flags) -> pd.Series:
     """The hover lines of each row's flags ("<br>† legal-coverage estimate: Estimated from ..."), "" when none."""
-    return _flags(rows).map(
+    return _flags(rows, column).map(
         lambda cell: "".join(
             f"<br>{MARK} {label}: {sentence}" for label, sentence in zip(flag_labels(cell), flag_sentences(cell), strict=True)
         )

@@ -46,7 +46,10 @@ def grid(panels: int, cols: int, *, h_spacing: float, v_spacing: float) -> list[
         suffix = "" if i == 0 else str(i + 1)
         x0 = col * (width + h_spacing)
         y1 = 1 - row * (height + v_spacing)
-        out.append(Panel(i, row, col, f"x{suffix}", f"y{suffix}", (x0, x0 + width), (max(0.0, y1 - height), y1)))
+        # rounded: float sums can step past 1, which plotly refuses
+        x_domain = (round(x0, 6), min(1.0, round(x0 + width, 6)))
+        y_domain = (max(0.0, round(y1 - height, 6)), min(1.0, round(y1, 6)))
+        out.append(Panel(i, row, col, f"x{suffix}", f"y{suffix}", x_domain, y_domain))
     return out[:panels] if panels else out
 
 
@@ -59,16 +62,20 @@ def axes(panels: list[Panel], x: dict[str, Any], y: dict[str, Any]) -> dict[str,
     return layout
 
 
-def panel_title(panel: Panel, text: str, **font: Any) -> dict[str, Any]:
-    """A panel's title: an annotation on top of its domain, from its left edge."""
+def panel_title(panel: Panel, text: str, *, inside: bool = False, **font: Any) -> dict[str, Any]:
+    """A panel's title from its left edge: on top of its domain, or ``inside`` its top (in headroom the axis keeps for it).
+
+    Paper coordinates, as make_subplots gives its titles (the native PowerPoint charts read them so).
+    """
     return {
         "text": text,
         "x": panel.x_domain[0],
         "xref": "paper",
         "xanchor": "left",
+        "xshift": 4 if inside else 0,
         "y": panel.y_domain[1],
         "yref": "paper",
-        "yanchor": "bottom",
+        "yanchor": "top" if inside else "bottom",
         "showarrow": False,
         "font": font or {"size": 13},
     }

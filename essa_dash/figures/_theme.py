@@ -69,6 +69,8 @@ class ChartText:
 TOP_PAD_PX, BLOCK_GAP_PX = 10, 8
 #: What plotly's title "top" anchor leaves out above the first line, in em of the title.
 CAP_GAP_EM = 0.5
+#: No chart is shorter: a plot area under its title and above its source, even for one bar.
+MIN_HEIGHT_PX = 260
 #: Height of one row of a horizontal legend, px (12-13 px type and its markers).
 LEGEND_ROW_PX = 24
 
@@ -141,7 +143,8 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
     top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
     bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
     one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)
-    final = fit.height or round(height + (block + fit.line_px(fit.source_px) * len(source)) - one_line + legend + top_extra)
+    grown = round(height + (block + fit.line_px(fit.source_px) * len(source)) - one_line + legend + top_extra)
+    final = fit.height or max(MIN_HEIGHT_PX, grown)
     layout: dict = {
         "template": "plotly_white",
         "separators": plotly_separators(),  # the reader's decimal and group marks in axis ticks and hover numbers
@@ -167,8 +170,17 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
         "hoverlabel": {"font": {"family": font_stack(FONT_FAMILY)}},
     }
     if legend:
-        under_subtitle = {"x": 0, "xanchor": "left", "xref": "paper", "y": 1 - block / final, "yanchor": "top", "yref": "container"}
-        layout["legend"] = {"orientation": "h", **under_subtitle}
+        # right above the plot area, in the room kept for it under the subtitle (and what top_extra keeps above the plot)
+        above = 1 + (top_extra + BLOCK_GAP_PX) / max(1, final - top - bottom) if top_extra else 1.0
+        layout["legend"] = {
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "xref": "paper",
+            "y": above,
+            "yanchor": "bottom",
+            "yref": "paper",
+        }
     fig.update_layout(layout)
     fig.add_annotation(
         text="<br>".join(source),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -14,6 +16,25 @@ from essa_dash.text import fmt_pcts, tr
 #: Country in the accent colour; comparators in greys so the country stands out.
 ROLE_STYLE = {"country": "#1d4e89", "region": "#88a0b8", "world": "#c4ccd4"}
 BARGAP = 0.25
+#: A fixed-height frame's height less title, legend, axis and source, layout px (roughly: labels err small).
+PLOT_MARGIN_PX = 260
+#: Bar labels never get smaller than this (the slide theme's smallest legible text, at layout size).
+MIN_LABEL_PX = 9
+LINE_EM = 1.35
+
+
+def _labels(fit: Frame, bars: int) -> tuple[int, bool]:
+    """(type size of the bar labels, whether every bar gets one).
+
+    11 px on pages. A frame of fixed height (a slide) makes bars thinner: smaller type,
+    and when even the smallest legible line is taller than a bar, only the country's
+    bars are labelled (thinned, never overprinted); the region's and world's read off the axis.
+    """
+    if fit.height is None or not bars:
+        return 11, True
+    pitch = (fit.height - PLOT_MARGIN_PX) / bars
+    size = max(MIN_LABEL_PX, min(11, math.floor(pitch / LINE_EM)))
+    return size, pitch >= size * LINE_EM
 
 
 def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
@@ -25,7 +46,9 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
     """
     risks = list(dict.fromkeys(rows["risk_label"]))
     roles = [role for role in ("world", "region", "country") if (rows["role"] == role).any()]
-    traces, gaps = [], []
+    label_px, every = _labels(fit, len(risks) * max(1, len(roles)))
+    traces: list[dict] = []
+    gaps: dict[str, list[tuple[str, float, str]]] = {}  # risk -> (area, offset, hover) of its missing bars
     # plotly stacks grouped horizontal bars bottom-up: add the world first so the country is on top
     for k, role in enumerate(roles):
         part = rows[rows["role"] == role]
@@ -54,10 +77,10 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
                 "x": [None if pd.isna(v) else float(v) for v in part[C.coverage_pct]],
                 "orientation": "h",
                 "marker": {"color": ROLE_STYLE[role], "line": {"width": 0}},
-                "text": label.where(known, "").tolist(),
+                "text": label.where(known, "").tolist() if every or role == "country" else None,
                 "textposition": "outside",
                 "cliponaxis": False,
-                "textfont": {"size": 11, "color": MUTED},
+                "textfont": {"size": label_px, "color": MUTED},
                 "hovertemplate": "%{customdata}<extra></extra>",
                 "customdata": hover.tolist(),
             }
@@ -65,7 +88,16 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         # where the bar would be in its group: bars share the category's width less the gap, bottom-up
         offset = (1 - BARGAP) * ((k + 0.5) / len(roles) - 0.5)
         for risk, gap_hover in zip(part.loc[~known, "risk_label"], hover[~known], strict=True):
-            gaps.append(no_data_note(x=0, y=len(risks) - 1 - risks.index(risk) + offset, hover=gap_hover))
+            gaps.setdefault(risk, []).append((name, offset, gap_hover))
+    notes = []
+    for risk, missing in gaps.items():
+        row = len(risks) - 1 - risks.index(risk)
+        if len(missing) == 1:
+            notes.append(no_data_note(x=0, y=row + missing[0][1], hover=missing[0][2]))
+        else:  # one note for the risk's missing bars together: two lines of "no data" would overprint on a slide
+            names = ", ".join(area for area, _, _ in missing[::-1])
+            note = no_data_note(x=0, y=row + sum(o for _, o, _ in missing) / len(missing), hover="<br>".join(h for _, _, h in missing))
+            notes.append({**note, "text": tr("no data: {areas}", areas=names)})
     ticks = [0, 25, 50, 75, 100]
     layout = {
         "barmode": "group",
@@ -75,6 +107,6 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         "xaxis": {"range": [0, 118], "tickvals": ticks, "ticktext": [f"{t}%" for t in ticks], "gridcolor": "#eef1f4", "title": None},
         # numeric positions of the "no data" notes count categories from the bottom: the axis spans all of them
         "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "title": None, "range": [-0.5, len(risks) - 0.5]},
-        "annotations": gaps,
+        "annotations": notes,
     }
     return frame(go.Figure({"data": traces, "layout": layout}), text, height=150 + 70 * len(risks), fit=fit)

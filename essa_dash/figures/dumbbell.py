@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.text import tr
@@ -49,11 +50,12 @@ def dumbbell(
                 "y": labels,
                 "mode": "markers+text",
                 "marker": {"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
-                "text": rows[column].map("{:.1f}".format).where(known, "").tolist(),
+                # a flagged value (``<column>_flags``, e.g. female_flags): the mark beside it, the words in its hover
+                "text": (rows[column].map("{:.1f}".format).astype("str") + flag_mark(rows, f"{column}_flags")).where(known, "").tolist(),
                 "textposition": "top center",
                 "textfont": {"size": 10, "color": MUTED},
-                "customdata": rows[hover].tolist() if hover else None,
-                "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>%{customdata}" if hover else "") + "<extra></extra>",
+                "customdata": ((rows[hover].astype("str") if hover else "") + flag_hover(rows, f"{column}_flags")).tolist(),
+                "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>" if hover else "") + "%{customdata}<extra></extra>",
             }
         )
     notes = []

@@ -13,6 +13,8 @@ from essa_dash.text import fmt_pcts, tr
 
 #: Room above the cells for the risks' names (the x axis is on top).
 TOP_TICKS_PX = 26
+#: A cell this tall (layout px) holds the value and its year on two lines.
+TWO_LINES_PX = 34
 
 
 def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
@@ -29,8 +31,11 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
     missing = grid[C.coverage_pct].isna()
     value = fmt_pcts(grid[C.coverage_pct])  # str even when the grid is empty
     year = grid[C.year].astype("str")
+    # the year under the value, or beside it where the frame's height leaves cells too short for two lines
+    cell_px = (fit.height - 180) / max(1, len(countries)) if fit.height else 40
+    gap = "<br>" if cell_px >= TWO_LINES_PX else " "
     cells = grid.assign(
-        _text=(value + flag_mark(grid) + "<br><span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
+        _text=(value + flag_mark(grid) + gap + "<span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
         _hover=(
             "<b>"
             + grid[C.country]
@@ -86,7 +91,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
         "customdata": matrix("_hover"),
         "hovertemplate": "%{customdata}<extra></extra>",
         "hoverongaps": True,
-        "colorbar": {"title": {"text": "% covered", "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
+        "colorbar": {"title": {"text": tr("% covered"), "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
         "name": "coverage",
     }
     layout = {

@@ -33,8 +33,6 @@ X_RANGE = [-4, 156]
 ROW_PX, PANEL_EXTRA_PX, PANEL_GAP_PX = 26, 30, 64
 #: Height beyond the plot with a one-line title, subtitle, legend and source (frame adds what longer ones need).
 DUMBBELL_TOP_PX, BARS_TOP_PX = 120, 125
-#: Room above the first row of panels for their titles and "change" headers.
-PANEL_TITLE_PX = 26
 BAR_PX = 21
 
 
@@ -78,12 +76,15 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     labels = dict(zip(cells[C.risk], cells["risk_label"], strict=False))
     ncols = max(1, min(columns, fit.columns, len(risks)))
     nrows = max(1, math.ceil(len(risks) / ncols))
-    panel_px = ROW_PX * max(1, len(countries)) + PANEL_EXTRA_PX
+    panel_px = ROW_PX * (max(1, len(countries)) + 1) + PANEL_EXTRA_PX
     plot_px = nrows * panel_px + (nrows - 1) * PANEL_GAP_PX
     panels = grid(len(risks), ncols, h_spacing=0.035, v_spacing=PANEL_GAP_PX / plot_px if nrows > 1 else 0.0)
     traces: list[dict] = []
     # panel titles start at the panel's left edge, clear of the "change" header on the right
-    notes = [panel_title(panel, f"<b>{labels[risk]}</b>", size=13, color=TEXT) for panel, risk in zip(panels, risks, strict=False)]
+    # inside each panel, in a headroom row above its first country: never in the legend's way
+    notes = [
+        panel_title(panel, f"<b>{labels[risk]}</b>", inside=True, size=13, color=TEXT) for panel, risk in zip(panels, risks, strict=False)
+    ]
     for panel, risk in zip(panels, risks, strict=False):
         traces += _panel(cells[cells[C.risk] == risk], risk, panel)
         notes.append(
@@ -93,7 +94,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
                 "xref": panel.x,
                 "y": 1,
                 "yref": f"{panel.y} domain",
-                "yanchor": "bottom",
+                "yanchor": "top",
                 "showarrow": False,
                 "font": {"size": 10, "color": MUTED},
             }
@@ -122,7 +123,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     y_axis = {
         "categoryorder": "array",
         "categoryarray": countries[::-1],
-        "range": [-0.6, len(countries) - 0.4],
+        "range": [-0.6, len(countries) + 0.6],  # one row of headroom for the panel's title
         "gridcolor": GRID,
         "fixedrange": True,
     }
@@ -131,7 +132,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
         layout[panel.yaxis]["showticklabels"] = panel.col == 0
     layout.update(annotations=notes, showlegend=True, hovermode="closest")
     fig = go.Figure({"data": traces, "layout": layout})
-    return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX, fit=fit, top_extra=PANEL_TITLE_PX)
+    return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX, fit=fit)
 
 
 def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:

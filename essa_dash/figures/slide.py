@@ -161,7 +161,7 @@ def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None =
     }
     top = size.pad + title_px + round(base * 0.6) if text else size.pad
     top += _place_container_legend(spec, top, size)
-    top += _top_reserve(layout, base, tick_lines)
+    top += _top_reserve(layout, base, tick_lines, _legend_rows(spec, width - 2 * size.side, base))
 
     source_px = _restyle_source(layout, width - left - size.side, size.source, footer)
     ticks_px = _bottom_reserve(layout, base, tick_lines)
@@ -409,6 +409,22 @@ def _axis_block(axis: dict[str, Any], base: float, lines: int) -> int:
     return math.ceil(px)
 
 
+def _legend_rows(spec: dict[str, Any], width: float, base: float) -> int:
+    """Rows a horizontal legend takes at slide size: its items (marker, gap, name) laid out across ``width``."""
+    names = [
+        str(t["name"])
+        for t in spec.get("data", [])
+        if t.get("name") and t.get("showlegend", t.get("type") not in ("heatmap", "choropleth")) is not False
+    ]
+    rows, used = 1, 0.0
+    for name in names:
+        item = _text_px(name, base) + 3.5 * base
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
 def _place_container_legend(spec: dict[str, Any], top: int, size: _Sizes) -> int:
     """A horizontal legend pinned to the figure's frame (``yref="container"``): moved under the title; its height.
 
@@ -435,7 +451,7 @@ def _place_container_legend(spec: dict[str, Any], top: int, size: _Sizes) -> int
     return math.ceil(rows * font * LINE_EM * 1.2 + size.base * (0.6 + (LINE_EM if panels else 0)))
 
 
-def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]) -> int:
+def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int], legend_rows: int = 1) -> int:
     """Room between the title and the plot: top-side tick labels, or a legend above the plot."""
     px = 0
     for name, axis in _axes(layout, "x"):
@@ -443,7 +459,7 @@ def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]
             px = max(px, _axis_block(axis, base, tick_lines.get(name, 1)))
     legend = layout.get("legend", {})
     if layout.get("showlegend", True) and legend.get("orientation") == "h" and legend.get("y", 0) >= 1:
-        px += math.ceil(base * 2.2)  # one row of items, plus the legend's own padding and its offset above the plot
+        px += math.ceil(base * (1.0 + 1.3 * legend_rows))  # its rows of items, plus the legend's own padding and offset
     return px
 
 

@@ -12,9 +12,9 @@ import math
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from essa_dash.figures._flags import flag_hover, flag_mark
+from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -25,8 +25,7 @@ REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"co
 OTHER_SYMBOLS = ["circle-open", "square-open", "diamond-open", "triangle-up-open", "star-open", "hexagon-open"]
 OTHER_COLOURS = ["#8aa2bd", "#5d7fa3", "#335c89", "#1d4e89", "#0b2e59", "#000000"]
 PANEL_PX = 190
-#: Room above the first row of panels for their titles (the country names).
-PANEL_TITLE_PX = 22
+GRID = "#eef1f4"
 
 
 def columns_for(panels: int, fit: Frame = DESKTOP) -> int:
@@ -51,6 +50,15 @@ def _hover(rows: pd.DataFrame) -> pd.Series:
     )
 
 
+def _thinned(marks: pd.Series) -> list[str]:
+    """``marks`` with each mark that follows a marked point dropped: one mark per run of flagged points."""
+    out, before = [], ""
+    for mark in marks:
+        out.append(mark if mark and not before else "")
+        before = mark
+    return out
+
+
 def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Small multiples of ``rows`` (as :func:`essa_dash.query.risk.trend` gives), one panel per country.
 
@@ -66,14 +74,9 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     grid_rows = max(1, math.ceil(len(countries) / cols))
     # panels reflow to the frame's columns; a frame with a fixed height shares it among the rows
     panel_px = PANEL_PX if fit.height is None else max(90, (fit.height - 190) // grid_rows)
-    fig = make_subplots(
-        rows=grid_rows,
-        cols=cols,
-        subplot_titles=countries,
-        horizontal_spacing=0.045 if cols > 2 else 0.08,
-        vertical_spacing=0.5 / grid_rows if grid_rows > 1 else 0.1,
-    )
-    fig.update_annotations(font={"size": 13})  # the country names: so far the only annotations
+    panels = grid(len(countries), cols, h_spacing=0.045 if cols > 2 else 0.08, v_spacing=0.35 / grid_rows if grid_rows > 1 else 0.1)
+    # each country's name inside its panel's top left, in the headroom above 100 %: never in the legend's way
+    notes = [panel_title(p, country, inside=True, size=13) for p, country in zip(panels, countries, strict=False)]
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
     dated = dated.assign(
         _hover=_hover(dated), _mark=flag_mark(dated).str.strip()
@@ -88,22 +91,19 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
         shown.add(name)
         return first
 
-    traces: list[go.Scatter] = []
-    places: list[tuple[int, int]] = []
+    traces: list[dict] = []
 
-    def add(trace: go.Scatter, row: int, col: int) -> None:
-        traces.append(trace)
-        places.append((row, col))
+    def add(trace: dict, panel: Panel) -> None:
+        traces.append({"type": "scatter", **trace, "xaxis": panel.x, "yaxis": panel.y})
 
-    for i, country in enumerate(countries):
-        row, col = i // cols + 1, i % cols + 1
+    for panel, country in zip(panels, countries, strict=False):
         own = dated[(dated["role"] == "country") & (dated[C.country] == country)]
         for role, ref in references:
             if ref.empty:
                 continue
             name = f"{ref[C.country].iloc[0]} ({edition})"
             add(
-                go.Scatter(
+                dict(
                     name=name,
                     legendgroup=role,
                     showlegend=legend_once(name),
@@ -114,8 +114,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     customdata=ref["_hover"],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
-                row,
-                col,
+                panel,
             )
         for k, other in enumerate(others):
             part = own[own[C.edition] == other]
@@ -123,7 +122,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 continue
             name = f"{other} (not joined)"
             add(
-                go.Scatter(
+                dict(
                     name=name,
                     legendgroup=other,
                     showlegend=legend_once(name),
@@ -139,47 +138,59 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     customdata=part["_hover"],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
-                row,
-                col,
+                panel,
             )
         chosen = own[own[C.edition] == edition]
         if not chosen.empty:
             name = f"{edition}, joined by year"
             add(
-                go.Scatter(
+                dict(
                     name=name,
                     legendgroup="chosen",
                     showlegend=legend_once(name),
                     x=chosen[C.year],
                     y=chosen[C.coverage_pct],
                     mode="lines+markers+text",
-                    text=chosen["_mark"],  # a flagged figure: the mark above its point
-                    textposition="top center",
+                    # a flagged figure: the mark beside its point (under the panel's name, never over it);
+                    # in a run of flagged years only the first is marked, so marks never overprint (hover says each)
+                    text=_thinned(chosen["_mark"]),
+                    textposition="middle right",
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
                     customdata=chosen["_hover"],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
-                row,
-                col,
+                panel,
             )
         if chosen.empty:
-            fig.add_annotation(
-                text=tr("no data") if own.empty else tr("none in {edition}", edition=edition),
-                x=0.5,
-                y=0.5 if own.empty else 0.92,
-                xref=f"x{i + 1 if i else ''} domain",
-                yref=f"y{i + 1 if i else ''} domain",
-                showarrow=False,
-                font={"size": 11, "color": MUTED},
+            notes.append(
+                {
+                    "text": tr("no data") if own.empty else tr("none in {edition}", edition=edition),
+                    "x": 0.5,
+                    "y": 0.5 if own.empty else 0.8,
+                    "xref": f"{panel.x} domain",
+                    "yref": f"{panel.y} domain",
+                    "showarrow": False,
+                    "font": {"size": 11, "color": MUTED},
+                }
             )
-    if traces:
-        fig.add_traces(traces, rows=[r for r, _ in places], cols=[c for _, c in places])
     years = dated[C.year].astype("float64")
     low, high = (years.min(), years.max()) if len(years) else (2000.0, 2025.0)
-    fig.update_xaxes(range=[low - 1, high + 1], nticks=5, tickformat="d", gridcolor="#eef1f4", showline=True, linecolor="#d9dee3")
-    # from just below zero, so that a 0% figure sits above the axis line rather than on it
-    fig.update_yaxes(range=[-4, 106], tickvals=[0, 50, 100], ticktext=["0%", "50%", "100%"], gridcolor="#eef1f4", showticklabels=False)
-    fig.update_yaxes(showticklabels=True, col=1)
-    # the legend sits under the subtitle (frame places it), above the panels' country names
-    return frame(fig, text, height=110 + panel_px * grid_rows, fit=fit, top_extra=PANEL_TITLE_PX)
+    x_axis = {
+        "range": [low - 1, high + 1],
+        "nticks": 5,
+        "tickformat": "d",
+        "gridcolor": "#eef1f4",
+        "showline": True,
+        "linecolor": "#d9dee3",
+    }
+    # from below zero, so that a 0% figure sits above the axis line and its label clear of the first year's;
+    # up to 122 for the country's name
+    y_axis = {"range": [-8, 122], "tickvals": [0, 50, 100], "ticktext": ["0%", "50%", "100%"], "gridcolor": GRID}
+    layout = axes(panels, x_axis, y_axis)
+    for panel in panels:
+        layout[panel.yaxis]["showticklabels"] = panel.col == 0
+    layout["annotations"] = notes
+    fig = go.Figure({"data": traces, "layout": layout})
+    # the legend sits under the subtitle (frame places it), above the panels
+    return frame(fig, text, height=110 + panel_px * grid_rows, fit=fit)

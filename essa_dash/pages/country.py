@@ -6,6 +6,7 @@ from dash import html
 
 from essa_dash.components.cards import chart_card
 from essa_dash.components.context import current_store
+from essa_dash.components.context_panel import context_panel
 from essa_dash.components.controls import controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
 from essa_dash.query import country as q
@@ -44,6 +45,8 @@ def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
                 q.aggregate_note(store, q.regional_comparator(store, view.edition), view.edition, [d.risk for d in bars.definitions]),
                 className="aggregate-note",
             ),
+            context_panel(store, view.iso3, view.name),
+            chart_card(build("country-context", store, state), state, vocabulary),
             chart_card(build("country-editions", store, state), state, vocabulary),
             chart_card(sexes, state, vocabulary)
             if sexes

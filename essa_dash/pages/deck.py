@@ -17,7 +17,7 @@ PATH = "/deck"
 TITLE = mark("Slides")
 NAV = 6
 NAV_HREF = "/deck"
-NATIVE_LABEL = "Bar, dot and line charts as editable PowerPoint charts (heatmaps, maps and the change in points stay pictures)"
+NATIVE_LABEL = mark("Bar, dot and line charts as editable PowerPoint charts (heatmaps, maps and the change in points stay pictures)")
 #: How often the page asks how far a deck build got, in milliseconds.
 POLL_MS = 1000
 #: Characters of links the form sends to the server (30 links of ~300 characters).

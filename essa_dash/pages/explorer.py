@@ -6,14 +6,16 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from essa_dash.components.context import current_store, public_url
-from essa_dash.components.controls import checkbox, controls_bar, dropdown
+from essa_dash.components.controls import checkbox, controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
 from essa_dash.export.tables import FORMATS
 from essa_dash.query import explorer as q
 from essa_dash.query import options
-from essa_dash.query.state import PARAMS, Vocabulary
+from essa_dash.query.context import CONTEXT_PARAMS
+from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, TABLES, Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
-from essa_dash.text import fmt_int, mark, tr
+from essa_dash.store import Store
+from essa_dash.text import fmt_int, mark, tr, trn
 from essa_dash.text.flags import flag_labels
 from essa_dash.text.names import kind_word, sex_label
 
@@ -23,6 +25,22 @@ NAV = 5
 NAV_HREF = "/data"
 GRID_ID = "explorer-grid"
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet", "json": "JSON"}
+TABLE_LABELS = {"coverage": mark("Coverage (SDG 1.3.1)"), "context": mark("SDG series beside coverage")}
+CONTEXT_COLUMN_NAMES = {
+    "country": mark("Country or aggregate"),
+    "indicator_label": mark("Series"),
+    "sector": mark("Sector"),
+    "age": mark("Age"),
+    "location": mark("Location"),
+    "sex": mark("Sex"),
+    "migrant_status": mark("Migrant status"),
+    "year": mark("Year"),
+    "value": mark("Value"),
+    "unit": mark("Unit"),
+    "edition": mark("Edition"),
+    "source_location": mark("Location in source"),
+    "obs_flags": mark("Flags"),
+}
 COLUMN_NAMES = {
     "country": mark("Country or aggregate"),
     "risk_label": mark("Risk"),
@@ -74,10 +92,17 @@ def _choices(facet: list[q.FacetOption]) -> list[dict[str, object]]:
     return [{"label": tr("{label} ({n})", label=o.label, n=fmt_int(o.count)), "value": o.value, "disabled": o.count == 0} for o in facet]
 
 
+def _table_switch(table: str) -> html.Fieldset:
+    """Coverage or the SDG context series: two tables, never one mixed grid."""
+    return radio("table", [{"label": tr(TABLE_LABELS[t]), "value": t} for t in TABLES], table, label=tr("Table"))
+
+
 def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
     state, problems = vocabulary.parse(url, accept=PARAMS)
+    if state.table == "context":
+        return _context_layout(store, vocabulary, state, problems)
     query = vocabulary.encode(state)
     facets = q.facets(store, state)
     frame = q.rows(store, state)
@@ -98,6 +123,7 @@ def layout(**url: str) -> html.Main:
             ),
             controls_bar(
                 f"{PATH}{query}",
+                _table_switch("coverage"),
                 dropdown(
                     "country",
                     _choices(facets["country"]),
@@ -172,6 +198,102 @@ def layout(**url: str) -> html.Main:
                     html.Div(
                         [
                             html.Pre(q.pandas_snippet(base, query), id="pandas-snippet"),
+                            dcc.Clipboard(target_id="pandas-snippet", title=tr("Copy")),
+                        ],
+                        className="snippet",
+                    ),
+                    html.P([tr("The API is described at: "), html.A("/api/v1/openapi.json", href="/api/v1/openapi.json")]),
+                ],
+                className="card use-data",
+            ),
+        ],
+        className="page",
+    )
+
+
+def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems: list[Problem]) -> html.Main:
+    """The explorer on the context table: the same controls, downloads, API and pandas line, for its rows."""
+    # the context table's own parameters: what the coverage controls set stays out of its API links
+    state = State(**{name: getattr(state, name) for name in (*CONTEXT_PARAMS, *GLOBAL_PARAMS)})
+    query = vocabulary.encode(state)
+    api_query = vocabulary.encode(state.update(table=None))
+    facets = q.context_facets(store, state)
+    frame = q.context_rows(store, state)
+    years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
+    base = public_url() + "/"
+    return html.Main(
+        [
+            html.H1(tr("Explore and download the data")),
+            html.P(
+                tr(
+                    "The SDG series read beside coverage (informal employment, the UHC service coverage index, poverty, fatal "
+                    "occupational injuries), one row per published value with its unit, source and place in the source. They are "
+                    "another table: their values are not coverage and are never added to it."
+                ),
+                className="lede",
+            ),
+            controls_bar(
+                f"{PATH}{query}",
+                _table_switch("context"),
+                dropdown(
+                    "country",
+                    _choices(facets["country"]),
+                    list(state.country),
+                    label=tr("Countries and aggregates"),
+                    multi=True,
+                    placeholder=tr("All"),
+                ),
+                dropdown(
+                    "indicator", _choices(facets["indicator"]), list(state.indicator), label=tr("Series"), multi=True, placeholder=tr("All")
+                ),
+                dropdown("sex", _choices(facets["sex"]), state.sex, label=tr("Sex"), placeholder=tr("All"), clearable=True),
+                dropdown("year_from", years, state.year_from, label=tr("From year"), placeholder=tr("Any"), clearable=True),
+                dropdown("year_to", years, state.year_to, label=tr("To year"), placeholder=tr("Any"), clearable=True),
+                checkbox("latest", tr("Latest value per country and series only"), bool(state.latest)),
+            ),
+            problems_notice(problems, options.labels(store)),
+            html.P(
+                trn("{count} value", "{count} values", len(frame), count=fmt_int(len(frame)))
+                if len(frame)
+                else tr("No values match these filters."),
+                className="grid-summary",
+                id="explorer-summary",
+            ),
+            html.Section(
+                [
+                    html.Span(tr("Download this view: "), className="download-label"),
+                    *[
+                        html.A(
+                            FORMAT_LABELS[fmt],
+                            href=f"/api/v1/context.{fmt}{api_query}",
+                            className="button",
+                            download="",
+                            id=f"download-{fmt}",
+                        )
+                        for fmt in FORMATS
+                    ],
+                ],
+                className="downloads",
+            ),
+            dag.AgGrid(
+                id=GRID_ID,
+                rowData=q.records(frame),
+                columnDefs=[{"field": field, "headerName": tr(name)} for field, name in CONTEXT_COLUMN_NAMES.items()],
+                defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
+                dashGridOptions={"pagination": True, "paginationPageSize": 50, "enableCellTextSelection": True, "ensureDomOrder": True},
+                columnSize="autoSize",
+                className="ag-theme-alpine",
+                style={"height": "560px"},
+            ),
+            html.Section(
+                [
+                    html.H2(tr("Use this data in your own tools")),
+                    html.P(tr("API URL of this view (CSV; also {formats}):", formats=".xlsx, .parquet, .json")),
+                    html.Pre(f"{base}api/v1/context.csv{api_query}", id="api-url"),
+                    html.P(tr("One line of pandas:")),
+                    html.Div(
+                        [
+                            html.Pre(q.pandas_snippet(base, api_query, table="context"), id="pandas-snippet"),
                             dcc.Clipboard(target_id="pandas-snippet", title=tr("Copy")),
                         ],
                         className="snippet",

@@ -47,6 +47,8 @@ def layout(**url: str) -> html.Main:
             ),
             problems_notice(problems, options.labels(store)),
             chart_card(build(ids.OVERVIEW_HEATMAP, store, state), state, vocabulary),
+            html.H2(tr("Coverage beside informal employment")),
+            chart_card(build(ids.CONTEXT_PAIRS, store, state), state, vocabulary),
         ],
         className="page",
     )

@@ -14,7 +14,7 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.components.sources import translation_note
 from essa_dash.query import options
 from essa_dash.query import risk as q
-from essa_dash.query.state import Vocabulary
+from essa_dash.query.state import State, Vocabulary
 from essa_dash.text import fmt_int, mark, tr
 from essa_dash.views import build
 
@@ -30,6 +30,7 @@ RANKING = "risk-ranking"
 MAP = "risk-map"
 TREND = "risk-trend"
 SEX = "risk-sex"
+CONTEXT = "risk-context"
 
 
 def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
@@ -64,6 +65,7 @@ def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
             chart_card(ranking, state, vocabulary),
             html.P(q.ranking_note(store, view, q.ranking(store, view)), className="aggregate-note"),
             chart_card(build(MAP, store, state), state, vocabulary),
+            *_context(store, state, vocabulary),
             html.H2(tr("Over time, edition by edition")),
             chart_card(build(TREND, store, state), state, vocabulary),
             html.H2(tr("Women and men")),
@@ -71,6 +73,12 @@ def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
         ],
         className="page risk-page",
     )
+
+
+def _context(store: Store, state: State, vocabulary: Vocabulary) -> list:
+    """The SDG series read beside this risk's coverage (indicators.csv ``explains``), where there is one."""
+    built = build(CONTEXT, store, state)
+    return [html.H2(tr("Read beside coverage")), chart_card(built, state, vocabulary)] if built else []
 
 
 def _definition(store: Store, risk: str) -> html.Section:

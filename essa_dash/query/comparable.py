@@ -83,3 +83,14 @@ def revisions(rows: pd.DataFrame, published: pd.Series) -> pd.DataFrame:
     )
     order = out["revision_pp"].abs().sort_values(ascending=False, kind="stable").index
     return out.loc[order, REVISION_COLUMNS].reset_index(drop=True)
+
+
+def sex_pair_flags(rows: pd.DataFrame, index: list[str]) -> pd.DataFrame:
+    """Per ``index`` key, the flags of the women's and the men's figure (``female_flags``, ``male_flags``)
+    and both joined (``obs_flags``): what a women-and-men chart needs to mark each of its two values."""
+    marked = rows[rows[C.sex].isin(["female", "male"])]
+    marked = marked.assign(_flags=marked[C.obs_flags].where(marked[C.obs_flags].map(lambda cell: isinstance(cell, str)), ""))
+    wide = marked.pivot_table(index=index, columns=C.sex, values="_flags", aggfunc="first").reindex(columns=["female", "male"])
+    wide = wide.fillna("").rename(columns={"female": "female_flags", "male": "male_flags"})
+    wide[C.obs_flags] = [joined_flags(pd.Series(pair)) for pair in zip(wide["female_flags"], wide["male_flags"], strict=True)]
+    return wide.reset_index().rename_axis(columns=None)

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from essa_dash.query.comparable import revisions
+from essa_dash.query.comparable import revisions, sex_pair_flags
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
-from essa_dash.text import fmt_int, tr
+from essa_dash.text import fmt_int, fmt_pct, fmt_year, tr, trn
 
 DEFAULT_COUNTRY = "VNM"
 
@@ -175,7 +175,9 @@ def sex_split(store: Store, iso3: str, *, edition: str) -> pd.DataFrame | None:
     # keep each risk's most recent year that has both sexes
     wide = wide.sort_values(C.year).drop_duplicates(C.risk, keep="last")
     labels = store.risks.set_index("risk")["short_label"]
-    return wide.assign(risk_label=wide[C.risk].map(labels))[[C.risk, "risk_label", C.year, C.source_id, "female", "male"]]
+    wide = wide.merge(sex_pair_flags(latest, [C.risk, C.year, C.source_id]), on=[C.risk, C.year, C.source_id], how="left")
+    columns = [C.risk, "risk_label", C.year, C.source_id, "female", "male", "female_flags", "male_flags", C.obs_flags]
+    return wide.assign(risk_label=wide[C.risk].map(labels))[columns]
 
 
 @dataclass(frozen=True)
@@ -218,43 +220,52 @@ def people_without_any_benefit(store: Store, iso3: str, *, edition: str) -> Peop
 def aggregate_note(store: Store, region: str | None, edition: str, risks: list[str]) -> str:
     """How the regional figure was obtained, and which Member States have data for it."""
     if region is None:
-        return f"{edition} publishes no regional figure for South-East Asia."
+        return tr("{edition} publishes no regional figure for South-East Asia.", edition=edition)
     covers = store.countries.set_index("iso3").loc[region, "covers"]
     rows = filter_coverage(store.coverage, editions=[edition], risks=risks, sexes=["total", "female"])
     members = store.countries[store.countries["is_asean_member"]]
     present = set(rows[C.iso3])
     missing = [name for iso3, name in zip(members["iso3"], members["short_name"], strict=True) if iso3 not in present]
     gaps = (
-        f" Member States with no figure at all in this edition: {', '.join(missing)}."
+        tr("Member States with no figure at all in this edition: {names}.", names=", ".join(missing))
         if missing
-        else " Every Member State has at least one figure in this edition."
+        else tr("Every Member State has at least one figure in this edition.")
     )
-    return f"Regional figure published by the ILO, not computed here: {covers}{gaps}"
+    return tr("Regional figure published by the ILO, not computed here: {covers} {gaps}", covers=covers, gaps=gaps)
 
 
 def profile_reading(bars: pd.DataFrame, name: str) -> list[str]:
     """Plain-language summary of the profile bars (also the chart's text alternative)."""
     own = bars[(bars["role"] == "country")].dropna(subset=[C.coverage_pct])
     if own.empty:
-        return [f"This edition has no figures for {name}."]
+        return [tr("This edition has no figures for {country}.", country=name)]
     high = own.loc[own[C.coverage_pct].idxmax()]
     low = own.loc[own[C.coverage_pct].idxmin()]
     sentences = [
-        f"Highest: {high['risk_label'].lower()} {high[C.coverage_pct]:.1f}% ({high[C.year]}); "
-        f"lowest: {low['risk_label'].lower()} {low[C.coverage_pct]:.1f}% ({low[C.year]})."
+        tr(
+            "Highest: {high_risk} {high} ({high_year}); lowest: {low_risk} {low} ({low_year}).",
+            high_risk=high["risk_label"].lower(),
+            high=fmt_pct(high[C.coverage_pct]),
+            high_year=fmt_year(high[C.year]),
+            low_risk=low["risk_label"].lower(),
+            low=fmt_pct(low[C.coverage_pct]),
+            low_year=fmt_year(low[C.year]),
+        )
     ]
     region = bars[bars["role"] == "region"].set_index(C.risk)[C.coverage_pct]
     compared = own.assign(region=own[C.risk].map(region)).dropna(subset=["region"])
     if not compared.empty:
         above = compared[compared[C.coverage_pct] > compared["region"]]["risk_label"].str.lower().tolist()
         region_name = bars.loc[bars["role"] == "region", C.country].iloc[0]
+        values = {"country": name, "region": region_name, "n": fmt_int(len(above)), "total": fmt_int(len(compared))}
         sentences.append(
-            f"{name} is above the {region_name} figure for {len(above)} of {len(compared)} risks"
-            + (f" ({', '.join(above)})." if above else ".")
+            tr("{country} is above the {region} figure for {n} of {total} risks ({risks}).", risks=", ".join(above), **values)
+            if above
+            else tr("{country} is above the {region} figure for {n} of {total} risks.", **values)
         )
     missing = bars[(bars["role"] == "country") & bars[C.coverage_pct].isna()]["risk_label"].str.lower().tolist()
     if missing:
-        sentences.append(f"No data for {name}: {', '.join(missing)}.")
+        sentences.append(tr("No data for {country}: {risks}.", country=name, risks=", ".join(missing)))
     return sentences
 
 
@@ -262,6 +273,17 @@ def sex_reading(split: pd.DataFrame, name: str) -> list[str]:
     gap = (split["female"] - split["male"]).abs()
     top = split.loc[gap.idxmax()]
     return [
-        f"{len(split)} risks for {name} have separate figures for women and men.",
-        f"Largest gap: {top['risk_label'].lower()}, women {top['female']:.1f}% and men {top['male']:.1f}% ({top[C.year]}).",
+        trn(
+            "{n} risk for {country} has separate figures for women and men.",
+            "{n} risks for {country} have separate figures for women and men.",
+            len(split),
+            country=name,
+        ),
+        tr(
+            "Largest gap: {risk}, women {women} and men {men} ({year}).",
+            risk=top["risk_label"].lower(),
+            women=fmt_pct(top["female"]),
+            men=fmt_pct(top["male"]),
+            year=fmt_year(top[C.year]),
+        ),
     ]

@@ -6,8 +6,10 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from essa_dash.query.context import select_context
 from essa_dash.query.core import select
 from essa_dash.query.state import State
+from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
@@ -64,9 +66,9 @@ def records(frame: pd.DataFrame) -> list[dict[str, object]]:
     return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
-def pandas_snippet(base_url: str, query: str) -> str:
-    """A one-line pandas call that loads exactly this view."""
-    return f'pd.read_csv("{base_url}api/v1/coverage.csv{query}", encoding="utf-8-sig")'
+def pandas_snippet(base_url: str, query: str, table: str = "coverage") -> str:
+    """A one-line pandas call that loads exactly this view (of ``table``: coverage or context)."""
+    return f'pd.read_csv("{base_url}api/v1/{table}.csv{query}", encoding="utf-8-sig")'
 
 
 def summary(frame: pd.DataFrame, store: Store) -> str:
@@ -84,3 +86,35 @@ def summary(frame: pd.DataFrame, store: Store) -> str:
         f"{count(frame[C.country].nunique(), 'country or aggregate', 'countries or aggregates')}, "
         f"{count(frame['risk_label'].nunique(), 'risk', 'risks')}{span}."
     )
+
+
+# -- the context table (the explorer's table switch) --------------------------------------------
+
+#: URL parameter -> the context column it filters, for the facet counts.
+CONTEXT_FACETS = {"country": X.iso3, "indicator": X.indicator, "sex": X.sex}
+CONTEXT_GRID_COLUMNS = [
+    X.country, "indicator_label", X.sector, X.age, X.location, X.sex, X.migrant_status, X.year, X.value, X.unit,
+    X.edition, X.source_location, X.obs_flags,
+]  # fmt: skip
+
+
+def context_facets(store: Store, state: State) -> dict[str, list[FacetOption]]:
+    """Like :func:`facets`, for the context table's filters."""
+    labels = {
+        "country": dict(zip(store.countries["iso3"], store.countries["short_name"], strict=True)),
+        "indicator": dict(zip(store.indicators["indicator"], store.indicators["short_label"], strict=True)),
+        "sex": {s: s.capitalize() for s in ("total", "female", "male")},
+    }
+    out = {}
+    for param, column in CONTEXT_FACETS.items():
+        cleared = replace(state, **{param: () if param in ("country", "indicator") else None})
+        counts = select_context(store.context, cleared)[column].value_counts()
+        out[param] = [FacetOption(value, label, int(counts.get(value, 0))) for value, label in labels[param].items()]
+    return out
+
+
+def context_rows(store: Store, state: State) -> pd.DataFrame:
+    """The context rows of the view, with the series' short label, as the grid shows them."""
+    selected = select_context(store.context, state)
+    labels = store.indicators.set_index("indicator")["short_label"]
+    return selected.assign(indicator_label=selected[X.indicator].map(labels))[CONTEXT_GRID_COLUMNS]

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import pandas as pd
 
@@ -177,21 +178,20 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
     risk_table = progress_risks(store)
     risk_table = risk_table[risk_table["risk"].isin(risks)]
     sexes = {risk: ("female" if default == "female" else sex) for risk, default in default_sex(risk_table).items()}
-    names = store.countries.set_index("iso3")["short_name"]
-    chosen = [c for c in names.index if c in set(countries)]
+    names = store.countries.set_index("iso3")["short_name"].to_dict()
+    wanted = set(countries)
+    chosen = [c for c in names if c in wanted]
 
     rows = filter_coverage(store.coverage, countries=chosen, risks=risk_table["risk"])
     rows = rows[(rows[C.sex] == rows[C.risk].map(sexes)) & rows[C.year].notna()]
-    here = rows[rows[C.edition] == edition]
-    others = rows[rows[C.edition] != edition]
-    meta = store.editions.set_index("edition")
-    here_cells = dict(tuple(here.groupby([C.iso3, C.risk], sort=False)))
-    other_cells = dict(tuple(others.groupby([C.iso3, C.risk], sort=False)))
+    table = store.editions.set_index("edition")
+    meta = Editions(table["published"].to_dict(), table["year_basis"].to_dict())
+    here_cells, other_cells = _cells(rows, edition)
 
     records = []
+    by_name = sorted(chosen, key=lambda c: names[c])
     for risk, risk_label in zip(risk_table["risk"], risk_table["short_label"], strict=True):
-        for iso3 in sorted(chosen, key=lambda c: names[c]):
-            cell = here_cells.get((iso3, risk))
+        for iso3 in by_name:
             record = {
                 C.iso3: iso3,
                 C.country: names[iso3],
@@ -200,10 +200,10 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
                 C.sex: sexes[risk],
                 C.edition: edition,
             }
-            record |= _compare(cell)
+            record |= _compare(here_cells.get((iso3, risk), []))
             if record["status"] in (COMPARED, ONE_YEAR):
                 record["revisions"] = "; ".join(
-                    _revisions(record["baseline_year"], record["baseline_pct"], edition, other_cells.get((iso3, risk)), meta)
+                    _revisions(record["baseline_year"], record["baseline_pct"], edition, other_cells.get((iso3, risk), {}), meta)
                 )
             records.append(record)
     cells = pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
@@ -219,8 +219,44 @@ def any_change(cells: pd.DataFrame) -> bool:
     return bool((cells["status"] == COMPARED).any())
 
 
-def _compare(cell: pd.DataFrame | None) -> dict[str, object]:
-    """Baseline and latest of one cell's rows (one edition, one risk, one sex)."""
+class Editions(NamedTuple):
+    """What the comparison needs of editions.csv, as dicts (a frame lookup per cell cost more than the comparison)."""
+
+    published: dict[str, object]
+    basis: dict[str, str]
+
+
+class Figure(NamedTuple):
+    """One dated figure of a cell, as the comparison reads it."""
+
+    year: int
+    pct: float
+    source_id: str
+    location: str | None
+    flags: object  # the row's obs_flags cell (codes joined by ";", or missing)
+
+
+def _cells(rows: pd.DataFrame, edition: str) -> tuple[dict[tuple[str, str], list[Figure]], dict[tuple[str, str], dict[str, list[Figure]]]]:
+    """The rows as plain figures, in one pass: the edition's by (country, risk), the others' by (country, risk) then edition.
+
+    Each cell is small (a few years) but there are countries x risks of them: filtering a
+    frame per cell cost ~6 ms each, so the cells are read once and compared in Python.
+    Order within a cell is the rows' order, as a groupby keeps it.
+    """
+    here: dict[tuple[str, str], list[Figure]] = {}
+    others: dict[tuple[str, str], dict[str, list[Figure]]] = {}
+    columns = [C.iso3, C.risk, C.edition, C.year, C.coverage_pct, C.source_id, C.source_location, C.obs_flags]
+    for iso3, risk, ed, year, pct, source, location, flags in zip(*(rows[c].tolist() for c in columns), strict=True):
+        figure = Figure(int(year), float(pct), source, location, flags)
+        if ed == edition:
+            here.setdefault((iso3, risk), []).append(figure)
+        else:
+            others.setdefault((iso3, risk), {}).setdefault(ed, []).append(figure)
+    return here, others
+
+
+def _compare(cell: list[Figure]) -> dict[str, object]:
+    """Baseline and latest of one cell's figures (one edition, one risk, one sex)."""
     empty = {
         "status": NO_DATA,
         "baseline_year": None,
@@ -234,35 +270,35 @@ def _compare(cell: pd.DataFrame | None) -> dict[str, object]:
         "revisions": "",
         C.obs_flags: "",
     }
-    if cell is None or cell.empty:
+    if not cell:
         return empty
-    cell = cell.sort_values(C.year)
-    since = cell[cell[C.year] >= BASELINE_YEAR]
-    before = cell[cell[C.year] < BASELINE_YEAR]
-    earlier = ", ".join(str(int(y)) for y in before[C.year])
-    if since.empty:
-        last = before.iloc[-1]
+    cell = sorted(cell, key=lambda f: f.year)
+    since = [f for f in cell if f.year >= BASELINE_YEAR]
+    before = [f for f in cell if f.year < BASELINE_YEAR]
+    earlier = ", ".join(str(f.year) for f in before)
+    if not since:
+        last = before[-1]
         return empty | {
             "status": BEFORE_BASELINE,
-            "latest_year": int(last[C.year]),
-            "latest_pct": float(last[C.coverage_pct]),
-            C.source_id: last[C.source_id],
-            "latest_location": last[C.source_location],
+            "latest_year": last.year,
+            "latest_pct": last.pct,
+            C.source_id: last.source_id,
+            "latest_location": last.location,
             "earlier_years": earlier,
-            C.obs_flags: joined_flags(pd.Series([last[C.obs_flags]])),
+            C.obs_flags: joined_flags(pd.Series([last.flags])),
         }
-    first, last = since.iloc[0], since.iloc[-1]
+    first, last = since[0], since[-1]
     return empty | {
         "status": COMPARED if len(since) > 1 else ONE_YEAR,
-        "baseline_year": int(first[C.year]),
-        "baseline_pct": float(first[C.coverage_pct]),
-        "latest_year": int(last[C.year]),
-        "latest_pct": float(last[C.coverage_pct]),
-        C.source_id: first[C.source_id],
-        "baseline_location": first[C.source_location],
-        "latest_location": last[C.source_location],
+        "baseline_year": first.year,
+        "baseline_pct": first.pct,
+        "latest_year": last.year,
+        "latest_pct": last.pct,
+        C.source_id: first.source_id,
+        "baseline_location": first.location,
+        "latest_location": last.location,
         "earlier_years": earlier,
-        C.obs_flags: joined_flags(pd.Series([first[C.obs_flags], last[C.obs_flags]])),
+        C.obs_flags: joined_flags(pd.Series([first.flags, last.flags])),
     }
 
 
@@ -280,33 +316,26 @@ def round_years(year: int, basis: str, other_basis: str) -> list[int]:
     return []
 
 
-def _revisions(year: int, value: float, edition: str, others: pd.DataFrame | None, meta: pd.DataFrame) -> list[str]:
+def _revisions(year: int, value: float, edition: str, others: dict[str, list[Figure]], meta: Editions) -> list[str]:
     """Notes on other editions' figures for the same cell or report round that differ from ``value``.
 
     Same cell (country, risk, sex, year): every different figure is noted. Same report round
     under another year label: noted only when none of that edition's candidates equals the
     baseline, since the round spans several data years.
     """
-    if others is None or others.empty:
+    if not others:
         return []
-    published, basis = meta.loc[edition, "published"], meta.loc[edition, "year_basis"]
+    published, basis = meta.published[edition], meta.basis[edition]
     notes = []
-    for other in sorted(others[C.edition].unique(), key=lambda e: meta.loc[e, "published"]):
-        rows = others[others[C.edition] == other]
-        later = meta.loc[other, "published"] > published
-        same = rows[rows[C.year] == year]
-        round_ = rows[rows[C.year].isin(round_years(year, basis, meta.loc[other, "year_basis"]))]
-        differs = (same[C.coverage_pct] - value).abs() >= SAME_FIGURE_PP
-        notes += [
-            _revision_text(other, v, y, later=later)
-            for v, y in zip(same.loc[differs, C.coverage_pct], same.loc[differs, C.year], strict=True)
-        ]
-        candidates = pd.concat([same, round_])[C.coverage_pct]
-        if not round_.empty and ((candidates - value).abs() >= SAME_FIGURE_PP).all():
-            notes += [
-                _revision_text(other, v, y, later=later, relabelled=True)
-                for v, y in zip(round_[C.coverage_pct], round_[C.year], strict=True)
-            ]
+    for other in sorted(others, key=meta.published.__getitem__):
+        figures = others[other]
+        later = meta.published[other] > published
+        same = [f for f in figures if f.year == year]
+        labels = round_years(year, basis, meta.basis[other])
+        round_ = [f for f in figures if f.year in labels]
+        notes += [_revision_text(other, f.pct, f.year, later=later) for f in same if abs(f.pct - value) >= SAME_FIGURE_PP]
+        if round_ and all(abs(f.pct - value) >= SAME_FIGURE_PP for f in [*same, *round_]):
+            notes += [_revision_text(other, f.pct, f.year, later=later, relabelled=True) for f in round_]
     return notes
 
 

@@ -14,11 +14,13 @@ import pandas as pd
 
 from essa_dash.captions import source_line
 from essa_dash.figures._theme import ChartText
+from essa_dash.query.comparable import sex_pair_flags
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
 from essa_dash.query.country import WORLD, aggregate_note, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
+from essa_dash.text import fmt_int, fmt_pct, fmt_year, mark, tr, trn
 
 DEFAULT_RISK = "old_age"
 #: The query parameters the risk page understands (the risk itself is in the path).
@@ -28,7 +30,7 @@ PARAMS = ("country", "sex", "edition")
 #: column for this, so it is named here; the wording itself comes from the risks table.
 DENOMINATOR_WORDING_DIFFERS = ("employment_injury",)
 
-SEX_WORDS = {"total": "", "female": "women", "male": "men"}
+SEX_WORDS = {"total": "", "female": mark("women"), "male": mark("men")}
 RANKING_COLUMNS = [
     "role",
     C.iso3,
@@ -45,6 +47,10 @@ RANKING_COLUMNS = [
     C.obs_flags,
     "highlighted",
 ]
+SEX_COLUMNS = [
+    "role", C.iso3, C.country, "label", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover",
+    "female_flags", "male_flags", C.obs_flags,
+]  # fmt: skip
 TREND_COLUMNS = [
     "role",
     C.iso3,
@@ -139,14 +145,22 @@ def resolve_view(store: Store, risk: str, url: Mapping[str, str | Sequence[str] 
     edition = state.edition or fallback
     if available and edition not in available:
         notes.append(
-            f"{edition} has no figures for this risk ({label.lower()}) in the Member States, so the page shows {fallback}. "
-            f"Editions with figures for this risk: {', '.join(available)}."
+            tr(
+                "{edition} has no figures for this risk ({risk}) in the Member States, so the page shows {fallback}. "
+                "Editions with figures for this risk: {editions}.",
+                edition=edition,
+                risk=label.lower(),
+                fallback=fallback,
+                editions=", ".join(available),
+            )
         )
         edition = fallback
     sex = state.sex or "total"
     drawn = shown_sex(store, key, sex)
     if drawn != sex:
-        notes.append(f"{label} is measured among women only (women giving birth): the charts show women whatever sex is chosen.")
+        notes.append(
+            tr("{risk} is measured among women only (women giving birth): the charts show women whatever sex is chosen.", risk=label)
+        )
     return RiskView(key, edition, sex, drawn, countries, problems, notes)
 
 
@@ -255,30 +269,45 @@ def ranking_note(store: Store, view: RiskView, ranking_rows: pd.DataFrame) -> st
     else:
         covers = store.countries.set_index("iso3").loc[region, "covers"]
         name = store.countries.set_index("iso3").loc[region, "short_name"]
-        parts = [f"The {name} figure is an estimate published in {view.edition}, not computed here: {covers}"]
+        parts = [
+            tr(
+                "The {region} figure is an estimate published in {edition}, not computed here: {covers}",
+                region=name,
+                edition=view.edition,
+                covers=covers,
+            )
+        ]
         has_region = ranking_rows.loc[ranking_rows["role"] == "region", C.coverage_pct].notna().any()
         if not has_region:
-            parts.append(f"{view.edition} publishes no {name} figure for this risk{_among(view.shown_sex)}.")
+            parts.append(
+                tr(
+                    "{edition} publishes no {region} figure for this risk{among}.",
+                    edition=view.edition,
+                    region=name,
+                    among=_among(view.shown_sex),
+                )
+            )
     missing = missing_states(ranking_rows)
+    among = _among(view.shown_sex)
     parts.append(
-        f"Member States with no figure for this risk{_among(view.shown_sex)} in {view.edition}: {', '.join(missing)}."
+        tr(
+            "Member States with no figure for this risk{among} in {edition}: {names}.",
+            among=among,
+            edition=view.edition,
+            names=", ".join(missing),
+        )
         if missing
-        else f"Every Member State has a figure for this risk{_among(view.shown_sex)} in {view.edition}."
+        else tr("Every Member State has a figure for this risk{among} in {edition}.", among=among, edition=view.edition)
     )
     return " ".join(parts)
 
 
-def _pct(value: float) -> str:
-    """'100%', '6.3%': one decimal, without a trailing '.0', as a sentence reads best."""
-    return f"{value:.1f}".removesuffix(".0") + "%"
-
-
-def _when(year: object) -> str:
-    return "year not stated" if pd.isna(year) else str(int(year))
+_pct = fmt_pct  # one percent formatter: a sentence writes a figure as its chart label does
+_when = fmt_year
 
 
 def _among(sex: str) -> str:
-    return f" among {SEX_WORDS[sex]}" if SEX_WORDS.get(sex) else ""
+    return tr(" among {who}", who=tr(SEX_WORDS[sex])) if SEX_WORDS.get(sex) else ""
 
 
 def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
@@ -288,20 +317,36 @@ def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
     edition = ranking_rows[C.edition].iloc[0]
     who = _among(ranking_rows[C.sex].iloc[0])
     if known.empty:
-        return [f"{edition} has no figure for any Member State{who}."]
+        return [tr("{edition} has no figure for any Member State{among}.", edition=edition, among=who)]
     high, low = known.iloc[0], known.iloc[-1]
     sentences = [
-        f"Highest: {high[C.country]} {_pct(high[C.coverage_pct])} ({_when(high[C.year])}), "
-        f"lowest: {low[C.country]} {_pct(low[C.coverage_pct])} ({_when(low[C.year])}){who}."
+        tr(
+            "Highest: {high_country} {high} ({high_year}), lowest: {low_country} {low} ({low_year}){among}.",
+            high_country=high[C.country],
+            high=_pct(high[C.coverage_pct]),
+            high_year=_when(high[C.year]),
+            low_country=low[C.country],
+            low=_pct(low[C.coverage_pct]),
+            low_year=_when(low[C.year]),
+            among=who,
+        )
     ]
     chosen = known[known["highlighted"]]
     if 0 < len(chosen) < len(states):
-        places = ", ".join(f"{row[C.country]} {rank}" for rank, (_, row) in enumerate(known.iterrows(), start=1) if row["highlighted"])
-        sentences.append(f"Chosen countries' places among the {len(known)} with data: {places}.")
+        places = ", ".join(
+            tr("{country} {rank}", country=row[C.country], rank=fmt_int(rank))
+            for rank, (_, row) in enumerate(known.iterrows(), start=1)
+            if row["highlighted"]
+        )
+        sentences.append(tr("Chosen countries' places among the {n} with data: {places}.", n=fmt_int(len(known)), places=places))
     years = known[C.year].dropna()
     if years.nunique() > 1:
         sentences.append(
-            f"Each country's latest year differs, from {int(years.min())} to {int(years.max())}: the ranking compares different years."
+            tr(
+                "Each country's latest year differs, from {start} to {end}: the ranking compares different years.",
+                start=fmt_year(years.min()),
+                end=fmt_year(years.max()),
+            )
         )
     for role in ("region", "world"):
         ref = ranking_rows[(ranking_rows["role"] == role) & ranking_rows[C.coverage_pct].notna()]
@@ -310,12 +355,18 @@ def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
         row = ref.iloc[0]
         above = known[known[C.coverage_pct] > row[C.coverage_pct]]
         sentences.append(
-            f"{row[C.country]}: {_pct(row[C.coverage_pct])} ({_when(row[C.year])}); "
-            f"{len(above)} of {len(known)} Member States with data are above it."
+            tr(
+                "{area}: {value} ({year}); {n} of {total} Member States with data are above it.",
+                area=row[C.country],
+                value=_pct(row[C.coverage_pct]),
+                year=_when(row[C.year]),
+                n=fmt_int(len(above)),
+                total=fmt_int(len(known)),
+            )
         )
     missing = missing_states(ranking_rows)
     if missing:
-        sentences.append(f"No data{who} in {edition}: {', '.join(missing)}.")
+        sentences.append(tr("No data{among} in {edition}: {names}.", among=who, edition=edition, names=", ".join(missing)))
     return sentences
 
 
@@ -323,15 +374,22 @@ def map_reading(rows: pd.DataFrame) -> list[str]:
     """What the map shows, for those who cannot see colours: darkest and lightest, and the grey."""
     known = rows.dropna(subset=[C.coverage_pct]).sort_values(C.coverage_pct, ascending=False, kind="stable")
     if known.empty:
-        return ["Every Member State is grey: no data in this edition."]
+        return [tr("Every Member State is grey: no data in this edition.")]
     high, low = known.iloc[0], known.iloc[-1]
     sentences = [
-        f"Darkest (most covered): {high[C.country]} {_pct(high[C.coverage_pct])} ({_when(high[C.year])}); "
-        f"lightest (least covered): {low[C.country]} {_pct(low[C.coverage_pct])} ({_when(low[C.year])})."
+        tr(
+            "Darkest (most covered): {high_country} {high} ({high_year}); lightest (least covered): {low_country} {low} ({low_year}).",
+            high_country=high[C.country],
+            high=_pct(high[C.coverage_pct]),
+            high_year=_when(high[C.year]),
+            low_country=low[C.country],
+            low=_pct(low[C.coverage_pct]),
+            low_year=_when(low[C.year]),
+        )
     ]
     missing = rows.loc[rows[C.coverage_pct].isna(), C.country].tolist()
     if missing:
-        sentences.append(f"Grey, no data: {', '.join(missing)}.")
+        sentences.append(tr("Grey, no data: {names}.", names=", ".join(missing)))
     return sentences
 
 
@@ -358,7 +416,8 @@ def trend(store: Store, view: RiskView) -> pd.DataFrame:
     rows = pd.concat([own, aggregates])
     rows = rows[rows[C.year].notna()]
     role = {iso3: "country" for iso3 in countries} | {region: "region", WORLD: "world"}
-    empty = [c for c in countries if c not in set(rows[C.iso3])]
+    drawn = set(rows[C.iso3])  # once: built inside the comprehension it cost countries x rows
+    empty = [c for c in countries if c not in drawn]
     placeholders = pd.DataFrame({C.iso3: empty, C.edition: view.edition, C.coverage_pct: float("nan")})
     rows = pd.concat([rows, placeholders], ignore_index=True)
     order = {iso3: i for i, iso3 in enumerate([*countries, region, WORLD])}
@@ -385,35 +444,54 @@ def trend_reading(rows: pd.DataFrame, edition: str) -> list[str]:
     own = states[states["chosen"]]
     sentences = []
     if own.empty:
-        sentences.append(f"{edition} has no dated figure for the chosen Member States.")
+        sentences.append(tr("{edition} has no dated figure for the chosen Member States.", edition=edition))
     else:
         ends = own.groupby(C.country, sort=False).agg(
             first=(C.coverage_pct, "first"), last=(C.coverage_pct, "last"), y0=(C.year, "first"), y1=(C.year, "last")
         )
         series = ends[ends["y0"] != ends["y1"]]
         if series.empty:
-            sentences.append(f"{edition} has one year per country here, so it shows no change over time.")
+            sentences.append(tr("{edition} has one year per country here, so it shows no change over time.", edition=edition))
         else:
             top = (series["last"] - series["first"]).abs().idxmax()
             row = series.loc[top]
             sentences.append(
-                f"{len(series)} of {states[C.country].nunique()} countries have more than one year in {edition}; "
-                f"largest change: {top}, {_pct(row['first'])} in {int(row['y0'])} to {_pct(row['last'])} in {int(row['y1'])}."
+                tr(
+                    "{n} of {total} countries have more than one year in {edition}; "
+                    "largest change: {country}, {first} in {first_year} to {last} in {last_year}.",
+                    n=fmt_int(len(series)),
+                    total=fmt_int(states[C.country].nunique()),
+                    edition=edition,
+                    country=top,
+                    first=_pct(row["first"]),
+                    first_year=fmt_year(row["y0"]),
+                    last=_pct(row["last"]),
+                    last_year=fmt_year(row["y1"]),
+                )
             )
     for role in ("region", "world"):
         ref = rows[(rows["role"] == role) & rows[C.coverage_pct].notna()]
         if len(ref) >= 2:
             first, last = ref.iloc[0], ref.iloc[-1]
             sentences.append(
-                f"{first[C.country]}: {_pct(first[C.coverage_pct])} in {first[C.year]}, {_pct(last[C.coverage_pct])} in {last[C.year]}."
+                tr(
+                    "{area}: {first} in {first_year}, {last} in {last_year}.",
+                    area=first[C.country],
+                    first=_pct(first[C.coverage_pct]),
+                    first_year=fmt_year(first[C.year]),
+                    last=_pct(last[C.coverage_pct]),
+                    last_year=fmt_year(last[C.year]),
+                )
             )
     others = states[~states["chosen"]].groupby(C.edition, sort=False).size()
     if len(others):
-        listed = ", ".join(f"{e} ({n} figures)" for e, n in others.items())
-        sentences.append(f"Other editions, drawn as unconnected hollow markers because releases revise earlier figures: {listed}.")
+        listed = ", ".join(trn("{edition} ({n} figure)", "{edition} ({n} figures)", n, edition=e) for e, n in others.items())
+        sentences.append(
+            tr("Other editions, drawn as unconnected hollow markers because releases revise earlier figures: {listed}.", listed=listed)
+        )
     empty = rows.loc[(rows["role"] == "country") & rows[C.year].isna(), C.country].tolist()
     if empty:
-        sentences.append(f"No dated figure in any edition: {', '.join(empty)}.")
+        sentences.append(tr("No dated figure in any edition: {names}.", names=", ".join(empty)))
     return sentences
 
 
@@ -442,6 +520,7 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     if not wide[C.iso3].isin(countries).any():
         return None
     order = {iso3: i for i, iso3 in enumerate(areas)}
+    wide = wide.merge(sex_pair_flags(rows, [C.iso3, C.year, C.source_id]), on=[C.iso3, C.year, C.source_id], how="left")
     wide = wide.assign(_order=wide[C.iso3].map(order)).sort_values("_order")
     names = wide[C.iso3].map(store.countries.set_index("iso3")["short_name"])
     # equal values draw one marker over the other: the label says so
@@ -455,15 +534,15 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
             "role": wide[C.iso3].map(lambda a: "country" if a in countries else ("world" if a == WORLD else "region")),
             "hover": wide[C.year].astype("str") + " · " + view.edition,
         }
-    ).reset_index(drop=True)[["role", C.iso3, C.country, "label", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover"]]
+    ).reset_index(drop=True)[SEX_COLUMNS]
 
 
 def sex_absence(store: Store, view: RiskView) -> str:
     """The sentence shown instead of the women-and-men chart."""
     if shown_sex(store, view.risk, "male") != "male":
         label = short_label(store, view.risk)
-        return f"{label} is measured among women only (women giving birth), so there is no comparison of women and men."
-    return f"{view.edition} publishes no separate figures for women and men for this risk in the chosen Member States."
+        return tr("{risk} is measured among women only (women giving birth), so there is no comparison of women and men.", risk=label)
+    return tr("{edition} publishes no separate figures for women and men for this risk in the chosen Member States.", edition=view.edition)
 
 
 def sex_reading(split: pd.DataFrame) -> list[str]:
@@ -471,13 +550,33 @@ def sex_reading(split: pd.DataFrame) -> list[str]:
     states = split[split["role"] == "country"]
     gap = states["female"] - states["male"]
     top = states.loc[gap.abs().idxmax()]
-    sentences = [f"{len(states)} Member States have figures for women and men in {split[C.edition].iloc[0]}."]
+    sentences = [
+        trn(
+            "{n} Member State has figures for women and men in {edition}.",
+            "{n} Member States have figures for women and men in {edition}.",
+            len(states),
+            edition=split[C.edition].iloc[0],
+        )
+    ]
     if gap.abs().max() == 0:
-        sentences.append("Women and men are covered equally in each of them.")
+        sentences.append(tr("Women and men are covered equally in each of them."))
     else:
-        sentences.append(f"Widest gap: {top[C.country]}, women {_pct(top['female'])} and men {_pct(top['male'])} ({top[C.year]}).")
         sentences.append(
-            f"Men are better covered in {(gap < 0).sum()} of them, women in {(gap > 0).sum()}, both equally in {(gap == 0).sum()}."
+            tr(
+                "Widest gap: {country}, women {women} and men {men} ({year}).",
+                country=top[C.country],
+                women=_pct(top["female"]),
+                men=_pct(top["male"]),
+                year=fmt_year(top[C.year]),
+            )
+        )
+        sentences.append(
+            tr(
+                "Men are better covered in {men} of them, women in {women}, both equally in {equal}.",
+                men=fmt_int((gap < 0).sum()),
+                women=fmt_int((gap > 0).sum()),
+                equal=fmt_int((gap == 0).sum()),
+            )
         )
     return sentences
 
@@ -486,7 +585,7 @@ def sex_reading(split: pd.DataFrame) -> list[str]:
 
 
 def _who(sex: str) -> str:
-    return f" ({SEX_WORDS[sex]})" if SEX_WORDS.get(sex) else ""
+    return tr(" ({who})", who=tr(SEX_WORDS[sex])) if SEX_WORDS.get(sex) else ""
 
 
 def _sources(store: Store, rows: pd.DataFrame, edition: str) -> str:
@@ -506,8 +605,12 @@ def _definition(store: Store, risk: str) -> str:
 def ranking_text(store: Store, rows: pd.DataFrame) -> ChartText:
     edition, risk, sex = rows[C.edition].iloc[0], rows[C.risk].iloc[0], rows[C.sex].iloc[0]
     return ChartText(
-        title=f"{risk_label(store, risk)}{_who(sex)}: Member States ranked, latest year in {edition}",
-        subtitle=f"{_definition(store, risk)} (%). Year of each figure in brackets; grey bars: regional and world figures.",
+        title=tr(
+            "{risk}{who}: Member States ranked, latest year in {edition}", risk=risk_label(store, risk), who=_who(sex), edition=edition
+        ),
+        subtitle=tr(
+            "{definition} (%). Year of each figure in brackets; grey bars: regional and world figures.", definition=_definition(store, risk)
+        ),
         source=_sources(store, rows, edition),
     )
 
@@ -516,8 +619,9 @@ def map_text(store: Store, rows: pd.DataFrame, *, sex: str) -> ChartText:
     """One title line (the map has room for one) and at most two subtitle lines."""
     edition, risk = rows[C.edition].iloc[0], rows[C.risk].iloc[0]
     return ChartText(
-        title=f"{short_label(store, risk)}{_who(sex)} across the region, latest year in {edition}",
-        subtitle=f"{_definition(store, risk)} (%). Grey: no data in this edition.",  # wrapped for its frame by the figure
+        title=tr("{risk}{who} across the region, latest year in {edition}", risk=short_label(store, risk), who=_who(sex), edition=edition),
+        # wrapped for its frame by the figure
+        subtitle=tr("{definition} (%). Grey: no data in this edition.", definition=_definition(store, risk)),
         source=_sources(store, rows, edition),
     )
 
@@ -526,10 +630,15 @@ def trend_text(store: Store, rows: pd.DataFrame, *, edition: str) -> ChartText:
     risk, sex = rows[C.risk].iloc[0], rows[C.sex].iloc[0]
     basis = store.editions.set_index("edition").loc[edition, "year_basis"]
     return ChartText(
-        title=f"{risk_label(store, risk)}{_who(sex)}: year by year, in {edition} and in other editions",
-        subtitle=(
-            f"{_definition(store, risk)} (%). Lines join the figures of {edition} only (years: {basis}); "
-            "hollow markers: other editions, never joined, as each release revises earlier figures."
+        title=tr(
+            "{risk}{who}: year by year, in {edition} and in other editions", risk=risk_label(store, risk), who=_who(sex), edition=edition
+        ),
+        subtitle=tr(
+            "{definition} (%). Lines join the figures of {edition} only (years: {basis}); "
+            "hollow markers: other editions, never joined, as each release revises earlier figures.",
+            definition=_definition(store, risk),
+            edition=edition,
+            basis=basis,
         ),
         source=_sources(store, rows, edition),
     )
@@ -539,7 +648,7 @@ def sex_text(store: Store, split: pd.DataFrame) -> ChartText:
     """Short, one-line caption: the dumbbell's legend sits right under it."""
     edition, risk = split[C.edition].iloc[0], split[C.risk].iloc[0]
     return ChartText(
-        title=f"{short_label(store, risk)}: women and men, latest year with both in {edition}",
-        subtitle="% of women and % of men covered in each group; year of each pair in brackets",
+        title=tr("{risk}: women and men, latest year with both in {edition}", risk=short_label(store, risk), edition=edition),
+        subtitle=tr("% of women and % of men covered in each group; year of each pair in brackets"),
         source=source_line(store, split),
     )

@@ -15,13 +15,17 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+import pandas as pd
+
 from essa_dash import settings
 from essa_dash.schema import COVERAGE_KINDS
 from essa_dash.store import Store, per_build
 from essa_dash.text import LANGUAGES, fmt_int, fmt_year, tr
 
-LIST_PARAMS = ("country", "risk", "kind", "source")
-SINGLE_PARAMS = ("sex", "edition", "year", "year_from", "year_to", "latest", "include_withdrawn", "lang", "release")
+LIST_PARAMS = ("country", "risk", "kind", "source", "indicator")
+SINGLE_PARAMS = ("table", "sex", "edition", "year", "year_from", "year_to", "latest", "include_withdrawn", "lang", "release")
+#: The tidy tables a view may read: SDG 1.3.1 coverage, or the SDG series read beside it (``indicator`` picks among those).
+TABLES = ("coverage", "context")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
 #: Accepted by every page, embed, image and API route, and kept when the selection changes: the
 #: language and the pinned data release say how and from which data a view is shown, not what it selects.
@@ -47,6 +51,8 @@ class State:
     risk: tuple[str, ...] = ()
     kind: tuple[str, ...] = ()
     source: tuple[str, ...] = ()
+    indicator: tuple[str, ...] = ()  # ids of the context table's indicators
+    table: str | None = None  # one of TABLES; None: coverage
     sex: str | None = None
     edition: str | None = None
     year: int | None = None
@@ -85,6 +91,7 @@ class Vocabulary:
     years: tuple[int, int]
     kinds: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    indicators: tuple[str, ...] = ()
 
     @classmethod
     def from_store(cls, store: Store) -> Vocabulary:
@@ -93,8 +100,8 @@ class Vocabulary:
     @classmethod
     def read(cls, store: Store) -> Vocabulary:
         """Build from the tables (use :meth:`from_store`, which does this once per data build)."""
-        coverage = store.coverage
-        years = coverage["year"].dropna()
+        # the years of both tables: the context series reach further back than coverage
+        years = pd.concat([store.coverage["year"], store.context["year"]]).dropna()
         return cls(
             countries=tuple(store.countries["iso3"]),
             risks=tuple(store.risks["risk"]),
@@ -102,6 +109,7 @@ class Vocabulary:
             years=(int(years.min()), int(years.max())),
             kinds=tuple(COVERAGE_KINDS),
             sources=tuple(store.sources["source_id"]),
+            indicators=tuple(store.indicators["indicator"]),
         )
 
     @property
@@ -157,7 +165,9 @@ class Vocabulary:
         if len(items) > MAX_VALUES:
             problems.append(Problem(name, text[:40], tr("more than {n} values for '{name}'", n=fmt_int(MAX_VALUES), name=name)))
             return ()
-        known = {"country": self.countries, "risk": self.risks, "kind": self.kinds, "source": self.sources}[name]
+        known = {"country": self.countries, "risk": self.risks, "kind": self.kinds, "source": self.sources, "indicator": self.indicators}[
+            name
+        ]
         # country and source ids are upper case, risk and kind ids lower case: accept either spelling
         upper = name in ("country", "source")
         lookup = {(k.upper() if upper else k.lower()): k for k in known}
@@ -175,6 +185,11 @@ class Vocabulary:
             if text.lower() in SEXES:
                 return text.lower()
             problems.append(Problem(name, text, tr("unknown sex '{value}'", value=text), SEXES))
+            return None
+        if name == "table":
+            if text.lower() in TABLES:
+                return text.lower()
+            problems.append(Problem(name, text, tr("unknown table '{value}'", value=text), TABLES))
             return None
         if name == "lang":
             if text.lower() in LANGUAGES:

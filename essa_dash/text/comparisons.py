@@ -84,7 +84,7 @@ def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:
 def _names(rows: pd.DataFrame) -> pd.Series:
     """How a reading names each figure: the area, then the risk and the edition where the rows hold several."""
     names = rows[C.country].astype("str") if C.country in rows else pd.Series("", index=rows.index)
-    if "risk_label" in rows and rows["risk_label"].nunique() > 1:
+    if "risk_label" in rows and (C.country not in rows or rows["risk_label"].nunique() > 1):
         names = (names + " " + rows["risk_label"].astype("str").str.lower()).str.strip()
     if C.edition in rows and rows[C.edition].nunique() > 1:
         names = names + ", " + rows[C.edition].astype("str")
@@ -100,22 +100,35 @@ def flag_key(rows: pd.DataFrame) -> str:
     return tr("{mark} Flagged: {labels}.", mark=MARK, labels="; ".join(flag_labels(";".join(codes))))
 
 
+def _values(rows: pd.DataFrame, *, pairs: bool) -> pd.Series:
+    """Each figure as a reading writes it: "95.9%", or "women 95.3%, men 96.4%" for a women-and-men row."""
+    if not pairs:
+        return rows[C.coverage_pct].map(fmt_pct)
+    return pd.Series(
+        [tr("women {female}, men {male}", female=fmt_pct(f), male=fmt_pct(m)) for f, m in zip(rows["female"], rows["male"], strict=True)],
+        index=rows.index,
+        dtype="str",
+    )
+
+
 def flag_reading(rows: pd.DataFrame) -> list[str]:
     """Sentences on the flagged figures among a chart's rows: which figures carry each flag and what it
     means, "check this figure" for an implausible jump. Nothing for rows without figures or flags."""
-    if C.coverage_pct not in rows:
+    pairs = C.coverage_pct not in rows and {"female", "male"} <= set(rows.columns)  # a women-and-men chart
+    if C.coverage_pct not in rows and not pairs:
         return []
-    flagged = flagged_rows(rows.dropna(subset=[C.coverage_pct]))
+    # named against all the rows drawn: "Singapore maternity" where the chart has several risks
+    named = rows.assign(_name=_names(rows))
+    flagged = flagged_rows(named if pairs else named.dropna(subset=[C.coverage_pct]))
     if flagged.empty:
         return []
-    flagged = flagged.assign(_name=_names(flagged))
+    flagged = flagged.assign(_value=_values(flagged, pairs=pairs))
     sentences = []
     codes = list(dict.fromkeys(code for cell in flagged[C.obs_flags] for code in flag_codes(cell)))
     for code in codes:
         part = flagged[flagged[C.obs_flags].map(lambda cell, code=code: code in flag_codes(cell))]
         names = [
-            tr("{name} ({value}, {year})", name=row["_name"], value=fmt_pct(row[C.coverage_pct]), year=fmt_year(row[C.year]))
-            for _, row in part.iterrows()
+            tr("{name} ({value}, {year})", name=row["_name"], value=row["_value"], year=fmt_year(row[C.year])) for _, row in part.iterrows()
         ]
         shown = ", ".join(names[:LISTED])
         if len(names) > LISTED:

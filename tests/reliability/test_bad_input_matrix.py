@@ -671,3 +671,16 @@ def test_a_symbolic_link_is_refused_without_reading_it(fresh_root: Path, tmp_pat
     assert ingest(fresh_root, link) == 2
     err = one_line_error(capsys)
     assert "symbolic link" in err and "root:" not in err
+
+
+def test_a_worker_busy_with_a_render_refuses_another_at_once(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One image, deck or slideshow per worker process: its other thread stays free for pages and the API."""
+    from essa_dash import share
+
+    monkeypatch.setattr(share, "_heavy_running", 1)
+    for url in ("/img/country-bars.png?country=THA", "/deck.pptx?views=/", "/present?views=/"):
+        start = time.perf_counter()
+        response = client.get(url)
+        assert time.perf_counter() - start < 2, url
+        assert response.status_code == 503 and response.headers["Retry-After"].isdigit(), url
+    assert client.get("/api/v1/risks").status_code == 200  # ordinary answers go on

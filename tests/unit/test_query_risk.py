@@ -164,8 +164,8 @@ def test_missing_states(store: Store) -> None:
 
 def test_ranking_reading(store: Store) -> None:
     reading = q.ranking_reading(q.ranking(store, view(store, "at_least_one")))
-    assert reading[0] == "Highest: Singapore 100% (2023), lowest: Myanmar 6.3% (2019)."
-    assert "ASEAN: 46% (2023); 3 of 11 Member States with data are above it." in reading
+    assert reading[0] == "Highest: Singapore 100.0% (2023), lowest: Myanmar 6.3% (2019)."  # one percent formatter
+    assert "ASEAN: 46.0% (2023); 3 of 11 Member States with data are above it." in reading
     children = q.ranking_reading(q.ranking(store, view(store, "children")))
     assert children[-1] == "No data in ILOSTAT 2025: Brunei, Lao PDR."
     chosen = q.ranking_reading(q.ranking(store, view(store, "at_least_one", country="THA,MMR")))
@@ -231,7 +231,7 @@ def test_trend_follows_the_chosen_countries_and_keeps_empty_ones(store: Store) -
 def test_trend_reading(store: Store) -> None:
     reading = q.trend_reading(q.trend(store, view(store)), "ILOSTAT 2025")
     assert (
-        reading[0] == "10 of 11 countries have more than one year in ILOSTAT 2025; largest change: Thailand, 5% in 2000 to 82.6% in 2020."
+        reading[0] == "10 of 11 countries have more than one year in ILOSTAT 2025; largest change: Thailand, 5.0% in 2000 to 82.6% in 2020."
     )
     assert "ASEAN: 29.3% in 2009, 45.6% in 2023." in reading
     assert reading[-1].startswith("Other editions, drawn as unconnected hollow markers")
@@ -264,7 +264,7 @@ def test_sex_reading(store: Store) -> None:
     assert split is not None
     assert q.sex_reading(split) == [
         "5 Member States have figures for women and men in ILOSTAT 2025.",
-        "Widest gap: Malaysia, women 13% and men 24.3% (2023).",
+        "Widest gap: Malaysia, women 13.0% and men 24.3% (2023).",
         "Men are better covered in 3 of them, women in 0, both equally in 2.",
     ]
 

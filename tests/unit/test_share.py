@@ -85,7 +85,8 @@ def test_slideshow_has_one_slide_per_chart(client: FlaskClient) -> None:
     response = client.get("/present?views=/&views=/country/PHL")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert page.count('class="slide"') == 4  # overview heatmap + the Philippines' three charts
+    # the overview's heatmap and coverage beside informal employment, the Philippines' four charts (SDG series included)
+    assert page.count('class="slide"') == 6
     assert client.get("/present").status_code == 400
     assert client.get("/present?views=/nowhere").status_code == 400
 
@@ -94,7 +95,7 @@ def test_deck_from_the_browser(client: FlaskClient) -> None:
     response = client.get("/deck.pptx?title=Seminar&views=/country/PHL&native=true")
     assert response.status_code == 200
     deck = Presentation(io.BytesIO(response.data))
-    assert len(deck.slides) == 5  # the cover, the Philippines' three charts, About the data
+    assert len(deck.slides) == 6  # the cover, the Philippines' four charts, About the data
     assert deck.slides[0].shapes.title.text == "Seminar"
     kinds = [{shape.shape_type for shape in slide.shapes} for slide in list(deck.slides)[1:-1]]
     assert any(3 in k for k in kinds)  # a native chart (MSO_SHAPE_TYPE.CHART)
@@ -107,14 +108,14 @@ def test_deck_from_the_command_line(built_root: Path, tmp_path: Path, capsys) ->
     out = tmp_path / "seminar.pptx"
     assert main(["deck", str(spec), "--out", str(out), "--data-dir", str(built_root)]) == 0
     deck = Presentation(str(out))
-    assert len(deck.slides) == 1 + 2 + 1 + 1  # cover, Viet Nam's two charts (no sex split), the heatmap, About the data
+    assert len(deck.slides) == 1 + 3 + 1 + 1  # cover, Viet Nam's three charts (no sex split), the heatmap, About the data
     pictures = [shape for slide in list(deck.slides)[1:] for shape in slide.shapes if shape.shape_type == 13]
-    assert len(pictures) == 3
+    assert len(pictures) == 4
     notes = deck.slides[1].notes_slide.notes_text_frame.text
     assert "SOURCES" in notes and "ILOSTAT" in notes and "FIGURES" in notes and "DATA RELEASE" in notes
     printed = capsys.readouterr()
     assert "wrote" in printed.out
-    assert "slide 1/3: " in printed.err and "slide 3/3: " in printed.err  # progress, one line per chart
+    assert "slide 1/4: " in printed.err and "slide 4/4: " in printed.err  # progress, one line per chart
 
 
 @pytest.mark.parametrize(

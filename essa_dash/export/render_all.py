@@ -1,0 +1,189 @@
+"""Every chart, in every frame, for a few views: pictures to look at and the geometry that can be measured.
+
+``essa-dash render-all --out DIR`` draws each registry chart for the default view and
+three harder ones (a country with many gaps, women and men, an older edition), lays it
+out for each frame (:mod:`essa_dash.figures.frames`) and renders it the way that frame
+ships: pages and embeds at their width, slides and images through the slide theme at
+their pixel size. Each SVG is then measured in Chromium (``getBoundingClientRect`` of
+every text element, as the browser lays it out): a text box outside the canvas, two
+text boxes that overlap, a title not larger than its subtitle are problems, listed in
+``DIR/problems.txt`` and on ``DIR/index.html``, the contact sheet of every PNG.
+
+Measuring needs Playwright (the test extras); rendering needs only kaleido's Chromium.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from essa_dash.export import images
+from essa_dash.figures.frames import DESKTOP, EMBED, PHONE, SLIDE, Frame, image
+from essa_dash.figures.slide import slide_theme
+from essa_dash.query.state import State
+from essa_dash.store import Store
+from essa_dash.views import build, load_all
+
+#: The default view and three harder ones.
+VIEWS: dict[str, State] = {
+    "default": State(),
+    "many-gaps": State(country=("BRN",)),
+    "women-and-men": State(country=("PHL",), risk=("old_age",), sex="female"),
+    "older-edition": State(edition="UN SDG DB 2018-10"),
+}
+#: Frames and the output size each ships at (None: the frame's width and the chart's own height).
+FRAMES: dict[str, tuple[Frame, tuple[int, int] | None]] = {
+    DESKTOP.name: (DESKTOP, None),
+    PHONE.name: (PHONE, None),
+    EMBED.name: (EMBED, None),
+    SLIDE.name: (SLIDE, (1920, 1080)),
+    "image-3840x2160": (image(3840, 2160), (3840, 2160)),
+}
+#: Pixels of tolerance: a text box is a line's full height (ascent to descent), a little more than its ink.
+TOLERANCE = 2.0
+
+_MEASURE = """(svgText) => {
+  document.body.style.margin = '0';
+  document.body.innerHTML = svgText;
+  const svg = document.querySelector('svg');
+  const width = +svg.getAttribute('width'), height = +svg.getAttribute('height');
+  const boxes = [...svg.querySelectorAll('text')]
+    .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && getComputedStyle(t).display !== 'none')
+    .map(t => { const r = t.getBoundingClientRect();
+      return {text: t.textContent.trim().slice(0, 70), x: r.x, y: r.y, w: r.width, h: r.height}; })
+    .filter(b => b.w > 0 && b.h > 0);
+  const title = svg.querySelector('.gtitle');
+  const sub = title && title.querySelector('tspan[style*="font-size"]');
+  return {width, height, boxes,
+          title: title ? parseFloat(getComputedStyle(title).fontSize) : null,
+          subtitle: sub ? parseFloat(sub.style.fontSize) : null};
+}"""
+
+
+@dataclass
+class Sheet:
+    """What a render-all run drew and found."""
+
+    drawn: list[tuple[str, str, str]] = field(default_factory=list)  # (view, chart, frame)
+    empty: list[tuple[str, str]] = field(default_factory=list)  # (view, chart): nothing to show for the view
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        views, charts, frames = ({key[i] for key in self.drawn} for i in range(3))
+        return (
+            f"{len(self.drawn)} pictures ({len(charts)} charts x {len(views)} views x {len(frames)} frames), "
+            f"{len(self.empty)} chart views with nothing to show, {len(self.problems)} geometry problems"
+        )
+
+
+def laid_out(chart: str, store: Store, state: State, frame: Frame, size: tuple[int, int] | None) -> tuple[go.Figure, int, int] | None:
+    """The chart as it ships in ``frame``: the figure to render and its output size; None if the view has nothing."""
+    built = build(chart, store, state, frame)
+    if built is None:
+        return None
+    if size is None:
+        return built.figure, frame.width, int(built.figure.layout.height or 600)
+    return slide_theme(built.figure, width=size[0], height=size[1]), size[0], size[1]
+
+
+def problems_in(measured: dict, where: str) -> list[str]:
+    """Geometry problems of one measured SVG: text outside the canvas, overlapping text, title not above subtitle."""
+    width, height, boxes = measured["width"], measured["height"], measured["boxes"]
+    found = []
+    for b in boxes:
+        if b["x"] < -TOLERANCE or b["y"] < -TOLERANCE or b["x"] + b["w"] > width + TOLERANCE or b["y"] + b["h"] > height + TOLERANCE:
+            found.append(f"{where}: text outside the {width}x{height} canvas: {b['text']!r} at {_box(b)}")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            dx = min(a["x"] + a["w"], b["x"] + b["w"]) - max(a["x"], b["x"])
+            dy = min(a["y"] + a["h"], b["y"] + b["h"]) - max(a["y"], b["y"])
+            if dx > TOLERANCE and dy > TOLERANCE:
+                found.append(f"{where}: {a['text']!r} {_box(a)} overlaps {b['text']!r} {_box(b)}")
+    if measured["title"] is not None and measured["subtitle"] is not None and not measured["title"] > measured["subtitle"]:
+        found.append(f"{where}: title type {measured['title']} px is not larger than the subtitle's {measured['subtitle']} px")
+    return found
+
+
+def _box(b: dict) -> str:
+    return f"({b['x']:.0f},{b['y']:.0f} {b['w']:.0f}x{b['h']:.0f})"
+
+
+def measurer() -> tuple[Callable[[str], dict], Callable[[], None]]:
+    """(measure(svg) -> boxes, close): one headless Chromium page that lays SVGs out."""
+    from playwright.sync_api import sync_playwright  # the test extras; only the measuring needs it
+
+    playwright = sync_playwright().start()
+    browser = playwright.chromium.launch(executable_path=str(images.CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+    page = browser.new_page()
+
+    def close() -> None:
+        browser.close()
+        playwright.stop()
+
+    return (lambda svg: page.evaluate(_MEASURE, svg)), close
+
+
+def render_all(
+    store: Store,
+    out: Path,
+    *,
+    charts: Iterable[str] | None = None,
+    views: dict[str, State] = VIEWS,
+    frames: dict[str, tuple[Frame, tuple[int, int] | None]] = FRAMES,
+    png: bool = True,
+    progress: Callable[[str], None] = lambda line: None,
+) -> Sheet:
+    """Render every chart x view x frame under ``out`` (SVG, and PNG unless ``png`` is False) and measure each SVG."""
+    out.mkdir(parents=True, exist_ok=True)
+    sheet = Sheet()
+    measure, close = measurer()
+    try:
+        for view, state in views.items():
+            for chart in charts or load_all():
+                for name, (frame, size) in frames.items():
+                    drawn = laid_out(chart, store, state, frame, size)
+                    if drawn is None:
+                        sheet.empty.append((view, chart))
+                        break
+                    fig, width, height = drawn
+                    stem = out / view / chart / name
+                    stem.parent.mkdir(parents=True, exist_ok=True)
+                    svg = images.render(fig, fmt="svg", width=width, height=height)
+                    stem.with_suffix(".svg").write_bytes(svg)
+                    if png:
+                        stem.with_suffix(".png").write_bytes(images.render(fig, fmt="png", width=width, height=height))
+                    sheet.problems += problems_in(measure(svg.decode()), f"{view}/{chart}/{name}")
+                    sheet.drawn.append((view, chart, name))
+                    progress(f"{view}/{chart}/{name}")
+    finally:
+        close()
+    (out / "problems.txt").write_text("\n".join(sheet.problems) + "\n" if sheet.problems else "")
+    (out / "index.html").write_text(_contact_sheet(sheet, png=png))
+    (out / "summary.json").write_text(
+        json.dumps({"summary": sheet.summary(), "empty": sheet.empty, "problems": len(sheet.problems)}, indent=1)
+    )
+    return sheet
+
+
+def _contact_sheet(sheet: Sheet, *, png: bool) -> str:
+    """One page with every picture, by view and chart, and the problems found in each."""
+    ext = "png" if png else "svg"
+    rows = []
+    for view, chart in dict.fromkeys((v, c) for v, c, _ in sheet.drawn):
+        cells = "".join(
+            f'<figure><a href="{view}/{chart}/{f}.{ext}"><img src="{view}/{chart}/{f}.{ext}" loading="lazy" alt="{html.escape(f)}"></a>'
+            f"<figcaption>{html.escape(f)}</figcaption></figure>"
+            for v, c, f in sheet.drawn
+            if (v, c) == (view, chart)
+        )
+        issues = [p for p in sheet.problems if p.startswith(f"{view}/{chart}/")]
+        notes = "".join(f"<li>{html.escape(p)}</li>" for p in issues)
+        rows.append(f"<section><h2>{html.escape(view)} · {html.escape(chart)}</h2><div class=row>{cells}</div><ul>{notes}</ul></section>")
+    style = "body{font-family:sans-serif}.row{display:flex;gap:8px;align-items:flex-start}img{max-width:360px;border:1px solid #ccc}"
+    head = f"<!doctype html><meta charset=utf-8><title>render-all</title><style>{style}</style>"
+    return f"{head}<h1>{html.escape(sheet.summary())}</h1>{''.join(rows)}"
