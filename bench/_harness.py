@@ -341,6 +341,18 @@ def time_calls(url: str, calls: Sequence[Call], runs: int, warmup: int = 2) -> d
     return times
 
 
+def wait_precomputed(server: Server, timeout: float) -> float:
+    """Seconds from the server's start until its precomputing process said it was done."""
+    from essa_dash.precompute import DONE
+
+    start = time.monotonic()
+    while DONE not in (server.log.read_text(errors="replace") if server.log else ""):
+        if time.monotonic() - start > timeout:
+            raise RuntimeError(f"precomputing not done after {timeout:.0f} s:\n{server.log_tail()}")
+        time.sleep(1)
+    return time.monotonic() - start + server.started_in
+
+
 def header(title: str, note: str = "") -> None:
     print(f"## {title}\n")
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
 from itertools import islice
 from pathlib import Path
 
@@ -50,6 +49,7 @@ from _harness import (
     scratch,
     table,
     time_calls,
+    wait_precomputed,
 )
 
 
@@ -122,18 +122,6 @@ def measure(server: Server, pages: list[str], store: object, assets: Path, runs:
         )
     client.close()
     return rows
-
-
-def wait_precomputed(server: Server, timeout: float) -> float:
-    """Seconds from the server's start until its precomputing process said it was done."""
-    from essa_dash.precompute import DONE
-
-    start = time.monotonic()
-    while DONE not in (server.log.read_text(errors="replace") if server.log else ""):
-        if time.monotonic() - start > timeout:
-            raise RuntimeError(f"precomputing not done after {timeout:.0f} s:\n{server.log_tail()}")
-        time.sleep(1)
-    return time.monotonic() - start + server.started_in
 
 
 def main() -> None:

@@ -12,6 +12,13 @@ page. Two mixes:
 * **new views**: other views of each page (every country, risk, sex, edition), one page
   after another, as people exploring do: computed the first time, and each level starts
   where the previous one stopped; pages with few views (the overview) repeat theirs.
+  The server precomputes these (essa_dash.precompute): the level starts once that is done;
+* **never-drawn views**: selections of three countries on the risk and progress pages
+  (nobody precomputes them), each level its own slice of the 165 x risks x sexes
+  combinations, so no view of a level was drawn before, by a warm-up or an earlier level.
+
+While each level runs, one more connection fetches the baseline static file every
+50 ms: its median and p95 show how long a static file queues behind the callbacks.
 
 Scripts and styles are not fetched: they are immutable, so a returning visitor's
 browser has them (bench_browser.py measures a first visit). With no pause between
@@ -27,10 +34,12 @@ the gunicorn master and workers right after start and at the end.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import shutil
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -48,6 +57,7 @@ from _harness import (
     router_call,
     scratch,
     table,
+    wait_precomputed,
 )
 
 WRK = shutil.which("wrk") or "/usr/bin/wrk"
@@ -145,6 +155,55 @@ def settle(url: str, path: str, limit: float = 120) -> float:
     return time.perf_counter() - start
 
 
+def never_drawn(store: object, level: int, levels: int) -> list[str]:
+    """Three-country views of the risk and progress pages, this level's own slice of them (disjoint between levels)."""
+    from essa_dash.query import member_states
+    from essa_dash.query.risk import risk_ids
+    from essa_dash.query.state import SEXES
+
+    trios = [",".join(t) for t in itertools.combinations(member_states(store.countries)["iso3"], 3)]
+    views = [
+        view
+        for sex, trio in itertools.product(SEXES, trios)
+        for view in (f"/progress?country={trio}&sex={sex}", *(f"/risk/{r}?country={trio}&sex={sex}" for r in risk_ids(store)))
+    ]
+    share = len(views) // levels
+    return views[level * share : (level + 1) * share]
+
+
+class StaticProbe:
+    """A connection fetching the static file every 50 ms during a level: what a visitor's script or style waits."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.times: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        client = Client(self.url)
+        try:
+            while not self._stop.wait(0.05):
+                seconds, _, _, _ = client.fetch(Call("probe", "GET", STATIC))
+                self.times.append(seconds)
+        finally:
+            client.close()
+
+    def __enter__(self) -> StaticProbe:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+    def cell(self) -> str:
+        ordered = sorted(self.times)
+        if not ordered:
+            return "-"
+        return f"{ordered[len(ordered) // 2] * 1000:.1f} / {ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000:.1f}"
+
+
 def row(label: str, users: int, result: dict[str, float], per_open: int) -> list[str]:
     seconds = result["duration_us"] / 1e6
     rps = result["requests"] / seconds
@@ -170,6 +229,7 @@ def main() -> None:
     parser.add_argument("--users", type=int, nargs="+", default=[10, 50], help="concurrent users (default 10 50)")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default: one per core)")
     parser.add_argument("--threads", type=int, help="threads per worker (default: serving's)")
+    parser.add_argument("--precompute-timeout", type=float, default=900)
     args = parser.parse_args()
     if not Path(WRK).exists():
         raise SystemExit("wrk is missing: apt-get install wrk")
@@ -179,7 +239,8 @@ def main() -> None:
     pages = existing_pages()
     with scratch() as tmp:
         data = built_data(tmp / "data")
-        views = interleaved_views(pages, read_store(data))
+        store = read_store(data)
+        views = interleaved_views(pages, store)
         distinct = len(set(views))
         assets = assets_copy(tmp / "assets")
         with Server("prod", data, workers=args.workers, threads=args.threads, assets=assets) as server:
@@ -198,24 +259,35 @@ def main() -> None:
             (assets / "bench" / "overview.json").write_bytes(answer)
             server.wait_workers(args.workers or os.cpu_count() or 1)
             memory_start = memory_line(server)
+            precomputed = wait_precomputed(server, args.precompute_timeout)
+            memory_precomputed = memory_line(server)
             accept = {"Accept-Encoding": BROWSER_ENCODINGS}
             rows = []
             offset = 0
-            for users in args.users:
+            for level, users in enumerate(args.users):
                 static_script = write_script(tmp / "static.lua", [("GET", STATIC, accept, None)], users)
                 same_script = write_script(tmp / "same.lua", page_opens(pages), users)
                 # each level gets views the previous ones did not draw
                 new_script = write_script(tmp / "new.lua", page_opens(views[offset:] + views[:offset]), users)
                 offset = (offset + len(views) // len(args.users)) % max(1, len(views))
-                settle(server.url, STATIC)
-                rows.append(row("static file (baseline)", users, run_wrk(server.url, static_script, users, args.baseline_duration), 0))
-                settle(server.url, STATIC)
-                rows.append(row("same link", users, run_wrk(server.url, same_script, users, args.cached_duration), 4))
-                settle(server.url, STATIC)
-                rows.append(row("new views", users, run_wrk(server.url, new_script, users, args.duration), 4))
+                fresh_script = write_script(tmp / "fresh.lua", page_opens(never_drawn(store, level, len(args.users))), users)
+                levels = [
+                    ("static file (baseline)", static_script, args.baseline_duration, 0),
+                    ("same link", same_script, args.cached_duration, 4),
+                    ("new views (precomputed)", new_script, args.duration, 4),
+                    ("never-drawn views", fresh_script, args.duration, 4),
+                ]
+                for label, script, seconds, per_open in levels:
+                    settle(server.url, STATIC)
+                    with StaticProbe(server.url) as probe:
+                        result = run_wrk(server.url, script, users, seconds)
+                    rows.append([*row(label, users, result, per_open), probe.cell()])
             memory_end = memory_line(server)
-            table(["load", "users", "requests/s", "page opens/s", "p50 ms", "p95 ms", "p99 ms", "errors", "MiB/s sent"], rows)
+            heads = ["load", "users", "requests/s", "page opens/s", "p50 ms", "p95 ms", "p99 ms", "errors", "MiB/s sent"]
+            table([*heads, "static file meanwhile p50 / p95 ms"], rows)
+            print(f"- precomputing done {precomputed:.0f} s after the start")
             print(f"- memory at start: {memory_start}")
+            print(f"- memory once precomputed: {memory_precomputed}")
             print(f"- memory at end:   {memory_end}")
             print()
 
