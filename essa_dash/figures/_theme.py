@@ -96,16 +96,18 @@ def no_data_note(*, x: object, y: object, hover: str | None, xref: str = "x", yr
     }
 
 
-def _legend_names(fig: go.Figure) -> list[str]:
+def _legend_names(spec: dict) -> list[str]:
     """The names plotly's legend shows: named traces that take part in it, when it is shown at all.
 
     Heatmaps and choropleths stay out of a legend unless asked; with no ``showlegend``
     set, plotly draws a legend only for two or more entries.
     """
     names = [
-        str(t.name) for t in fig.data if t.name and (t.showlegend if t.showlegend is not None else t.type not in ("heatmap", "choropleth"))
+        str(t["name"])
+        for t in spec.get("data", [])
+        if t.get("name") and (t["showlegend"] if t.get("showlegend") is not None else t.get("type") not in ("heatmap", "choropleth"))
     ]
-    shown = fig.layout.showlegend
+    shown = spec.get("layout", {}).get("showlegend")
     return names if shown or (shown is None and len(names) > 1) else []
 
 
@@ -122,7 +124,7 @@ def legend_rows(names: list[str], fit: Frame) -> int:
     return rows
 
 
-def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit: Frame = DESKTOP, top_extra: int = 0) -> go.Figure:
+def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 50, fit: Frame = DESKTOP, top_extra: int = 0) -> go.Figure:
     """Apply the theme plus title, subtitle (definition) and source footnote inside ``fit``'s width.
 
     Keeping all three inside the figure means an exported image still carries them.
@@ -133,13 +135,24 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
     the plot for what a builder puts there (panel titles, top tick labels). ``height``
     is the height with a one-line title, one-line subtitle and one-line footnote; the
     figure grows with every further line (a frame with a fixed height keeps it).
+
+    ``fig`` is best the builder's figure as a plain dict (``{"data": [...], "layout":
+    {...}}``): the theme is merged into it and the figure validated once, at the end,
+    instead of step by step (issue 18: several times cheaper).
     """
+    if isinstance(fig, go.Figure):  # not to_dict(): it encodes arrays as base64, which readers of trace.x do not expect
+        spec = {
+            "data": [{"type": t.type, "name": t.name, "showlegend": t.showlegend} for t in fig.data],
+            "layout": fig.layout.to_plotly_json(),
+        }
+    else:
+        spec = {"data": list(fig.get("data", [])), "layout": dict(fig.get("layout", {}))}
     title = wrap(text.title, fit.chars(fit.title_px, bold=True))
     subtitle = wrap(text.subtitle, fit.chars(fit.subtitle_px))
     source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px))
     lines_px = fit.line_px(fit.title_px) * len(title) + fit.line_px(fit.subtitle_px) * len(subtitle)
     block = TOP_PAD_PX + CAP_GAP_EM * fit.title_px + lines_px + BLOCK_GAP_PX
-    legend = legend_rows(_legend_names(fig), fit) * LEGEND_ROW_PX
+    legend = legend_rows(_legend_names(spec), fit) * LEGEND_ROW_PX
     top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
     bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
     one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)
@@ -181,18 +194,23 @@ def frame(fig: go.Figure, text: ChartText, *, height: int, bottom: int = 50, fit
             "yanchor": "bottom",
             "yref": "paper",
         }
-    fig.update_layout(layout)
-    fig.add_annotation(
-        text="<br>".join(source),
-        x=0,
-        xref="paper",
-        xanchor="left",
-        y=0,
-        yref="paper",
-        yanchor="bottom",
-        yshift=8 - bottom,  # from the plot's bottom edge down into the bottom margin
-        showarrow=False,
-        align="left",
-        font={"size": fit.source_px, "color": MUTED},
-    )
-    return fig
+    own = spec["layout"]
+    if legend:
+        layout["legend"] = {**own.get("legend", {}), **layout["legend"]}
+    source_note = {
+        "text": "<br>".join(source),
+        "x": 0,
+        "xref": "paper",
+        "xanchor": "left",
+        "y": 0,
+        "yref": "paper",
+        "yanchor": "bottom",
+        "yshift": 8 - bottom,  # from the plot's bottom edge down into the bottom margin
+        "showarrow": False,
+        "align": "left",
+        "font": {"size": fit.source_px, "color": MUTED},
+    }
+    if isinstance(fig, go.Figure):
+        return fig.update_layout(layout).add_annotation(source_note)
+    spec["layout"] = {**own, **layout, "annotations": [*own.get("annotations", []), source_note]}
+    return go.Figure(spec)

@@ -109,4 +109,4 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "title": None, "range": [-0.5, len(risks) - 0.5]},
         "annotations": notes,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=150 + 70 * len(risks), fit=fit)
+    return frame({"data": traces, "layout": layout}, text, height=150 + 70 * len(risks), fit=fit)

@@ -57,4 +57,4 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "gridcolor": "#eef1f4", "range": [-0.5, len(risks) - 0.5]},
         "annotations": notes,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=160 + 42 * len(risks), fit=fit)
+    return frame({"data": traces, "layout": layout}, text, height=160 + 42 * len(risks), fit=fit)

@@ -83,4 +83,4 @@ def dumbbell(
         "annotations": notes,
         "shapes": lines,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=170 + 48 * len(labels), fit=fit)
+    return frame({"data": traces, "layout": layout}, text, height=170 + 48 * len(labels), fit=fit)

@@ -102,4 +102,4 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
         "annotations": notes,
     }
     # the risks' names sit on top of the cells: room for them under the title block
-    return frame(go.Figure({"data": [heatmap], "layout": layout}), text, height=100 + 40 * len(countries), fit=fit, top_extra=TOP_TICKS_PX)
+    return frame({"data": [heatmap], "layout": layout}, text, height=100 + 40 * len(countries), fit=fit, top_extra=TOP_TICKS_PX)

@@ -131,7 +131,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     for panel in panels:
         layout[panel.yaxis]["showticklabels"] = panel.col == 0
     layout.update(annotations=notes, showlegend=True, hovermode="closest")
-    fig = go.Figure({"data": traces, "layout": layout})
+    fig = {"data": traces, "layout": layout}
     return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX, fit=fit)
 
 
@@ -329,7 +329,7 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
             },
             "yaxis": {"showticklabels": False, "showgrid": False, "fixedrange": True},
         }
-        return frame(go.Figure({"data": traces, "layout": layout}), text, height=300, fit=fit)
+        return frame({"data": traces, "layout": layout}, text, height=300, fit=fit)
     low, high = min(0.0, float(compared["change_pp"].min())), max(0.0, float(compared["change_pp"].max()))
     # room for the outside labels ("+12.3 pp (2015-2022)") on whichever side has bars
     pad = (high - low) * 0.25 + 3
@@ -357,5 +357,5 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         },
         "annotations": [note] if note else [],
     }
-    fig = go.Figure({"data": traces, "layout": layout})
+    fig = {"data": traces, "layout": layout}
     return frame(fig, text, height=BARS_TOP_PX + BAR_PX * len(compared) + note_px, bottom=50 + note_px, fit=fit)

@@ -103,4 +103,4 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         },
         "annotations": gaps,
     }
-    return frame(go.Figure({"data": traces, "layout": layout}), text, height=170 + BAR_PX * len(order), fit=fit)
+    return frame({"data": traces, "layout": layout}, text, height=170 + BAR_PX * len(order), fit=fit)

@@ -191,6 +191,6 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     for panel in panels:
         layout[panel.yaxis]["showticklabels"] = panel.col == 0
     layout["annotations"] = notes
-    fig = go.Figure({"data": traces, "layout": layout})
+    fig = {"data": traces, "layout": layout}
     # the legend sits under the subtitle (frame places it), above the panels
     return frame(fig, text, height=110 + panel_px * grid_rows, fit=fit)
