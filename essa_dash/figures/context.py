@@ -66,48 +66,56 @@ def context_trends(
         vertical_spacing=0.45 / grid_rows if grid_rows > 1 else 0.1,
     )
     fig.update_annotations(font={"size": 12})
+    # traces, axes and notes are collected and applied in one call each: plotly's per-call cost dominates otherwise
+    traces, trace_rows, trace_cols, notes = [], [], [], []
+    axes: dict[str, dict] = {}
     shown: set[str] = set()
     for n, indicator in enumerate(ids):
         row, col = n // cols + 1, n % cols + 1
+        suffix = str(n + 1) if n else ""
         part = rows[rows[X.indicator] == indicator]
         for role, style in ROLE_STYLE.items():
             line = part[part["role"] == role]
             if line.empty:
                 continue
-            name = str(line[X.country].iloc[0])
-            fig.add_trace(
+            traces.append(
                 go.Scatter(
                     x=line[X.year].astype("float64"),
                     y=line[X.value],
                     mode="lines+markers" if role == "country" else "lines",
-                    name=name,
+                    name=str(line[X.country].iloc[0]),
                     legendgroup=role,
                     showlegend=role not in shown,
                     line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
                     marker={"size": 5},
                     hovertemplate="%{customdata}<extra></extra>",
                     customdata=line["hover"],
-                ),
-                row=row,
-                col=col,
+                )
             )
+            trace_rows.append(row)
+            trace_cols.append(col)
             shown.add(role)
-        if part[part["role"] == "country"].empty:
+        empty_panel = part[part["role"] == "country"].empty
+        if empty_panel:
             # in paper coordinates: plotly.js drops a reference to the domain of an axis that holds no trace
-            suffix = str(n + 1) if n else ""
             x_domain, y_domain = fig.layout[f"xaxis{suffix}"].domain, fig.layout[f"yaxis{suffix}"].domain
-            fig.add_annotation(
-                text=empty,
-                xref="paper",
-                yref="paper",
-                x=sum(x_domain) / 2,
-                y=sum(y_domain) / 2,
-                showarrow=False,
-                font={"size": 13, "color": NO_DATA_TEXT},
+            notes.append(
+                {
+                    "text": empty,
+                    "xref": "paper",
+                    "yref": "paper",
+                    "x": sum(x_domain) / 2,
+                    "y": sum(y_domain) / 2,
+                    "showarrow": False,
+                    "font": {"size": 13, "color": NO_DATA_TEXT},
+                }
             )
-            fig.update_xaxes(showticklabels=False, row=row, col=col)
-        fig.update_yaxes(range=_axis_range(units[indicator], part[X.value]), row=row, col=col, gridcolor="#eef1f4", tickfont={"size": 10})
-        fig.update_xaxes(row=row, col=col, tickformat="d", tickfont={"size": 10}, showgrid=False)
+        axes[f"yaxis{suffix}"] = {"range": _axis_range(units[indicator], part[X.value]), "gridcolor": "#eef1f4", "tickfont": {"size": 10}}
+        axes[f"xaxis{suffix}"] = {"tickformat": "d", "tickfont": {"size": 10}, "showgrid": False, "showticklabels": not empty_panel}
+    fig.add_traces(traces, rows=trace_rows, cols=trace_cols)
+    fig.update_layout(**axes)
+    for note in notes:  # one per panel without data: rarely more than two
+        fig.add_annotation(**note)
     fig.update_layout(legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0}, hovermode="closest")
     return frame(fig, text, height=110 + panel_px * grid_rows, bottom=70, fit=fit)
 

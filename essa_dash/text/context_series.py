@@ -73,11 +73,12 @@ def definition_notes(store: Store, indicator_ids: list[str]) -> list[DefinitionN
 def hover(rows: pd.DataFrame, store: Store) -> pd.Series:
     """Hover text of context rows: area, series, value in its unit and year, edition."""
     units = rows[X.unit]
+    labels = {i: tr(str(label)) for i, label in store.indicators.set_index("indicator")["short_label"].items()}
     texts = [
         tr(
             "<b>{country}</b><br>{label}: {value} in {year}<br>{edition}",
             country=country,
-            label=short_label(store, indicator),
+            label=labels[indicator],
             value=fmt_context(value, unit),
             year=fmt_year(year),
             edition=edition,
