@@ -188,7 +188,8 @@ class Vocabulary:
             return None
         if name == "table":
             if text.lower() in TABLES:
-                return text.lower()
+                # coverage is the default table: never spelled out, so a view has one URL
+                return None if text.lower() == TABLES[0] else text.lower()
             problems.append(Problem(name, text, tr("unknown table '{value}'", value=text), TABLES))
             return None
         if name == "lang":

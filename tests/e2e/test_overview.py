@@ -53,7 +53,7 @@ def test_heatmap_shows_values_years_and_no_data(page: Page, base_url: str) -> No
     ticks = [t.strip() for t in graph.locator(".ytick text").all_text_contents()]
     assert "Viet Nam" in ticks and "Timor-Leste" in ticks and "ASEAN" in ticks
     expect(graph).to_contain_text("Source: ILO. ILOSTAT, SDG indicator 1.3.1")
-    reading = page.locator("figure.card figcaption")
+    reading = page.locator("figure.card", has=page.locator("#overview-heatmap")).locator("figcaption")
     # one percent formatter: the sentence writes Singapore's figure as its cell does (100.0%)
     expect(reading).to_contain_text("ranges from 6.3% in Myanmar (2019) to 100.0% in Singapore (2023)")
     screenshot(page, "overview")
