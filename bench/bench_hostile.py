@@ -54,7 +54,9 @@ def hostile_calls(index: int) -> list[Call]:
     sexes = ("total", "female", "male")
     country = COUNTRIES[index % len(COUNTRIES)]
     sex = sexes[(index // len(COUNTRIES)) % 3]
-    deck_views = "&".join(f"views=/risk/old_age?sex={sex}%26country={c}" for c in COUNTRIES[:6])  # 6 x 4 = 24 charts
+    # ESSA_MAX_DECK_CHARTS (24) single charts, none drawn before in this run
+    pairs = [(COUNTRIES[(index + i) % len(COUNTRIES)], sexes[(index + i // len(COUNTRIES)) % 3]) for i in range(24)]
+    deck_views = "&".join(f"views=/embed/country-bars?country={c}%26sex={s}%26year_to={2015 + index % 9}" for c, s in pairs)
     big_search = "?" + "&".join(f"p{index}x{i}=1" for i in range(5000))  # ~60 kB: just under the body limit
     bad = router_payload("/", "")
     bad["inputs"][0]["value"] = ["/"]  # type: ignore[index]
