@@ -74,7 +74,8 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     risks = list(dict.fromkeys(cells[C.risk]))
     countries = list(dict.fromkeys(cells[C.country]))
     labels = dict(zip(cells[C.risk], cells["risk_label"], strict=False))
-    ncols = max(1, min(columns, fit.columns, len(risks)))
+    # a frame of fixed height (a slide) takes as many panels per row as it has columns: fewer, taller rows
+    ncols = max(1, min(fit.columns if fit.height else columns, fit.columns, len(risks)))
     nrows = max(1, math.ceil(len(risks) / ncols))
     panel_px = ROW_PX * (max(1, len(countries)) + 1) + PANEL_EXTRA_PX
     plot_px = nrows * panel_px + (nrows - 1) * PANEL_GAP_PX
@@ -228,14 +229,22 @@ def _rest_note(rest: pd.DataFrame, fit: Frame) -> tuple[dict | None, int]:
     if rest.empty:
         return None, 0
     low, high = float(rest["change_pp"].min()), float(rest["change_pp"].max())
-    names = "; ".join(f"{label} {change}" for label, change in zip(rest["_label"], rest["change_label"], strict=True))
-    sentence = tr(
-        "Not drawn, between the largest falls and rises: {n} more cells, from {low} to {high}: {names}.",
-        n=fmt_int(len(rest)),
-        low=fmt_points(low),
-        high=fmt_points(high),
-        names=names,
-    )
+    if fit.height:  # a slide or an image: no room for the names, only how many and how far apart
+        sentence = tr(
+            "Not drawn, between the largest falls and rises: {n} more cells, from {low} to {high} (all of them on the page).",
+            n=fmt_int(len(rest)),
+            low=fmt_points(low),
+            high=fmt_points(high),
+        )
+    else:
+        names = "; ".join(f"{label} {change}" for label, change in zip(rest["_label"], rest["change_label"], strict=True))
+        sentence = tr(
+            "Not drawn, between the largest falls and rises: {n} more cells, from {low} to {high}: {names}.",
+            n=fmt_int(len(rest)),
+            low=fmt_points(low),
+            high=fmt_points(high),
+            names=names,
+        )
     lines = wrap(sentence, fit.chars(fit.source_px))
     height = round(fit.line_px(fit.source_px) * len(lines)) + 10
     note = {
