@@ -117,7 +117,7 @@ def context_trends(
     for note in notes:  # one per panel without data: rarely more than two
         fig.add_annotation(**note)
     fig.update_layout(legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0}, hovermode="closest")
-    return frame(fig, text, height=110 + panel_px * grid_rows, bottom=70, fit=fit)
+    return frame(fig, text, height=110 + panel_px * grid_rows, bottom=70, fit=fit, top_extra=24)  # the first row's panel titles
 
 
 def context_bars(
@@ -177,7 +177,7 @@ def context_bars(
         fig.update_xaxes(range=[0, top * 1.18], row=1 if side else n, col=n if side else 1, showgrid=True, gridcolor="#eef1f4")
     fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
     stacks = 1 if side else len(ids)
-    return frame(fig, text, height=140 + BAR_PX * max(1, len(areas)) * stacks, bottom=50, fit=fit)
+    return frame(fig, text, height=140 + BAR_PX * max(1, len(areas)) * stacks, bottom=50, fit=fit, top_extra=24)  # the panel titles
 
 
 def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
