@@ -14,11 +14,12 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from essa_dash.figures._flags import flag_hover
+from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import COVERAGE_SCALE, MUTED, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pct, tr
+from essa_dash.text.comparisons import MARK
 
 #: Where the app serves the vendored topojson (Dash serves ``assets/`` at ``/assets/``).
 #: plotly.js appends ``<scope>_<resolution>m.json``; the trailing slash keeps the URL a directory.
@@ -95,6 +96,9 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     small = rows[C.iso3].isin(SMALL_STATES)
     small_label = rows[C.country].astype("str").where(~missing, rows[C.country].astype("str") + ": " + tr("no data"))
     gap_label = missing & ~small  # small states say it in their ring's label
+    marks = flag_mark(rows)
+    flagged = ~missing & marks.ne("") & ~small  # small states carry the mark in their ring's label
+    small_label = small_label + marks.where(~missing, "")
     fig = go.Figure(
         [
             # plotly.js fills a country only for a numeric z, so the grey of the countries
@@ -166,6 +170,18 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 hovertemplate="%{customdata}<extra></extra>",
                 showlegend=False,
                 name="no data labels",
+            ),
+            # a flagged figure: the mark on its country, the words in its hover
+            go.Scattergeo(
+                locations=rows.loc[flagged, C.iso3].tolist(),
+                locationmode="ISO-3",
+                mode="text",
+                text=[MARK] * int(flagged.sum()),
+                textfont={"size": 14, "color": TEXT},
+                customdata=hover[flagged].tolist(),
+                hovertemplate="%{customdata}<extra></extra>",
+                showlegend=False,
+                name="flag marks",
             ),
         ]
     )

@@ -38,7 +38,7 @@ def ranking(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
 def coverage_map_chart(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.map_rows(q.ranking(store, view))
-    text = q.map_text(store, rows, sex=view.shown_sex)  # no value labels to mark: flags are in its hover and reading
+    text = captions.with_flag_key(q.map_text(store, rows, sex=view.shown_sex), rows)
     return finish("risk-map", coverage_map(rows, text=text, fit=fit), text, q.map_reading(rows), store, rows)
 
 

@@ -12,7 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from essa_dash import views
 from essa_dash.app import create_app
+from essa_dash.query.state import State
 from essa_dash.serving import router_payload
 
 
@@ -48,3 +50,12 @@ def test_the_grid_names_the_flag(client, store) -> None:
     expected = int(noted["obs_flags"].fillna("").str.contains("legal_estimate").sum())
     assert expected >= 3  # every sex of the 2021 figure ILOSTAT notes, at least
     assert text.count('"flags": "legal-coverage estimate') == expected
+
+
+def test_the_map_marks_flagged_countries(store) -> None:
+    built = views.build("risk-map", store, State(risk=("employment_injury",)))
+    marks = next(t for t in built.figure.data if t.name == "flag marks")
+    assert "THA" in marks.locations  # Thailand's work-injury figure: sources disagree
+    rings = next(t for t in built.figure.data if t.name == "small states")
+    assert "Singapore †" in rings.text  # a small state carries the mark in its ring's label
+    assert "† Flagged: legal-coverage estimate" in built.text.source
