@@ -1,38 +1,55 @@
-"""First view in headless Chromium: time to the first chart drawn and bytes transferred, per server.
+"""First visits in headless Chromium, on the server that ships: first chart drawn and bytes, per page, vs a static page.
 
-Usage: ``.venv/bin/python bench/bench_browser.py [--runs 3] [--pages / /country/VNM] [--bundle FILE | --no-bundle]``
+Usage: ``.venv/bin/python bench/bench_browser.py [--runs 3] [--pages / /risk/old_age ...]``
 
-Servers, each on a private data build:
+The server is the production one exactly as ``essa-dash serve --prod`` starts it
+(bench/serve_prod.py, the checkout's assets and bundles). For each page:
 
-* ``dev``: ``essa-dash serve`` as it is today (the baseline): nothing compressed;
-* ``prod``: essa_dash.serving (gunicorn, brotli, immutable caching), Dash's full plotly.js;
-* ``prod+partial``: the same with the partial plotly.js bundle (deploy/plotly-bundle/build.sh)
-  in a copy of assets/, when the file exists.
+* **first visit bytes**: everything a fresh browser downloads until the network is idle
+  (HTML, scripts, styles, fonts, map shapes, every callback answer), headers included
+  (CDP ``Network.loadingFinished.encodedDataLength``);
+* **first chart**: navigation start to the first ``.js-plotly-plot .main-svg`` (the data
+  explorer draws no chart: its first grid row), in a fresh context (empty cache), and
+  the repeat view in the same context;
+* **the same under a slow laptop**: 4x CPU throttling (CDP ``Emulation.setCPUThrottlingRate``),
+  then 4x CPU and a slow network (1.6 Mbit/s down, 150 ms round trip, CDP
+  ``Network.emulateNetworkConditions``);
+* **baseline, same run, same conditions**: a static HTML page (a file under ``/assets/``
+  of the same server) that draws the page's first chart (the registry's figure, as the
+  embed route writes it) with the same plotly.js bundle and nothing else. The ratio page /
+  static says what the dashboard adds to drawing that chart.
 
-For each page: a cold view in a fresh browser context (empty cache), the repeat view
-in the same context (what a returning visitor's browser fetches), and a cold view on
-a throttled network (9 Mbit/s down, 60 ms round trip), where bytes become seconds.
-Time is from navigation start to the first ``.js-plotly-plot .main-svg`` in the page
-(``performance.now()`` when it appears); bytes are what came over the network, headers
-included (CDP ``Network.loadingFinished.encodedDataLength``), and what they decode to.
-Chromium is Debian's (/usr/bin/chromium), never a downloaded one.
+Chromium is Debian's (/usr/bin/chromium), never a downloaded one. Nothing is asserted.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import re
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from _harness import CHROMIUM, CHROMIUM_ARGS, PROJECT_DIR, Server, assets_copy, built_data, header, median, scratch, table
+from _harness import ASSETS_DIR, CHROMIUM, CHROMIUM_ARGS, PAGES, Server, built_data, existing_pages, header, median, scratch, table
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-FIRST_CHART = "() => document.querySelector('.js-plotly-plot .main-svg') ? performance.now() : false"
-#: 9 Mbit/s down, 1.5 up, 60 ms: a good mobile connection; bytes per second for CDP.
-THROTTLE = {"offline": False, "latency": 60, "downloadThroughput": 9_000_000 / 8, "uploadThroughput": 1_500_000 / 8}
-BUNDLES = PROJECT_DIR / "deploy" / "plotly-bundle" / "dist"
+FIRST_DRAWN = "() => (document.querySelector('.js-plotly-plot .main-svg') || document.querySelector('.ag-row')) ? performance.now() : false"
+#: A slow network for CDP: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (DevTools' "3G"-like profile).
+SLOW_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
+CPU_SLOWDOWN = 4
+#: Every chart of the page drawn (the map fetches its shapes only when it draws).
+ALL_DRAWN = "() => [...document.querySelectorAll('.js-plotly-plot')].every(g => g.querySelector('.main-svg'))"
+CONDITIONS = ("plain", "cpu 4x", "cpu 4x + slow network")
+#: Each page's first chart: the registry chart its baseline page draws, and the state it is drawn for.
+FIRST_CHART = {
+    "/": ("overview-heatmap", ""),
+    "/country/VNM": ("country-bars", "country=VNM"),
+    "/risk/old_age": ("risk-ranking", "risk=old_age"),
+    "/progress": ("progress-dumbbells", ""),
+}
 
 
 @dataclass
@@ -77,7 +94,7 @@ class Recorder:
 
     def view(self, ms: float) -> View:
         fetched = [rid for rid, size in self.wire.items() if size > 0]
-        largest = sorted(((self.wire[r], self.urls.get(r, "?")) for r in fetched), reverse=True)[:4]
+        largest = sorted(((self.wire[r], self.urls.get(r, "?")) for r in fetched), reverse=True)[:5]
         return View(
             ms=ms,
             requests=len(fetched),
@@ -88,116 +105,137 @@ class Recorder:
         )
 
 
-def first_chart(page: Page, url: str) -> float:
-    page.goto(url, wait_until="commit", timeout=60_000)
-    return float(page.wait_for_function(FIRST_CHART, polling="raf", timeout=60_000).json_value())
+def first_drawn(page: Page, url: str) -> float:
+    page.goto(url, wait_until="commit", timeout=120_000)
+    return float(page.wait_for_function(FIRST_DRAWN, polling="raf", timeout=120_000).json_value())
 
 
-def measure(browser: Browser, url: str) -> tuple[View, View, View]:
-    """(cold, repeat, cold throttled) views of ``url``, each settled (network idle) before it is read."""
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
+def settle(page: Page) -> None:
+    """Wait until every chart is drawn and the network is idle (events are read only while Playwright waits)."""
+    page.wait_for_function(ALL_DRAWN, timeout=120_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")
+
+
+def visit(browser: Browser, url: str, condition: str, *, repeat: bool = False) -> tuple[View, View | None]:
+    """A cold view of ``url`` in a fresh context under ``condition`` (and the repeat view), settled before it is read."""
+    context = browser.new_context(viewport={"width": 1440, "height": 900})
     try:
         page = context.new_page()
         recorder = Recorder(context, page)
-        ms = first_chart(page, url)
-        page.wait_for_load_state("networkidle")
+        if condition != "plain":
+            recorder.session.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+        if "network" in condition:
+            recorder.session.send("Network.emulateNetworkConditions", SLOW_NETWORK)
+        ms = first_drawn(page, url)
+        settle(page)
         cold = recorder.view(ms)
-        recorder.reset()
-        ms = first_chart(page, url)
-        page.wait_for_load_state("networkidle")
-        repeat = recorder.view(ms)
+        again = None
+        if repeat:
+            recorder.reset()
+            ms = first_drawn(page, url)
+            settle(page)
+            again = recorder.view(ms)
+        return cold, again
     finally:
         context.close()
-    context = browser.new_context(viewport={"width": 1400, "height": 900})
-    try:
-        page = context.new_page()
-        recorder = Recorder(context, page)
-        recorder.session.send("Network.emulateNetworkConditions", THROTTLE)
-        ms = first_chart(page, url)
-        page.wait_for_load_state("networkidle")
-        slow = recorder.view(ms)
-    finally:
-        context.close()
-    return cold, repeat, slow
 
 
-def default_bundle() -> Path | None:
-    found = sorted(BUNDLES.glob("plotly-*-essa.min.js"))
-    return found[-1] if found else None
+def baseline_pages(data: Path, assets: Path, pages: list[str]) -> dict[str, str]:
+    """Write, per page with a chart, a static HTML page drawing its first chart with the page's bundle; page -> URL."""
+    os.environ["ESSA_DATA_DIR"] = str(data)
+    from essa_dash import bundles
+    from essa_dash.app import create_app
+
+    client = create_app(data).server.test_client()
+    urls = {}
+    for i, page in enumerate(p for p in pages if p in FIRST_CHART):
+        chart, query = FIRST_CHART[page]
+        html = client.get(f"/embed/{chart}?{query}").get_data(as_text=True)
+        bundle = bundles.url(bundles.bundle_for(page) or bundles.GEO)
+        html = re.sub(r'<script src="/static/plotly-essa-\w+\.min\.js\?v=\w+"></script>', f'<script src="{bundle}"></script>', html)
+        (assets / f"bench-static-{i}.html").write_text(html)
+        urls[page] = f"/assets/bench-static-{i}.html"
+    return urls
 
 
-def summarise(views: list[View], pick: Callable[[View], float]) -> float:
-    return median([pick(v) for v in views])
-
-
-def result_row(name: str, path: str, cold: list[View], repeat: list[View], slow: list[View]) -> list[str]:
-    def m(views: list[View], pick: Callable[[View], float]) -> float:
-        return summarise(views, pick)
-
-    return [
-        name,
-        path,
-        f"{m(cold, lambda v: v.ms):.0f}",
-        f"{m(cold, lambda v: v.requests):.0f}",
-        f"{m(cold, lambda v: v.wire) / 1024:.0f} KiB ({m(cold, lambda v: v.decoded) / 1024:.0f})",
-        f"{m(repeat, lambda v: v.ms):.0f}",
-        f"{m(repeat, lambda v: v.requests):.0f} ({m(repeat, lambda v: v.revalidated):.0f} x 304)",
-        f"{m(repeat, lambda v: v.wire) / 1024:.0f} KiB",
-        f"{m(slow, lambda v: v.ms):.0f}",
-    ]
+def kib(n: float) -> str:
+    return f"{n / 1024:.0f} KiB"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=3, help="views per page and server (default 3)")
-    parser.add_argument("--pages", nargs="+", default=["/", "/risk/old_age"], help="pages to open (default: / /risk/old_age)")
-    parser.add_argument(
-        "--bundle", type=Path, help="partial plotly.js to compare (default: deploy/plotly-bundle/dist/plotly-*-essa.min.js)"
-    )
-    parser.add_argument("--no-bundle", action="store_true", help="skip the prod+partial server")
+    parser.add_argument("--runs", type=int, default=3, help="cold views per page and condition (default 3)")
+    parser.add_argument("--pages", nargs="+", default=list(PAGES))
     args = parser.parse_args()
-    bundle = None if args.no_bundle else (args.bundle or default_bundle())
+    pages = existing_pages(args.pages)
 
     header(
-        "First view in headless Chromium",
-        f"median of {args.runs} views; time = navigation start to the first chart drawn; "
-        "bytes = over the network incl. headers (decoded size in brackets); throttled = 9 Mbit/s, 60 ms RTT"
-        + (f"; partial bundle: {bundle.relative_to(PROJECT_DIR) if bundle.is_relative_to(PROJECT_DIR) else bundle}" if bundle else ""),
+        "First visits in headless Chromium (the shipped server: serve --prod)",
+        f"median of {args.runs} cold views per page and condition (fresh browser context each); first chart = navigation start "
+        "to the first chart drawn (/data: first grid row); bytes = every response until the network is idle, headers included; "
+        f"cpu 4x = CDP CPU throttling rate {CPU_SLOWDOWN}; slow network = 1.6 Mbit/s, 150 ms RTT; static = an HTML file under "
+        "/assets/ of the same server drawing the page's first chart (as /embed writes it) with the same plotly.js bundle",
     )
-    rows = []
-    details = []
+    bytes_rows, time_rows, details = [], [], []
     with scratch() as tmp:
         data = built_data(tmp / "data")
-        servers = {"dev": Server("dev", data), "prod": Server("prod", data, assets=assets_copy(tmp / "assets-full"))}
-        if bundle:
-            servers["prod+partial"] = Server("prod", data, assets=assets_copy(tmp / "assets-partial", bundle))
-        with sync_playwright() as playwright:
+        assets = tmp / "assets"
+        shutil.copytree(ASSETS_DIR, assets)
+        statics = baseline_pages(data, assets, pages)
+        with sync_playwright() as playwright, Server("prod", data, assets=assets) as server:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             try:
-                for name, server in servers.items():
-                    with server:
-                        for path in args.pages:
-                            runs = [measure(browser, server.url + path) for _ in range(args.runs)]
-                            cold, repeat, slow = ([r[i] for r in runs] for i in range(3))
-                            rows.append(result_row(name, path, cold, repeat, slow))
-                            top = ", ".join(f"{Path(u.split('?')[0]).name} {size / 1024:.0f} KiB" for size, u in cold[0].largest)
-                            details.append(f"- {name} {path}: largest transfers {top}")
+                for path in pages:
+                    results: dict[tuple[str, str], list[View]] = {}
+                    repeats: list[View] = []
+                    for condition in CONDITIONS:
+                        for _ in range(args.runs):
+                            for kind, url in (("page", path), ("static", statics.get(path))):
+                                if url is None:
+                                    continue
+                                cold, again = visit(browser, server.url + url, condition, repeat=kind == "page" and condition == "plain")
+                                results.setdefault((kind, condition), []).append(cold)
+                                if again:
+                                    repeats.append(again)
+
+                    def m(kind: str, condition: str, pick: Callable[[View], float], results=results) -> float | None:
+                        views = results.get((kind, condition))
+                        return median([pick(v) for v in views]) if views else None
+
+                    first = results[("page", "plain")][0]
+                    bytes_rows.append(
+                        [
+                            path,
+                            kib(m("page", "plain", lambda v: v.wire)),
+                            f"{'yes' if m('page', 'plain', lambda v: v.wire) <= 650_000 else 'NO'}",
+                            f"{m('page', 'plain', lambda v: v.requests):.0f}",
+                            kib(m("page", "plain", lambda v: v.decoded)),
+                            f"{median([v.requests for v in repeats]):.0f} ({median([v.revalidated for v in repeats]):.0f} x 304)",
+                            kib(median([v.wire for v in repeats])),
+                        ]
+                    )
+                    row = [path]
+                    for condition in CONDITIONS:
+                        page_ms = m("page", condition, lambda v: v.ms)
+                        static_ms = m("static", condition, lambda v: v.ms)
+                        row.append(f"{page_ms:.0f}")
+                        row.append(f"{static_ms:.0f} / {page_ms / static_ms:.2f}x" if static_ms else "(no chart)")
+                    row.append(f"{median([v.ms for v in repeats]):.0f}")
+                    time_rows.append(row)
+                    top = ", ".join(f"{Path(u.split('?')[0]).name} {size / 1024:.0f} KiB" for size, u in first.largest)
+                    details.append(f"- {path}: largest transfers {top}")
             finally:
                 browser.close()
     table(
-        [
-            "server",
-            "page",
-            "cold: first chart ms",
-            "requests",
-            "bytes (decoded)",
-            "repeat: first chart ms",
-            "requests",
-            "bytes",
-            "throttled cold: first chart ms",
-        ],
-        rows,
+        ["page", "first visit (on the wire)", "<= 650 kB", "requests", "decoded", "repeat visit: requests", "repeat bytes"],
+        bytes_rows,
     )
+    heads = ["page"]
+    for condition in CONDITIONS:
+        heads += [f"{condition}: first chart ms", "static page ms / ratio"]
+    table([*heads, "repeat view ms"], time_rows)
     print("\n".join(details))
     print()
 

@@ -162,11 +162,11 @@ def _only_on_explorer(app: Dash, library: str, path: str) -> None:
 
 
 def _plotly_per_page(app: Dash) -> None:
-    """Start each page's scripts with the plotly.js its charts need, and none on a page without charts (bundles.py)."""
+    """Start each page's scripts with the plotly.js its charts need (none on a page without charts), no dead weight (bundles.py)."""
     original = app.interpolate_index
 
     def interpolate_index(**kwargs: str) -> str:
-        kwargs["scripts"] = bundles.script_tag(flask.request.path) + kwargs["scripts"]
+        kwargs["scripts"] = bundles.page_scripts(flask.request.path, kwargs["scripts"])
         return original(**kwargs)
 
     app.interpolate_index = interpolate_index

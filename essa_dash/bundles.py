@@ -1,4 +1,4 @@
-"""Which plotly.js a page loads: the smallest bundle that draws its charts, or none.
+"""Which scripts a page loads: the smallest plotly.js that draws its charts (or none), and no dead weight.
 
 Dash puts every ``.js`` of ``assets/`` into every page, so one plotly.js there costs
 every page its full weight: map code (d3-geo, topojson: 80 kB compressed) on pages
@@ -15,6 +15,12 @@ map page is a full page load (:func:`needs_full_load`) and a page that arrives w
 plotly.js gets the geo bundle, which draws everything, when its first chart asks
 (dcc.Graph fetches ``plotly.min.js`` from Dash's fixed URL: :func:`install` answers it
 with the geo bundle rather than Dash's 4.8 MB full one).
+
+Two scripts Dash links on every page are replaced or left out (:func:`page_scripts`):
+``@babel/polyfill`` (32 kB compressed) by the regenerator runtime it contains (3 kB),
+the only part Dash's own scripts call (their lazy loaders use the global
+``regeneratorRuntime``; the rest, core-js 2, polyfills ES2015, which every supported
+browser has); ``dash_table``, which no page draws (the explorer's grid is AG Grid).
 """
 
 from __future__ import annotations
@@ -28,6 +34,10 @@ import flask
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BASIC, GEO = "plotly-essa-basic.min.js", "plotly-essa-geo.min.js"
+REGENERATOR = "regenerator-runtime.min.js"
+#: Dash's script tags this app does without (see the module's docstring).
+POLYFILL = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
+UNUSED = re.compile(r'<script src="[^"]*/dash/dash_table/[^"]*"></script>\s*')
 #: Where dcc.Graph fetches plotly.js when no script defined window.Plotly (dash-renderer, serve_locally).
 DASH_PLOTLY_URL = "/_dash-component-suites/plotly/package_data/plotly.min.js"
 
@@ -64,10 +74,12 @@ def needs_full_load(href: str) -> bool:
     return bundle_for(href) == GEO
 
 
-def script_tag(path: str) -> str:
-    """The ``<script>`` the HTML of ``path`` starts its scripts with ('' for a page without charts)."""
+def page_scripts(path: str, scripts: str) -> str:
+    """Dash's ``<script>`` tags for the page at ``path`` as this app sends them: its plotly.js first, no dead weight."""
     bundle = bundle_for(path)
-    return f'<script src="{url(bundle)}"></script>' if bundle else ""
+    plotly_js = f'<script src="{url(bundle)}"></script>' if bundle else ""
+    scripts = POLYFILL.sub(lambda _: f'<script src="{url(REGENERATOR)}"></script>', scripts)
+    return plotly_js + UNUSED.sub("", scripts)
 
 
 def install(server: flask.Flask) -> None:

@@ -5,6 +5,7 @@
 #
 # -> OUTDIR/plotly-essa-geo.min.js   every trace the code draws, maps included (entry.js)
 # -> OUTDIR/plotly-essa-basic.min.js the same without the geo traces and their code (entry-basic.js)
+# -> OUTDIR/regenerator-runtime.min.js what Dash's scripts need of the 97 kB @babel/polyfill Dash links
 #
 # Why: dcc.Graph draws with window.Plotly when a script has defined it, and only fetches
 # Dash's full plotly.min.js (4.8 MB, 1.4 MB compressed) when none has. Each page's HTML
@@ -71,3 +72,11 @@ for variant in geo basic; do
     fi
     echo "$out: $(wc -c <"$out") bytes (plotly.js $version; traces: $traces)"
 done
+# Dash's scripts call the global regeneratorRuntime (their lazy loaders); the rest of @babel/polyfill
+# (core-js 2) fills in ES2015 features every browser the dashboard supports has had since 2017.
+# A plain script, not bundled: it assigns the global itself.
+out="$outdir/regenerator-runtime.min.js"
+"$work/node_modules/.bin/esbuild" "$work/node_modules/regenerator-runtime/runtime.js" --minify --legal-comments=eof --log-level=warning \
+    --banner:js="/*! regenerator-runtime $(node -p "require('$work/node_modules/regenerator-runtime/package.json').version") (MIT, Meta). Built for ESSA Dash by deploy/plotly-bundle/build.sh */" \
+    --outfile="$out"
+echo "$out: $(wc -c <"$out") bytes"

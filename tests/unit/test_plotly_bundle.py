@@ -57,6 +57,10 @@ def test_each_page_links_the_bundle_its_charts_need(built_root: Path) -> None:
     for path in ("/", "/country/VNM", "/risk/old_age", "/progress", "/data", "/languages", "/no-such-page"):
         html = client.get(path).get_data(as_text=True)
         linked[path] = re.findall(r'<script src="/static/(plotly-essa-\w+)\.min\.js\?v=\w+"></script>', html)
+        # the regenerator runtime Dash's loaders call instead of the whole @babel/polyfill; no DataTable script
+        scripts = re.findall(r'<script src="([^"]+)"', html)
+        assert any(src.startswith("/static/regenerator-runtime.min.js?v=") for src in scripts), path
+        assert not [src for src in scripts if "polyfill@" in src or "/dash_table/" in src], path
     assert linked == {
         "/": ["plotly-essa-basic"],
         "/country/VNM": ["plotly-essa-basic"],
