@@ -31,7 +31,7 @@ from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.schema import flag_codes
 from essa_dash.store import Store, per_build
-from essa_dash.text import mark, tr
+from essa_dash.text import fmt_int, fmt_num, fmt_points, fmt_year, mark, tr, trn
 from essa_dash.text.comparisons import CHECK, check_reading
 
 #: The ASEAN Framework's baseline year: the first year a baseline may come from.
@@ -44,10 +44,10 @@ SAME_FIGURE_PP = 0.05
 
 COMPARED, ONE_YEAR, BEFORE_BASELINE, NO_DATA = "compared", "one_year", "before_baseline", "no_data"
 STATUS_LABELS = {
-    COMPARED: "compared",
-    ONE_YEAR: "one year only",
-    BEFORE_BASELINE: f"no figure since {BASELINE_YEAR}",
-    NO_DATA: "no data",
+    COMPARED: mark("compared"),
+    ONE_YEAR: mark("one year only"),
+    BEFORE_BASELINE: mark("no figure since {year}"),
+    NO_DATA: mark("no data"),
 }
 
 #: editions.csv ``year_basis`` values: what the year of a figure means in that edition.
@@ -210,7 +210,10 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
     cells = cells.astype({"baseline_year": "Int16", "latest_year": "Int16", "baseline_pct": "float64", "latest_pct": "float64"})
     change = (cells["latest_pct"] - cells["baseline_pct"]).where(cells["status"] == COMPARED)
     # the words for "no change to measure" are part of the data, so chart and table say the same
-    label = [signed(c) if s == COMPARED else STATUS_LABELS[s] for c, s in zip(change, cells["status"], strict=True)]
+    label = [
+        signed(c) if s == COMPARED else tr(STATUS_LABELS[s], year=fmt_year(BASELINE_YEAR))
+        for c, s in zip(change, cells["status"], strict=True)
+    ]
     return cells.assign(change_pp=change, change_label=pd.Series(label, index=cells.index, dtype="str"))
 
 
@@ -340,9 +343,18 @@ def _revisions(year: int, value: float, edition: str, others: dict[str, list[Fig
 
 
 def _revision_text(other: str, value: float, year: int, *, later: bool, relabelled: bool = False) -> str:
-    lead = f"revised later: {other} gives" if later else f"revised: {other} gave"
-    tail = ", its year label for the same report round" if relabelled else ""
-    return f"{lead} {value:.1f} for {int(year)}{tail}"
+    values = {"edition": other, "value": fmt_num(value), "year": fmt_year(year)}
+    if relabelled:
+        return (
+            tr("revised later: {edition} gives {value} for {year}, its year label for the same report round", **values)
+            if later
+            else tr("revised: {edition} gave {value} for {year}, its year label for the same report round", **values)
+        )
+    return (
+        tr("revised later: {edition} gives {value} for {year}", **values)
+        if later
+        else tr("revised: {edition} gave {value} for {year}", **values)
+    )
 
 
 # --- words ------------------------------------------------------------------------------------
@@ -351,8 +363,8 @@ def _revision_text(other: str, value: float, year: int, *, later: bool, relabell
 def signed(change: float) -> str:
     """'+12.3 pp' / '-4.1 pp' / '0.0 pp': the sign carries the direction, not only the colour."""
     if abs(change) < STEADY_PP:
-        return "0.0 pp"
-    return f"{change:+.1f} pp"
+        return tr("{points} pp", points=fmt_num(0.0))
+    return tr("{points} pp", points=fmt_points(change))
 
 
 def _span(row: pd.Series) -> str:
@@ -366,45 +378,74 @@ def _pair(row: pd.Series, *, with_risk: bool) -> str:
 def _names(frame: pd.DataFrame, *, with_risk: bool, limit: int = 6) -> str:
     # in a list, "Myanmar (old age)" keeps each pair apart where "Myanmar old age, ..." would not
     names = [f"{row[C.country]} ({row['risk_label'].lower()})" if with_risk else str(row[C.country]) for _, row in frame.iterrows()]
-    return ", ".join(names) if len(names) <= limit else f"{', '.join(names[:limit])} and {len(names) - limit} more"
+    return (
+        ", ".join(names)
+        if len(names) <= limit
+        else tr("{names} and {n} more", names=", ".join(names[:limit]), n=fmt_int(len(names) - limit))
+    )
 
 
 def change_reading(cells: pd.DataFrame) -> list[str]:
     """Plain-language summary of the baseline-latest comparison (also the chart's text alternative)."""
     if cells.empty:
-        return ["Nothing is selected."]
+        return [tr("Nothing is selected.")]
     edition = cells[C.edition].iloc[0]
     several = cells[C.risk].nunique() > 1
-    unit = "country-risk pairs" if several else "countries"
     compared = cells[cells["status"] == COMPARED]
     sentences = []
+    year = fmt_year(BASELINE_YEAR)
     if compared.empty:
-        sentences.append(f"No {unit[:-1] if unit.endswith('s') else unit} has two years of data since {BASELINE_YEAR} in {edition}.")
+        sentences.append(
+            tr("No country-risk pair has two years of data since {year} in {edition}.", year=year, edition=edition)
+            if several
+            else tr("No country has two years of data since {year} in {edition}.", year=year, edition=edition)
+        )
     else:
         change = compared["change_pp"]
         rose, fell = int((change >= STEADY_PP).sum()), int((change <= -STEADY_PP).sum())
         steady = len(compared) - rose - fell
-        first = f"Coverage rose in {rose} of {len(compared)} {unit} with two years of data in {edition}"
-        extra = [f"fell in {fell}"] if fell else []
-        extra += [f"did not change in {steady}"] if steady else []
-        sentences.append(first + (f" ({', '.join(extra)})." if extra else "."))
+        counts = {"n": fmt_int(rose), "total": fmt_int(len(compared)), "edition": edition}
+        first = (
+            tr("Coverage rose in {n} of {total} country-risk pairs with two years of data in {edition}", **counts)
+            if several
+            else tr("Coverage rose in {n} of {total} countries with two years of data in {edition}", **counts)
+        )
+        extra = [tr("fell in {n}", n=fmt_int(fell))] if fell else []
+        extra += [tr("did not change in {n}", n=fmt_int(steady))] if steady else []
+        sentences.append(tr("{first} ({extra}).", first=first, extra=", ".join(extra)) if extra else tr("{first}.", first=first))
         top, bottom = compared.loc[change.idxmax()], compared.loc[change.idxmin()]
         ends = []
         if top["change_pp"] >= STEADY_PP:
-            ends.append(f"largest rise: {_pair(top, with_risk=several)} {signed(top['change_pp'])} ({_span(top)})")
+            ends.append(
+                tr(
+                    "largest rise: {pair} {change} ({span})",
+                    pair=_pair(top, with_risk=several),
+                    change=signed(top["change_pp"]),
+                    span=_span(top),
+                )
+            )
         if bottom["change_pp"] <= -STEADY_PP:
-            ends.append(f"largest fall: {_pair(bottom, with_risk=several)} {signed(bottom['change_pp'])} ({_span(bottom)})")
+            ends.append(
+                tr(
+                    "largest fall: {pair} {change} ({span})",
+                    pair=_pair(bottom, with_risk=several),
+                    change=signed(bottom["change_pp"]),
+                    span=_span(bottom),
+                )
+            )
         if ends:
             sentences.append("; ".join(ends)[:1].upper() + "; ".join(ends)[1:] + ".")
     one = cells[cells["status"] == ONE_YEAR]
     if not one.empty:
-        sentences.append(f"One year only since {BASELINE_YEAR}, so no change to measure: {_names(one, with_risk=several)}.")
+        sentences.append(
+            tr("One year only since {year}, so no change to measure: {names}.", year=year, names=_names(one, with_risk=several))
+        )
     before = cells[cells["status"] == BEFORE_BASELINE]
     if not before.empty:
-        sentences.append(f"No figure since {BASELINE_YEAR} (older figures only): {_names(before, with_risk=several)}.")
+        sentences.append(tr("No figure since {year} (older figures only): {names}.", year=year, names=_names(before, with_risk=several)))
     missing = cells[cells["status"] == NO_DATA]
     if not missing.empty:
-        sentences.append(f"No data in {edition}: {_names(missing, with_risk=several)}.")
+        sentences.append(tr("No data in {edition}: {names}.", edition=edition, names=_names(missing, with_risk=several)))
     return sentences + check_reading(cells)
 
 
@@ -412,13 +453,26 @@ def bars_reading(cells: pd.DataFrame) -> list[str]:
     """Per risk: how many countries rose, and the median change, in the order of risks.csv."""
     compared = cells[cells["status"] == COMPARED]
     if compared.empty:
-        return [f"No cell has two years of data since {BASELINE_YEAR}, so there is no change to show."]
+        return [tr("No cell has two years of data since {year}, so there is no change to show.", year=fmt_year(BASELINE_YEAR))]
     sentences = []
     for label, part in compared.groupby("risk_label", sort=False):
         rose = int((part["change_pp"] >= STEADY_PP).sum())
-        country = "country" if len(part) == 1 else "countries"
-        sentences.append(f"{label}: up in {rose} of {len(part)} {country} (median change {signed(part['change_pp'].median())}).")
-    sentences.append(f"Each bar is the latest year minus the first year since {BASELINE_YEAR}; cells with one year only have no bar.")
+        sentences.append(
+            trn(
+                "{risk}: up in {rose} of {n} country (median change {change}).",
+                "{risk}: up in {rose} of {n} countries (median change {change}).",
+                len(part),
+                risk=label,
+                rose=fmt_int(rose),
+                change=signed(part["change_pp"].median()),
+            )
+        )
+    sentences.append(
+        tr(
+            "Each bar is the latest year minus the first year since {year}; cells with one year only have no bar.",
+            year=fmt_year(BASELINE_YEAR),
+        )
+    )
     return sentences
 
 
@@ -443,26 +497,30 @@ def year_basis_note(store: Store, edition: str) -> str:
     """What a year means in the edition: a change inside a report-year edition can partly be a revision."""
     basis = store.editions.set_index("edition").loc[edition, "year_basis"]
     if basis == REPORT_YEAR:
-        return (
-            f"{edition} labels figures with the report's reference year (2016 for the World Social Protection Report 2017-19, "
+        return tr(
+            "{edition} labels figures with the report's reference year (2016 for the World Social Protection Report 2017-19, "
             "2020 for 2020-22), not the year the data refer to, and keeps some older values under other years: "
-            "part of a change inside it can be a revision. The table notes where another edition gives a different figure."
+            "part of a change inside it can be a revision. The table notes where another edition gives a different figure.",
+            edition=edition,
         )
     if basis == DATA_YEAR:
-        return f"{edition} stamps each figure with the year the data refer to."
-    return f"Years in {edition}: {basis}."
+        return tr("{edition} stamps each figure with the year the data refer to.", edition=edition)
+    return tr("Years in {edition}: {basis}.", edition=edition, basis=tr(basis))
 
 
 def _who(sex: str) -> str:
-    return {"total": "", "female": " (women)", "male": " (men)"}[sex]
+    return {"total": "", "female": tr(" ({who})", who=tr("women")), "male": tr(" ({who})", who=tr("men"))}[sex]
 
 
 def dumbbell_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) -> ChartText:
     return ChartText(
-        title=f"Coverage in the first year since {BASELINE_YEAR} and in the latest year{_who(sex)}, by risk",
-        subtitle=(
-            f"SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); both years from "
-            f"{edition_label(store, edition)}; right: change in percentage points"
+        title=tr(
+            "Coverage in the first year since {year} and in the latest year{who}, by risk", year=fmt_year(BASELINE_YEAR), who=_who(sex)
+        ),
+        subtitle=tr(
+            "SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); both years from {edition}; "
+            "right: change in percentage points",
+            edition=edition_label(store, edition),
         ),
         source=source_line(store, cells),
     )
@@ -470,10 +528,11 @@ def dumbbell_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) 
 
 def change_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) -> ChartText:
     return ChartText(
-        title=f"Change in coverage since the baseline, in percentage points{_who(sex)}",
-        subtitle=(
-            f"Latest year minus first year since {BASELINE_YEAR}, both from {edition_label(store, edition)}; "
-            "SDG 1.3.1 effective coverage, % of each group"
+        title=tr("Change in coverage since the baseline, in percentage points{who}", who=_who(sex)),
+        subtitle=tr(
+            "Latest year minus first year since {year}, both from {edition}; SDG 1.3.1 effective coverage, % of each group",
+            year=fmt_year(BASELINE_YEAR),
+            edition=edition_label(store, edition),
         ),
         source=source_line(store, cells),  # one edition: the same source whether or not a cell has a change
     )
@@ -512,21 +571,26 @@ def _note(row: pd.Series, denominators: dict[str, str]) -> str:
     parts = []
     status = row["status"]
     if status == ONE_YEAR:
-        parts.append(f"Only one year since {BASELINE_YEAR}: no change to measure")
+        parts.append(tr("Only one year since {year}: no change to measure", year=fmt_year(BASELINE_YEAR)))
     elif status == BEFORE_BASELINE:
         parts.append(
-            f"No figure since {BASELINE_YEAR}: the latest is from {_year(row['latest_year'])}, before the baseline, and is not compared"
+            tr(
+                "No figure since {year}: the latest is from {latest}, before the baseline, and is not compared",
+                year=fmt_year(BASELINE_YEAR),
+                latest=_year(row["latest_year"]),
+            )
         )
     elif status == NO_DATA:
-        parts.append(f"{row[C.edition]} has no figure for this cell")
+        parts.append(tr("{edition} has no figure for this cell", edition=row[C.edition]))
     if row["earlier_years"] and status != BEFORE_BASELINE:
-        parts.append(f"figures before {BASELINE_YEAR} ({row['earlier_years']}) are not compared")
+        parts.append(tr("figures before {year} ({years}) are not compared", year=fmt_year(BASELINE_YEAR), years=row["earlier_years"]))
     if row["revisions"]:
         parts.append(row["revisions"])
     if CHECK in flag_codes(row[C.obs_flags]):
         parts.append(tr("check this figure: an unusually large jump inside the series"))
     if row[C.risk] in denominators and status != NO_DATA:
-        parts.append(f"denominator: {denominators[row[C.risk]][:1].lower()}{denominators[row[C.risk]][1:]}")
+        denominator = denominators[row[C.risk]]
+        parts.append(tr("denominator: {denominator}", denominator=denominator[:1].lower() + denominator[1:]))
     text = "; ".join(parts)
     return text[:1].upper() + text[1:] + ("." if text else "")
 
@@ -551,7 +615,9 @@ def table_rows(store: Store, cells: pd.DataFrame) -> list[dict[str, str]]:
                 "risk": row["risk_label"],
                 "baseline_year": _year(row["baseline_year"]),
                 "baseline": _pct(row["baseline_pct"]),
-                "latest_year": f"{latest_year} (before {BASELINE_YEAR})" if status == BEFORE_BASELINE else latest_year,
+                "latest_year": tr("{year} (before {baseline})", year=latest_year, baseline=fmt_year(BASELINE_YEAR))
+                if status == BEFORE_BASELINE
+                else latest_year,
                 "latest": _pct(row["latest_pct"]),
                 "change": row["change_label"],
                 "edition": row[C.edition],
