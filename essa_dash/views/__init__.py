@@ -53,6 +53,9 @@ class Chart:
     #: draws the chart for a state, laid out for a frame (essa_dash.figures.frames)
     build: Callable[[Store, State, Frame], Built | None]
     map: bool = False
+    #: the state the chart is drawn for once its page has resolved the defaults and fallbacks (an edition
+    #: without figures, a sex a risk is not measured for): states that resolve alike share one drawing
+    canonical: Callable[[Store, State], State] | None = None
 
 
 REGISTRY: dict[str, Chart] = {}
@@ -76,7 +79,11 @@ def _build(store: Store, chart_id: str, state: State, frame: Frame) -> Built | N
     # (the slide theme works on a copy), so pages, embeds, images and slides share it
     if chart_id not in REGISTRY:
         load_all()
-    return REGISTRY[chart_id].build(store, state, frame)
+    chart = REGISTRY[chart_id]
+    if chart.canonical is not None and (canonical := chart.canonical(store, state)) != state:
+        # 300 risk URLs resolve to 78 views, 330 country URLs to 123: draw each view once
+        return _build(store, chart_id, canonical, frame)
+    return chart.build(store, state, frame)
 
 
 def finish(chart: str, figure: go.Figure, text: ChartText, reading: list[str], store: Store, rows: pd.DataFrame, **extra: object) -> Built:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from essa_dash import captions
 from essa_dash.figures.bars import comparison_bars
 from essa_dash.figures.dots import edition_dots
@@ -18,6 +20,12 @@ from essa_dash.views import Built, Chart, finish, register
 
 PAGE = "/country/<iso3>"
 PARAMS = ("country", "edition", "sex")
+
+
+def resolved(store: Store, state: State) -> State:
+    """The state with the country page's defaults and fallbacks applied: the charts read nothing else."""
+    view, _ = q.resolve(store, state)
+    return replace(state, country=(view.iso3,), edition=view.edition, sex=view.sex)
 
 
 def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
@@ -49,6 +57,6 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     return finish("country-sex", fig, text, q.sex_reading(rows, view.name), store, rows, series=series)
 
 
-register(Chart("country-bars", "Country beside region and world, by risk", PAGE, PARAMS, "bar", bars))
-register(Chart("country-editions", "Country figures in each edition", PAGE, PARAMS, "dots", editions))
-register(Chart("country-sex", "Women and men covered", PAGE, PARAMS, "dumbbell", sexes))
+register(Chart("country-bars", "Country beside region and world, by risk", PAGE, PARAMS, "bar", bars, canonical=resolved))
+register(Chart("country-editions", "Country figures in each edition", PAGE, PARAMS, "dots", editions, canonical=resolved))
+register(Chart("country-sex", "Women and men covered", PAGE, PARAMS, "dumbbell", sexes, canonical=resolved))

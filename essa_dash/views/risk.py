@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from essa_dash import captions
 from essa_dash.figures.choropleth import coverage_map
 from essa_dash.figures.dumbbell import dumbbell
@@ -24,6 +26,12 @@ def view_of(store: Store, state: State) -> q.RiskView:
     """The risk page's resolved view for a state (the first risk, else the default)."""
     url = {"country": ",".join(state.country), "sex": state.sex or "", "edition": edition_slug(state.edition) if state.edition else ""}
     return q.resolve_view(store, state.risk[0] if state.risk else q.DEFAULT_RISK, {k: v for k, v in url.items() if v})
+
+
+def resolved(store: Store, state: State) -> State:
+    """The state with the risk page's defaults and fallbacks applied: the charts read nothing else."""
+    view = view_of(store, state)
+    return replace(state, risk=(view.risk,), country=view.countries, edition=view.edition, sex=view.sex)
 
 
 def ranking(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
@@ -73,7 +81,7 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     return finish("risk-sex", fig, text, q.sex_reading(split), store, split, series=series)
 
 
-register(Chart("risk-ranking", "Member States ranked for a risk", PAGE, PARAMS, "bar", ranking))
-register(Chart("risk-map", "Map of a risk's coverage", PAGE, PARAMS, "map", coverage_map_chart, map=True))
-register(Chart("risk-trend", "A risk over time, edition by edition", PAGE, PARAMS, "line", trend))
-register(Chart("risk-sex", "Women and men covered for a risk", PAGE, PARAMS, "dumbbell", sexes))
+register(Chart("risk-ranking", "Member States ranked for a risk", PAGE, PARAMS, "bar", ranking, canonical=resolved))
+register(Chart("risk-map", "Map of a risk's coverage", PAGE, PARAMS, "map", coverage_map_chart, map=True, canonical=resolved))
+register(Chart("risk-trend", "A risk over time, edition by edition", PAGE, PARAMS, "line", trend, canonical=resolved))
+register(Chart("risk-sex", "Women and men covered for a risk", PAGE, PARAMS, "dumbbell", sexes, canonical=resolved))

@@ -36,3 +36,16 @@ def test_a_chart_follows_the_state(store) -> None:
 
 def test_a_chart_with_nothing_to_show_says_so_with_none(store) -> None:
     assert build("country-sex", store, State(country=("VNM",))) is None
+
+
+def test_states_that_resolve_alike_share_one_drawing(store) -> None:
+    """A country page for an edition without its figures falls back to the default edition: it is drawn once, not per URL."""
+    from essa_dash import views
+    from essa_dash.query.state import State
+
+    fallback = views.build("country-bars", store, State(country=("VNM",), edition="WPP 2024", sex="total"))
+    default = views.build("country-bars", store, State(country=("VNM",), edition="ILOSTAT 2025", sex="total"))
+    assert fallback is default
+    risk = views.build("risk-ranking", store, State(risk=("old_age",), edition="WPP 2024", sex="total"))
+    assert risk is views.build("risk-ranking", store, State(risk=("old_age",), edition="ILOSTAT 2025", sex="total"))
+    assert views.build("risk-ranking", store, State(risk=("old_age",), edition="UN SDG DB 2023-07", sex="total")) is not risk
