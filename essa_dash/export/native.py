@@ -58,12 +58,18 @@ POINTS_FORMAT = '+0" pp";-0" pp";0" pp"'
 POINTS_LABEL_FORMAT = '+0.0" pp";-0.0" pp";0.0" pp"'
 #: Most category rows a native bar chart gets (about 11 pt per row on a slide).
 MAX_BARS = 30
+#: A note under the chart taller than this is shortened on the slide (and given whole in the speaker notes).
+NOTE_MAX = Inches(0.75)
+NOTE_CHARS = 300
 #: Gap between rows of a dot or dumbbell chart drawn as bars (% of a bar): thin bars, as the page's dots are light.
 DOT_GAP = 150
 GRID = "#eef1f4"
 #: Type sizes (pt) inside the chart; small multiples use smaller ones.
 AXIS_FONT, LABEL_FONT, LEGEND_FONT = 14, 12, 14
 PANEL_FONT, PANEL_TITLE = 10, 12
+#: Share of a chart's height its plot takes (the rest: legend, axis labels), and the smallest label type (pt).
+PLOT_SHARE = 0.75
+MIN_LABEL_FONT = 8
 #: Past this many bars the category names get the value labels' size.
 MANY_CATEGORIES = 12
 #: plotly's line dashes and marker symbols in PowerPoint's terms.
@@ -176,7 +182,9 @@ def bar_chart(built: Built) -> BarChart | None:
     change = str(fig.layout.xaxis.ticksuffix or "").strip() == "pp"
     if not traces or any(t.xaxis not in (None, "x") for t in fig.data) or not (change or _percent_axis(fig.layout.xaxis)):
         return None
-    words = _text_labels(fig)
+    if any(not t.name or t.x is None for t in traces):
+        return None  # unnamed marks with legend-only keys (the progress dumbbells): no series to name in PowerPoint
+    words = _text_labels(fig) if change else {}  # the change bars' labels are a text trace; elsewhere it is other words
     order = fig.layout.yaxis.categoryarray
     categories = [str(c) for c in order] if order else list(dict.fromkeys(str(y) for t in traces for y in t.y if y is not None))
     series = []
@@ -234,8 +242,11 @@ def _font(font: Any, size: float, colour: str = TEXT) -> None:
     font.color.rgb = _rgb(colour)
 
 
-def draw_bars(chart: PptChart, spec: BarChart) -> None:
+def draw_bars(chart: PptChart, spec: BarChart, *, height: int | None = None) -> None:
     """Style an added bar chart as the page draws it: colours, labels, 0-100 % axis, legend on top."""
+    # type that fits a row: a chart of many rows on a short slide gets smaller labels, never overprinting ones
+    row_pt = (height or HEIGHT) / 12700 * PLOT_SHARE / max(1, len(spec.categories))
+    label_size = max(MIN_LABEL_FONT, min(LABEL_FONT, round(row_pt * 0.8)))
     plot = chart.plots[0]
     plot.overlap = spec.overlap
     plot.gap_width = max(0, min(500, spec.gap_width))
@@ -257,13 +268,14 @@ def draw_bars(chart: PptChart, spec: BarChart) -> None:
             data_label.position = XL_LABEL_POSITION.OUTSIDE_END
             if label and label != f"{value:.1f}":  # the page's own words ("82.6% (2020)"): keep them, years and all
                 data_label.text_frame.text = label
-                _font(data_label.text_frame.paragraphs[0].runs[0].font, LABEL_FONT, MUTED)
+                data_label.text_frame.word_wrap = False  # "+62.2 pp (2015-2020)" on one line, as on the page
+                _font(data_label.text_frame.paragraphs[0].runs[0].font, label_size, MUTED)
             else:
                 data_label.has_text_frame = False
                 data_label.show_value = True
                 data_label.number_format = POINTS_LABEL_FORMAT if spec.points else LABEL_FORMAT
                 data_label.number_format_is_linked = False
-                _font(data_label.font, LABEL_FONT, MUTED)
+                _font(data_label.font, label_size, MUTED)
     if spec.points:
         _points_value_axis(chart, spec.value_range)
     else:
@@ -274,7 +286,7 @@ def draw_bars(chart: PptChart, spec: BarChart) -> None:
         category.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # names left of the plot, clear of bars going left
     category.has_major_gridlines = False
     category.format.line.fill.background()
-    _font(category.tick_labels.font, AXIS_FONT if len(spec.categories) <= MANY_CATEGORIES else LABEL_FONT)
+    _font(category.tick_labels.font, min(AXIS_FONT if len(spec.categories) <= MANY_CATEGORIES else LABEL_FONT, label_size + 1))
     # every category named, as on the page: PowerPoint and LibreOffice would skip some to avoid overlaps
     _name_every_category(category._element)
     chart.has_legend = spec.legend
@@ -299,7 +311,10 @@ def _points_value_axis(chart: PptChart, span: tuple[float, float] | None) -> Non
     """A change in points: signed numbers with " pp", the page's range (room for labels on either side)."""
     axis = chart.value_axis
     if span is not None:
-        axis.minimum_scale, axis.maximum_scale = span
+        step = next((u for u in (5, 10, 20, 25, 50) if (span[1] - span[0]) / u <= 8), 100)
+        axis.minimum_scale = math.floor(span[0] / step) * step  # ticks on round numbers: -100, -50, 0, +50
+        axis.maximum_scale = math.ceil(span[1] / step) * step
+        axis.major_unit = step
     axis.tick_labels.number_format, axis.tick_labels.number_format_is_linked = POINTS_FORMAT, False
     axis.tick_label_position = XL_TICK_LABEL_POSITION.LOW
     axis.has_major_gridlines = True
@@ -456,9 +471,29 @@ def _slide_frame(deck: Deck, built: Built) -> tuple[Slide, int, int]:
     top = set_title(slide, built.text.title)
     top = add_text(slide, top, built.text.subtitle, SUBTITLE, colour=MUTED)
     source = tr("Source: {source}", source=built.text.source)
-    source_top = HEIGHT - Inches(0.2) - box_height(source, WIDTH - 2 * MARGIN, SOURCE)
-    add_text(slide, source_top, source, SOURCE, colour=MUTED)
-    return slide, top + Inches(0.1), source_top - Inches(0.1)
+    width = WIDTH - 2 * MARGIN
+    bottom = HEIGHT - Inches(0.2) - box_height(source, width, SOURCE)
+    add_text(slide, bottom, source, SOURCE, colour=MUTED)
+    for note in reversed(notes_below(built)):  # what the figure says under its plot travels too (the cells not drawn)
+        if box_height(note, width, SOURCE) > NOTE_MAX:  # a long list: its start here, all of it in the speaker notes
+            note = tr("{start}... (all of it in the speaker notes)", start=_shorten(note, NOTE_CHARS))
+        bottom -= box_height(note, width, SOURCE)
+        add_text(slide, bottom, note, SOURCE, colour=TEXT)
+    return slide, top + Inches(0.1), bottom - Inches(0.1)
+
+
+def _shorten(text: str, limit: int) -> str:
+    """The first words of ``text``, at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
+
+
+def notes_below(built: Built) -> list[str]:
+    """The figure's notes under its plot other than the source line, as plain text."""
+    return [
+        plain(a.text)
+        for a in built.figure.layout.annotations
+        if a.yref == "paper" and a.y == 0 and a.yanchor == "top" and not str(a.text).startswith("Source:")
+    ]
 
 
 def _describe(shape: Any, built: Built) -> None:
@@ -477,7 +512,7 @@ def native_slide(deck: Deck, built: Built, release: Release) -> bool:
     if bars is not None:
         frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, width, bottom - top, _bar_data(bars))
         _describe(frame, built)
-        draw_bars(frame.chart, bars)
+        draw_bars(frame.chart, bars, height=bottom - top)
     else:
         assert panels is not None
         top = _legend(slide, top, panels)
@@ -488,5 +523,5 @@ def native_slide(deck: Deck, built: Built, release: Release) -> bool:
             frame = _draw_panel(slide, title, lines, box, panels.x_range)
             if frame is not None:
                 _describe(frame, built)
-    slide.notes_slide.notes_text_frame.text = words.notes_text(built, release)
+    slide.notes_slide.notes_text_frame.text = "\n\n".join([words.notes_text(built, release), *notes_below(built)])
     return True

@@ -198,7 +198,10 @@ def test_the_change_in_points_is_a_native_chart_for_one_risk_and_a_picture_for_m
     assert not chart.has_title  # not PowerPoint's automatic title from the series name
     assert chart.value_axis.tick_labels.number_format == '+0" pp";-0" pp";0" pp"'
     low, high = drawn[0].figure.layout.xaxis.range
-    assert (chart.value_axis.minimum_scale, chart.value_axis.maximum_scale) == pytest.approx((low, high))
+    axis = chart.value_axis
+    assert axis.minimum_scale <= low < axis.minimum_scale + axis.major_unit  # the page's range, on round ticks
+    assert axis.maximum_scale - axis.major_unit < high <= axis.maximum_scale
+    assert axis.minimum_scale % axis.major_unit == 0
     (series,) = chart.plots[0].series
     page = next(t for t in drawn[0].figure.data if t.type == "bar")
     assert list(series.values) == pytest.approx(list(page.x), abs=1e-3)
@@ -240,3 +243,26 @@ def test_a_deck_carries_the_complex_script_font_of_its_language(store: Store, la
         assert all(tags.index("cs") < tags.index(t) for t in ("sym", "hlinkClick", "rtl", "extLst") if t in tags)
     charts = [s for slide in deck.slides for s in slide.shapes if s.has_chart]
     assert charts, "a native chart's labels carry the font too"
+
+
+def test_which_charts_become_native_and_what_they_carry(store: Store) -> None:
+    from essa_dash.export import native
+    from essa_dash.figures.frames import SLIDE
+    from essa_dash.query.state import State
+    from essa_dash.views import REGISTRY, load_all
+
+    load_all()
+    view = State(country=("KHM",), risk=("old_age",))
+    drawn = {chart: build(chart, store, view, SLIDE) for chart in REGISTRY}
+    editable = {chart for chart, b in drawn.items() if b is not None and (native.bar_chart(b) or native.line_panels(b))}
+    # bars, rankings, dots and dumbbells on rows, the trend's lines, the change in points; never the heatmap,
+    # the map, the progress dumbbells (unnamed marks) or the SDG context charts (their axes are not 0-100 %)
+    assert editable == {"country-bars", "country-editions", "country-sex", "progress-bars", "risk-ranking", "risk-trend", "risk-sex"}
+    change = build("progress-bars", store, State(), SLIDE)  # every risk: more cells than a slide draws
+    assert change is not None and native.bar_chart(change) is not None and native.notes_below(change)
+    deck = Presentation(io.BytesIO(slides.build_deck([change], title="x", store=store, native=True, on=ON)))
+    texts = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
+    speaker = deck.slides[1].notes_slide.notes_text_frame.text
+    for note in native.notes_below(change):  # "Not drawn, between the largest falls and rises: ..." travels to the slide
+        assert note in speaker  # whole in the speaker notes
+        assert any(text.startswith(note[:100]) for text in texts)  # its start (or all of it) on the slide
