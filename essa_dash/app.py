@@ -26,6 +26,7 @@ from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_language
 from essa_dash.components.language import install as install_language
 from essa_dash.components.release import pinnable
+from essa_dash.components.viewport import in_frame
 from essa_dash.export import images
 from essa_dash.paths import ASSETS_DIR, data_dir
 from essa_dash.query.state import Vocabulary
@@ -84,7 +85,7 @@ def _footer(lang: str | None = None) -> html.P:
 
 def _layout(page: ModuleType) -> Callable[..., object]:
     """A page's layout in the language of its URL, from the data release it names, one value per URL parameter."""
-    return guard.one_value_each(in_language(pinnable(page.layout, scope=_scope)))
+    return guard.one_value_each(in_language(in_frame(pinnable(page.layout, scope=_scope))))
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:

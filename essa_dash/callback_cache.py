@@ -43,6 +43,7 @@ from typing import Any
 import flask
 
 from essa_dash.components.context import DATA_DIR_KEY, PUBLIC_URL_KEY
+from essa_dash.components.viewport import frame_from_cookies
 from essa_dash.serving import choose_encoding
 from essa_dash.store import get_store
 from essa_dash.text import resolve_language
@@ -161,6 +162,8 @@ def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
         str(choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))),
         # a view without lang= is drawn in the browser's language: the same request, another answer
         resolve_language(None, environ.get("HTTP_ACCEPT_LANGUAGE")),
+        # pages are laid out for the visitor's viewport (phone or desktop frame, from a cookie)
+        frame_from_cookies(environ.get("HTTP_COOKIE")).name,
         request,
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()

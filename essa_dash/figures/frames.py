@@ -17,6 +17,9 @@ page scrolls); a frame with a height must fit the chart in it.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 #: Average advance of a character, in em, of Noto Sans (regular and bold), slightly wide:
@@ -83,3 +86,27 @@ SLIDE = image(1920, 1080, "slide-16:9")
 
 #: Every named frame, for ``essa-dash render-all`` and the tests.
 FRAMES = {f.name: f for f in (DESKTOP, PHONE, EMBED, SLIDE)}
+
+#: Widest viewport, in CSS px, that gets the phone frame (a 390 px phone and a small tablet held upright).
+PHONE_MAX_VIEWPORT = 600
+
+_current: ContextVar[Frame] = ContextVar("essa_frame", default=DESKTOP)
+
+
+def page_frame(viewport_width: int | None) -> Frame:
+    """The frame a page's charts are laid out for, from the browser's viewport width (None: unknown, desktop)."""
+    return PHONE if viewport_width is not None and viewport_width <= PHONE_MAX_VIEWPORT else DESKTOP
+
+
+def current_frame() -> Frame:
+    """The frame of the page being drawn (desktop unless the page said otherwise)."""
+    return _current.get()
+
+
+@contextmanager
+def use_frame(frame: Frame) -> Iterator[Frame]:
+    token = _current.set(frame)
+    try:
+        yield frame
+    finally:
+        _current.reset(token)

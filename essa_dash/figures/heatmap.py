@@ -17,6 +17,12 @@ TOP_TICKS_PX = 26
 TWO_LINES_PX = 34
 
 
+#: Frames narrower than this (a phone) get the compact grid.
+NARROW_PX = 500
+#: The upright risk names of the compact grid: the longest ("Unemployment") at the tick font.
+UPRIGHT_TICKS_PX = 64
+
+
 def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Heatmap of ``grid`` (one row per cell, as :func:`essa_dash.query.heatmap_grid` gives).
 
@@ -34,8 +40,13 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
     # the year under the value, or beside it where the frame's height leaves cells too short for two lines
     cell_px = (fit.height - 180) / max(1, len(countries)) if fit.height else 40
     gap = "<br>" if cell_px >= TWO_LINES_PX else " "
+    # a phone's cells are about 28 px wide: the value and its year in small type,
+    # risk names written upwards (room for them above the grid), no colour scale beside it
+    narrow = fit.width < NARROW_PX
+    year_px = 7 if narrow else 10
+    shown = value + flag_mark(grid) + gap + f"<span style='font-size:{year_px}px'>" + year + "</span>"
     cells = grid.assign(
-        _text=(value + flag_mark(grid) + gap + "<span style='font-size:10px'>" + year + "</span>").where(~missing, ""),
+        _text=shown.where(~missing, ""),
         _hover=(
             "<b>"
             + grid[C.country]
@@ -74,7 +85,10 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
                 "layer": "below",
             }
         )
-        notes.append(no_data_note(x=x, y=y, hover=None, xanchor="center", xshift=0))  # the cell below answers hover
+        note = no_data_note(x=x, y=y, hover=None, xanchor="center", xshift=0)  # the cell below answers hover
+        if narrow:
+            note = {**note, "text": tr("no<br>data"), "font": {**note.get("font", {}), "size": 8}}
+        notes.append(note)
     heatmap = {
         "type": "heatmap",
         "x": risks,
@@ -87,19 +101,22 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
         "colorscale": COVERAGE_SCALE,
         "text": matrix("_text"),
         "texttemplate": "%{text}",
-        "textfont": {"size": 12},
+        "textfont": {"size": 8 if narrow else 12},
         "customdata": matrix("_hover"),
         "hovertemplate": "%{customdata}<extra></extra>",
         "hoverongaps": True,
         "colorbar": {"title": {"text": tr("% covered"), "side": "right"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
+        # on a phone every cell prints its value: the scale would take a fifth of the width
+        "showscale": not narrow,
         "name": "coverage",
     }
     layout = {
-        "xaxis": {"side": "top", "tickangle": 0, "showgrid": False, "zeroline": False},
+        "xaxis": {"side": "top", "tickangle": -90 if narrow else 0, "showgrid": False, "zeroline": False},
         # cell rows top-down in frame order; the numeric positions of the gaps count rows from the top
         "yaxis": {"autorange": "reversed", "showgrid": False, "zeroline": False, "ticksuffix": "  "},
         "shapes": shapes,
         "annotations": notes,
     }
     # the risks' names sit on top of the cells: room for them under the title block
-    return frame({"data": [heatmap], "layout": layout}, text, height=100 + 40 * len(countries), fit=fit, top_extra=TOP_TICKS_PX)
+    ticks = TOP_TICKS_PX + (UPRIGHT_TICKS_PX if narrow else 0)
+    return frame({"data": [heatmap], "layout": layout}, text, height=100 + 40 * len(countries), fit=fit, top_extra=ticks)

@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 from essa_dash import captions
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.figures._theme import ChartText
-from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.figures.frames import Frame, current_frame
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.store import Store, per_build
 from essa_dash.text.comparisons import flag_reading
@@ -68,9 +68,10 @@ def register(chart: Chart) -> Chart:
     return chart
 
 
-def build(chart_id: str, store: Store, state: State, frame: Frame = DESKTOP) -> Built | None:
-    """Draw a registered chart laid out for ``frame`` (a desktop page by default); None when the state has nothing to show."""
-    return _build(store, chart_id, state, frame)
+def build(chart_id: str, store: Store, state: State, frame: Frame | None = None) -> Built | None:
+    """Draw a registered chart laid out for ``frame`` (default: the page being drawn, desktop or phone); None when
+    the state has nothing to show."""
+    return _build(store, chart_id, state, frame or current_frame())
 
 
 @per_build(maxsize=512)

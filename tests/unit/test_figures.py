@@ -73,3 +73,25 @@ def test_dumbbell_has_both_ends(store) -> None:
     fig = dumbbell(split, label="risk_label", start="female", end="male", start_name="Women", end_name="Men", text=TEXT)
     assert [t.name for t in fig.data] == ["Women", "Men"]
     assert len(fig.layout.shapes) == len(split)
+
+
+def test_a_page_is_drawn_for_the_frame_its_viewport_cookie_names() -> None:
+    from essa_dash.components.viewport import frame_from_cookies
+    from essa_dash.figures.frames import DESKTOP, PHONE
+
+    assert frame_from_cookies("essa_vw=390") is PHONE and frame_from_cookies("a=1; essa_vw=600") is PHONE
+    assert frame_from_cookies("essa_vw=1440") is DESKTOP and frame_from_cookies(None) is DESKTOP
+    for hostile in ("essa_vw=-1", "essa_vw=abc", "essa_vw=999999", 'essa_vw="390', "\x00\x01"):
+        assert frame_from_cookies(hostile) is DESKTOP
+
+
+def test_views_draw_in_the_current_frame(store) -> None:
+    from essa_dash.figures.frames import PHONE, use_frame
+    from essa_dash.query.state import State
+    from essa_dash.views import build
+
+    desktop = build("overview-heatmap", store, State())
+    with use_frame(PHONE):
+        phone = build("overview-heatmap", store, State())
+    assert desktop is not None and phone is not None
+    assert phone.figure.data[0].showscale is False and desktop.figure.data[0].showscale is not False
