@@ -104,10 +104,14 @@ class AnswerStore:
         if len(body) > min(MAX_ANSWER_BYTES, self.max_bytes // 4):
             return
         head = json.dumps([status, headers]).encode()
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
-        with os.fdopen(fd, "wb") as out:
-            out.write(_HEAD.pack(len(head)) + head + body)
-        Path(tmp).replace(self._path(key))
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)  # someone may have emptied /tmp under a long-running server
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(_HEAD.pack(len(head)) + head + body)
+            Path(tmp).replace(self._path(key))
+        except OSError:
+            return  # a full or vanished disk costs a stored answer, never the visitor's answer
         with self._lock:
             self._written += len(body)
             sweep = self._written > self.max_bytes // 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,10 @@ def test_a_killed_server_leaves_no_answer_folder_behind(monkeypatch: pytest.Monk
     orphan.mkdir()
     mine = callback_cache._default_directory()
     assert not orphan.exists() and mine.exists() and mine.name.startswith(f"{callback_cache.TEMP_PREFIX}{os.getpid()}-")
+
+
+def test_a_vanished_folder_never_fails_an_answer(tmp_path: Path) -> None:
+    store = callback_cache.AnswerStore(tmp_path / "answers")
+    shutil.rmtree(tmp_path / "answers")
+    store.put("k", "200 OK", [], b"body")  # recreated
+    assert store.get("k") == ("200 OK", [], b"body")
