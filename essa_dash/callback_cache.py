@@ -105,10 +105,14 @@ class AnswerStore:
         if len(body) > min(MAX_ANSWER_BYTES, self.max_bytes // 4):
             return
         head = json.dumps([status, headers]).encode()
-        fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
-        with os.fdopen(fd, "wb") as out:
-            out.write(_HEAD.pack(len(head)) + head + body)
-        Path(tmp).replace(self._path(key))
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)  # someone may have emptied /tmp under a long-running server
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(_HEAD.pack(len(head)) + head + body)
+            Path(tmp).replace(self._path(key))
+        except OSError:
+            return  # a full or vanished disk costs a stored answer, never the visitor's answer
         with self._lock:
             self._written += len(body)
             sweep = self._written > self.max_bytes // 8
@@ -265,10 +269,23 @@ def _default_directory() -> Path:
     configured = os.environ.get(DIR_ENV, "").strip()
     if configured:
         return Path(configured)
-    folder = Path(tempfile.mkdtemp(prefix="essa-answers-"))
     owner = os.getpid()
+    _remove_orphans()
+    folder = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{owner}-"))
     atexit.register(lambda: os.getpid() == owner and shutil.rmtree(folder, ignore_errors=True))
     return folder
+
+
+#: Temporary answer folders are named ``essa-answers-<pid of their maker>-<random>``.
+TEMP_PREFIX = "essa-answers-"
+
+
+def _remove_orphans() -> None:
+    """Delete temporary answer folders whose maker is gone (killed: no exit hook ran), so they never pile up."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{TEMP_PREFIX}*-*"):
+        pid = folder.name.removeprefix(TEMP_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def shared_directory() -> Path:

@@ -89,7 +89,7 @@ class Store:
     @property
     def indicators(self) -> pd.DataFrame:
         """What each context indicator is: SDG number, the UN's label, unit, definition, custodian."""
-        return self.table("indicators")
+        return names.translated(self.table("indicators"), "indicators")
 
 
 def _read_table(release: Release, name: str) -> pd.DataFrame:

@@ -10,7 +10,7 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, no_data_note, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
-from essa_dash.text import fmt_pcts
+from essa_dash.text import fmt_pcts, tr
 
 #: Aggregates in greys, darker for the region, so the Member States keep the risk's colour.
 AGGREGATE_STYLE = {"region": "#7b8794", "world": "#b8c2cc"}
@@ -54,13 +54,13 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     partial = bool((states & ~rows["highlighted"]).any())
     red, green, blue = hex_to_rgb(colour)
     groups = [
-        ("Chosen Member States" if partial else "Member States", known & states & rows["highlighted"], colour),
-        ("Other Member States", known & states & ~rows["highlighted"], f"rgba({red},{green},{blue},{DIMMED})"),
+        (tr("Chosen Member States") if partial else tr("Member States"), known & states & rows["highlighted"], colour),
+        (tr("Other Member States"), known & states & ~rows["highlighted"], f"rgba({red},{green},{blue},{DIMMED})"),
     ]
     for role in ("region", "world"):
         part = rows[rows["role"] == role]
         if not part.empty:
-            name = part[C.country].iloc[0] + (" (regional figure)" if role == "region" else "")
+            name = tr("{area} (regional figure)", area=part[C.country].iloc[0]) if role == "region" else part[C.country].iloc[0]
             groups.append((name, known & (rows["role"] == role), AGGREGATE_STYLE[role]))
 
     traces = [

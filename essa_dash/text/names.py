@@ -48,6 +48,7 @@ TRANSLATED_COLUMNS = {
     "risks": ("label", "short_label", "definition", "numerator", "denominator"),
     "editions": ("year_basis", "description"),
     "headlines": ("statement",),
+    "indicators": ("short_label", "definition"),  # never ``label``: the UN's own wording, quoted
     "countries": ("short_name", "covers"),  # short names only where CLDR has no territory (see reference_messages)
 }
 #: Coverage kinds (codes of ``schema.COVERAGE_KINDS``) as a word in a phrase ("effective coverage").

@@ -5,17 +5,20 @@ message (or a message with its placeholders filled) while the language has a
 translation for it means a string escaped ``tr()``. And any run of text that reads
 as English (several English function words) outside an element marked
 ``lang="en"`` (source titles, citations, licences, the ILO's quoted wording: never translated;
-the grid's columns of the source's own notes are marked ``source-words``)
+the grid's columns of the source's own notes are marked ``source-words``) and outside
+the chart footnotes' citations of the sources (plotly's SVG text has no ``lang``).
 means a sentence that never reached the catalog. Chart text is part of the page.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
+from essa_dash.store import read_store
 from essa_dash.text import LANGUAGES
 from essa_dash.text.catalog import catalog
 from essa_dash.text.i18n import TEMPLATE, read
@@ -66,15 +69,50 @@ def _open(page: Page, url: str) -> None:
     page.wait_for_function("() => document.querySelector('[data-dash-is-loading=\"true\"]') === null", timeout=30_000)
 
 
-def _english_left(texts: list[str], code: str) -> list[str]:
+@pytest.fixture(scope="module")
+def citations(built_root: Path) -> list[str]:
+    """Every source's title and citation: a chart footnote quotes them, wrapped over several lines, in English."""
+    sources = read_store(built_root).sources
+    return [str(v) for v in [*sources["title"], *sources["citation"]] if isinstance(v, str)]
+
+
+def _quoted(text: str, citations: list[str]) -> bool:
+    """A footnote line made of pieces of the sources' citations (a wrapped line may end one and start the next)."""
+    cited = text.split(" † ")[0]  # what follows the dagger is the flag key, in the page's language
+    pieces = [p for p in re.split(r"(?<=\.)\s+", cited) if p.strip()]
+    return len(cited) >= 20 and all(any(piece in citation for citation in citations) for piece in pieces)
+
+
+def _english_left(texts: list[str], code: str, citations: list[str]) -> list[str]:
     exact, patterns = _patterns(code)
     left = []
     for text in texts:
+        if _quoted(text, citations):
+            continue
+        text = re.sub(r"“[^”]*”", "“”", text)  # a quotation (the UN's own label of a series) is never translated
         if text in exact or any(p.match(text) for p in patterns):
             left.append(f"untranslated message: {text!r}")
         elif len(ENGLISH.findall(text.lower())) >= 2 and len(text.split()) >= 4:
             left.append(f"English sentence: {text!r}")
     return left
+
+
+@pytest.mark.parametrize("code", COMPLETE)
+def test_every_page_has_no_english_left(page: Page, base_url: str, code: str, citations: list[str]) -> None:
+    problems = []
+    for path in PAGES:
+        _open(page, f"{base_url}{path}?lang={code}")
+        assert page.evaluate("document.documentElement.lang") == code, path
+        problems += [f"{path}: {p}" for p in _english_left(page.evaluate(TEXTS), code, citations)]
+    assert problems == [], "\n".join(problems)
+
+
+@pytest.mark.parametrize("code", COMPLETE)
+def test_numbers_are_written_the_locales_way(page: Page, base_url: str, code: str) -> None:
+    _open(page, f"{base_url}/country/IDN?lang={code}")
+    text = " ".join(page.evaluate(TEXTS))
+    assert re.search(r"\b\d{1,3},\d%", text), "a decimal comma before the per cent sign (52,3%)"
+    assert not re.search(r"\b\d{1,3}\.\d%", text), "no decimal point in a percentage"
 
 
 @pytest.mark.parametrize("code", list(LANGUAGES))

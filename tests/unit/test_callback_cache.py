@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +156,20 @@ def test_every_reachable_view_is_listed_and_precomputed_views_are_hits(client: F
     pathname, _, search = chosen[0].partition("?")
     again = client.post("/_dash-update-component", json=router_request(pathname, f"?{search}"), headers={"Accept-Encoding": "br"})
     assert again.headers["X-ESSA-Cache"] == "hit"
+
+
+def test_a_killed_server_leaves_no_answer_folder_behind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv(callback_cache.DIR_ENV, raising=False)
+    monkeypatch.setattr(callback_cache.tempfile, "tempdir", str(tmp_path))
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True)
+    orphan = tmp_path / f"{callback_cache.TEMP_PREFIX}{gone.stdout.strip()}-abc"
+    orphan.mkdir()
+    mine = callback_cache._default_directory()
+    assert not orphan.exists() and mine.exists() and mine.name.startswith(f"{callback_cache.TEMP_PREFIX}{os.getpid()}-")
+
+
+def test_a_vanished_folder_never_fails_an_answer(tmp_path: Path) -> None:
+    store = callback_cache.AnswerStore(tmp_path / "answers")
+    shutil.rmtree(tmp_path / "answers")
+    store.put("k", "200 OK", [], b"body")  # recreated
+    assert store.get("k") == ("200 OK", [], b"body")

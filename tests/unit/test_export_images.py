@@ -362,21 +362,19 @@ def test_slide_theme_wraps_or_shortens_long_sources() -> None:
     assert len(source_lines("https://example.org/" + "x" * 600)) > 1, "an unbreakable URL is cut rather than overflow"
 
 
-def test_a_legend_pinned_under_the_title_moves_below_the_wrapped_title(store: Store) -> None:
-    """The trend and the progress dumbbells pin their legend in page pixels; on a slide the title grows past it."""
-    from essa_dash.query.state import State
-    from essa_dash.views import build
-
-    for chart in ("risk-trend", "progress-dumbbells"):
-        built = build(chart, store, State(risk=("old_age",)))
-        assert built is not None
-        themed = slide_theme(built.figure, width=1920, height=1080)
-        title, legend = themed.layout.title, themed.layout.legend
-        lines = title.text.count("<br>") + 1
-        last_baseline = title.pad.t + (lines - 1) * 1.3 * title.font.size
-        legend_top = (1 - legend.y) * 1080
-        assert legend.yanchor == "top" and legend_top > last_baseline, chart
-        assert themed.layout.margin.t > legend_top + themed.layout.font.size, f"{chart}: the plot starts under the legend"
+def test_a_legend_pinned_under_the_title_moves_below_the_wrapped_title() -> None:
+    """A figure may pin its legend in page pixels under its title; on a slide the title grows past that spot."""
+    traces = [go.Scatter(x=[2000, 2010], y=[10, 20], name=f"Edition {i} of a long list of editions") for i in range(6)]
+    long = "A title long enough to wrap on a slide once it is set in type readable from the back of a room, twice"
+    fig = frame(go.Figure(traces), ChartText(long, "A definition that is long as well, " * 4, "S"), height=500)
+    fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 1 - 80 / 500, "yanchor": "top"})
+    themed = slide_theme(fig, width=1920, height=1080)
+    title, legend = themed.layout.title, themed.layout.legend
+    lines = title.text.count("<br>") + 1
+    last_baseline = title.pad.t + (lines - 1) * 1.3 * title.font.size
+    legend_top = (1 - legend.y) * 1080
+    assert legend.yanchor == "top" and legend_top > last_baseline  # under the wrapped title, not over it
+    assert themed.layout.margin.t > legend_top + 2 * 1.3 * themed.layout.font.size  # room for its two rows
 
 
 def test_breaks_inside_the_bold_title_are_undone_so_it_keeps_its_weight() -> None:
