@@ -187,7 +187,7 @@ def _canonical(body: bytes) -> str:
     """
     try:
         request = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested past Python's limit: the guard answers it 400
         return body.decode("latin-1")
     if not isinstance(request, dict):
         return body.decode("latin-1")
