@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.conftest import screenshot
 
@@ -68,7 +68,18 @@ def test_overview_is_usable_at_phone_width(page: Page, base_url: str) -> None:
     screenshot(page, "overview-phone")
 
 
-def test_an_unknown_address_says_so_and_offers_the_pages(page: Page, base_url: str) -> None:
-    page.goto(base_url + "/nowhere/at/all")
+def test_an_unknown_address_says_so_and_offers_the_pages(browser: Browser, base_url: str) -> None:
+    # its own page: the document's 404 is the answer asked for, and Chromium logs every 404 as a console error
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" and "404" not in msg.text else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    address = base_url + "/nowhere/at/all"
+    page.on("response", lambda r: errors.append(f"{r.status} {r.url}") if r.status >= 400 and r.url != address else None)
+    response = page.goto(address)
+    assert response is not None and response.status == 404  # an unknown address is no page: HTTP says so too
     expect(page.locator("h1")).to_have_text("There is no page at this address")
     expect(page.get_by_role("link", name="Country profiles")).to_have_attribute("href", "/country/VNM")
+    assert errors == []
+    context.close()
