@@ -114,18 +114,31 @@ def _box(b: dict) -> str:
 
 
 def measurer() -> tuple[Callable[[str], dict], Callable[[], None]]:
-    """(measure(svg) -> boxes, close): one headless Chromium page that lays SVGs out."""
+    """(measure(svg) -> boxes, close): one headless Chromium page that lays SVGs out.
+
+    Playwright's sync API refuses to run in a thread where an asyncio loop is marked running
+    (a notebook kernel's client or a test that ran one leaves that mark), and its objects
+    belong to the thread that made them: so the browser lives in one thread of its own and
+    every call goes through it.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
     from playwright.sync_api import sync_playwright  # the test extras; only the measuring needs it
 
-    playwright = sync_playwright().start()
-    browser = playwright.chromium.launch(executable_path=str(images.CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
-    page = browser.new_page()
+    worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="render-all-measure")
+
+    def start() -> tuple[object, object, object]:
+        playwright = sync_playwright().start()
+        browser = playwright.chromium.launch(executable_path=str(images.CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
+        return playwright, browser, browser.new_page()
+
+    playwright, browser, page = worker.submit(start).result()
 
     def close() -> None:
-        browser.close()
-        playwright.stop()
+        worker.submit(lambda: (browser.close(), playwright.stop())).result()
+        worker.shutdown()
 
-    return (lambda svg: page.evaluate(_MEASURE, svg)), close
+    return (lambda svg: worker.submit(page.evaluate, _MEASURE, svg).result()), close
 
 
 def render_all(

@@ -21,7 +21,8 @@ def test_profile_shows_country_region_and_world(page: Page, base_url: str) -> No
     assert "38.3% (2022)" in labels  # Viet Nam, at least one benefit
     assert "46.0% (2023) †" in labels  # ASEAN: an ILO modelled estimate, flagged
     # no regional figure for the poor: said in words where the bar would be, never a bar of length 0
-    assert "no data" in page.locator("#country-bars .annotation-text").all_text_contents()
+    notes = page.locator("#country-bars .annotation-text").all_text_contents()
+    assert "no data: ASEAN, World" in notes  # the poor: one note names both missing comparators
     expect(page.locator(".callout")).to_contain_text("61.5 million")
     expect(page.locator(".callout")).to_contain_text("World Population Prospects 2024")
     expect(page.locator(".aggregate-note")).to_contain_text("published by the ILO, not computed here")

@@ -65,8 +65,9 @@ def test_risk_page_shows_definition_ranking_map_trend_and_sex(page: Page, base_u
 
 def test_no_data_is_written_not_drawn(page: Page, base_url: str) -> None:
     open_risk(page, base_url, "/risk/children")
-    texts = page.locator("#risk-ranking .textpoint").all_text_contents()
-    assert texts.count("no data") == 2  # Brunei and Lao PDR
+    # Brunei and Lao PDR: words where the bar would be (annotations), no bar and no value in the figure's data
+    texts = page.locator("#risk-ranking .annotation-text").all_text_contents()
+    assert texts.count("no data") == 2
     expect(page.locator(".aggregate-note")).to_contain_text("no figure for this risk in ILOSTAT 2025: Brunei, Lao PDR.")
 
 

@@ -45,3 +45,24 @@ def test_charts_on_the_desktop_page_and_the_slide_have_clean_text_geometry(chart
     assert sheet.problems == []
     assert (tmp_path / "default" / chart / f"{SLIDE.name}.svg").read_text().startswith("<svg")
     assert "default · " + chart in (tmp_path / "index.html").read_text()
+
+
+@needs_chromium
+def test_measuring_works_where_an_asyncio_loop_is_marked_running() -> None:
+    """A notebook kernel's client (the notebook test) leaves such a mark; Playwright's sync API refuses it."""
+    import asyncio
+
+    from essa_dash.export.render_all import measurer
+
+    loop = asyncio.new_event_loop()
+    asyncio._set_running_loop(loop)
+    try:
+        measure, close = measurer()
+        try:
+            boxes = measure('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><text x="1" y="12">a</text></svg>')
+        finally:
+            close()
+    finally:
+        asyncio._set_running_loop(None)
+        loop.close()
+    assert isinstance(boxes, dict)
