@@ -24,7 +24,7 @@ from essa_dash.export import tables
 from essa_dash.pinning import HEADER, VERSION_HEADER
 from essa_dash.query import select
 from essa_dash.query.context import CONTEXT_PARAMS, select_context
-from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, SEXES, TABLES, Problem, Vocabulary, edition_slug
+from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, SEXES, TABLES, Problem, State, Vocabulary, edition_slug
 from essa_dash.responses import cached, json_response, not_modified, problems_error, query_args
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
@@ -44,15 +44,22 @@ def _vocabulary(store: Store) -> Vocabulary:
     return Vocabulary.from_store(store)
 
 
-@api.get("/coverage.<fmt>")
-def coverage(fmt: str) -> flask.Response:
-    """Coverage rows for the filters in the query string, as CSV, Excel, Parquet or JSON."""
+def _table_request(fmt: str, accept: tuple[str, ...]) -> tuple[Store, State] | flask.Response:
+    """The store and the parsed query string of a table route, or its error answer (unknown format 404, bad value 400)."""
     if fmt not in FORMATS:
         return problems_error([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
     store = current_store()
-    state, problems = _vocabulary(store).parse(query_args(), accept=COVERAGE_PARAMS)
-    if problems:
-        return problems_error(problems)
+    state, problems = _vocabulary(store).parse(query_args(), accept=accept)
+    return problems_error(problems) if problems else (store, state)
+
+
+@api.get("/coverage.<fmt>")
+def coverage(fmt: str) -> flask.Response:
+    """Coverage rows for the filters in the query string, as CSV, Excel, Parquet or JSON."""
+    parsed = _table_request(fmt, COVERAGE_PARAMS)
+    if isinstance(parsed, flask.Response):
+        return parsed
+    store, state = parsed
     frame = tables.export_frame(select(store.coverage, state), store)
     return _download(frame, store, fmt, what=list(state.risk), countries=list(state.country), table=tables.COVERAGE_TABLE)
 
@@ -60,12 +67,10 @@ def coverage(fmt: str) -> flask.Response:
 @api.get("/context.<fmt>")
 def context(fmt: str) -> flask.Response:
     """SDG context series (informal employment, UHC index, poverty, fatal injuries) for the filters, in the same formats."""
-    if fmt not in FORMATS:
-        return problems_error([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
-    store = current_store()
-    state, problems = _vocabulary(store).parse(query_args(), accept=CONTEXT_API_PARAMS)
-    if problems:
-        return problems_error(problems)
+    parsed = _table_request(fmt, CONTEXT_API_PARAMS)
+    if isinstance(parsed, flask.Response):
+        return parsed
+    store, state = parsed
     frame = tables.context_export_frame(select_context(store.context, state), store)
     return _download(frame, store, fmt, what=list(state.indicator), countries=list(state.country), table=tables.CONTEXT_TABLE)
 
