@@ -13,6 +13,23 @@ from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
 from essa_dash.text import fmt_int, fmt_pct, fmt_year, tr, trn
 
+#: The columns of a frame drawn as bars beside comparators (country bars; the risk ranking adds its highlight).
+BAR_COLUMNS = [
+    "role",
+    C.iso3,
+    C.country,
+    C.risk,
+    "risk_label",
+    C.sex,
+    C.year,
+    C.coverage_pct,
+    C.edition,
+    C.source_id,
+    "source_title",
+    C.note,
+    C.obs_flags,
+]
+
 DEFAULT_COUNTRY = "VNM"
 
 
@@ -106,23 +123,7 @@ def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -
             C.edition: edition,
             "source_title": grid[C.source_id].map(store.sources.set_index("source_id")["title"]),
         }
-    )[
-        [
-            "role",
-            C.iso3,
-            C.country,
-            C.risk,
-            "risk_label",
-            C.sex,
-            C.year,
-            C.coverage_pct,
-            C.edition,
-            C.source_id,
-            "source_title",
-            C.note,
-            C.obs_flags,
-        ]
-    ]
+    )[BAR_COLUMNS]
 
 
 @per_build()

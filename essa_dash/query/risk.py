@@ -16,7 +16,7 @@ from essa_dash.captions import source_line
 from essa_dash.figures._theme import ChartText
 from essa_dash.query.comparable import sex_pair_flags
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
-from essa_dash.query.country import WORLD, aggregate_note, regional_comparator
+from essa_dash.query.country import BAR_COLUMNS, WORLD, aggregate_note, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -31,22 +31,7 @@ PARAMS = ("country", "sex", "edition")
 DENOMINATOR_WORDING_DIFFERS = ("employment_injury",)
 
 SEX_WORDS = {"total": "", "female": mark("women"), "male": mark("men")}
-RANKING_COLUMNS = [
-    "role",
-    C.iso3,
-    C.country,
-    C.risk,
-    "risk_label",
-    C.sex,
-    C.year,
-    C.coverage_pct,
-    C.edition,
-    C.source_id,
-    "source_title",
-    C.note,
-    C.obs_flags,
-    "highlighted",
-]
+RANKING_COLUMNS = [*BAR_COLUMNS, "highlighted"]
 SEX_COLUMNS = [
     "role", C.iso3, C.country, "label", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover",
     "female_flags", "male_flags", C.obs_flags,
