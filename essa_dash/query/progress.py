@@ -145,15 +145,19 @@ def restrict(store: Store, state: State, default_edition: str) -> tuple[State, l
     countries = tuple(c for c in state.country if c in members)
     for country in state.country:
         if country not in members:
-            problems.append(Problem("country", country, f"'{country}' is not an ASEAN Member State", members))
+            problems.append(Problem("country", country, tr("'{iso3}' is not an ASEAN Member State", iso3=country), members))
     chosen = tuple(r for r in state.risk if r in risks)
     for risk in state.risk:
         if risk not in risks:
-            problems.append(Problem("risk", risk, f"risk '{risk}' has no comparable SDG 1.3.1 series to follow over time", risks))
+            problems.append(
+                Problem("risk", risk, tr("risk '{risk}' has no comparable SDG 1.3.1 series to follow over time", risk=risk), risks)
+            )
     edition = state.edition or default_edition
     if edition not in editions:
         allowed = tuple(edition_slug(e) for e in editions)
-        problems.append(Problem("edition", edition_slug(edition), f"edition '{edition}' has no dated figures to compare", allowed))
+        problems.append(
+            Problem("edition", edition_slug(edition), tr("edition '{edition}' has no dated figures to compare", edition=edition), allowed)
+        )
         edition = default_edition
     return (
         State(country=countries or members, risk=chosen or risks, edition=edition, sex=state.sex or "total"),

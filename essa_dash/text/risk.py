@@ -12,11 +12,12 @@ import pandas as pd
 
 from essa_dash.captions import source_line
 from essa_dash.figures._theme import ChartText
-from essa_dash.query.country import aggregate_note, regional_comparator
+from essa_dash.query.country import regional_comparator
 from essa_dash.query.risk import RiskView, missing_states, risk_label, short_label, shown_sex
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 from essa_dash.text import fmt_int, fmt_pct, fmt_year, mark, tr, trn
+from essa_dash.text.country import aggregate_note
 
 #: Risks whose denominator is worded differently by different releases. risks.csv has no
 #: column for this, so it is named here; the wording itself comes from the risks table.
@@ -60,7 +61,7 @@ def wording_note(store: Store, risk: str) -> str | None:
 def ranking_note(store: Store, view: RiskView, ranking_rows: pd.DataFrame) -> str:
     """How the regional and world figures were obtained, and which Member States have none for this risk.
 
-    :func:`essa_dash.query.country.aggregate_note` explains the region for a set of
+    :func:`essa_dash.text.country.aggregate_note` explains the region for a set of
     risks and lists states with no figure for any of them; here the statement is about
     one risk and one sex, so the missing states are the ranking's own "no data" rows.
     """
