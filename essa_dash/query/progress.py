@@ -28,7 +28,6 @@ from essa_dash.query.core import core_risks, default_sex, filter_coverage, membe
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
-from essa_dash.text import tr
 
 #: The ASEAN Framework's baseline year: the first year a baseline may come from.
 BASELINE_YEAR = 2015
@@ -118,19 +117,15 @@ def restrict(store: Store, state: State, default_edition: str) -> tuple[State, l
     countries = tuple(c for c in state.country if c in members)
     for country in state.country:
         if country not in members:
-            problems.append(Problem("country", country, tr("'{iso3}' is not an ASEAN Member State", iso3=country), members))
+            problems.append(Problem.of("country", country, "not_a_member", members, iso3=country))
     chosen = tuple(r for r in state.risk if r in risks)
     for risk in state.risk:
         if risk not in risks:
-            problems.append(
-                Problem("risk", risk, tr("risk '{risk}' has no comparable SDG 1.3.1 series to follow over time", risk=risk), risks)
-            )
+            problems.append(Problem.of("risk", risk, "no_progress_series", risks, risk=risk))
     edition = state.edition or default_edition
     if edition not in editions:
         allowed = tuple(edition_slug(e) for e in editions)
-        problems.append(
-            Problem("edition", edition_slug(edition), tr("edition '{edition}' has no dated figures to compare", edition=edition), allowed)
-        )
+        problems.append(Problem.of("edition", edition_slug(edition), "no_dated_figures", allowed, edition=edition))
         edition = default_edition
     return (
         State(country=countries or members, risk=chosen or risks, edition=edition, sex=state.sex or "total"),
