@@ -36,6 +36,11 @@ DUMBBELL_TOP_PX, BARS_TOP_PX = 120, 125
 BAR_PX = 21
 
 
+def _points_suffix() -> str:
+    """The axis' unit as the value labels write it: their message without a number (" pp", " poin", " mp")."""
+    return tr("{points} pp", points="")
+
+
 def _year(value: object) -> str:
     return "?" if pd.isna(value) else str(int(value))
 
@@ -90,7 +95,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
         traces += _panel(cells[cells[C.risk] == risk], risk, panel)
         notes.append(
             {
-                "text": "change",
+                "text": tr("change"),
                 "x": CHANGE_X,
                 "xref": panel.x,
                 "y": 1,
@@ -330,7 +335,7 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
             ],
             "xaxis": {
                 "range": [-10, 10],
-                "ticksuffix": " pp",
+                "ticksuffix": _points_suffix(),
                 "gridcolor": GRID,
                 "zeroline": True,
                 "zerolinecolor": TEXT,
@@ -350,7 +355,7 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         "showlegend": several,
         "xaxis": {
             "range": [low - (pad if low < 0 else 1), high + (pad if high > 0 else 1)],
-            "ticksuffix": " pp",
+            "ticksuffix": _points_suffix(),
             "gridcolor": GRID,
             "zeroline": True,
             "zerolinecolor": TEXT,
