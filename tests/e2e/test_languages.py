@@ -5,7 +5,7 @@ message (or a message with its placeholders filled) while the language has a
 translation for it means a string escaped ``tr()``. And any run of text that reads
 as English (several English function words) outside an element marked
 ``lang="en"`` (source titles, citations, licences, the ILO's quoted wording: never translated;
-the grid's columns of the source's own notes are marked ``source-words``) and outside
+the explorer table's columns of the source's own notes are marked ``source-words`` and ``lang="en"``) and outside
 the chart footnotes' citations of the sources (plotly's SVG text has no ``lang``).
 means a sentence that never reached the catalog. Chart text is part of the page.
 """
@@ -113,6 +113,10 @@ def test_numbers_are_written_the_locales_way(page: Page, base_url: str, code: st
     text = " ".join(page.evaluate(TEXTS))
     assert re.search(r"\b\d{1,3},\d%", text), "a decimal comma before the per cent sign (52,3%)"
     assert not re.search(r"\b\d{1,3}\.\d%", text), "no decimal point in a percentage"
+    _open(page, f"{base_url}/data?lang={code}&country=IDN&sort=coverage_pct&desc=true")
+    shares = page.locator("#explorer-table .col-coverage_pct").all_inner_texts()
+    assert any(re.fullmatch(r"\d{1,3},\d+", s) for s in shares), "the table's figures with a decimal comma"
+    assert not any("." in s for s in shares), "no decimal point in the table's figures"
 
 
 @pytest.mark.parametrize("code", list(LANGUAGES))
