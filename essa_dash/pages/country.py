@@ -12,6 +12,7 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.query import country as q
 from essa_dash.query import options
 from essa_dash.query.state import Vocabulary
+from essa_dash.text import country as words
 from essa_dash.text import fmt_millions, fmt_pct, fmt_year, mark, tr
 from essa_dash.views import build
 
@@ -42,7 +43,7 @@ def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
             _people_callout(view.name, q.people_without_any_benefit(store, view.iso3, edition=view.edition)),
             chart_card(bars, state, vocabulary),
             html.P(
-                q.aggregate_note(store, q.regional_comparator(store, view.edition), view.edition, [d.risk for d in bars.definitions]),
+                words.aggregate_note(store, q.regional_comparator(store, view.edition), view.edition, [d.risk for d in bars.definitions]),
                 className="aggregate-note",
             ),
             context_panel(store, view.iso3, view.name),

@@ -16,6 +16,7 @@ from essa_dash.query import options
 from essa_dash.query import risk as q
 from essa_dash.query.state import State, Vocabulary
 from essa_dash.text import fmt_int, mark, tr
+from essa_dash.text import risk as words
 from essa_dash.views import build
 
 if TYPE_CHECKING:
@@ -60,16 +61,16 @@ def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
                 ),
             ),
             problems_notice(view.problems, options.labels(store)),
-            *(html.P(note, className="risk-note", role="status") for note in view.notes),
+            *(html.P(note, className="risk-note", role="status") for note in words.view_notes(store, view)),
             html.H2(tr("Where the Member States stand")),
             chart_card(ranking, state, vocabulary),
-            html.P(q.ranking_note(store, view, q.ranking(store, view)), className="aggregate-note"),
+            html.P(words.ranking_note(store, view, q.ranking(store, view)), className="aggregate-note"),
             chart_card(build(MAP, store, state), state, vocabulary),
             *_context(store, state, vocabulary),
             html.H2(tr("Over time, edition by edition")),
             chart_card(build(TREND, store, state), state, vocabulary),
             html.H2(tr("Women and men")),
-            chart_card(sexes, state, vocabulary) if sexes else html.P(q.sex_absence(store, view), className="no-data-note"),
+            chart_card(sexes, state, vocabulary) if sexes else html.P(words.sex_absence(store, view), className="no-data-note"),
         ],
         className="page risk-page",
     )
@@ -84,7 +85,7 @@ def _context(store: Store, state: State, vocabulary: Vocabulary) -> list:
 def _definition(store: Store, risk: str) -> html.Section:
     """The risk in plain words, what is counted out of whom, and the ILO's own wording."""
     note = captions.definition_notes(store, [risk])[0]
-    differs = q.wording_note(store, risk)
+    differs = words.wording_note(store, risk)
     return html.Section(
         [
             html.P(note.definition, className="lede"),

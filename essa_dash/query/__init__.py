@@ -12,7 +12,7 @@ from essa_dash.query.core import (
     member_states,
     select,
 )
-from essa_dash.query.overview import Figure, Headline, headlines, heatmap_grid, heatmap_reading
+from essa_dash.query.overview import Figure, Headline, headlines, heatmap_grid
 
 __all__ = [
     "Figure",
@@ -23,7 +23,6 @@ __all__ = [
     "filter_coverage",
     "headlines",
     "heatmap_grid",
-    "heatmap_reading",
     "latest_per_cell",
     "member_states",
     "select",

@@ -11,7 +11,6 @@ from essa_dash.query.core import core_risks, default_edition, default_sex, filte
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
-from essa_dash.text import fmt_int, fmt_pct, fmt_year, tr, trn
 
 #: The columns of a frame drawn as bars beside comparators (country bars; the risk ranking adds its highlight).
 BAR_COLUMNS = [
@@ -53,29 +52,32 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
     problems: list[Problem] = []
     iso3 = state.country[0] if state.country else DEFAULT_COUNTRY
     if iso3 not in names:
-        problems.append(Problem("country", iso3, f"unknown country '{iso3}' (profiles are for the ASEAN Member States)", tuple(names)))
+        problems.append(Problem.of("country", iso3, "unknown_country", tuple(names), iso3=iso3))
         iso3 = DEFAULT_COUNTRY
     editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
     edition = state.edition if state.edition in editions else default_edition(store)
     if state.edition and state.edition not in editions:
-        problems.append(Problem("edition", state.edition, _absent(store, state.edition, iso3, names[iso3]), tuple(sorted(editions))))
+        problems.append(_absent(store, state.edition, iso3, names[iso3], tuple(sorted(editions))))
     return CountryView(iso3, names[iso3], edition, state.sex or "total"), problems
 
 
-def _absent(store: Store, edition: str, iso3: str, name: str) -> str:
+def _absent(store: Store, edition: str, iso3: str, name: str, editions: tuple[str, ...]) -> Problem:
     """Why an edition's figures for a country are not shown: it has none, or the publisher withdrew them."""
     withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
     if withdrawn.empty:
-        return tr("{edition} has no figures for {country}", edition=edition, country=name)
-    editions = store.editions.set_index("edition")
-    notes = editions["withdrawn_note"] if "withdrawn_note" in editions.columns else pd.Series(dtype="str")  # older releases
-    return tr(
-        "{edition} has {n} figures for {country}, withdrawn by the publisher. {why} "
-        "They are left out of the pages; the explorer and the API return them, flagged, with include_withdrawn=true",
+        return Problem.of("edition", edition, "edition_absent", editions, edition=edition, country=name)
+    table = store.editions.set_index("edition")
+    notes = table["withdrawn_note"] if "withdrawn_note" in table.columns else pd.Series(dtype="str")  # older releases
+    why = notes.get(edition, "")
+    return Problem.of(
+        "edition",
+        edition,
+        "edition_withdrawn",
+        editions,
         edition=edition,
-        n=fmt_int(len(withdrawn)),
+        n=len(withdrawn),
         country=name,
-        why=notes.get(edition, "") or tr("When and why is not known."),
+        why=why if isinstance(why, str) else "",
     )
 
 
@@ -216,75 +218,3 @@ def people_without_any_benefit(store: Store, iso3: str, *, edition: str) -> Peop
         coverage_source=sources[row[C.source_id]],
         population_source=sources[pop["source_id"]],
     )
-
-
-def aggregate_note(store: Store, region: str | None, edition: str, risks: list[str]) -> str:
-    """How the regional figure was obtained, and which Member States have data for it."""
-    if region is None:
-        return tr("{edition} publishes no regional figure for South-East Asia.", edition=edition)
-    covers = store.countries.set_index("iso3").loc[region, "covers"]
-    rows = filter_coverage(store.coverage, editions=[edition], risks=risks, sexes=["total", "female"])
-    members = store.countries[store.countries["is_asean_member"]]
-    present = set(rows[C.iso3])
-    missing = [name for iso3, name in zip(members["iso3"], members["short_name"], strict=True) if iso3 not in present]
-    gaps = (
-        tr("Member States with no figure at all in this edition: {names}.", names=", ".join(missing))
-        if missing
-        else tr("Every Member State has at least one figure in this edition.")
-    )
-    return tr("Regional figure published by the ILO, not computed here: {covers} {gaps}", covers=covers, gaps=gaps)
-
-
-def profile_reading(bars: pd.DataFrame, name: str) -> list[str]:
-    """Plain-language summary of the profile bars (also the chart's text alternative)."""
-    own = bars[(bars["role"] == "country")].dropna(subset=[C.coverage_pct])
-    if own.empty:
-        return [tr("This edition has no figures for {country}.", country=name)]
-    high = own.loc[own[C.coverage_pct].idxmax()]
-    low = own.loc[own[C.coverage_pct].idxmin()]
-    sentences = [
-        tr(
-            "Highest: {high_risk} {high} ({high_year}); lowest: {low_risk} {low} ({low_year}).",
-            high_risk=high["risk_label"].lower(),
-            high=fmt_pct(high[C.coverage_pct]),
-            high_year=fmt_year(high[C.year]),
-            low_risk=low["risk_label"].lower(),
-            low=fmt_pct(low[C.coverage_pct]),
-            low_year=fmt_year(low[C.year]),
-        )
-    ]
-    region = bars[bars["role"] == "region"].set_index(C.risk)[C.coverage_pct]
-    compared = own.assign(region=own[C.risk].map(region)).dropna(subset=["region"])
-    if not compared.empty:
-        above = compared[compared[C.coverage_pct] > compared["region"]]["risk_label"].str.lower().tolist()
-        region_name = bars.loc[bars["role"] == "region", C.country].iloc[0]
-        values = {"country": name, "region": region_name, "n": fmt_int(len(above)), "total": fmt_int(len(compared))}
-        sentences.append(
-            tr("{country} is above the {region} figure for {n} of {total} risks ({risks}).", risks=", ".join(above), **values)
-            if above
-            else tr("{country} is above the {region} figure for {n} of {total} risks.", **values)
-        )
-    missing = bars[(bars["role"] == "country") & bars[C.coverage_pct].isna()]["risk_label"].str.lower().tolist()
-    if missing:
-        sentences.append(tr("No data for {country}: {risks}.", country=name, risks=", ".join(missing)))
-    return sentences
-
-
-def sex_reading(split: pd.DataFrame, name: str) -> list[str]:
-    gap = (split["female"] - split["male"]).abs()
-    top = split.loc[gap.idxmax()]
-    return [
-        trn(
-            "{n} risk for {country} has separate figures for women and men.",
-            "{n} risks for {country} have separate figures for women and men.",
-            len(split),
-            country=name,
-        ),
-        tr(
-            "Largest gap: {risk}, women {women} and men {men} ({year}).",
-            risk=top["risk_label"].lower(),
-            women=fmt_pct(top["female"]),
-            men=fmt_pct(top["male"]),
-            year=fmt_year(top[C.year]),
-        ),
-    ]

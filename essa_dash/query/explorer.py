@@ -13,7 +13,6 @@ from essa_dash.query.state import PAGE_SIZE, SHOWN_COLUMNS, Problem, State
 from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
-from essa_dash.text import fmt_int, tr
 
 #: URL parameter -> the column it filters, for the facet counts.
 FACETS = {"country": C.iso3, "risk": C.risk, "sex": C.sex, "edition": C.edition, "kind": C.coverage_kind, "source": C.source_id}
@@ -94,14 +93,7 @@ def table_page(frame: pd.DataFrame, state: State, problems: list[Problem]) -> Ta
     pages = max(1, math.ceil(len(frame) / PAGE_SIZE))
     number = state.page or 1
     if number > pages:
-        problems.append(
-            Problem(
-                "page",
-                str(number),
-                tr("'page' must be from 1 to {end} for this view", end=fmt_int(pages)),
-                ("1", str(pages)),
-            )
-        )
+        problems.append(Problem.of("page", str(number), "page_past_last", ("1", str(pages)), pages=pages))
         number = 1
     start = (number - 1) * PAGE_SIZE
     return TablePage(frame.iloc[start : start + PAGE_SIZE], number, pages, len(frame))

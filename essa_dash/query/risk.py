@@ -1,8 +1,8 @@
 """The risk page's questions: one risk across the Member States, the region and the world.
 
 Pure functions over the store: which view a URL asks for, the ranking, the map's rows,
-the trend across editions and the split by sex, plus the captions and plain-language
-readings that go with each chart. The page only wires these to figure builders.
+the trend across editions and the split by sex, as frames. Their captions, notes and
+plain-language readings are words: :mod:`essa_dash.text.risk` writes them.
 """
 
 from __future__ import annotations
@@ -12,28 +12,21 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from essa_dash.captions import source_line
-from essa_dash.figures._theme import ChartText
 from essa_dash.query.comparable import sex_pair_flags
 from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
-from essa_dash.query.country import BAR_COLUMNS, WORLD, aggregate_note, regional_comparator
+from essa_dash.query.country import BAR_COLUMNS, WORLD, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
-from essa_dash.text import fmt_int, fmt_pct, fmt_year, mark, tr, trn
 
 DEFAULT_RISK = "old_age"
 #: The query parameters the risk page understands (the risk itself is in the path).
 PARAMS = ("country", "sex", "edition")
 
-#: Risks whose denominator is worded differently by different releases. risks.csv has no
-#: column for this, so it is named here; the wording itself comes from the risks table.
-DENOMINATOR_WORDING_DIFFERS = ("employment_injury",)
 
-SEX_WORDS = {"total": "", "female": mark("women"), "male": mark("men")}
 RANKING_COLUMNS = [*BAR_COLUMNS, "highlighted"]
 SEX_COLUMNS = [
-    "role", C.iso3, C.country, "label", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover",
+    "role", C.iso3, C.country, "equal", C.risk, C.edition, C.year, C.source_id, "female", "male", "hover",
     "female_flags", "male_flags", C.obs_flags,
 ]  # fmt: skip
 TREND_COLUMNS = [
@@ -71,7 +64,10 @@ class RiskView:
     shown_sex: str
     countries: tuple[str, ...]
     problems: list[Problem] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    #: The edition the URL asked for when it has no figures for this risk (``edition`` is then the fallback drawn).
+    asked_edition: str | None = None
+    #: The editions with figures for this risk, newest first.
+    editions: tuple[str, ...] = ()
 
     @property
     def state(self) -> State:
@@ -113,40 +109,24 @@ def resolve_view(store: Store, risk: str, url: Mapping[str, str | Sequence[str] 
     risks = risk_ids(store)
     key = risk.strip().lower()
     if key not in risks:
-        problems.insert(0, Problem("risk", risk, f"unknown risk '{risk}'", tuple(risks)))
+        problems.insert(0, Problem.of("risk", risk, "unknown_risk", tuple(risks), risk=risk))
         key = DEFAULT_RISK
     members = member_states(store.countries)["iso3"].tolist()
     aggregates = [c for c in state.country if c not in members]
     for iso3 in aggregates:
-        problems.append(Problem("country", iso3, f"'{iso3}' is not an ASEAN Member State", tuple(members)))
+        problems.append(Problem.of("country", iso3, "not_a_member", tuple(members), iso3=iso3))
     countries = tuple(c for c in state.country if c in members)
 
-    notes: list[str] = []
     available = [o["value"] for o in edition_options(store, key)]
-    label = short_label(store, key)
     # a risk no edition has figures for (none today) still gets a page: the default edition, all "no data"
     default = default_edition(store)
     fallback = default if default in available or not available else available[0]
     edition = state.edition or fallback
+    asked = None
     if available and edition not in available:
-        notes.append(
-            tr(
-                "{edition} has no figures for this risk ({risk}) in the Member States, so the page shows {fallback}. "
-                "Editions with figures for this risk: {editions}.",
-                edition=edition,
-                risk=label.lower(),
-                fallback=fallback,
-                editions=", ".join(available),
-            )
-        )
-        edition = fallback
+        asked, edition = edition, fallback
     sex = state.sex or "total"
-    drawn = shown_sex(store, key, sex)
-    if drawn != sex:
-        notes.append(
-            tr("{risk} is measured among women only (women giving birth): the charts show women whatever sex is chosen.", risk=label)
-        )
-    return RiskView(key, edition, sex, drawn, countries, problems, notes)
+    return RiskView(key, edition, sex, shown_sex(store, key, sex), countries, problems, asked, tuple(available))
 
 
 def canonical_url(store: Store, view: RiskView) -> str:
@@ -163,16 +143,6 @@ def risk_label(store: Store, risk: str) -> str:
 
 def short_label(store: Store, risk: str) -> str:
     return str(store.risks.set_index("risk").loc[risk, "short_label"])
-
-
-def wording_note(store: Store, risk: str) -> str | None:
-    """A note when releases word the denominator differently (it changes what 'out of' means)."""
-    if risk not in DENOMINATOR_WORDING_DIFFERS:
-        return None
-    return (
-        "Careful when comparing editions: the releases word the denominator differently (see 'Out of'), "
-        "so figures from different releases may count workers against different groups."
-    )
 
 
 # -- the ranking ----------------------------------------------------------------------------------
@@ -241,143 +211,6 @@ def missing_states(ranking_rows: pd.DataFrame) -> list[str]:
     return states[C.country].tolist()
 
 
-def ranking_note(store: Store, view: RiskView, ranking_rows: pd.DataFrame) -> str:
-    """How the regional and world figures were obtained, and which Member States have none for this risk.
-
-    :func:`essa_dash.query.country.aggregate_note` explains the region for a set of
-    risks and lists states with no figure for any of them; here the statement is about
-    one risk and one sex, so the missing states are the ranking's own "no data" rows.
-    """
-    region = regional_comparator(store, view.edition)
-    if region is None:
-        parts = [aggregate_note(store, None, view.edition, [view.risk])]
-    else:
-        covers = store.countries.set_index("iso3").loc[region, "covers"]
-        name = store.countries.set_index("iso3").loc[region, "short_name"]
-        parts = [
-            tr(
-                "The {region} figure is an estimate published in {edition}, not computed here: {covers}",
-                region=name,
-                edition=view.edition,
-                covers=covers,
-            )
-        ]
-        has_region = ranking_rows.loc[ranking_rows["role"] == "region", C.coverage_pct].notna().any()
-        if not has_region:
-            parts.append(
-                tr(
-                    "{edition} publishes no {region} figure for this risk{among}.",
-                    edition=view.edition,
-                    region=name,
-                    among=_among(view.shown_sex),
-                )
-            )
-    missing = missing_states(ranking_rows)
-    among = _among(view.shown_sex)
-    parts.append(
-        tr(
-            "Member States with no figure for this risk{among} in {edition}: {names}.",
-            among=among,
-            edition=view.edition,
-            names=", ".join(missing),
-        )
-        if missing
-        else tr("Every Member State has a figure for this risk{among} in {edition}.", among=among, edition=view.edition)
-    )
-    return " ".join(parts)
-
-
-_pct = fmt_pct  # one percent formatter: a sentence writes a figure as its chart label does
-_when = fmt_year
-
-
-def _among(sex: str) -> str:
-    return tr(" among {who}", who=tr(SEX_WORDS[sex])) if SEX_WORDS.get(sex) else ""
-
-
-def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
-    """Plain-language summary of the ranking: extremes, the comparators, the gaps."""
-    states = ranking_rows[ranking_rows["role"] == "country"]
-    known = states.dropna(subset=[C.coverage_pct])
-    edition = ranking_rows[C.edition].iloc[0]
-    who = _among(ranking_rows[C.sex].iloc[0])
-    if known.empty:
-        return [tr("{edition} has no figure for any Member State{among}.", edition=edition, among=who)]
-    high, low = known.iloc[0], known.iloc[-1]
-    sentences = [
-        tr(
-            "Highest: {high_country} {high} ({high_year}), lowest: {low_country} {low} ({low_year}){among}.",
-            high_country=high[C.country],
-            high=_pct(high[C.coverage_pct]),
-            high_year=_when(high[C.year]),
-            low_country=low[C.country],
-            low=_pct(low[C.coverage_pct]),
-            low_year=_when(low[C.year]),
-            among=who,
-        )
-    ]
-    chosen = known[known["highlighted"]]
-    if 0 < len(chosen) < len(states):
-        places = ", ".join(
-            tr("{country} {rank}", country=row[C.country], rank=fmt_int(rank))
-            for rank, (_, row) in enumerate(known.iterrows(), start=1)
-            if row["highlighted"]
-        )
-        sentences.append(tr("Chosen countries' places among the {n} with data: {places}.", n=fmt_int(len(known)), places=places))
-    years = known[C.year].dropna()
-    if years.nunique() > 1:
-        sentences.append(
-            tr(
-                "Each country's latest year differs, from {start} to {end}: the ranking compares different years.",
-                start=fmt_year(years.min()),
-                end=fmt_year(years.max()),
-            )
-        )
-    for role in ("region", "world"):
-        ref = ranking_rows[(ranking_rows["role"] == role) & ranking_rows[C.coverage_pct].notna()]
-        if ref.empty:
-            continue
-        row = ref.iloc[0]
-        above = known[known[C.coverage_pct] > row[C.coverage_pct]]
-        sentences.append(
-            tr(
-                "{area}: {value} ({year}); {n} of {total} Member States with data are above it.",
-                area=row[C.country],
-                value=_pct(row[C.coverage_pct]),
-                year=_when(row[C.year]),
-                n=fmt_int(len(above)),
-                total=fmt_int(len(known)),
-            )
-        )
-    missing = missing_states(ranking_rows)
-    if missing:
-        sentences.append(tr("No data{among} in {edition}: {names}.", among=who, edition=edition, names=", ".join(missing)))
-    return sentences
-
-
-def map_reading(rows: pd.DataFrame) -> list[str]:
-    """What the map shows, for those who cannot see colours: darkest and lightest, and the grey."""
-    known = rows.dropna(subset=[C.coverage_pct]).sort_values(C.coverage_pct, ascending=False, kind="stable")
-    if known.empty:
-        return [tr("Every Member State is grey: no data in this edition.")]
-    high, low = known.iloc[0], known.iloc[-1]
-    sentences = [
-        tr(
-            "Darkest (most covered): {high_country} {high} ({high_year}); lightest (least covered): {low_country} {low} ({low_year}).",
-            high_country=high[C.country],
-            high=_pct(high[C.coverage_pct]),
-            high_year=_when(high[C.year]),
-            low_country=low[C.country],
-            low=_pct(low[C.coverage_pct]),
-            low_year=_when(low[C.year]),
-        )
-    ]
-    missing = rows.loc[rows[C.coverage_pct].isna(), C.country].tolist()
-    if missing:
-        sentences.append(tr("Grey, no data: {names}.", names=", ".join(missing)))
-    return sentences
-
-
 # -- the trend across editions ---------------------------------------------------------------------
 
 
@@ -423,63 +256,6 @@ def trend(store: Store, view: RiskView) -> pd.DataFrame:
     return rows.reset_index(drop=True)[TREND_COLUMNS].astype({C.year: "Int16"})
 
 
-def trend_reading(rows: pd.DataFrame, edition: str) -> list[str]:
-    """The change within the chosen edition, the comparators, and what the other editions add."""
-    states = rows[(rows["role"] == "country") & rows[C.coverage_pct].notna()]
-    own = states[states["chosen"]]
-    sentences = []
-    if own.empty:
-        sentences.append(tr("{edition} has no dated figure for the chosen Member States.", edition=edition))
-    else:
-        ends = own.groupby(C.country, sort=False).agg(
-            first=(C.coverage_pct, "first"), last=(C.coverage_pct, "last"), y0=(C.year, "first"), y1=(C.year, "last")
-        )
-        series = ends[ends["y0"] != ends["y1"]]
-        if series.empty:
-            sentences.append(tr("{edition} has one year per country here, so it shows no change over time.", edition=edition))
-        else:
-            top = (series["last"] - series["first"]).abs().idxmax()
-            row = series.loc[top]
-            sentences.append(
-                tr(
-                    "{n} of {total} countries have more than one year in {edition}; "
-                    "largest change: {country}, {first} in {first_year} to {last} in {last_year}.",
-                    n=fmt_int(len(series)),
-                    total=fmt_int(states[C.country].nunique()),
-                    edition=edition,
-                    country=top,
-                    first=_pct(row["first"]),
-                    first_year=fmt_year(row["y0"]),
-                    last=_pct(row["last"]),
-                    last_year=fmt_year(row["y1"]),
-                )
-            )
-    for role in ("region", "world"):
-        ref = rows[(rows["role"] == role) & rows[C.coverage_pct].notna()]
-        if len(ref) >= 2:
-            first, last = ref.iloc[0], ref.iloc[-1]
-            sentences.append(
-                tr(
-                    "{area}: {first} in {first_year}, {last} in {last_year}.",
-                    area=first[C.country],
-                    first=_pct(first[C.coverage_pct]),
-                    first_year=fmt_year(first[C.year]),
-                    last=_pct(last[C.coverage_pct]),
-                    last_year=fmt_year(last[C.year]),
-                )
-            )
-    others = states[~states["chosen"]].groupby(C.edition, sort=False).size()
-    if len(others):
-        listed = ", ".join(trn("{edition} ({n} figure)", "{edition} ({n} figures)", n, edition=e) for e, n in others.items())
-        sentences.append(
-            tr("Other editions, drawn as unconnected hollow markers because releases revise earlier figures: {listed}.", listed=listed)
-        )
-    empty = rows.loc[(rows["role"] == "country") & rows[C.year].isna(), C.country].tolist()
-    if empty:
-        sentences.append(tr("No dated figure in any edition: {names}.", names=", ".join(empty)))
-    return sentences
-
-
 # -- women and men ---------------------------------------------------------------------------------
 
 
@@ -508,12 +284,11 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     wide = wide.merge(sex_pair_flags(rows, [C.iso3, C.year, C.source_id]), on=[C.iso3, C.year, C.source_id], how="left")
     wide = wide.assign(_order=wide[C.iso3].map(order)).sort_values("_order")
     names = wide[C.iso3].map(store.countries.set_index("iso3")["short_name"])
-    # equal values draw one marker over the other: the label says so
-    equal = pd.Series(", equal", index=wide.index).where(wide["female"] == wide["male"], "")
     return wide.assign(
         **{
             C.country: names,
-            "label": names + " (" + wide[C.year].astype("str") + equal + ")",
+            # equal values draw one marker over the other: the label says so (text.risk.with_sex_labels)
+            "equal": wide["female"] == wide["male"],
             C.risk: view.risk,
             C.edition: view.edition,
             "role": wide[C.iso3].map(lambda a: "country" if a in countries else ("world" if a == WORLD else "region")),
@@ -522,118 +297,4 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     ).reset_index(drop=True)[SEX_COLUMNS]
 
 
-def sex_absence(store: Store, view: RiskView) -> str:
-    """The sentence shown instead of the women-and-men chart."""
-    if shown_sex(store, view.risk, "male") != "male":
-        label = short_label(store, view.risk)
-        return tr("{risk} is measured among women only (women giving birth), so there is no comparison of women and men.", risk=label)
-    return tr("{edition} publishes no separate figures for women and men for this risk in the chosen Member States.", edition=view.edition)
-
-
-def sex_reading(split: pd.DataFrame) -> list[str]:
-    """How many countries are split by sex, and where the gap between women and men is widest."""
-    states = split[split["role"] == "country"]
-    gap = states["female"] - states["male"]
-    top = states.loc[gap.abs().idxmax()]
-    sentences = [
-        trn(
-            "{n} Member State has figures for women and men in {edition}.",
-            "{n} Member States have figures for women and men in {edition}.",
-            len(states),
-            edition=split[C.edition].iloc[0],
-        )
-    ]
-    if gap.abs().max() == 0:
-        sentences.append(tr("Women and men are covered equally in each of them."))
-    else:
-        sentences.append(
-            tr(
-                "Widest gap: {country}, women {women} and men {men} ({year}).",
-                country=top[C.country],
-                women=_pct(top["female"]),
-                men=_pct(top["male"]),
-                year=fmt_year(top[C.year]),
-            )
-        )
-        sentences.append(
-            tr(
-                "Men are better covered in {men} of them, women in {women}, both equally in {equal}.",
-                men=fmt_int((gap < 0).sum()),
-                women=fmt_int((gap > 0).sum()),
-                equal=fmt_int((gap == 0).sum()),
-            )
-        )
-    return sentences
-
-
 # -- captions -----------------------------------------------------------------------------------------
-
-
-def _who(sex: str) -> str:
-    return tr(" ({who})", who=tr(SEX_WORDS[sex])) if SEX_WORDS.get(sex) else ""
-
-
-def _sources(store: Store, rows: pd.DataFrame, edition: str) -> str:
-    """The citations of the rows drawn, or of the edition's sources when nothing is drawn (never an empty 'Source:')."""
-    cited = source_line(store, rows)
-    if cited:
-        return cited
-    sources = store.sources
-    return source_line(store, sources[sources[C.edition] == edition])
-
-
-def _definition(store: Store, risk: str) -> str:
-    """The first sentence of the plain-words definition: what share of whom."""
-    return str(store.risks.set_index("risk").loc[risk, "definition"]).split(". ")[0].rstrip(".")
-
-
-def ranking_text(store: Store, rows: pd.DataFrame) -> ChartText:
-    edition, risk, sex = rows[C.edition].iloc[0], rows[C.risk].iloc[0], rows[C.sex].iloc[0]
-    return ChartText(
-        title=tr(
-            "{risk}{who}: Member States ranked, latest year in {edition}", risk=risk_label(store, risk), who=_who(sex), edition=edition
-        ),
-        subtitle=tr(
-            "{definition} (%). Year of each figure in brackets; grey bars: regional and world figures.", definition=_definition(store, risk)
-        ),
-        source=_sources(store, rows, edition),
-    )
-
-
-def map_text(store: Store, rows: pd.DataFrame, *, sex: str) -> ChartText:
-    """One title line (the map has room for one) and at most two subtitle lines."""
-    edition, risk = rows[C.edition].iloc[0], rows[C.risk].iloc[0]
-    return ChartText(
-        title=tr("{risk}{who} across the region, latest year in {edition}", risk=short_label(store, risk), who=_who(sex), edition=edition),
-        # wrapped for its frame by the figure
-        subtitle=tr("{definition} (%). Grey: no data in this edition.", definition=_definition(store, risk)),
-        source=_sources(store, rows, edition),
-    )
-
-
-def trend_text(store: Store, rows: pd.DataFrame, *, edition: str) -> ChartText:
-    risk, sex = rows[C.risk].iloc[0], rows[C.sex].iloc[0]
-    basis = store.editions.set_index("edition").loc[edition, "year_basis"]
-    return ChartText(
-        title=tr(
-            "{risk}{who}: year by year, in {edition} and in other editions", risk=risk_label(store, risk), who=_who(sex), edition=edition
-        ),
-        subtitle=tr(
-            "{definition} (%). Lines join the figures of {edition} only (years: {basis}); "
-            "hollow markers: other editions, never joined, as each release revises earlier figures.",
-            definition=_definition(store, risk),
-            edition=edition,
-            basis=basis,
-        ),
-        source=_sources(store, rows, edition),
-    )
-
-
-def sex_text(store: Store, split: pd.DataFrame) -> ChartText:
-    """Short, one-line caption: the dumbbell's legend sits right under it."""
-    edition, risk = split[C.edition].iloc[0], split[C.risk].iloc[0]
-    return ChartText(
-        title=tr("{risk}: women and men, latest year with both in {edition}", risk=short_label(store, risk), edition=edition),
-        subtitle=tr("% of women and % of men covered in each group; year of each pair in brackets"),
-        source=source_line(store, split),
-    )

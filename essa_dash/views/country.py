@@ -13,6 +13,7 @@ from essa_dash.query import country as q
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import country as words
 from essa_dash.text import tr
 from essa_dash.text.comparisons import history_reading
 from essa_dash.text.names import sex_label
@@ -34,7 +35,7 @@ def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     text = captions.with_flag_key(captions.profile_bars_text(store, rows, country=view.name, edition=view.edition, sex=view.sex), rows)
     series = {name: dict(zip(part["risk_label"], part[C.coverage_pct], strict=True)) for name, part in rows.groupby(C.country, sort=False)}
     return finish(
-        "country-bars", comparison_bars(rows, text=text, fit=fit), text, q.profile_reading(rows, view.name), store, rows, series=series
+        "country-bars", comparison_bars(rows, text=text, fit=fit), text, words.profile_reading(rows, view.name), store, rows, series=series
     )
 
 
@@ -54,7 +55,7 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     text = captions.with_flag_key(captions.sex_split_text(store, rows, country=view.name, edition=view.edition), rows)
     fig = dumbbell(rows, label="risk_label", start="female", end="male", start_name=tr("Women"), end_name=tr("Men"), text=text, fit=fit)
     series = {sex_label(sex): dict(zip(rows["risk_label"], rows[sex], strict=True)) for sex in ("female", "male")}
-    return finish("country-sex", fig, text, q.sex_reading(rows, view.name), store, rows, series=series)
+    return finish("country-sex", fig, text, words.sex_reading(rows, view.name), store, rows, series=series)
 
 
 register(Chart("country-bars", "Country beside region and world, by risk", PAGE, PARAMS, "bar", bars, canonical=resolved))

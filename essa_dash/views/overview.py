@@ -8,6 +8,7 @@ from essa_dash.figures.heatmap import coverage_heatmap
 from essa_dash.query import options
 from essa_dash.query.state import State
 from essa_dash.store import Store
+from essa_dash.text.overview import heatmap_reading
 from essa_dash.views import Built, Chart, finish, register
 
 
@@ -21,7 +22,7 @@ def edition_of(store: Store, state: State) -> str:
 def heatmap(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     grid = query.heatmap_grid(store, edition=edition_of(store, state))
     text = captions.with_flag_key(captions.heatmap_text(store, grid), grid)
-    return finish("overview-heatmap", coverage_heatmap(grid, text=text, fit=fit), text, query.heatmap_reading(grid), store, grid)
+    return finish("overview-heatmap", coverage_heatmap(grid, text=text, fit=fit), text, heatmap_reading(grid), store, grid)
 
 
 register(Chart("overview-heatmap", "Coverage by country and risk (heatmap)", "/", ("edition",), "heatmap", heatmap))

@@ -14,6 +14,7 @@ from essa_dash.query import risk as q
 from essa_dash.query.state import State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import risk as words
 from essa_dash.text import tr
 from essa_dash.text.names import sex_label
 from essa_dash.views import Built, Chart, finish, register
@@ -37,25 +38,30 @@ def resolved(store: Store, state: State) -> State:
 def ranking(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.ranking(store, view)
-    text = captions.with_flag_key(q.ranking_text(store, rows), rows)
+    text = captions.with_flag_key(words.ranking_text(store, rows), rows)
     known = rows.dropna(subset=[C.coverage_pct])
     series = {q.short_label(store, view.risk): dict(zip(known[C.country], known[C.coverage_pct], strict=True))}
-    return finish("risk-ranking", ranking_bars(rows, text=text, fit=fit), text, q.ranking_reading(rows), store, rows, series=series)
+    return finish("risk-ranking", ranking_bars(rows, text=text, fit=fit), text, words.ranking_reading(rows), store, rows, series=series)
 
 
 def coverage_map_chart(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.map_rows(q.ranking(store, view))
-    text = captions.with_flag_key(q.map_text(store, rows, sex=view.shown_sex), rows)
-    return finish("risk-map", coverage_map(rows, text=text, fit=fit), text, q.map_reading(rows), store, rows)
+    text = captions.with_flag_key(words.map_text(store, rows, sex=view.shown_sex), rows)
+    return finish("risk-map", coverage_map(rows, text=text, fit=fit), text, words.map_reading(rows), store, rows)
 
 
 def trend(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view = view_of(store, state)
     rows = q.trend(store, view)
-    text = captions.with_flag_key(q.trend_text(store, rows, edition=view.edition), rows)
+    text = captions.with_flag_key(words.trend_text(store, rows, edition=view.edition), rows)
     return finish(
-        "risk-trend", edition_trend(rows, edition=view.edition, text=text, fit=fit), text, q.trend_reading(rows, view.edition), store, rows
+        "risk-trend",
+        edition_trend(rows, edition=view.edition, text=text, fit=fit),
+        text,
+        words.trend_reading(rows, view.edition),
+        store,
+        rows,
     )
 
 
@@ -64,7 +70,8 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     split = q.sex_split(store, view)
     if split is None:
         return None
-    text = captions.with_flag_key(q.sex_text(store, split), split)
+    split = words.with_sex_labels(split)
+    text = captions.with_flag_key(words.sex_text(store, split), split)
     fig = dumbbell(
         split,
         label="label",
@@ -78,7 +85,7 @@ def sexes(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
         end_hover="hover",
     )
     series = {sex_label(sex): dict(zip(split["label"], split[sex], strict=True)) for sex in ("female", "male")}
-    return finish("risk-sex", fig, text, q.sex_reading(split), store, split, series=series)
+    return finish("risk-sex", fig, text, words.sex_reading(split), store, split, series=series)
 
 
 register(Chart("risk-ranking", "Member States ranked for a risk", PAGE, PARAMS, "bar", ranking, canonical=resolved))

@@ -8,6 +8,7 @@ import pytest
 
 from essa_dash.query import country as q
 from essa_dash.schema import Coverage as C
+from essa_dash.text import country as words
 
 
 def test_profile_puts_the_country_beside_asean_and_the_world(store) -> None:
@@ -59,15 +60,15 @@ def test_people_without_any_benefit_uses_total_population_only(store) -> None:
 
 
 def test_aggregate_note_says_how_the_region_was_obtained(store) -> None:
-    note = q.aggregate_note(store, "ASEAN", "ILOSTAT 2025", ["at_least_one"])
+    note = words.aggregate_note(store, "ASEAN", "ILOSTAT 2025", ["at_least_one"])
     assert note.startswith("Regional figure published by the ILO, not computed here")
     assert "X84" in note
-    assert "publishes no regional figure" in q.aggregate_note(store, None, "WSPR 2014-15", ["old_age"])
+    assert "publishes no regional figure" in words.aggregate_note(store, None, "WSPR 2014-15", ["old_age"])
 
 
 def test_readings_name_the_extremes(store) -> None:
     bars = q.profile_bars(store, "VNM", edition="ILOSTAT 2025")
-    reading = q.profile_reading(bars, "Viet Nam")
+    reading = words.profile_reading(bars, "Viet Nam")
     assert reading[0] == "Highest: disability 85.1% (2021); lowest: children 1.4% (2020)."
     assert any(s.startswith("Viet Nam is above the ASEAN figure") for s in reading)
 

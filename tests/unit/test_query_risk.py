@@ -1,4 +1,4 @@
-"""Risk page queries on the real data (values from data/README.md, section 5c, and ILOSTAT 2025)."""
+"""Risk page queries and their words (text.risk) on the real data (values from data/README.md, section 5c, and ILOSTAT 2025)."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from essa_dash.query import risk as q
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import risk as words
 
 ASEAN = ["BRN", "KHM", "IDN", "LAO", "MYS", "MMR", "PHL", "SGP", "THA", "TLS", "VNM"]
 
@@ -28,7 +29,7 @@ def cell(rows: pd.DataFrame, iso3: str) -> pd.Series:
 def test_default_view_is_old_age_in_ilostat_2025_for_everyone(store: Store) -> None:
     v = view(store)
     assert (v.risk, v.edition, v.sex, v.shown_sex, v.countries) == ("old_age", "ILOSTAT 2025", "total", "total", ())
-    assert v.problems == [] and v.notes == []
+    assert v.problems == [] and words.view_notes(store, v) == []
     assert q.canonical_url(store, v) == "/risk/old_age?sex=total&edition=ilostat-2025"
 
 
@@ -56,17 +57,18 @@ def test_risk_ids_are_read_in_any_case(store: Store) -> None:
 def test_an_edition_without_the_risk_falls_back_with_a_note_not_an_error(store: Store) -> None:
     v = view(store, "health", edition="ilostat-2025")
     assert v.edition == "WSPR 2014-15" and v.problems == []
-    assert v.notes == [
+    assert v.asked_edition == "ILOSTAT 2025"
+    assert words.view_notes(store, v) == [
         "ILOSTAT 2025 has no figures for this risk (health) in the Member States, so the page shows WSPR 2014-15. "
         "Editions with figures for this risk: WSPR 2014-15."
     ]
-    assert view(store, "health").notes == []  # no edition asked for: the only edition is the default
+    assert words.view_notes(store, view(store, "health")) == []  # no edition asked for: the only edition is the default
 
 
 def test_maternity_is_shown_for_women_whatever_is_chosen(store: Store) -> None:
     v = view(store, "maternity", sex="male")
     assert (v.sex, v.shown_sex) == ("male", "female")
-    assert "measured among women only" in v.notes[0]
+    assert "measured among women only" in words.view_notes(store, v)[0]
     assert q.canonical_url(store, v) == "/risk/maternity?sex=male&edition=ilostat-2025"  # the choice survives a change of risk
 
 
@@ -86,8 +88,8 @@ def test_shown_sex(store: Store) -> None:
 
 
 def test_only_employment_injury_gets_a_wording_note(store: Store) -> None:
-    assert "word the denominator differently" in (q.wording_note(store, "employment_injury") or "")
-    assert all(q.wording_note(store, r) is None for r in q.risk_ids(store) if r != "employment_injury")
+    assert "word the denominator differently" in (words.wording_note(store, "employment_injury") or "")
+    assert all(words.wording_note(store, r) is None for r in q.risk_ids(store) if r != "employment_injury")
 
 
 def test_labels(store: Store) -> None:
@@ -163,35 +165,35 @@ def test_missing_states(store: Store) -> None:
 
 
 def test_ranking_reading(store: Store) -> None:
-    reading = q.ranking_reading(q.ranking(store, view(store, "at_least_one")))
+    reading = words.ranking_reading(q.ranking(store, view(store, "at_least_one")))
     assert reading[0] == "Highest: Singapore 100.0% (2023), lowest: Myanmar 6.3% (2019)."  # one percent formatter
     assert "ASEAN: 46.0% (2023); 3 of 11 Member States with data are above it." in reading
-    children = q.ranking_reading(q.ranking(store, view(store, "children")))
+    children = words.ranking_reading(q.ranking(store, view(store, "children")))
     assert children[-1] == "No data in ILOSTAT 2025: Brunei, Lao PDR."
-    chosen = q.ranking_reading(q.ranking(store, view(store, "at_least_one", country="THA,MMR")))
+    chosen = words.ranking_reading(q.ranking(store, view(store, "at_least_one", country="THA,MMR")))
     assert "Chosen countries' places among the 11 with data: Thailand 2, Myanmar 11." in chosen
 
 
 def test_ranking_reading_with_no_data_at_all(store: Store) -> None:
     rows = q.ranking(store, view(store, "employment_injury", edition="un-sdg-db-2018-10", sex="female"))
     assert rows[C.coverage_pct].isna().all()
-    assert q.ranking_reading(rows) == ["UN SDG DB 2018-10 has no figure for any Member State among women."]
+    assert words.ranking_reading(rows) == ["UN SDG DB 2018-10 has no figure for any Member State among women."]
 
 
 def test_ranking_note_says_how_the_region_was_obtained_and_who_is_missing(store: Store) -> None:
     v = view(store, "children")
-    note = q.ranking_note(store, v, q.ranking(store, v))
+    note = words.ranking_note(store, v, q.ranking(store, v))
     assert note.startswith("The ASEAN figure is an estimate published in ILOSTAT 2025, not computed here: ILOSTAT country grouping X84")
     assert note.endswith("Member States with no figure for this risk in ILOSTAT 2025: Brunei, Lao PDR.")
     v = view(store, "poor")
-    assert "ILOSTAT 2025 publishes no ASEAN figure for this risk." in q.ranking_note(store, v, q.ranking(store, v))
+    assert "ILOSTAT 2025 publishes no ASEAN figure for this risk." in words.ranking_note(store, v, q.ranking(store, v))
     v = view(store, "old_age", edition="wspr-2014-15")
-    assert q.ranking_note(store, v, q.ranking(store, v)).startswith("WSPR 2014-15 publishes no regional figure for South-East Asia.")
+    assert words.ranking_note(store, v, q.ranking(store, v)).startswith("WSPR 2014-15 publishes no regional figure for South-East Asia.")
 
 
 def test_map_reading(store: Store) -> None:
     rows = q.map_rows(q.ranking(store, view(store, "children")))
-    assert q.map_reading(rows) == [
+    assert words.map_reading(rows) == [
         "Darkest (most covered): Indonesia 43.6% (2021); lightest (least covered): Viet Nam 1.4% (2020).",
         "Grey, no data: Brunei, Lao PDR.",
     ]
@@ -229,13 +231,13 @@ def test_trend_follows_the_chosen_countries_and_keeps_empty_ones(store: Store) -
 
 
 def test_trend_reading(store: Store) -> None:
-    reading = q.trend_reading(q.trend(store, view(store)), "ILOSTAT 2025")
+    reading = words.trend_reading(q.trend(store, view(store)), "ILOSTAT 2025")
     assert (
         reading[0] == "10 of 11 countries have more than one year in ILOSTAT 2025; largest change: Thailand, 5.0% in 2000 to 82.6% in 2020."
     )
     assert "ASEAN: 29.3% in 2009, 45.6% in 2023." in reading
     assert reading[-1].startswith("Other editions, drawn as unconnected hollow markers")
-    health = q.trend_reading(q.trend(store, view(store, "health", country="MMR,THA")), "WSPR 2014-15")
+    health = words.trend_reading(q.trend(store, view(store, "health", country="MMR,THA")), "WSPR 2014-15")
     assert health[-1] == "No dated figure in any edition: Myanmar."
 
 
@@ -245,6 +247,7 @@ def test_trend_reading(store: Store) -> None:
 def test_sex_split_pairs_women_and_men_of_the_same_year(store: Store) -> None:
     split = q.sex_split(store, view(store))
     assert split is not None
+    split = words.with_sex_labels(split)
     khm = cell(split, "KHM")
     assert (khm["female"], khm["male"], khm[C.year], khm["label"]) == (5.7, 11.5, 2020, "Cambodia (2020)")
     assert cell(split, "BRN")["label"] == "Brunei (2021, equal)"  # both 100%: one marker hides the other
@@ -254,15 +257,15 @@ def test_sex_split_pairs_women_and_men_of_the_same_year(store: Store) -> None:
 
 def test_sex_split_is_none_for_maternity_or_where_nothing_is_published(store: Store) -> None:
     assert q.sex_split(store, view(store, "maternity")) is None
-    assert "measured among women only" in q.sex_absence(store, view(store, "maternity"))
+    assert "measured among women only" in words.sex_absence(store, view(store, "maternity"))
     assert q.sex_split(store, view(store, country="THA")) is None  # Thailand: totals only
-    assert q.sex_absence(store, view(store, country="THA")).startswith("ILOSTAT 2025 publishes no separate figures for women and men")
+    assert words.sex_absence(store, view(store, country="THA")).startswith("ILOSTAT 2025 publishes no separate figures for women and men")
 
 
 def test_sex_reading(store: Store) -> None:
     split = q.sex_split(store, view(store))
     assert split is not None
-    assert q.sex_reading(split) == [
+    assert words.sex_reading(split) == [
         "5 Member States have figures for women and men in ILOSTAT 2025.",
         "Widest gap: Malaysia, women 13.0% and men 24.3% (2023).",
         "Men are better covered in 3 of them, women in 0, both equally in 2.",
@@ -275,25 +278,25 @@ def test_sex_reading(store: Store) -> None:
 def test_captions_state_what_is_shown_and_cite_the_source(store: Store) -> None:
     v = view(store, "old_age", sex="female")
     rows = q.ranking(store, v)
-    text = q.ranking_text(store, rows)
+    text = words.ranking_text(store, rows)
     assert text.title == "Older persons receiving a pension (women): Member States ranked, latest year in ILOSTAT 2025"
     assert text.subtitle.startswith("Share of people above the statutory retirement age who receive an old-age pension")
     assert text.source.startswith("ILO. ILOSTAT, SDG indicator 1.3.1")
     trend = q.trend(store, v)
-    trend_text = q.trend_text(store, trend, edition=v.edition)
+    trend_text = words.trend_text(store, trend, edition=v.edition)
     assert "Lines join the figures of ILOSTAT 2025 only (years: data year)" in trend_text.subtitle
     assert "United Nations Statistics Division" in trend_text.source
     assert "<br>" not in text.title + text.subtitle + trend_text.title  # wrapping is the figure's job
-    map_text = q.map_text(store, q.map_rows(rows), sex=v.shown_sex)
+    map_text = words.map_text(store, q.map_rows(rows), sex=v.shown_sex)
     assert map_text.title == "Old age (women) across the region, latest year in ILOSTAT 2025"
     split = q.sex_split(store, view(store))
     assert split is not None
-    assert q.sex_text(store, split).title == "Old age: women and men, latest year with both in ILOSTAT 2025"
+    assert words.sex_text(store, split).title == "Old age: women and men, latest year with both in ILOSTAT 2025"
 
 
 def test_an_empty_chart_still_names_its_source(store: Store) -> None:
     rows = q.ranking(store, view(store, "employment_injury", edition="un-sdg-db-2018-10", sex="female"))
-    assert q.ranking_text(store, rows).source.startswith("United Nations Statistics Division. SDG Global Database")
+    assert words.ranking_text(store, rows).source.startswith("United Nations Statistics Division. SDG Global Database")
 
 
 @pytest.mark.parametrize("risk", ["at_least_one", "health", "poor", "maternity", "employment_injury"])
@@ -304,10 +307,10 @@ def test_every_query_works_for_every_sex_and_edition(store: Store, risk: str) ->
             assert v.edition == edition and v.problems == []
             rows = q.ranking(store, v)
             assert rows[C.iso3].is_unique
-            q.ranking_reading(rows)
-            q.ranking_note(store, v, rows)
-            q.map_reading(q.map_rows(rows))
-            q.trend_reading(q.trend(store, v), v.edition)
+            words.ranking_reading(rows)
+            words.ranking_note(store, v, rows)
+            words.map_reading(q.map_rows(rows))
+            words.trend_reading(q.trend(store, v), v.edition)
             split = q.sex_split(store, v)
             if split is not None:
-                q.sex_reading(split)
+                words.sex_reading(split)
