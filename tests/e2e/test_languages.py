@@ -26,7 +26,7 @@ from essa_dash.text.i18n import TEMPLATE, read
 from tests.e2e.conftest import screenshot
 
 #: Complete languages: every message translated, so any English on a page is a defect.
-COMPLETE = ("id", "vi", "km", "ms", "fil")
+COMPLETE = ("id", "vi", "km", "ms", "fil", "my", "th", "lo")
 PAGES = ("/", "/country/VNM", "/risk/old_age", "/progress", "/data", "/deck", "/languages")
 #: Words that mark a sentence as English (none is a word of Indonesian or Vietnamese).
 ENGLISH = re.compile(r"\b(the|and|of|with|without|from|which|is|are|not|for|each|by)\b")
