@@ -28,6 +28,7 @@ from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, SEXES, TABLES, Problem,
 from essa_dash.responses import cached, json_response, not_modified, problems_error, query_args
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
+from essa_dash.text.problems import MESSAGES
 
 PREFIX = "/api/v1"
 FORMATS = tuple(tables.FORMATS)  # csv, xlsx, parquet, json
@@ -47,7 +48,7 @@ def _vocabulary(store: Store) -> Vocabulary:
 def _table_request(fmt: str, accept: tuple[str, ...]) -> tuple[Store, State] | flask.Response:
     """The store and the parsed query string of a table route, or its error answer (unknown format 404, bad value 400)."""
     if fmt not in FORMATS:
-        return problems_error([Problem("format", fmt, f"unknown format '{fmt}'", FORMATS)], status=404)
+        return problems_error([Problem.of("format", fmt, "unknown_format", FORMATS, value=fmt)], status=404)
     store = current_store()
     state, problems = _vocabulary(store).parse(query_args(), accept=accept)
     return problems_error(problems) if problems else (store, state)
@@ -260,7 +261,27 @@ def openapi_document(store: Store, *, server: str | None = None) -> dict[str, An
                 "Error": {
                     "type": "object",
                     "required": ["error"],
-                    "properties": {"error": {"type": "string"}, "problems": {"type": "array", "items": {"type": "object"}}},
+                    "properties": {
+                        "error": {"type": "string"},
+                        "problems": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["parameter", "value", "code", "message", "allowed"],
+                                "properties": {
+                                    "parameter": {"type": "string"},
+                                    "value": {"type": "string"},
+                                    "code": {
+                                        "type": "string",
+                                        "description": "why the value was refused, stable across wordings and languages",
+                                        "enum": sorted(MESSAGES),
+                                    },
+                                    "message": {"type": "string", "description": "the same in words, in the request's language"},
+                                    "allowed": {"type": "array", "items": {"type": "string"}},
+                                },
+                            },
+                        },
+                    },
                 }
             }
         },

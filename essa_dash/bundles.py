@@ -20,7 +20,7 @@ Two scripts Dash links on every page are replaced or left out (:func:`page_scrip
 ``@babel/polyfill`` (32 kB compressed) by the regenerator runtime it contains (3 kB),
 the only part Dash's own scripts call (their lazy loaders use the global
 ``regeneratorRuntime``; the rest, core-js 2, polyfills ES2015, which every supported
-browser has); ``dash_table``, which no page draws (the explorer's grid is AG Grid).
+browser has); ``dash_table``, which no page draws (the explorer's table is plain HTML drawn on the server).
 """
 
 from __future__ import annotations

@@ -75,8 +75,8 @@ STATIC_MIMETYPES = frozenset({"text/javascript", "application/javascript", "text
 #: Bounds of the static cache: a stranger inventing fingerprints or file names cannot grow it past these.
 CACHE_MAX_ENTRIES = 256
 CACHE_MAX_BYTES = 64 * 1024 * 1024
-#: Package scripts no page loads (no ag-grid licence, no LaTeX): not worth compressing at start.
-WARM_SKIP = ("async-enterprise", "async-mathjax")
+#: Package scripts no page loads (no LaTeX): not worth compressing at start.
+WARM_SKIP = ("async-mathjax",)
 
 
 def cache_policy(path: str, query: dict[str, str] | Any, status: int, mimetype: str | None) -> str | None:

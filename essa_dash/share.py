@@ -61,7 +61,7 @@ def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], di
 
 def _built(chart: str, state: State, frame: Frame) -> Built | flask.Response:
     if chart not in load_all():
-        return error(404, f"unknown chart '{chart}'", [Problem("chart", chart, f"unknown chart '{chart}'", tuple(REGISTRY))])
+        return error(404, f"unknown chart '{chart}'", [Problem.of("chart", chart, "unknown_chart", tuple(REGISTRY), chart=chart)])
     built = build(chart, current_store(), state, frame)
     if built is None:
         return error(404, f"chart '{chart}' has nothing to show for this view")
@@ -143,14 +143,16 @@ def heavy(route: Callable[..., flask.Response]) -> Callable[..., flask.Response]
 @heavy
 def image(chart: str, fmt: str) -> flask.Response:
     if fmt not in IMAGE_FORMATS:
-        return error(404, f"unknown image format '{fmt}'", [Problem("format", fmt, f"unknown image format '{fmt}'", tuple(IMAGE_FORMATS))])
+        return error(
+            404, f"unknown image format '{fmt}'", [Problem.of("format", fmt, "unknown_image_format", tuple(IMAGE_FORMATS), value=fmt)]
+        )
     state, problems, size = _state(("width", "height", "scale"))
     try:
         width, height = _number(size.get("width", str(SLIDE[0])), int), _number(size.get("height", str(SLIDE[1])), int)
         scale = _number(size.get("scale", "1"), float)
         layout = images.validate(fmt=fmt, width=width, height=height, scale=scale)
     except ValueError as err:
-        problems.append(Problem("width", f"{size}", f"bad image size: {err}", ()))
+        problems.append(Problem.of("width", f"{size}", "bad_image_size", detail=str(err)))
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
     built = _built(chart, state, image_frame(*layout))  # laid out for the image's shape, then scaled to its size
@@ -195,7 +197,7 @@ def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
         wanted += charts
     most = settings.MAX_DECK_CHARTS.value()
     if len(wanted) > most:
-        return [], urls, [Problem("views", "", f"these links show {len(wanted)} charts; one deck holds at most {most}")]
+        return [], urls, [Problem.of("views", "", "too_many_charts", n=len(wanted), most=most)]
     drawn = []
     for chart, state in wanted:
         images.check_deadline()  # a deck's time budget covers drawing its charts, not only rendering them
@@ -241,7 +243,7 @@ def present() -> flask.Response:
 def deck() -> flask.Response:
     title = flask.request.args.get("title", "ESSA Dash")[:200]
     if (char := slides.unwritable(title)) is not None:  # before any chart is drawn
-        return error(400, f"the title holds {char}, a character a slide cannot hold", [Problem("title", char, "not a character of text")])
+        return error(400, f"the title holds {char}, a character a slide cannot hold", [Problem.of("title", char, "not_text")])
     try:
         with images.deadline(settings.DECK_SECONDS.value()):  # from the start: drawing the charts counts too
             return _deck(title)

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from essa_dash.query.state import GLOBAL_PARAMS, Vocabulary
+from essa_dash.query.state import GLOBAL_PARAMS, ORDER_PARAMS, PARAMS, Vocabulary
 from essa_dash.text import tr
 
 PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
@@ -116,8 +116,10 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
             for item, value in zip(dash.ctx.inputs_list[0], query_values, strict=True)
             if value not in (None, "", [])
         }
-        # the language and a pinned release are no controls of the page: they stay what the URL says
+        # the language, a pinned release and the explorer table's order are no controls of the page: they stay
+        # what the URL says (the table's page does not: new rows start at the first page)
         carried = dict(parse_qsl(search.lstrip("?"))) if isinstance(search, str) else {}
-        state, _ = vocabulary.parse({**params, **{name: carried[name] for name in GLOBAL_PARAMS if name in carried}})
+        kept = {name: carried[name] for name in (*GLOBAL_PARAMS, *ORDER_PARAMS) if name in carried}
+        state, _ = vocabulary.parse({**params, **kept}, accept=(*PARAMS, *ORDER_PARAMS))
         target = path + vocabulary.encode(state)
         return dash.no_update if target == rendered else target

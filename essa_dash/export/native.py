@@ -44,7 +44,7 @@ from pptx.slide import Slide
 from pptx.util import Inches, Pt
 
 from essa_dash.export.slides import HEIGHT, MARGIN, SOURCE, SUBTITLE, TITLE_ONLY, WIDTH, add_text, box_height, set_title, style_run
-from essa_dash.figures._theme import MUTED, TEXT
+from essa_dash.figures._theme import MUTED, SOURCE_NOTE, TEXT
 from essa_dash.releases.disk import Release
 from essa_dash.text import deck as words
 from essa_dash.text.translate import tr
@@ -359,7 +359,7 @@ def line_panels(built: Built) -> Panels | None:
     if any(t.x is None or any(isinstance(x, str) for x in t.x) for t in fig.data):
         return None  # points on category rows: a dot chart, drawn as bars
     refs = _axis_names(fig, "x") or ["x"]
-    notes = [a for a in fig.layout.annotations if a.xref == "paper" and a.yref == "paper" and not str(a.text).startswith("Source:")]
+    notes = [a for a in fig.layout.annotations if a.xref == "paper" and a.yref == "paper" and a.name != SOURCE_NOTE]
     titles = [plain(a.text) for a in notes[: len(refs)]]
     titles += [""] * (len(refs) - len(titles))  # the grid's last row may have empty cells
     lines: list[list[Line]] = [[] for _ in refs]
@@ -496,7 +496,7 @@ def notes_below(built: Built, figure: Any = None) -> list[str]:
     return [
         plain(a.text)
         for a in (built.figure if figure is None else figure).layout.annotations
-        if a.yref == "paper" and a.y == 0 and a.yanchor == "top" and not str(a.text).startswith("Source:")
+        if a.yref == "paper" and a.y == 0 and a.yanchor == "top" and a.name != SOURCE_NOTE
     ]
 
 

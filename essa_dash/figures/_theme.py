@@ -70,6 +70,8 @@ class ChartText:
 TOP_PAD_PX, BLOCK_GAP_PX = 10, 8
 #: What plotly's title "top" anchor leaves out above the first line, in em of the title.
 CAP_GAP_EM = 0.5
+#: The name of the source footnote's annotation: slides and native charts find it by it (its words are translated).
+SOURCE_NOTE = "source"
 #: No chart is shorter: a plot area under its title and above its source, even for one bar.
 MIN_HEIGHT_PX = 260
 #: Height of one row of a horizontal legend, px (12-13 px type and its markers).
@@ -221,6 +223,7 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     if legend:
         layout["legend"] = {**own.get("legend", {}), **layout["legend"]}
     source_note = {
+        "name": SOURCE_NOTE,
         "text": "<br>".join(source),
         "x": 0,
         "xref": "paper",

@@ -9,6 +9,7 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
+from essa_dash.text import tr
 
 #: Editions from oldest to newest in a light-to-dark sequence, with distinct marker shapes
 #: so the order reads without colour too.
@@ -45,12 +46,14 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                     "line": {"width": 2, "color": EDITION_COLOURS[k]},
                 },
                 "customdata": pd.concat([part[C.year].astype("str"), flag_hover(part)], axis=1).to_numpy().tolist(),
-                "hovertemplate": f"<b>%{{y}}</b><br>%{{x:.1f}}% in %{{customdata[0]}}<br>{edition}%{{customdata[1]}}<extra></extra>",
+                "hovertemplate": "<b>%{y}</b><br>"
+                + tr("{value} covered in {year}", value="%{x:.1f}%", year="%{customdata[0]}")
+                + f"<br>{edition}%{{customdata[1]}}<extra></extra>",
             }
         )
     # a risk no edition has a figure for: the words on its row, not an empty line
     known = set(rows.loc[rows[C.coverage_pct].notna(), "risk_label"])
-    notes = [no_data_note(x=0, y=risk, hover=f"{risk}: no figure in any edition") for risk in risks if risk not in known]
+    notes = [no_data_note(x=0, y=risk, hover=tr("{risk}: no figure in any edition", risk=risk)) for risk in risks if risk not in known]
     layout = {
         "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
         "xaxis": {"range": [-2, 102], "ticksuffix": "%", "gridcolor": "#eef1f4"},

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
-from essa_dash.text import tr
+from essa_dash.text import fmt_num, tr
 
 
 def dumbbell(
@@ -50,8 +50,9 @@ def dumbbell(
                 "y": labels,
                 "mode": "markers+text",
                 "marker": {"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
-                # a flagged value (``<column>_flags``, e.g. female_flags): the mark beside it, the words in its hover
-                "text": (rows[column].map("{:.1f}".format).astype("str") + flag_mark(rows, f"{column}_flags")).where(known, "").tolist(),
+                # the value in the locale's form (52,3 in Indonesian); a flagged value (``<column>_flags``,
+                # e.g. female_flags): the mark beside it, the words in its hover
+                "text": (rows[column].map(fmt_num).astype("str") + flag_mark(rows, f"{column}_flags")).where(known, "").tolist(),
                 "textposition": "top center",
                 "textfont": {"size": 10, "color": MUTED},
                 "customdata": ((rows[hover].astype("str") if hover else "") + flag_hover(rows, f"{column}_flags")).tolist(),

@@ -21,7 +21,7 @@ BAR_PX = 34
 
 def _value_label(rows: pd.DataFrame) -> pd.Series:
     """'82.6% (2020)', or '(year not stated)' for publications that give none."""
-    year = rows[C.year].astype("str").where(rows[C.year].notna(), "year not stated")
+    year = rows[C.year].astype("str").where(rows[C.year].notna(), tr("year not stated"))
     return fmt_pcts(rows[C.coverage_pct]) + " (" + year + ")" + flag_mark(rows)
 
 
@@ -29,7 +29,7 @@ def _hover(rows: pd.DataFrame, label: pd.Series) -> pd.Series:
     known = rows[C.coverage_pct].notna()
     head = "<b>" + rows[C.country] + "</b><br>"
     return (head + label + "<br>" + rows[C.edition] + "<br>" + rows["source_title"].fillna("") + flag_hover(rows)).where(
-        known, head + "no data in " + rows[C.edition]
+        known, head + rows[C.edition].map(lambda edition: tr("no data in {edition}", edition=edition))
     )
 
 

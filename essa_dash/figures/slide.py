@@ -4,7 +4,7 @@ Dashboard figures (see :func:`essa_dash.figures._theme.frame`) are sized for a
 browser column: 13 px type, 12 px side margins, an 11 px source footnote. Projected
 on a wall, that type is illegible. :func:`slide_theme` returns a copy whose type is
 scaled to the output size (base ~ height/40 px, title larger), with wider margins
-and the title, subtitle and "Source:" footnote re-wrapped so all three stay inside
+and the title, subtitle and source footnote re-wrapped so all three stay inside
 the image however long the definitions and citations are: an exported slide must
 still say where its numbers come from.
 
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import plotly.graph_objects as go
+
+from essa_dash.figures._theme import SOURCE_NOTE
 
 #: Advance widths (1/1000 em) of printable ASCII, space to "~", in Noto Sans, the
 #: theme's first font, read from NotoSans-Regular.ttf / NotoSans-Bold.ttf (hmtx).
@@ -343,8 +345,8 @@ def _first_size(text: str, title_size: float) -> float:
 
 
 def _source_notes(layout: dict[str, Any]) -> list[dict[str, Any]]:
-    """The footnote(s) :func:`essa_dash.figures._theme.frame` adds: annotations starting "Source:"."""
-    return [note for note in layout.get("annotations", []) if str(note.get("text", "")).startswith("Source:")]
+    """The footnote(s) :func:`essa_dash.figures._theme.frame` adds, found by name: their first word is translated."""
+    return [note for note in layout.get("annotations", []) if note.get("name") == SOURCE_NOTE]
 
 
 def _restyle_source(layout: dict[str, Any], width_px: float, size: int, footer: str | None = None) -> int:
@@ -376,7 +378,7 @@ def _restyle_notes_below(layout: dict[str, Any], width_px: float, ticks_px: int)
     height = 0
     for note in layout.get("annotations", []):
         below = note.get("yref") == "paper" and note.get("y") == 0 and note.get("yanchor") == "top"
-        if not below or str(note.get("text", "")).startswith("Source:"):
+        if not below or note.get("name") == SOURCE_NOTE:
             continue
         font = float(note.get("font", {}).get("size") or DEFAULT_BASE)
         lines = _wrap_plain(_TAG.sub(" ", str(note["text"]).replace("<br>", " ")), width_px, font, break_words=True)

@@ -120,7 +120,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
             part = own[own[C.edition] == other]
             if part.empty:
                 continue
-            name = f"{other} (not joined)"
+            name = tr("{edition} (not joined)", edition=other)
             add(
                 dict(
                     name=name,
@@ -142,7 +142,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
             )
         chosen = own[own[C.edition] == edition]
         if not chosen.empty:
-            name = f"{edition}, joined by year"
+            name = tr("{edition}, joined by year", edition=edition)
             add(
                 dict(
                     name=name,

@@ -12,6 +12,7 @@ from essa_dash.query import default_edition, options
 from essa_dash.query import progress as q
 from essa_dash.query.state import Vocabulary
 from essa_dash.text import fmt_year, mark, tr
+from essa_dash.text import progress as words
 from essa_dash.views import build
 
 PATH = "/progress"
@@ -34,7 +35,7 @@ def layout(**url: str) -> html.Main:
     problems += dropped
     edition, sex = str(state.edition), str(state.sex)
 
-    cells = q.progress_cells(store, countries=state.country, risks=state.risk, edition=edition, sex=sex)
+    cells = words.labelled(q.progress_cells(store, countries=state.country, risks=state.risk, edition=edition, sex=sex))
     bars = build(BARS, store, state)
 
     return html.Main(
@@ -57,9 +58,9 @@ def layout(**url: str) -> html.Main:
                 radio("sex", options.sex_options(), sex, label=tr("Sex (maternity: always women)")),
             ),
             problems_notice(problems, options.labels(store)),
-            html.P(q.year_basis_note(store, edition), className="progress-basis"),
+            html.P(words.year_basis_note(store, edition), className="progress-basis"),
             chart_card(build(DUMBBELLS, store, state), state, vocabulary),
-            chart_card(bars, state, vocabulary) if bars else html.P(q.bars_reading(cells)[0], className="no-data-note"),
+            chart_card(bars, state, vocabulary) if bars else html.P(words.bars_reading(cells)[0], className="no-data-note"),
             html.H2(tr("Every country and risk")),
             html.P(
                 tr(
@@ -70,7 +71,7 @@ def layout(**url: str) -> html.Main:
                 ),
                 className="progress-table-note",
             ),
-            _table(q.table_rows(store, cells), edition),
+            _table(words.table_rows(store, cells), edition),
             _caveats(q.definition_caveats(store, state.risk)),
         ],
         className="page progress-page",
@@ -80,12 +81,14 @@ def layout(**url: str) -> html.Main:
 def _table(rows: list[dict[str, str]], edition: str) -> html.Div:
     """The figures behind both charts, one row per country and risk, with notes on revisions."""
     head = html.Thead(
-        html.Tr([html.Th(tr(header), scope="col", className="num" if key in NUMERIC else None) for key, header in q.TABLE_COLUMNS.items()])
+        html.Tr(
+            [html.Th(tr(header), scope="col", className="num" if key in NUMERIC else None) for key, header in words.TABLE_COLUMNS.items()]
+        )
     )
     body = html.Tbody(
         [
             html.Tr(
-                [html.Th(row[key], scope="row") if key == "country" else _cell(key, row) for key in q.TABLE_COLUMNS],
+                [html.Th(row[key], scope="row") if key == "country" else _cell(key, row) for key in words.TABLE_COLUMNS],
                 className=f"status-{row['status']}",
             )
             for row in rows

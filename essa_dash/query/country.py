@@ -11,7 +11,6 @@ from essa_dash.query.core import core_risks, default_edition, default_sex, filte
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
-from essa_dash.text import fmt_int, tr
 
 #: The columns of a frame drawn as bars beside comparators (country bars; the risk ranking adds its highlight).
 BAR_COLUMNS = [
@@ -53,31 +52,32 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
     problems: list[Problem] = []
     iso3 = state.country[0] if state.country else DEFAULT_COUNTRY
     if iso3 not in names:
-        problems.append(
-            Problem("country", iso3, tr("unknown country '{iso3}' (profiles are for the ASEAN Member States)", iso3=iso3), tuple(names))
-        )
+        problems.append(Problem.of("country", iso3, "unknown_country", tuple(names), iso3=iso3))
         iso3 = DEFAULT_COUNTRY
     editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
     edition = state.edition if state.edition in editions else default_edition(store)
     if state.edition and state.edition not in editions:
-        problems.append(Problem("edition", state.edition, _absent(store, state.edition, iso3, names[iso3]), tuple(sorted(editions))))
+        problems.append(_absent(store, state.edition, iso3, names[iso3], tuple(sorted(editions))))
     return CountryView(iso3, names[iso3], edition, state.sex or "total"), problems
 
 
-def _absent(store: Store, edition: str, iso3: str, name: str) -> str:
+def _absent(store: Store, edition: str, iso3: str, name: str, editions: tuple[str, ...]) -> Problem:
     """Why an edition's figures for a country are not shown: it has none, or the publisher withdrew them."""
     withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
     if withdrawn.empty:
-        return tr("{edition} has no figures for {country}", edition=edition, country=name)
-    editions = store.editions.set_index("edition")
-    notes = editions["withdrawn_note"] if "withdrawn_note" in editions.columns else pd.Series(dtype="str")  # older releases
-    return tr(
-        "{edition} has {n} figures for {country}, withdrawn by the publisher. {why} "
-        "They are left out of the pages; the explorer and the API return them, flagged, with include_withdrawn=true",
+        return Problem.of("edition", edition, "edition_absent", editions, edition=edition, country=name)
+    table = store.editions.set_index("edition")
+    notes = table["withdrawn_note"] if "withdrawn_note" in table.columns else pd.Series(dtype="str")  # older releases
+    why = notes.get(edition, "")
+    return Problem.of(
+        "edition",
+        edition,
+        "edition_withdrawn",
+        editions,
         edition=edition,
-        n=fmt_int(len(withdrawn)),
+        n=len(withdrawn),
         country=name,
-        why=notes.get(edition, "") or tr("When and why is not known."),
+        why=why if isinstance(why, str) else "",
     )
 
 

@@ -23,16 +23,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from essa_dash.captions import edition_label, source_line
-from essa_dash.figures._theme import ChartText
 from essa_dash.query.comparable import joined_flags
 from essa_dash.query.core import core_risks, default_sex, filter_coverage, member_states
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
-from essa_dash.schema import flag_codes
 from essa_dash.store import Store, per_build
-from essa_dash.text import fmt_int, fmt_num, fmt_points, fmt_year, mark, tr, trn
-from essa_dash.text.comparisons import CHECK, check_reading
 
 #: The ASEAN Framework's baseline year: the first year a baseline may come from.
 BASELINE_YEAR = 2015
@@ -43,13 +38,6 @@ STEADY_PP = 0.05
 SAME_FIGURE_PP = 0.05
 
 COMPARED, ONE_YEAR, BEFORE_BASELINE, NO_DATA = "compared", "one_year", "before_baseline", "no_data"
-STATUS_LABELS = {
-    COMPARED: mark("compared"),
-    ONE_YEAR: mark("one year only"),
-    BEFORE_BASELINE: mark("no figure since {year}"),
-    NO_DATA: mark("no data"),
-}
-
 #: editions.csv ``year_basis`` values: what the year of a figure means in that edition.
 DATA_YEAR = "data year"
 REPORT_YEAR = "report reference year"
@@ -74,7 +62,6 @@ CELL_COLUMNS = [
     "latest_year",
     "latest_pct",
     "change_pp",
-    "change_label",
     C.source_id,
     "baseline_location",
     "latest_location",
@@ -82,21 +69,6 @@ CELL_COLUMNS = [
     "revisions",
     C.obs_flags,
 ]
-
-#: The table's columns, in order: key -> header.
-TABLE_COLUMNS = {
-    "country": mark("Country"),
-    "risk": mark("Risk"),
-    "baseline_year": mark("Baseline year"),
-    "baseline": mark("Baseline %"),
-    "latest_year": mark("Latest year"),
-    "latest": mark("Latest %"),
-    "change": mark("Change (pp)"),
-    "edition": mark("Edition"),
-    "source": mark("Source"),
-    "note": mark("Note"),
-}
-
 
 # --- choices and URL checks -------------------------------------------------------------------
 
@@ -145,19 +117,15 @@ def restrict(store: Store, state: State, default_edition: str) -> tuple[State, l
     countries = tuple(c for c in state.country if c in members)
     for country in state.country:
         if country not in members:
-            problems.append(Problem("country", country, tr("'{iso3}' is not an ASEAN Member State", iso3=country), members))
+            problems.append(Problem.of("country", country, "not_a_member", members, iso3=country))
     chosen = tuple(r for r in state.risk if r in risks)
     for risk in state.risk:
         if risk not in risks:
-            problems.append(
-                Problem("risk", risk, tr("risk '{risk}' has no comparable SDG 1.3.1 series to follow over time", risk=risk), risks)
-            )
+            problems.append(Problem.of("risk", risk, "no_progress_series", risks, risk=risk))
     edition = state.edition or default_edition
     if edition not in editions:
         allowed = tuple(edition_slug(e) for e in editions)
-        problems.append(
-            Problem("edition", edition_slug(edition), tr("edition '{edition}' has no dated figures to compare", edition=edition), allowed)
-        )
+        problems.append(Problem.of("edition", edition_slug(edition), "no_dated_figures", allowed, edition=edition))
         edition = default_edition
     return (
         State(country=countries or members, risk=chosen or risks, edition=edition, sex=state.sex or "total"),
@@ -175,9 +143,9 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
     Rows follow the order of risks.csv, then the countries' short names. ``status`` is
     ``compared``, ``one_year`` (one year since 2015: no change), ``before_baseline``
     (figures only before 2015: the latest is in ``latest_*``, never in a change) or
-    ``no_data``. ``change_pp`` is NaN unless compared; ``change_label`` says it in words
-    ("+12.3 pp", "one year only", ...). ``revisions`` holds the notes on
-    other editions' figures for the baseline cell, joined with "; ".
+    ``no_data``. ``change_pp`` is NaN unless compared. ``revisions`` holds, as a tuple of
+    :class:`Revision`, the other editions' figures for the baseline cell that differ from it.
+    Numbers and facts only: :func:`essa_dash.text.progress.labelled` adds the words.
     """
     risk_table = progress_risks(store)
     risk_table = risk_table[risk_table["risk"].isin(risks)]
@@ -206,19 +174,14 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
             }
             record |= _compare(here_cells.get((iso3, risk), []))
             if record["status"] in (COMPARED, ONE_YEAR):
-                record["revisions"] = "; ".join(
+                record["revisions"] = tuple(
                     _revisions(record["baseline_year"], record["baseline_pct"], edition, other_cells.get((iso3, risk), {}), meta)
                 )
             records.append(record)
     cells = pd.DataFrame.from_records(records, columns=CELL_COLUMNS)
     cells = cells.astype({"baseline_year": "Int16", "latest_year": "Int16", "baseline_pct": "float64", "latest_pct": "float64"})
     change = (cells["latest_pct"] - cells["baseline_pct"]).where(cells["status"] == COMPARED)
-    # the words for "no change to measure" are part of the data, so chart and table say the same
-    label = [
-        signed(c) if s == COMPARED else tr(STATUS_LABELS[s], year=fmt_year(BASELINE_YEAR))
-        for c, s in zip(change, cells["status"], strict=True)
-    ]
-    return cells.assign(change_pp=change, change_label=pd.Series(label, index=cells.index, dtype="str"))
+    return cells.assign(change_pp=change)
 
 
 def any_change(cells: pd.DataFrame) -> bool:
@@ -274,7 +237,7 @@ def _compare(cell: list[Figure]) -> dict[str, object]:
         "baseline_location": None,
         "latest_location": None,
         "earlier_years": "",
-        "revisions": "",
+        "revisions": (),
         C.obs_flags: "",
     }
     if not cell:
@@ -323,7 +286,19 @@ def round_years(year: int, basis: str, other_basis: str) -> list[int]:
     return []
 
 
-def _revisions(year: int, value: float, edition: str, others: dict[str, list[Figure]], meta: Editions) -> list[str]:
+class Revision(NamedTuple):
+    """Another edition's different figure for a baseline cell (or its report round under another year label)."""
+
+    edition: str
+    pct: float
+    year: int
+    #: published after the edition compared (it revises it) rather than before
+    later: bool
+    #: filed under another year label of the same report round
+    relabelled: bool = False
+
+
+def _revisions(year: int, value: float, edition: str, others: dict[str, list[Figure]], meta: Editions) -> list[Revision]:
     """Notes on other editions' figures for the same cell or report round that differ from ``value``.
 
     Same cell (country, risk, sex, year): every different figure is noted. Same report round
@@ -340,144 +315,10 @@ def _revisions(year: int, value: float, edition: str, others: dict[str, list[Fig
         same = [f for f in figures if f.year == year]
         labels = round_years(year, basis, meta.basis[other])
         round_ = [f for f in figures if f.year in labels]
-        notes += [_revision_text(other, f.pct, f.year, later=later) for f in same if abs(f.pct - value) >= SAME_FIGURE_PP]
+        notes += [Revision(other, f.pct, f.year, later) for f in same if abs(f.pct - value) >= SAME_FIGURE_PP]
         if round_ and all(abs(f.pct - value) >= SAME_FIGURE_PP for f in [*same, *round_]):
-            notes += [_revision_text(other, f.pct, f.year, later=later, relabelled=True) for f in round_]
+            notes += [Revision(other, f.pct, f.year, later, relabelled=True) for f in round_]
     return notes
-
-
-def _revision_text(other: str, value: float, year: int, *, later: bool, relabelled: bool = False) -> str:
-    values = {"edition": other, "value": fmt_num(value), "year": fmt_year(year)}
-    if relabelled:
-        return (
-            tr("revised later: {edition} gives {value} for {year}, its year label for the same report round", **values)
-            if later
-            else tr("revised: {edition} gave {value} for {year}, its year label for the same report round", **values)
-        )
-    return (
-        tr("revised later: {edition} gives {value} for {year}", **values)
-        if later
-        else tr("revised: {edition} gave {value} for {year}", **values)
-    )
-
-
-# --- words ------------------------------------------------------------------------------------
-
-
-def signed(change: float) -> str:
-    """'+12.3 pp' / '-4.1 pp' / '0.0 pp': the sign carries the direction, not only the colour."""
-    if abs(change) < STEADY_PP:
-        return tr("{points} pp", points=fmt_num(0.0))
-    return tr("{points} pp", points=fmt_points(change))
-
-
-def _span(row: pd.Series) -> str:
-    return f"{int(row['baseline_year'])}-{int(row['latest_year'])}"
-
-
-def _pair(row: pd.Series, *, with_risk: bool) -> str:
-    return f"{row[C.country]} {row['risk_label'].lower()}" if with_risk else str(row[C.country])
-
-
-def _names(frame: pd.DataFrame, *, with_risk: bool, limit: int = 6) -> str:
-    # in a list, "Myanmar (old age)" keeps each pair apart where "Myanmar old age, ..." would not
-    names = [f"{row[C.country]} ({row['risk_label'].lower()})" if with_risk else str(row[C.country]) for _, row in frame.iterrows()]
-    return (
-        ", ".join(names)
-        if len(names) <= limit
-        else tr("{names} and {n} more", names=", ".join(names[:limit]), n=fmt_int(len(names) - limit))
-    )
-
-
-def change_reading(cells: pd.DataFrame) -> list[str]:
-    """Plain-language summary of the baseline-latest comparison (also the chart's text alternative)."""
-    if cells.empty:
-        return [tr("Nothing is selected.")]
-    edition = cells[C.edition].iloc[0]
-    several = cells[C.risk].nunique() > 1
-    compared = cells[cells["status"] == COMPARED]
-    sentences = []
-    year = fmt_year(BASELINE_YEAR)
-    if compared.empty:
-        sentences.append(
-            tr("No country-risk pair has two years of data since {year} in {edition}.", year=year, edition=edition)
-            if several
-            else tr("No country has two years of data since {year} in {edition}.", year=year, edition=edition)
-        )
-    else:
-        change = compared["change_pp"]
-        rose, fell = int((change >= STEADY_PP).sum()), int((change <= -STEADY_PP).sum())
-        steady = len(compared) - rose - fell
-        counts = {"n": fmt_int(rose), "total": fmt_int(len(compared)), "edition": edition}
-        first = (
-            tr("Coverage rose in {n} of {total} country-risk pairs with two years of data in {edition}", **counts)
-            if several
-            else tr("Coverage rose in {n} of {total} countries with two years of data in {edition}", **counts)
-        )
-        extra = [tr("fell in {n}", n=fmt_int(fell))] if fell else []
-        extra += [tr("did not change in {n}", n=fmt_int(steady))] if steady else []
-        sentences.append(tr("{first} ({extra}).", first=first, extra=", ".join(extra)) if extra else tr("{first}.", first=first))
-        top, bottom = compared.loc[change.idxmax()], compared.loc[change.idxmin()]
-        ends = []
-        if top["change_pp"] >= STEADY_PP:
-            ends.append(
-                tr(
-                    "largest rise: {pair} {change} ({span})",
-                    pair=_pair(top, with_risk=several),
-                    change=signed(top["change_pp"]),
-                    span=_span(top),
-                )
-            )
-        if bottom["change_pp"] <= -STEADY_PP:
-            ends.append(
-                tr(
-                    "largest fall: {pair} {change} ({span})",
-                    pair=_pair(bottom, with_risk=several),
-                    change=signed(bottom["change_pp"]),
-                    span=_span(bottom),
-                )
-            )
-        if ends:
-            sentences.append("; ".join(ends)[:1].upper() + "; ".join(ends)[1:] + ".")
-    one = cells[cells["status"] == ONE_YEAR]
-    if not one.empty:
-        sentences.append(
-            tr("One year only since {year}, so no change to measure: {names}.", year=year, names=_names(one, with_risk=several))
-        )
-    before = cells[cells["status"] == BEFORE_BASELINE]
-    if not before.empty:
-        sentences.append(tr("No figure since {year} (older figures only): {names}.", year=year, names=_names(before, with_risk=several)))
-    missing = cells[cells["status"] == NO_DATA]
-    if not missing.empty:
-        sentences.append(tr("No data in {edition}: {names}.", edition=edition, names=_names(missing, with_risk=several)))
-    return sentences + check_reading(cells)
-
-
-def bars_reading(cells: pd.DataFrame) -> list[str]:
-    """Per risk: how many countries rose, and the median change, in the order of risks.csv."""
-    compared = cells[cells["status"] == COMPARED]
-    if compared.empty:
-        return [tr("No cell has two years of data since {year}, so there is no change to show.", year=fmt_year(BASELINE_YEAR))]
-    sentences = []
-    for label, part in compared.groupby("risk_label", sort=False):
-        rose = int((part["change_pp"] >= STEADY_PP).sum())
-        sentences.append(
-            trn(
-                "{risk}: up in {rose} of {n} country (median change {change}).",
-                "{risk}: up in {rose} of {n} countries (median change {change}).",
-                len(part),
-                risk=label,
-                rose=fmt_int(rose),
-                change=signed(part["change_pp"].median()),
-            )
-        )
-    sentences.append(
-        tr(
-            "Each bar is the latest year minus the first year since {year}; cells with one year only have no bar.",
-            year=fmt_year(BASELINE_YEAR),
-        )
-    )
-    return sentences
 
 
 def definition_caveats(store: Store, risks: Iterable[str]) -> list[tuple[str, str]]:
@@ -495,140 +336,3 @@ def definition_caveats(store: Store, risks: Iterable[str]) -> list[tuple[str, st
         if len(sentences) > 1:
             caveats.append((str(table.loc[risk, "short_label"]), " ".join(sentences[1:])))
     return caveats
-
-
-def year_basis_note(store: Store, edition: str) -> str:
-    """What a year means in the edition: a change inside a report-year edition can partly be a revision."""
-    basis = store.editions.set_index("edition").loc[edition, "year_basis"]
-    if basis == REPORT_YEAR:
-        return tr(
-            "{edition} labels figures with the report's reference year (2016 for the World Social Protection Report 2017-19, "
-            "2020 for 2020-22), not the year the data refer to, and keeps some older values under other years: "
-            "part of a change inside it can be a revision. The table notes where another edition gives a different figure.",
-            edition=edition,
-        )
-    if basis == DATA_YEAR:
-        return tr("{edition} stamps each figure with the year the data refer to.", edition=edition)
-    return tr("Years in {edition}: {basis}.", edition=edition, basis=tr(basis))
-
-
-def _who(sex: str) -> str:
-    return {"total": "", "female": tr(" ({who})", who=tr("women")), "male": tr(" ({who})", who=tr("men"))}[sex]
-
-
-def dumbbell_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) -> ChartText:
-    return ChartText(
-        title=tr(
-            "Coverage in the first year since {year} and in the latest year{who}, by risk", year=fmt_year(BASELINE_YEAR), who=_who(sex)
-        ),
-        subtitle=tr(
-            "SDG 1.3.1 effective coverage, % of each group (maternity: women giving birth); both years from {edition}; "
-            "right: change in percentage points",
-            edition=edition_label(store, edition),
-        ),
-        source=source_line(store, cells),
-    )
-
-
-def change_text(store: Store, cells: pd.DataFrame, *, edition: str, sex: str) -> ChartText:
-    return ChartText(
-        title=tr("Change in coverage since the baseline, in percentage points{who}", who=_who(sex)),
-        subtitle=tr(
-            "Latest year minus first year since {year}, both from {edition}; SDG 1.3.1 effective coverage, % of each group",
-            year=fmt_year(BASELINE_YEAR),
-            edition=edition_label(store, edition),
-        ),
-        source=source_line(store, cells),  # one edition: the same source whether or not a cell has a change
-    )
-
-
-# --- the table ---------------------------------------------------------------------------------
-
-
-def _pct(value: float | None) -> str:
-    return "" if value is None or pd.isna(value) else f"{value:.1f}"
-
-
-def _year(value: object) -> str:
-    return "" if value is None or pd.isna(value) else str(int(value))
-
-
-def _where(row: pd.Series) -> tuple[str, str]:
-    """Where both figures are: ("ILOSTAT_DDF_2025, lines 313 and 315", "<file>.csv, lines 313 and 315").
-
-    The first is short enough for a table cell; the second names the raw file too.
-    """
-    if pd.isna(row[C.source_id]):
-        return "", ""
-    locations = list(dict.fromkeys(loc for loc in (row["baseline_location"], row["latest_location"]) if isinstance(loc, str)))
-    found = [m for m in (re.fullmatch(r"(.*), line (\d+)", loc) for loc in locations) if m]
-    files = {m.group(1) for m in found}
-    if not locations or len(found) != len(locations) or len(files) != 1:
-        # a page location ("paragraph 3") or two files: say them as they are
-        full = "; ".join(locations)
-        return f"{row[C.source_id]}, {full}".rstrip(", "), full
-    lines = f"line{'s' if len(found) > 1 else ''} {' and '.join(m.group(2) for m in found)}"
-    return f"{row[C.source_id]}, {lines}", f"{files.pop()}, {lines}"
-
-
-def _note(row: pd.Series, denominators: dict[str, str]) -> str:
-    parts = []
-    status = row["status"]
-    if status == ONE_YEAR:
-        parts.append(tr("Only one year since {year}: no change to measure", year=fmt_year(BASELINE_YEAR)))
-    elif status == BEFORE_BASELINE:
-        parts.append(
-            tr(
-                "No figure since {year}: the latest is from {latest}, before the baseline, and is not compared",
-                year=fmt_year(BASELINE_YEAR),
-                latest=_year(row["latest_year"]),
-            )
-        )
-    elif status == NO_DATA:
-        parts.append(tr("{edition} has no figure for this cell", edition=row[C.edition]))
-    if row["earlier_years"] and status != BEFORE_BASELINE:
-        parts.append(tr("figures before {year} ({years}) are not compared", year=fmt_year(BASELINE_YEAR), years=row["earlier_years"]))
-    if row["revisions"]:
-        parts.append(row["revisions"])
-    if CHECK in flag_codes(row[C.obs_flags]):
-        parts.append(tr("check this figure: an unusually large jump inside the series"))
-    if row[C.risk] in denominators and status != NO_DATA:
-        denominator = denominators[row[C.risk]]
-        parts.append(tr("denominator: {denominator}", denominator=denominator[:1].lower() + denominator[1:]))
-    text = "; ".join(parts)
-    return text[:1].upper() + text[1:] + ("." if text else "")
-
-
-def table_rows(store: Store, cells: pd.DataFrame) -> list[dict[str, str]]:
-    """The table the page prints, one dict per cell with the keys of :data:`TABLE_COLUMNS` (plus
-    ``status``, for styling, and ``source_location``, the raw file and lines), as text.
-
-    The change column never shows a number where there is no change to measure: it
-    says "one year only", "no figure since 2015" or "no data" instead. A latest year
-    before 2015 is marked "(before 2015)".
-    """
-    denominators = store.risks.set_index("risk")["denominator"].loc[list(DENOMINATOR_VARIES)].to_dict()
-    rows = []
-    for _, row in cells.iterrows():
-        status = row["status"]
-        latest_year = _year(row["latest_year"])
-        source, location = _where(row)
-        rows.append(
-            {
-                "country": row[C.country],
-                "risk": row["risk_label"],
-                "baseline_year": _year(row["baseline_year"]),
-                "baseline": _pct(row["baseline_pct"]),
-                "latest_year": tr("{year} (before {baseline})", year=latest_year, baseline=fmt_year(BASELINE_YEAR))
-                if status == BEFORE_BASELINE
-                else latest_year,
-                "latest": _pct(row["latest_pct"]),
-                "change": row["change_label"],
-                "edition": row[C.edition],
-                "source": source,
-                "note": _note(row, denominators),
-                "source_location": location,
-                "status": status,
-            }
-        )
-    return rows

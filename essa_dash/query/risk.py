@@ -18,7 +18,6 @@ from essa_dash.query.country import BAR_COLUMNS, WORLD, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
-from essa_dash.text import tr
 
 DEFAULT_RISK = "old_age"
 #: The query parameters the risk page understands (the risk itself is in the path).
@@ -110,12 +109,12 @@ def resolve_view(store: Store, risk: str, url: Mapping[str, str | Sequence[str] 
     risks = risk_ids(store)
     key = risk.strip().lower()
     if key not in risks:
-        problems.insert(0, Problem("risk", risk, tr("unknown risk '{risk}'", risk=risk), tuple(risks)))
+        problems.insert(0, Problem.of("risk", risk, "unknown_risk", tuple(risks), risk=risk))
         key = DEFAULT_RISK
     members = member_states(store.countries)["iso3"].tolist()
     aggregates = [c for c in state.country if c not in members]
     for iso3 in aggregates:
-        problems.append(Problem("country", iso3, tr("'{iso3}' is not an ASEAN Member State", iso3=iso3), tuple(members)))
+        problems.append(Problem.of("country", iso3, "not_a_member", tuple(members), iso3=iso3))
     countries = tuple(c for c in state.country if c in members)
 
     available = [o["value"] for o in edition_options(store, key)]

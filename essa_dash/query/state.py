@@ -20,13 +20,31 @@ import pandas as pd
 from essa_dash import settings
 from essa_dash.schema import COVERAGE_KINDS
 from essa_dash.store import Store, per_build
-from essa_dash.text import LANGUAGES, fmt_int, fmt_year, tr
+from essa_dash.text import LANGUAGES
 
 LIST_PARAMS = ("country", "risk", "kind", "source", "indicator")
 SINGLE_PARAMS = ("table", "sex", "edition", "year", "year_from", "year_to", "latest", "include_withdrawn", "lang", "release")
 #: The tidy tables a view may read: SDG 1.3.1 coverage, or the SDG series read beside it (``indicator`` picks among those).
 TABLES = ("coverage", "context")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
+#: How the explorer's table is ordered (the column id and the direction): not what a view selects, so
+#: downloads and the API never read them; kept when a control changes the selection (the rows change, the order stays).
+ORDER_PARAMS = ("sort", "desc")
+#: How the explorer shows its table: the order, and which page of :data:`PAGE_SIZE` rows.
+TABLE_VIEW_PARAMS = (*ORDER_PARAMS, "page")
+#: Rows on one page of the explorer's table.
+PAGE_SIZE = 50
+#: The columns of each table that the explorer shows, in the order shown; ``sort=`` names one of them.
+SHOWN_COLUMNS = {
+    "coverage": (
+        "country", "risk_label", "sex", "year", "coverage_pct", "flags", "coverage_kind", "edition",
+        "source_id", "source_location", "obs_status", "nature", "note",
+    ),
+    "context": (
+        "country", "indicator_label", "sector", "age", "location", "sex", "migrant_status", "year", "value", "unit",
+        "edition", "source_location", "obs_flags",
+    ),
+}  # fmt: skip
 #: Accepted by every page, embed, image and API route, and kept when the selection changes: the
 #: language and the pinned data release say how and from which data a view is shown, not what it selects.
 GLOBAL_PARAMS = ("lang", "release")
@@ -63,22 +81,47 @@ class State:
     include_withdrawn: bool | None = None
     lang: str | None = None  # a code of text.LANGUAGES; None: the browser's choice (Accept-Language)
     release: str | None = None  # a data release id: the view shows that release's figures (a pinned link)
+    sort: str | None = None  # a column of SHOWN_COLUMNS[table]; None: the order of the query
+    desc: bool | None = None  # sorted from the largest (only with ``sort``)
+    page: int | None = None  # the explorer table's page, from 1; None: the first
 
     def update(self, **changes: object) -> State:
         return replace(self, **changes)
 
+    def selection(self) -> State:
+        """The rows this view selects, however its table is ordered and paged: what downloads and the API hold."""
+        return replace(self, sort=None, desc=None, page=None)
+
 
 @dataclass(frozen=True)
 class Problem:
-    """One rejected parameter value, worded for a person and for an API client."""
+    """One rejected parameter value: what was asked, why it was refused (a stable code) and what would work.
+
+    The query layer writes no sentence: ``code`` and ``fields`` say what went wrong, and
+    :attr:`message` words it in the current language when it is read
+    (:mod:`essa_dash.text.problems`); an API client gets the code as well.
+    """
 
     param: str
     value: str
-    message: str
+    code: str
     allowed: tuple[str, ...] = field(default=())
+    #: what fills the code's sentence, as (name, value) pairs: whole numbers stay numbers until worded
+    fields: tuple[tuple[str, object], ...] = field(default=())
+
+    @classmethod
+    def of(cls, param: str, value: str, code: str, allowed: Sequence[str] = (), /, **fields: object) -> Problem:
+        """A problem with its sentence's fields as keywords (``name=``, ``value=``...: positional-only above, so they may be)."""
+        return cls(param, value, code, tuple(allowed), tuple(fields.items()))
+
+    @property
+    def message(self) -> str:
+        from essa_dash.text.problems import word  # the text layer words it; it imports the query layer's modules
+
+        return word(self.code, dict(self.fields))
 
     def as_dict(self) -> dict[str, object]:
-        return {"parameter": self.param, "value": self.value, "message": self.message, "allowed": list(self.allowed)}
+        return {"parameter": self.param, "value": self.value, "code": self.code, "message": self.message, "allowed": list(self.allowed)}
 
 
 @dataclass(frozen=True)
@@ -127,17 +170,15 @@ class Vocabulary:
         values: dict[str, object] = {}
         most = settings.MAX_PARAMS.value()
         if len(params) > most:
-            return State(), [Problem("", "", tr("this link has more than {n} parameters, so none was read", n=fmt_int(most)))]
+            return State(), [Problem.of("", "", "too_many_params", n=most)]
         for name, raw in params.items():
             if name not in accept:
                 shown = name if len(name) <= 40 else name[:40] + "..."
-                problems.append(Problem(shown, _text(raw)[:40], tr("unknown parameter '{name}'", name=shown), tuple(sorted(accept))))
+                problems.append(Problem.of(shown, _text(raw)[:40], "unknown_parameter", sorted(accept), name=shown))
                 continue
             text = _text(raw)
             if len(text) > MAX_LENGTH:
-                problems.append(
-                    Problem(name, text[:40] + "...", tr("'{name}' is longer than {n} characters", name=name, n=fmt_int(MAX_LENGTH)))
-                )
+                problems.append(Problem.of(name, text[:40] + "...", "too_long", name=name, n=MAX_LENGTH))
                 continue
             if name in LIST_PARAMS:
                 values[name] = self._parse_list(name, text, problems)
@@ -147,23 +188,27 @@ class Vocabulary:
                     values[name] = parsed
         state = State(**values)
         if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
-            problems.append(
-                Problem(
-                    "year_from",
-                    str(state.year_from),
-                    tr("year_from {start} is after year_to {end}", start=fmt_year(state.year_from), end=fmt_year(state.year_to)),
-                )
-            )
+            problems.append(Problem.of("year_from", str(state.year_from), "year_order", start=state.year_from, end=state.year_to))
             state = state.update(year_from=None, year_to=None)
+        state = self._check_order(state, problems)
         shown = settings.MAX_PROBLEMS.value()
         if len(problems) > shown:
-            problems = [*problems[:shown], Problem("", "", tr("and {n} more problems", n=fmt_int(len(problems) - shown)))]
+            problems = [*problems[:shown], Problem.of("", "", "more_problems", n=len(problems) - shown)]
         return state, problems
+
+    def _check_order(self, state: State, problems: list[Problem]) -> State:
+        """``sort`` names a column of the chosen table (known only once ``table`` is read); ``desc`` needs a ``sort``."""
+        columns = SHOWN_COLUMNS[state.table or TABLES[0]]
+        if state.sort is not None and state.sort not in columns:
+            problems.append(Problem.of("sort", state.sort, "unknown_column", columns, value=state.sort))
+            state = state.update(sort=None)
+        # a view has one URL: the default order and the first page are never spelled out
+        return state.update(desc=state.desc or None) if state.sort else state.update(desc=None)
 
     def _parse_list(self, name: str, text: str, problems: list[Problem]) -> tuple[str, ...]:
         items = [item.strip() for item in text.split(",") if item.strip()]
         if len(items) > MAX_VALUES:
-            problems.append(Problem(name, text[:40], tr("more than {n} values for '{name}'", n=fmt_int(MAX_VALUES), name=name)))
+            problems.append(Problem.of(name, text[:40], "too_many_values", n=MAX_VALUES, name=name))
             return ()
         known = {"country": self.countries, "risk": self.risks, "kind": self.kinds, "source": self.sources, "indicator": self.indicators}[
             name
@@ -177,58 +222,58 @@ class Vocabulary:
             if key in lookup:
                 kept.append(lookup[key])
             else:
-                problems.append(Problem(name, item, tr("unknown {name} '{value}'", name=name, value=item), known))
+                problems.append(Problem.of(name, item, "unknown_value", known, name=name, value=item))
         return tuple(dict.fromkeys(kept))
 
     def _parse_single(self, name: str, text: str, problems: list[Problem]) -> object | None:
         if name == "sex":
             if text.lower() in SEXES:
                 return text.lower()
-            problems.append(Problem(name, text, tr("unknown sex '{value}'", value=text), SEXES))
+            problems.append(Problem.of(name, text, "unknown_sex", SEXES, value=text))
             return None
         if name == "table":
             if text.lower() in TABLES:
                 # coverage is the default table: never spelled out, so a view has one URL
                 return None if text.lower() == TABLES[0] else text.lower()
-            problems.append(Problem(name, text, tr("unknown table '{value}'", value=text), TABLES))
+            problems.append(Problem.of(name, text, "unknown_table", TABLES, value=text))
             return None
         if name == "lang":
             if text.lower() in LANGUAGES:
                 return text.lower()
-            problems.append(Problem(name, text, tr("unknown language '{value}'", value=text), tuple(LANGUAGES)))
+            problems.append(Problem.of(name, text, "unknown_language", tuple(LANGUAGES), value=text))
             return None
-        if name in ("latest", "include_withdrawn"):
+        if name == "sort":
+            return text.strip().lower()[:40]  # checked against the table's columns once the table is known
+        if name == "page":
+            if re.fullmatch(r"[0-9]{1,6}", text) and int(text) >= 1:
+                return int(text) if int(text) > 1 else None
+            problems.append(Problem.of(name, text, "bad_page"))
+            return None
+        if name in ("latest", "include_withdrawn", "desc"):
             if text.lower() in BOOLEANS:
                 return BOOLEANS[text.lower()]
-            problems.append(Problem(name, text, tr("'{name}' must be true or false", name=name), ("true", "false")))
+            problems.append(Problem.of(name, text, "not_boolean", ("true", "false"), name=name))
             return None
         if name == "release":
             if RELEASE_ID.fullmatch(text):
                 return text
-            problems.append(Problem(name, text, tr("'release' must be a data release id: 12 characters 0-9 and a-f")))
+            problems.append(Problem.of(name, text, "bad_release"))
             return None
         if name == "edition":
             edition = self.edition_slugs.get(edition_slug(text))
             if edition is None:
-                problems.append(Problem(name, text, tr("unknown edition '{value}'", value=text), tuple(self.edition_slugs)))
+                problems.append(Problem.of(name, text, "unknown_edition", tuple(self.edition_slugs), value=text))
             return edition
         low, high = self.years
         if not re.fullmatch(r"[0-9]{4}", text) or not low <= int(text) <= high:
-            problems.append(
-                Problem(
-                    name,
-                    text,
-                    tr("'{name}' must be a year from {start} to {end}", name=name, start=fmt_year(low), end=fmt_year(high)),
-                    (str(low), str(high)),
-                )
-            )
+            problems.append(Problem.of(name, text, "bad_year", (str(low), str(high)), name=name, start=low, end=high))
             return None
         return int(text)
 
     def encode(self, state: State) -> str:
         """The query string of a state (leading '?', or '' for the default view)."""
         pairs: list[tuple[str, str]] = []
-        for name in PARAMS:
+        for name in (*PARAMS, *TABLE_VIEW_PARAMS):
             value = getattr(state, name)
             if value in (None, ()):
                 continue
@@ -236,7 +281,7 @@ class Vocabulary:
                 pairs.append((name, ",".join(value)))
             elif name == "edition":
                 pairs.append((name, edition_slug(value)))
-            elif name in ("latest", "include_withdrawn"):
+            elif name in ("latest", "include_withdrawn", "desc"):
                 pairs.append((name, "true" if value else "false"))
             else:
                 pairs.append((name, str(value)))

@@ -132,7 +132,7 @@ def charts_for_url(url: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, St
     if match := re.fullmatch(r"/(?:embed|img)/([\w-]+?)(?:\.(?:png|svg|pdf))?", path):
         chart = match.group(1)
         if chart not in registry:
-            return [], [*problems, Problem("view", url, f"unknown chart '{chart}'", tuple(registry))]
+            return [], [*problems, Problem.of("view", url, "unknown_chart", tuple(registry), chart=chart)]
         return [(chart, state)], problems
     for template in dict.fromkeys(c.page for c in registry.values()):
         found = _template_regex(template).fullmatch(path)
@@ -144,7 +144,7 @@ def charts_for_url(url: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, St
             state = replace(state, **{PATH_PARAMS[name]: getattr(extra, PATH_PARAMS[name])})
         return [(c.id, state) for c in registry.values() if c.page == template], problems
     pages = sorted(dict.fromkeys(c.page for c in registry.values()))
-    return [], [*problems, Problem("view", url, f"no charts at '{path}'", tuple(pages))]
+    return [], [*problems, Problem.of("view", url, "no_charts", tuple(pages), path=path)]
 
 
 def permalink(chart: str, state: State, vocabulary: Vocabulary) -> str:

@@ -474,6 +474,31 @@ def test_repeated_parameters_draw_the_page_or_its_notice(url: str, client: Flask
     assert '"_pages_content"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("search", "fragment"),
+    [
+        ("?sort=colour", "Unknown column 'colour'"),
+        ("?sort=%3Cscript%3Ealert(1)%3C/script%3E", "Unknown column"),
+        ("?sort=" + "x" * 3000, "is longer than 2,000 characters"),
+        ("?table=context&sort=coverage_pct", "Unknown column 'coverage_pct'"),
+        ("?page=999999", "'page' must be from 1 to"),
+        ("?page=1e9", "'page' must be a whole number from 1"),
+        ("?page=-1", "'page' must be a whole number from 1"),
+        ("?page=%D9%A2", "'page' must be a whole number from 1"),  # an Arabic-Indic digit
+        ("?page=2&page=3", "'page' must be a whole number from 1"),  # repeated: joined, then refused
+        ("?desc=sideways&sort=year", "'desc' must be true or false"),
+    ],
+)
+def test_the_explorer_tables_order_and_page_draw_the_page_or_its_notice(search: str, fragment: str, client: FlaskClient) -> None:
+    """Issue 17: the table's order and page are URL parameters; a bad one is the friendly notice, never a 500."""
+    response = client.post("/_dash-update-component", json=router_payload("/data", search))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and '"_pages_content"' in body
+    assert fragment in json.dumps(json.loads(body)["response"]["_pages_content"]["children"], ensure_ascii=False)
+    assert "Traceback" not in body
+    assert client.get("/data" + search).status_code == 200
+
+
 def test_a_page_link_with_200000_parameters_costs_little(client: FlaskClient) -> None:
     """Issue 16: one such callback answered 54 MB after 10 CPU-s; now the body limit or the parameter cap stops it."""
     search = "?" + "&".join(f"p{i}=1" for i in range(200_000))

@@ -400,3 +400,16 @@ def test_a_note_under_the_plot_and_the_source_do_not_overprint(store: Store) -> 
     source_top = -source.yshift - (source.text.count("<br>") + 1) * source.font.size * 1.3  # anchored at its bottom
     assert rest_bottom <= source_top
     assert -source.yshift <= themed.layout.margin.b  # and the source stays inside the image
+
+
+def test_a_translated_source_is_still_restyled_and_keeps_the_release_footer() -> None:
+    """The footnote's first word is translated ("Sumber:"), so slides find it by name, not by its English words."""
+    from essa_dash.text.context import use_language
+
+    with use_language("ms"):
+        fig = frame(go.Figure(go.Bar(x=["a"], y=[1])), ChartText("T", "S", "ILO. " + "A citation. " * 30), height=400)
+        themed = slide_theme(fig, width=1920, height=1080, footer="Keluaran data x")
+    (note,) = themed.layout.annotations
+    assert note.text.startswith("Sumber: ILO.") and note.text.endswith("<br>Keluaran data x")
+    assert note.font.size == 20  # enlarged for the slide, as the English one is
+    assert themed.layout.margin.b >= (note.text.count("<br>") + 1) * note.font.size * 1.3  # room kept for every line

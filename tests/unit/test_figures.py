@@ -13,6 +13,7 @@ from essa_dash.figures.dumbbell import dumbbell
 from essa_dash.figures.heatmap import coverage_heatmap
 from essa_dash.query import country as q
 from essa_dash.query import heatmap_grid
+from essa_dash.text import use_language
 
 TEXT = ChartText("A title", "A subtitle", "A source")
 
@@ -59,6 +60,13 @@ def test_long_source_lines_wrap_inside_the_figure() -> None:
     fig = dumbbell(rows, label="label", start="x", end="y", start_name="x", end_name="y", text=long)
     assert annotations(fig)[0].count("<br>") >= 2
     assert fig.layout.margin.b > 60
+
+
+def test_dumbbell_value_labels_use_the_locales_decimal_separator() -> None:
+    rows = pd.DataFrame({"label": ["a"], "x": [52.3], "y": [20.0]})
+    with use_language("id"):
+        fig = dumbbell(rows, label="label", start="x", end="y", start_name="x", end_name="y", text=TEXT)
+    assert [trace.text[0] for trace in fig.data[-2:]] == ["52,3", "20,0"]
 
 
 def test_edition_dots_draw_each_edition_as_its_own_unjoined_series(store) -> None:

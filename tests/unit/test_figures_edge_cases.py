@@ -27,6 +27,7 @@ from essa_dash.query import progress as prog
 from essa_dash.query import risk as rq
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
+from essa_dash.text import progress as progress_words
 
 TEXT = ChartText("Title", "Subtitle", "Source")
 
@@ -37,7 +38,8 @@ def _risk_view(store):
 
 def _progress_cells(store):
     state, _ = prog.restrict(store, State(), "ILOSTAT 2025")
-    return prog.progress_cells(store, countries=state.country, risks=state.risk, edition=str(state.edition), sex=str(state.sex))
+    found = prog.progress_cells(store, countries=state.country, risks=state.risk, edition=str(state.edition), sex=str(state.sex))
+    return progress_words.labelled(found)
 
 
 #: builder name -> (real input from the store, draw)

@@ -15,6 +15,7 @@ from essa_dash.figures.progress import MIN_ROW_PX, baseline_dumbbells, change_ba
 from essa_dash.query import progress as q
 from essa_dash.query.core import member_states
 from essa_dash.store import Store
+from essa_dash.text import progress as words
 
 TEXT = ChartText("A title", "A subtitle", "A source")
 NAN = math.nan
@@ -27,7 +28,7 @@ def cells(*rows: tuple) -> pd.DataFrame:
         {"baseline_year": "Int16", "latest_year": "Int16", "baseline_pct": "float64", "latest_pct": "float64"}
     )
     change = (frame["latest_pct"] - frame["baseline_pct"]).where(frame["status"] == "compared")
-    labels = [q.signed(c) if s == "compared" else q.STATUS_LABELS[s] for c, s in zip(change, frame["status"], strict=True)]
+    labels = [words.signed(c) if s == "compared" else words.STATUS_LABELS[s] for c, s in zip(change, frame["status"], strict=True)]
     return frame.assign(
         iso3=frame["country"].str[:3].str.upper(),
         risk_label=frame["risk"].str.replace("_", " ").str.capitalize(),
@@ -117,20 +118,19 @@ def test_dumbbells_skip_missing_values_in_a_compared_row() -> None:
     assert drawn == [["Beta"], ["Beta"]]
 
 
-def test_dumbbells_lay_out_nine_risks_in_three_columns(store: Store) -> None:
+def _real_cells(store: Store) -> pd.DataFrame:
     members = list(member_states(store.countries)["iso3"])
-    real = q.progress_cells(store, countries=members, risks=list(q.progress_risks(store)["risk"]), edition="ILOSTAT 2025")
+    return words.labelled(q.progress_cells(store, countries=members, risks=list(q.progress_risks(store)["risk"]), edition="ILOSTAT 2025"))
+
+
+def test_dumbbells_lay_out_nine_risks_in_three_columns(store: Store) -> None:
+    real = _real_cells(store)
     fig = baseline_dumbbells(real, text=TEXT)
     assert len([a for a in annotations(fig) if a.startswith("<b>")]) == 9
     assert fig.layout.xaxis3.domain[1] == pytest.approx(1.0)  # three panels across
     assert fig.layout.yaxis4.domain[1] < fig.layout.yaxis.domain[0]  # the fourth starts a new row
     assert "+0.4 pp" in texts(fig)  # Viet Nam, at least one benefit, 2015-2022
     assert fig.layout.height > 900
-
-
-def _real_cells(store: Store) -> pd.DataFrame:
-    members = list(member_states(store.countries)["iso3"])
-    return q.progress_cells(store, countries=members, risks=list(q.progress_risks(store)["risk"]), edition="ILOSTAT 2025")
 
 
 def _panel_titles(fig: go.Figure) -> list[str]:

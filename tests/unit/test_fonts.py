@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 from babel.messages.pofile import read_po
 from fontTools.ttLib import TTFont
+from PIL import Image
 
+from essa_dash.export import images
 from essa_dash.figures._theme import FONT_FAMILY
 from essa_dash.paths import ASSETS_DIR, PACKAGE_DIR
 from essa_dash.text import LANGUAGES, use_language
+from essa_dash.text.catalog import catalog
 from essa_dash.text.fonts import SCRIPT_FONTS, font_stack, script_font
 
 CSS = (ASSETS_DIR / "fonts.css").read_text()
@@ -68,3 +74,41 @@ def test_burmese_is_unicode_not_zawgyi() -> None:
     assert "မြန်မာ" in text
     assert not re.search(r"(^|[^\u1000-\u109f])\u1031", text), "a vowel sign E before its consonant: Zawgyi"
     assert not re.search(r"[\u1060-\u1097]", text), "Zawgyi's visual-form code points"
+
+
+# --- what an image or slide draws: real glyphs, never the missing-glyph box ----------------------------------
+
+#: A chart title every language translates (the interface words were translated first).
+TITLE = "Languages and translations"
+
+
+def _title_png(text: str, code: str) -> np.ndarray:
+    """``text`` as the title of an empty chart, drawn by the image renderer (kaleido's Chromium, the system's fonts)."""
+    layout = {
+        "title": {"text": text, "x": 0.02, "font": {"family": font_stack(FONT_FAMILY, code), "size": 40}},
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+        "margin": {"t": 100, "b": 0, "l": 0, "r": 0},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+    }
+    png = images.render(go.Figure(layout=layout), fmt="png", width=1000, height=200)
+    return np.asarray(Image.open(io.BytesIO(png)).convert("L"), dtype=float)
+
+
+def _difference(a: np.ndarray, b: np.ndarray) -> float:
+    """How differently two drawings are inked: the summed pixel difference over the larger one's ink (0: the same)."""
+    return float(np.abs(a - b).sum() / max((255 - a).sum(), (255 - b).sum(), 1))
+
+
+@pytest.mark.skipif(not images.CHROMIUM.is_file(), reason=f"no Chromium at {images.CHROMIUM}")
+@pytest.mark.parametrize("code", ["th", "km", "lo", "my"])
+def test_an_image_draws_the_script_with_real_glyphs_not_missing_glyph_boxes(code: str) -> None:
+    """A missing font draws each character as the same .notdef box, which is what private-use characters draw
+    (no font has them): the real title must look nothing like a row of them, while two rows of boxes look the same."""
+    text = catalog(code).singular[TITLE]
+    block = {"th": "\u0e00-\u0e7f", "km": "\u1780-\u17ff", "lo": "\u0e80-\u0eff", "my": "\u1000-\u109f"}[code]
+    assert re.search(f"[{block}]", text), f"{code}: {TITLE!r} is not translated into its script"
+    boxes, other_boxes = (_title_png(c * len(text), code) for c in ("\ue000", "\ue001"))
+    assert _difference(boxes, other_boxes) < 0.05  # the check itself: missing glyphs cannot be told apart
+    assert _difference(_title_png(text, code), boxes) > 0.5, f"{code}: the title drew like missing-glyph boxes"

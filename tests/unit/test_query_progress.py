@@ -18,11 +18,18 @@ from essa_dash.query.core import member_states
 from essa_dash.query.state import State, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
+from essa_dash.text import progress as words
+from essa_dash.text import use_language
 
 ILOSTAT = "ILOSTAT 2025"
 SDG_2023 = "UN SDG DB 2023-07"
 SDG_2018 = "UN SDG DB 2018-10"
 RAW_ILOSTAT = Path("raw/ilo/ilostat_ddf_sdg_0131/ddf--datapoints--sdg_0131_sex_soc_rt--by--ref_area--sex--classif1--time.csv")
+
+
+def progress_cells(store: Store, **query: object) -> pd.DataFrame:
+    """The cells as the page and the charts read them: the query's numbers with the text layer's words."""
+    return words.labelled(q.progress_cells(store, **query))  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +44,7 @@ def nine(store: Store) -> list[str]:
 
 @pytest.fixture(scope="module")
 def ilostat(store: Store, members: list[str], nine: list[str]) -> pd.DataFrame:
-    return q.progress_cells(store, countries=members, risks=nine, edition=ILOSTAT)
+    return progress_cells(store, countries=members, risks=nine, edition=ILOSTAT)
 
 
 def cell(cells: pd.DataFrame, iso3: str, risk: str) -> pd.Series:
@@ -137,7 +144,7 @@ def test_every_country_matches_the_raw_ilostat_file(ilostat: pd.DataFrame, store
 @pytest.mark.parametrize("edition", [ILOSTAT, SDG_2023, SDG_2018])
 @pytest.mark.parametrize("sex", ["total", "female", "male"])
 def test_no_row_mixes_editions(store: Store, members: list[str], nine: list[str], edition: str, sex: str) -> None:
-    cells = q.progress_cells(store, countries=members, risks=nine, edition=edition, sex=sex)
+    cells = progress_cells(store, countries=members, risks=nine, edition=edition, sex=sex)
     assert (cells[C.edition] == edition).all()
     sources = store.sources.set_index("source_id")["edition"]
     shown = cells[cells["status"] != "no_data"]
@@ -170,7 +177,7 @@ def test_a_cell_with_one_year_is_flagged_not_zero(store: Store, ilostat: pd.Data
     assert mmr["status"] == "one_year"
     assert math.isnan(mmr["change_pp"])
     assert mmr["change_label"] == "one year only"
-    row = next(r for r in q.table_rows(store, ilostat) if r["country"] == "Myanmar" and r["risk"] == "At least one")
+    row = next(r for r in words.table_rows(store, ilostat) if r["country"] == "Myanmar" and r["risk"] == "At least one")
     assert row["change"] == "one year only"
     assert row["baseline"] == row["latest"] == "6.3"
     assert "Only one year since 2015" in row["note"]
@@ -184,16 +191,16 @@ def test_a_real_zero_change_is_a_change(ilostat: pd.DataFrame) -> None:
 
 def test_figures_before_2015_never_make_a_baseline(store: Store, members: list[str], nine: list[str]) -> None:
     # UN SDG DB 2018-10 has Brunei's old-age pension only for 2011 (81.7)
-    cells = q.progress_cells(store, countries=members, risks=nine, edition=SDG_2018)
+    cells = progress_cells(store, countries=members, risks=nine, edition=SDG_2018)
     brn = cell(cells, "BRN", "old_age")
     assert brn["status"] == "before_baseline"
     assert pd.isna(brn["baseline_year"]) and math.isnan(brn["change_pp"])
     assert (brn["latest_year"], brn["latest_pct"]) == (2011, 81.7)
-    row = next(r for r in q.table_rows(store, cells) if r["country"] == "Brunei" and r["risk"] == "Old age")
+    row = next(r for r in words.table_rows(store, cells) if r["country"] == "Brunei" and r["risk"] == "Old age")
     assert row["latest_year"] == "2011 (before 2015)"
     assert row["change"] == "no figure since 2015"
     # older figures next to later ones are left out of the comparison, and said to be
-    khm = cell(q.progress_cells(store, countries=["KHM"], risks=["old_age"], edition=ILOSTAT), "KHM", "old_age")
+    khm = cell(progress_cells(store, countries=["KHM"], risks=["old_age"], edition=ILOSTAT), "KHM", "old_age")
     assert (khm["baseline_year"], khm["earlier_years"]) == (2015, "2000")
 
 
@@ -201,12 +208,12 @@ def test_no_data_cells_are_listed(store: Store, ilostat: pd.DataFrame) -> None:
     # shared README 5a: no ILOSTAT or SDG value at all for Brunei children
     brn = cell(ilostat, "BRN", "children")
     assert brn["status"] == "no_data" and pd.isna(brn["latest_pct"])
-    row = next(r for r in q.table_rows(store, ilostat) if r["country"] == "Brunei" and r["risk"] == "Children")
+    row = next(r for r in words.table_rows(store, ilostat) if r["country"] == "Brunei" and r["risk"] == "Children")
     assert (row["change"], row["baseline"], row["source"]) == ("no data", "", "")
 
 
 def test_maternity_is_always_women(store: Store, members: list[str]) -> None:
-    cells = q.progress_cells(store, countries=members, risks=["maternity", "at_least_one"], edition=ILOSTAT, sex="male")
+    cells = progress_cells(store, countries=members, risks=["maternity", "at_least_one"], edition=ILOSTAT, sex="male")
     assert set(cells.loc[cells[C.risk] == "maternity", C.sex]) == {"female"}
     assert set(cells.loc[cells[C.risk] == "at_least_one", C.sex]) == {"male"}
     assert cell(cells, "VNM", "maternity")["status"] == "compared"
@@ -222,6 +229,14 @@ def test_a_revision_across_year_labels_is_noted(ilostat: pd.DataFrame) -> None:
     assert tls["revisions"] == "revised: UN SDG DB 2023-07 gave 30.6 for 2020, its year label for the same report round"
 
 
+def test_the_query_gives_revisions_as_facts_and_the_text_layer_words_them(store: Store) -> None:
+    raw = q.progress_cells(store, countries=["BRN"], risks=["employment_injury"], edition=ILOSTAT)
+    assert "change_label" not in raw.columns  # words are the text layer's
+    assert raw["revisions"].iloc[0] == (q.Revision("UN SDG DB 2023-07", 88.0, 2019, later=False),)
+    with use_language("vi"):
+        assert "88,0" in words.labelled(raw)["revisions"].iloc[0]  # the figure in the locale's form
+
+
 def test_a_revision_of_the_same_cell_is_noted(ilostat: pd.DataFrame) -> None:
     # shared README section 6, "same year label, different value": BRN employment injury 88 vs 91.2
     brn = cell(ilostat, "BRN", "employment_injury")
@@ -233,7 +248,7 @@ def test_a_revision_of_the_same_cell_is_noted(ilostat: pd.DataFrame) -> None:
 
 
 def test_a_later_revision_is_noted_from_the_older_edition(store: Store, members: list[str], nine: list[str]) -> None:
-    cells = q.progress_cells(store, countries=members, risks=nine, edition=SDG_2023)
+    cells = progress_cells(store, countries=members, risks=nine, edition=SDG_2023)
     tls = cell(cells, "TLS", "at_least_one")
     assert tls["revisions"] == "revised later: ILOSTAT 2025 gives 22.9 for 2019, its year label for the same report round"
 
@@ -261,17 +276,17 @@ def test_report_rounds_map_data_years_to_report_years() -> None:
 def test_the_employment_injury_denominator_is_surfaced(store: Store, ilostat: pd.DataFrame, nine: list[str]) -> None:
     caveats = dict(q.definition_caveats(store, nine))
     assert "employed population" in caveats["Work injury"] and "labour force" in caveats["Work injury"]
-    row = next(r for r in q.table_rows(store, ilostat) if r["country"] == "Viet Nam" and r["risk"] == "Work injury")
+    row = next(r for r in words.table_rows(store, ilostat) if r["country"] == "Viet Nam" and r["risk"] == "Work injury")
     assert "denominator: employed population" in row["note"].lower() and "or labour force" in row["note"]
-    other = next(r for r in q.table_rows(store, ilostat) if r["country"] == "Viet Nam" and r["risk"] == "Old age")
+    other = next(r for r in words.table_rows(store, ilostat) if r["country"] == "Viet Nam" and r["risk"] == "Old age")
     assert "denominator" not in other["note"]
 
 
 def test_table_rows_are_text_in_column_order(store: Store, ilostat: pd.DataFrame) -> None:
-    rows = q.table_rows(store, ilostat)
+    rows = words.table_rows(store, ilostat)
     assert len(rows) == len(ilostat)
     vnm = next(r for r in rows if r["country"] == "Viet Nam" and r["risk"] == "At least one")
-    assert [vnm[k] for k in q.TABLE_COLUMNS] == [
+    assert [vnm[k] for k in words.TABLE_COLUMNS] == [
         "Viet Nam",
         "At least one",
         "2015",
@@ -288,8 +303,8 @@ def test_table_rows_are_text_in_column_order(store: Store, ilostat: pd.DataFrame
 
 def test_reading_for_one_risk(store: Store, members: list[str]) -> None:
     # raw ILOSTAT pensions: PHL 39.8 (2015) -> 65.6 (2021); THA 83 (2016) -> 82.6 (2020); MMR 2016 only
-    cells = q.progress_cells(store, countries=members, risks=["old_age"], edition=ILOSTAT)
-    assert q.change_reading(cells) == [
+    cells = progress_cells(store, countries=members, risks=["old_age"], edition=ILOSTAT)
+    assert words.change_reading(cells) == [
         "Coverage rose in 7 of 10 countries with two years of data in ILOSTAT 2025 (fell in 2, did not change in 1).",
         "Largest rise: Philippines +25.8 pp (2015-2021); largest fall: Thailand -0.4 pp (2016-2020).",
         "One year only since 2015, so no change to measure: Myanmar.",
@@ -297,11 +312,11 @@ def test_reading_for_one_risk(store: Store, members: list[str]) -> None:
         "Check this figure: Brunei (old age), Singapore (old age), Thailand (old age), Timor-Leste (old age) involve a flagged "
         "value (see the table). An unusually large jump from the previous value of the same series: check this figure.",
     ]
-    assert q.bars_reading(cells)[0] == "Old age: up in 7 of 10 countries (median change +2.0 pp)."
+    assert words.bars_reading(cells)[0] == "Old age: up in 7 of 10 countries (median change +2.0 pp)."
 
 
 def test_reading_for_several_risks_names_the_pairs(ilostat: pd.DataFrame) -> None:
-    reading = q.change_reading(ilostat)
+    reading = words.change_reading(ilostat)
     assert reading[0].startswith("Coverage rose in 45 of 79 country-risk pairs with two years of data in ILOSTAT 2025")
     assert reading[1] == "Largest rise: Thailand disability +62.2 pp (2015-2020); largest fall: Thailand poor -100.0 pp (2019-2020)."
     assert reading[-2] == "No data in ILOSTAT 2025: Brunei (children), Lao PDR (children), Brunei (poor), Singapore (poor)."
@@ -309,30 +324,30 @@ def test_reading_for_several_risks_names_the_pairs(ilostat: pd.DataFrame) -> Non
 
 
 def test_reading_when_nothing_can_be_compared(store: Store, members: list[str], nine: list[str]) -> None:
-    cells = q.progress_cells(store, countries=members, risks=nine, edition=SDG_2018)
-    reading = q.change_reading(cells)
+    cells = progress_cells(store, countries=members, risks=nine, edition=SDG_2018)
+    reading = words.change_reading(cells)
     assert reading[0] == "No country-risk pair has two years of data since 2015 in UN SDG DB 2018-10."
     assert any(s.startswith("No figure since 2015 (older figures only): Brunei (old age)") for s in reading)
-    assert q.bars_reading(cells) == ["No cell has two years of data since 2015, so there is no change to show."]
+    assert words.bars_reading(cells) == ["No cell has two years of data since 2015, so there is no change to show."]
 
 
 def test_chart_texts_name_the_edition_and_the_source(store: Store, ilostat: pd.DataFrame) -> None:
-    text = q.dumbbell_text(store, ilostat, edition=ILOSTAT, sex="female")
+    text = words.dumbbell_text(store, ilostat, edition=ILOSTAT, sex="female")
     assert text.title == "Coverage in the first year since 2015 and in the latest year (women), by risk"
     assert "both years from ILOSTAT SDG 1.3.1 (June 2025 release)" in text.subtitle
     assert text.source.startswith("ILO. ILOSTAT, SDG indicator 1.3.1")
-    bars = q.change_text(store, ilostat, edition=ILOSTAT, sex="total")
+    bars = words.change_text(store, ilostat, edition=ILOSTAT, sex="total")
     assert bars.title == "Change in coverage since the baseline, in percentage points"
     assert "UN" not in bars.source  # one edition: one source
 
 
 def test_year_basis_note_warns_about_report_year_editions(store: Store) -> None:
-    assert "stamps each figure with the year the data refer to" in q.year_basis_note(store, ILOSTAT)
-    assert "part of a change inside it can be a revision" in q.year_basis_note(store, SDG_2023)
+    assert "stamps each figure with the year the data refer to" in words.year_basis_note(store, ILOSTAT)
+    assert "part of a change inside it can be a revision" in words.year_basis_note(store, SDG_2023)
 
 
 def test_any_change_tells_whether_the_change_chart_has_bars(
     store: Store, ilostat: pd.DataFrame, members: list[str], nine: list[str]
 ) -> None:
     assert q.any_change(ilostat)
-    assert not q.any_change(q.progress_cells(store, countries=members, risks=nine, edition=SDG_2018))
+    assert not q.any_change(progress_cells(store, countries=members, risks=nine, edition=SDG_2018))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from essa_dash.query.state import State, Vocabulary, edition_slug
+from essa_dash.text import use_language
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +86,20 @@ def test_include_withdrawn_is_part_of_the_vocabulary(vocabulary: Vocabulary) -> 
     assert vocabulary.encode(state) == "?edition=un-sdg-db-2020-04&include_withdrawn=true"
     _, problems = vocabulary.parse({"include_withdrawn": "sometimes"})
     assert [p.param for p in problems] == ["include_withdrawn"]
+
+
+def test_a_problem_is_a_code_with_its_facts_worded_in_the_language_it_is_read_in(vocabulary: Vocabulary) -> None:
+    _, problems = vocabulary.parse({"year": "1066", "sex": "other"})
+    year, sex = problems
+    assert (year.code, sex.code) == ("bad_year", "unknown_sex")
+    assert dict(year.fields)["start"] == vocabulary.years[0]  # a number until it is worded
+    assert sex.message == "unknown sex 'other'"
+    with use_language("vi"):
+        assert sex.message == "giới tính không xác định 'other'"
+        assert sex.as_dict() == {
+            "parameter": "sex",
+            "value": "other",
+            "code": "unknown_sex",
+            "message": "giới tính không xác định 'other'",
+            "allowed": ["total", "female", "male"],
+        }
