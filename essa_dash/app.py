@@ -81,8 +81,11 @@ def _footer(lang: str | None = None) -> html.P:
 
 
 def _layout(page: ModuleType) -> Callable[..., object]:
-    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter."""
-    return guard.one_value_each(in_language(in_frame(pinnable(page.layout, scope=_scope))))
+    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter.
+
+    The path variables come from the path (guard.from_path), before the others read them.
+    """
+    return guard.from_path(guard.one_value_each(in_language(in_frame(pinnable(page.layout, scope=_scope)))), page.PATH)
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:

@@ -226,7 +226,7 @@ def build_deck(
     on: dt.date | None = None,
     progress: Progress | None = None,
 ) -> bytes:
-    """The deck as .pptx bytes; raises :class:`essa_dash.export.images.RenderError` if a picture fails."""
+    """The deck as .pptx bytes; raises :class:`essa_dash.export.images.RenderError` if a picture fails or the deadline passes."""
     from essa_dash.export import native as native_charts  # imports python-pptx's chart module only when needed
 
     on = on or dt.date.today()
@@ -234,6 +234,7 @@ def build_deck(
     widen_template(deck)
     _cover(deck, title, store.release, on)
     for done, built in enumerate(charts, start=1):
+        images.check_deadline()  # a native slide renders nothing, so the deck's deadline is checked here too
         if not (native and native_charts.native_slide(deck, built, store.release)):
             _picture_slides(deck, built, store.release)
         if progress is not None:

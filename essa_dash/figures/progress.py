@@ -133,7 +133,8 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
         traces += _panel(cells[cells[C.risk] == risk], risk, panel)
         notes.append(
             {
-                "text": "change",
+                # TRANSLATORS: header of the narrow column of changes in percentage points beside each panel; keep it short
+                "text": tr("change"),
                 "x": CHANGE_X,
                 "xref": panel.x,
                 "y": 1,

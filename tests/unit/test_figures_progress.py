@@ -16,6 +16,7 @@ from essa_dash.query import progress as q
 from essa_dash.query.core import member_states
 from essa_dash.store import Store
 from essa_dash.text import progress as words
+from essa_dash.text import use_language
 
 TEXT = ChartText("A title", "A subtitle", "A source")
 NAN = math.nan
@@ -209,3 +210,11 @@ def test_the_bars_axis_leaves_room_for_labels_on_both_sides() -> None:
     low, high = fig.layout.xaxis.range
     assert low < -4.1 and high > 20.0
     assert fig.layout.xaxis.zeroline is True
+
+
+def test_the_change_column_header_is_in_the_charts_language() -> None:
+    # it was the English word "change" in every language
+    assert annotations(baseline_dumbbells(SAMPLE, text=TEXT)).count("change") == 2
+    with use_language("th"):
+        headers = annotations(baseline_dumbbells(SAMPLE, text=TEXT))
+    assert "change" not in headers and headers.count("เปลี่ยนแปลง") == 2
