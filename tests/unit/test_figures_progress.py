@@ -217,4 +217,4 @@ def test_the_change_column_header_is_in_the_charts_language() -> None:
     assert annotations(baseline_dumbbells(SAMPLE, text=TEXT)).count("change") == 2
     with use_language("th"):
         headers = annotations(baseline_dumbbells(SAMPLE, text=TEXT))
-    assert "change" not in headers and headers.count("เปลี่ยนแปลง") == 2
+    assert "change" not in headers and headers.count("ผลต่าง") == 2
