@@ -26,6 +26,25 @@ def control_id(param: str, *, path: str | None = None) -> dict[str, str]:
     return {"type": "state", "param": param, **({"path": path} if path else {})}
 
 
+def dropdown_labels() -> dict[str, str]:
+    """The dropdown's own words (its count of chosen items, its menu buttons, its search), in the page's language.
+
+    Dash draws them in English unless given: "11 selected" stood in every language's risk and progress pages.
+    """
+    return {
+        # TRANSLATORS: a button in a multi-choice list's menu
+        "select_all": tr("Select All"),
+        # TRANSLATORS: a button in a multi-choice list's menu
+        "deselect_all": tr("Deselect All"),
+        # TRANSLATORS: a closed multi-choice list, when its chosen items do not fit; keep {num_selected} as it is
+        "selected_count": tr("{num_selected} selected"),
+        "search": tr("Search"),
+        "clear_search": tr("Clear search"),
+        "clear_selection": tr("Clear selection"),
+        "no_options_found": tr("No options found"),
+    }
+
+
 def dropdown(
     param: str,
     options: list[dict[str, Any]],
@@ -50,6 +69,7 @@ def dropdown(
                 clearable=multi if clearable is None else clearable,
                 placeholder=placeholder,
                 searchable=True,
+                labels=dropdown_labels(),
             ),
         ],
         className="control",
