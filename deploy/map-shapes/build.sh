@@ -29,12 +29,12 @@ project=$(cd "$here/../.." && pwd)
 python=${PYTHON:-$project/.venv/bin/python}
 [ -x "$python" ] || python=python3
 
-MARGIN=8
 INTERVAL=2000
 QUANTIZATION=8000
 LAYERS=coastlines,land,ocean,countries
 
-# the view is the figure's: read it from the code, never copy it here
+# the view and its margin are the figure's (a slide's map widens into the margin): read them from the code, never copy them here
+MARGIN=$(cd "$project" && "$python" -c "from essa_dash.figures.choropleth import SHAPES_MARGIN; print(SHAPES_MARGIN)")
 bbox=$(cd "$project" && "$python" -c "
 from essa_dash.figures.choropleth import LAT_RANGE, LON_RANGE
 m = $MARGIN

@@ -204,3 +204,21 @@ def test_graph_config_points_plotly_at_the_local_shapes() -> None:
     assert config == {**base, "topojsonURL": "/assets/topojson/"}
     assert TOPOJSON_URL.endswith("/")
     assert "topojsonURL" not in base
+
+
+def test_on_a_slide_the_map_fills_its_area_with_a_key_of_readable_length(store: Store) -> None:
+    from essa_dash.figures.choropleth import SHAPES_MARGIN, SIDE_BAR_SHARE
+    from essa_dash.figures.frames import SLIDE
+
+    rows = map_rows(store, "old_age")
+    page = coverage_map(rows, text=map_text(store, rows, "old_age"))
+    slide = coverage_map(rows, text=map_text(store, rows, "old_age"), fit=SLIDE)
+    assert tuple(page.layout.geo.lonaxis.range) == LON_RANGE  # the page keeps its view and its key under the map
+    assert page.layout.geo.domain.x == (0, 1) and choropleths(page)["coverage"].colorbar.orientation == "h"
+    west, east = slide.layout.geo.lonaxis.range
+    assert west < LON_RANGE[0] and east > LON_RANGE[1]  # wider: the slide's map fills its 16:9 area
+    assert west > LON_RANGE[0] - SHAPES_MARGIN and east < LON_RANGE[1] + SHAPES_MARGIN  # never past the vendored shapes
+    assert tuple(slide.layout.geo.lataxis.range) == LAT_RANGE  # every Member State still whole
+    bar = choropleths(slide)["coverage"].colorbar
+    assert bar.orientation == "v" and bar.lenmode == "fraction" and bar.len >= 0.5  # most of the map's height, at any size
+    assert bar.x >= 1 - SIDE_BAR_SHARE and slide.layout.geo.domain.x[1] <= 1 - SIDE_BAR_SHARE  # beside the map, not on it
