@@ -79,6 +79,7 @@ def _header(column: str, label: str, state: State, href: Callable[[State], str],
         [label, html.Span(arrow, className="sort-arrow", **{"aria-hidden": "true"})],
         href=href(target),
         className="sort-link",
+        id=f"sort-{column}",  # assets/a11y.js focuses it again in the redrawn table
         title=tr("Sort descending") if descending_next else tr("Sort ascending"),
     )
     aria = {"aria-sort": "descending" if state.desc else "ascending"} if sorted_here else {}

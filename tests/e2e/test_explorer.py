@@ -78,18 +78,22 @@ def test_sorting_and_paging_are_links_and_filters_keep_the_order(page: Page, bas
     year.get_by_role("link").click()
     expect(page).to_have_url(re.compile(r"/data\?country=VNM&sort=year$"))
     expect(year).to_have_attribute("aria-sort", "ascending")
+    expect(page.locator("#sort-year")).to_be_focused()  # the redrawn table keeps the reader on the link (assets/a11y.js)
     year.get_by_role("link").click()  # the sorted column reverses
     expect(page).to_have_url(re.compile(r"/data\?country=VNM&sort=year&desc=true$"))
     expect(year).to_have_attribute("aria-sort", "descending")
     expect(page.locator("#explorer-table-where")).to_contain_text("Sorted by Year, descending.")
     newest = page.locator(f"{ROWS} .col-year").first.inner_text()
-    page.locator("#pager-next").click()
+    page.locator("#pager-next").focus()
+    page.keyboard.press("Enter")  # a keyboard reader pages on from where they are
     expect(page).to_have_url(re.compile(r"sort=year&desc=true&page=2$"))
+    expect(page.locator("#pager-next")).to_be_focused()
     expect(page.locator("#explorer-table-where")).to_contain_text("Rows 51–100 of 108.")
     years = [int(y) for y in page.locator(f"{ROWS} .col-year").all_inner_texts()]
     assert years == sorted(years, reverse=True) and years[0] <= int(newest)
     page.locator("#pager-next").click()
     expect(page.locator(ROWS)).to_have_count(8)  # the last page: 101-108
+    expect(page.locator("#pager-previous")).to_be_focused()  # no next page: the pager's other link
     expect(page.locator(".table-pager .pager-off")).to_have_text("Next page")  # no link past the last page
     # a new filter keeps the order and starts again at the first page; the downloads hold every row
     choose(page, "edition", "ILOSTAT SDG 1.3.1 (June 2025 release) (26)")
