@@ -9,7 +9,7 @@ The server is the production one exactly as ``essa-dash serve --prod`` starts it
   (HTML, scripts, styles, fonts, map shapes, every callback answer), headers included
   (CDP ``Network.loadingFinished.encodedDataLength``);
 * **first chart**: navigation start to the first ``.js-plotly-plot .main-svg`` (the data
-  explorer draws no chart: its first grid row), in a fresh context (empty cache), and
+  explorer draws no chart: its first table row), in a fresh context (empty cache), and
   the repeat view in the same context;
 * **the same under a slow laptop**: 4x CPU throttling (CDP ``Emulation.setCPUThrottlingRate``),
   then 4x CPU and a slow network (1.6 Mbit/s down, 150 ms round trip, CDP
@@ -36,7 +36,10 @@ from typing import Any
 from _harness import ASSETS_DIR, CHROMIUM, CHROMIUM_ARGS, PAGES, Server, built_data, existing_pages, header, median, scratch, table
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
-FIRST_DRAWN = "() => (document.querySelector('.js-plotly-plot .main-svg') || document.querySelector('.ag-row')) ? performance.now() : false"
+FIRST_DRAWN = (
+    "() => (document.querySelector('.js-plotly-plot .main-svg') || document.querySelector('#explorer-table tbody tr'))"
+    " ? performance.now() : false"
+)
 #: A slow network for CDP: 1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip (DevTools' "3G"-like profile).
 SLOW_NETWORK = {"offline": False, "latency": 150, "downloadThroughput": 1_600_000 / 8, "uploadThroughput": 750_000 / 8}
 CPU_SLOWDOWN = 4
@@ -174,7 +177,7 @@ def main() -> None:
     header(
         "First visits in headless Chromium (the shipped server: serve --prod)",
         f"median of {args.runs} cold views per page and condition (fresh browser context each); first chart = navigation start "
-        "to the first chart drawn (/data: first grid row); bytes = every response until the network is idle, headers included; "
+        "to the first chart drawn (/data: first table row); bytes = every response until the network is idle, headers included; "
         f"cpu 4x = CDP CPU throttling rate {CPU_SLOWDOWN}; slow network = 1.6 Mbit/s, 150 ms RTT; static = an HTML file under "
         "/assets/ of the same server drawing the page's first chart (as /embed writes it) with the same plotly.js bundle",
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
-import re
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -34,7 +33,6 @@ from essa_dash.store import get_store
 from essa_dash.text import LANGUAGES, tr, use_language
 
 APP_TITLE = "ESSA Dash"
-EXPLORER_PATH = "/data"
 SKIP_LINK, HEADER, FOOTER = "skip-link", "site-header", "site-footer"
 
 
@@ -50,10 +48,9 @@ def _with_lang(href: str, lang: str | None) -> str:
 
 def _navbar(modules: list[ModuleType], current: str, lang: str | None, pathname: str, search: str | None) -> html.Nav:
     """The navigation in the page's language; ``lang`` (the URL's, if it has one) rides along on every link."""
-    # the explorer loads with its own HTML (it alone brings AG Grid's script), a map page with the map's
-    # plotly.js (bundles.py): plain links, not dcc.Links
+    # a map page loads with its own HTML, which brings the map's plotly.js (bundles.py): a plain link, not a dcc.Link
     links = [
-        (html.A if page.NAV_HREF == EXPLORER_PATH or bundles.needs_full_load(page.NAV_HREF) else dcc.Link)(
+        (html.A if bundles.needs_full_load(page.NAV_HREF) else dcc.Link)(
             tr(page.TITLE), href=_with_lang(page.NAV_HREF, lang), className="nav-link"
         )
         for page in modules
@@ -84,8 +81,11 @@ def _footer(lang: str | None = None) -> html.P:
 
 
 def _layout(page: ModuleType) -> Callable[..., object]:
-    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter."""
-    return guard.one_value_each(in_language(in_frame(pinnable(page.layout, scope=_scope))))
+    """A page's layout in the language of its URL, from the data release it names, one value per URL parameter.
+
+    The path variables come from the path (guard.from_path), before the others read them.
+    """
+    return guard.from_path(guard.one_value_each(in_language(in_frame(pinnable(page.layout, scope=_scope)))), page.PATH)
 
 
 def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
@@ -144,24 +144,6 @@ def _html_lang(app: Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
-def _only_on_explorer(app: Dash, library: str, path: str) -> None:
-    """Send a component library's script only with the page that uses it.
-
-    Dash puts every imported library in every page's HTML; AG Grid alone is 1.3 MB
-    (303 KB compressed), a third of a first visit, and only the data explorer draws a grid.
-    The navigation reaches the explorer with a full page load (its link is a plain <a>),
-    so its HTML, and only its HTML, brings the grid's script.
-    """
-    original = app.interpolate_index
-
-    def interpolate_index(**kwargs: str) -> str:
-        if not flask.request.path.startswith(path):
-            kwargs["scripts"] = re.sub(rf'<script src="[^"]*/{library}/[^"]*"></script>\s*', "", kwargs["scripts"])
-        return original(**kwargs)
-
-    app.interpolate_index = interpolate_index
-
-
 def _plotly_per_page(app: Dash) -> None:
     """Start each page's scripts with the plotly.js its charts need (none on a page without charts), no dead weight (bundles.py)."""
     original = app.interpolate_index
@@ -213,7 +195,6 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
         ]
     )
     _register_frame(app, modules)
-    _only_on_explorer(app, "dash_ag_grid", EXPLORER_PATH)
     _plotly_per_page(app)
     _html_lang(app)
     register_url_sync(app, Vocabulary.from_store(store))

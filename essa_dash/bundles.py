@@ -1,8 +1,8 @@
 """Which scripts a page loads: the smallest plotly.js that draws its charts (or none), and no dead weight.
 
 Dash puts every ``.js`` of ``assets/`` into every page, so one plotly.js there costs
-every page its full weight: map code (d3-geo, topojson: 80 kB compressed) on pages
-without a map, 435 kB on the data explorer that draws no chart. The two partial
+every page its full weight: map code (d3-geo, topojson: 35 kB compressed) on pages
+without a map, 345 kB on the data explorer that draws no chart. The two partial
 bundles built by ``deploy/plotly-bundle/build.sh`` live in ``essa_dash/static/``
 instead, and each page's HTML links the one it needs, read from the chart registry:
 
@@ -20,7 +20,7 @@ Two scripts Dash links on every page are replaced or left out (:func:`page_scrip
 ``@babel/polyfill`` (32 kB compressed) by the regenerator runtime it contains (3 kB),
 the only part Dash's own scripts call (their lazy loaders use the global
 ``regeneratorRuntime``; the rest, core-js 2, polyfills ES2015, which every supported
-browser has); ``dash_table``, which no page draws (the explorer's grid is AG Grid).
+browser has); ``dash_table``, which no page draws (the explorer's table is plain HTML drawn on the server).
 """
 
 from __future__ import annotations

@@ -12,20 +12,23 @@ page. :func:`install` answers them before Dash runs, from one set of rules:
   dropdown, checklist or text box sends); the location's path and the text boxes
   (:data:`TEXT_INPUTS`) take text only.
 
-Pages get one value per URL parameter (:func:`one_value_each`); unknown addresses answer
-404 with the dashboard's own "page not found"; the size limits are the settings' own.
+Pages get one value per URL parameter (:func:`one_value_each`) and their path variables from
+the path alone (:func:`from_path`); unknown addresses, a page's unknown sub-paths included,
+answer 404 with the dashboard's own "page not found"; the size limits are the settings' own.
 """
 
 from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import dash
 import flask
-from dash._pages import _path_to_page
-from dash.exceptions import DependencyException
+from dash._pages import _parse_path_variables, _path_to_page
+from dash.exceptions import DependencyException, MissingCallbackContextException
 
 from essa_dash import settings
 
@@ -144,6 +147,56 @@ def one_value_each(layout: Callable[..., Any]) -> Callable[..., Any]:
     return drawn
 
 
+def page_of(path: str) -> dict[str, Any]:
+    """Dash's page for an address (relative, without the leading slash), or ``{}`` when it is no page.
+
+    Dash turns ``<iso3>`` into ``.*``, so ``country/VNM/extra`` is the country page of
+    "VNM/extra"; a path variable never holds a slash here, so that address is no page.
+    """
+    page, variables = _path_to_page(path)
+    if variables and any("/" in str(value) for value in variables.values()):
+        return {}
+    return page
+
+
+def from_path(layout: Callable[..., Any], template: str) -> Callable[..., Any]:
+    """A page layout whose path variables come from the path only; a sub-path of the page draws "page not found".
+
+    Dash's router lays the query parameters over the path variables, so
+    ``/country/VNM?iso3=KHM`` drew Cambodia under Viet Nam's address. The path wins: it is
+    what the page's own controls write (they never put a path variable in the query), and
+    a link then shows what its address says. ``/country/VNM/extra`` is the not-found page
+    (and :func:`install` makes its HTML answer a 404).
+    """
+    names = re.findall("<(.*?)>", template)
+    if not names:
+        return layout
+
+    @functools.wraps(layout)
+    def drawn(**url: Any) -> Any:
+        try:
+            pathname = dash.ctx.inputs.get("_pages_location.pathname")
+        except (MissingCallbackContextException, LookupError):  # called outside the router (a test): as given
+            pathname = None
+        if isinstance(pathname, str):
+            relative = (dash.strip_relative_path(pathname) or "").strip("/")
+            variables = _parse_path_variables(relative, template.strip("/")) or {}
+            if any("/" in value for value in variables.values()):
+                return _not_found(**url)
+            url = {**url, **variables}
+        return layout(**url)
+
+    return drawn
+
+
+def _not_found(**url: Any) -> Any:
+    """The layout Dash's router draws for an address that is no page (our pages/not_found_404, as registered)."""
+    for module, page in dash.page_registry.items():
+        if module.split(".")[-1] == "not_found_404":
+            return page["layout"](**url)
+    raise LookupError("no not_found_404 page is registered")
+
+
 def _text_error(status: int, message: str) -> flask.Response:
     return flask.Response(message + "\n", status=status, mimetype="text/plain")
 
@@ -179,7 +232,7 @@ def install(app: Dash) -> None:
         if (
             response.status_code == 200
             and request.endpoint in SHELL_ENDPOINTS
-            and _path_to_page(app.strip_relative_path(request.path) or "")[0] == {}
+            and page_of(app.strip_relative_path(request.path) or "") == {}
         ):
             response.status_code = 404
         return response

@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from essa_dash.query.state import GLOBAL_PARAMS, Vocabulary
+from essa_dash.query.state import GLOBAL_PARAMS, ORDER_PARAMS, PARAMS, Vocabulary
 from essa_dash.text import tr
 
 PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
@@ -24,6 +24,25 @@ PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
 
 def control_id(param: str, *, path: str | None = None) -> dict[str, str]:
     return {"type": "state", "param": param, **({"path": path} if path else {})}
+
+
+def dropdown_labels() -> dict[str, str]:
+    """The dropdown's own words (its count of chosen items, its menu buttons, its search), in the page's language.
+
+    Dash draws them in English unless given: "11 selected" stood in every language's risk and progress pages.
+    """
+    return {
+        # TRANSLATORS: a button in a multi-choice list's menu
+        "select_all": tr("Select All"),
+        # TRANSLATORS: a button in a multi-choice list's menu
+        "deselect_all": tr("Deselect All"),
+        # TRANSLATORS: a closed multi-choice list, when its chosen items do not fit; keep {num_selected} as it is
+        "selected_count": tr("{num_selected} selected"),
+        "search": tr("Search"),
+        "clear_search": tr("Clear search"),
+        "clear_selection": tr("Clear selection"),
+        "no_options_found": tr("No options found"),
+    }
 
 
 def dropdown(
@@ -50,6 +69,7 @@ def dropdown(
                 clearable=multi if clearable is None else clearable,
                 placeholder=placeholder,
                 searchable=True,
+                labels=dropdown_labels(),
             ),
         ],
         className="control",
@@ -116,8 +136,10 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
             for item, value in zip(dash.ctx.inputs_list[0], query_values, strict=True)
             if value not in (None, "", [])
         }
-        # the language and a pinned release are no controls of the page: they stay what the URL says
+        # the language, a pinned release and the explorer table's order are no controls of the page: they stay
+        # what the URL says (the table's page does not: new rows start at the first page)
         carried = dict(parse_qsl(search.lstrip("?"))) if isinstance(search, str) else {}
-        state, _ = vocabulary.parse({**params, **{name: carried[name] for name in GLOBAL_PARAMS if name in carried}})
+        kept = {name: carried[name] for name in (*GLOBAL_PARAMS, *ORDER_PARAMS) if name in carried}
+        state, _ = vocabulary.parse({**params, **kept}, accept=(*PARAMS, *ORDER_PARAMS))
         target = path + vocabulary.encode(state)
         return dash.no_update if target == rendered else target

@@ -97,7 +97,7 @@ def _write(spec: dict[str, Any], root: Path, out: Path, *, native: bool, progres
     return tr(
         "wrote {out} ({n} slides: the cover, {charts} charts and About the data; {mb} MB) in {s} s",
         out=out,
-        n=fmt_int(len(drawn) + 2),
+        n=fmt_int(sum(len(b.parts) or 1 for b in drawn) + 2),  # a chart too long for one slide takes several
         charts=fmt_int(len(drawn)),
         mb=fmt_num(len(data) / 1e6),
         s=fmt_num(time.perf_counter() - started),

@@ -3,7 +3,9 @@
 A deck of ten charts takes tens of seconds (each picture is a server-side render), so
 the /deck page starts a job and polls its progress instead of waiting on one request.
 The charts are drawn in the request that starts the job (so bad links fail there, at
-once); the thread only lays out and renders the slides. Limits: at most
+once); the thread only lays out and renders the slides. A build has the deadline of
+/deck.pptx (``ESSA_DECK_SECONDS``, counted from the start of that request: drawing the
+charts counts too) and its chart cap (:func:`essa_dash.share.charts_of`). Limits: at most
 :data:`MAX_RUNNING` builds at a time and :data:`MAX_KEPT` jobs in memory (a finished
 deck is kept :data:`KEEP_SECONDS` for its download, then dropped). A job's id is 128
 random bits: nobody can poll or download another visitor's deck.
@@ -59,7 +61,12 @@ def _prune(now: float) -> None:
 
 
 def start(charts: list[Built], *, title: str, store: Store, native: bool) -> Job:
-    """Start building a deck of ``charts`` in a thread; raises :class:`BusyError` when the limits are reached."""
+    """Start building a deck of ``charts`` in a thread, within what is left of the caller's deadline.
+
+    Raises :class:`BusyError` when the limits are reached, and
+    :class:`essa_dash.export.images.RendererBusyError` when the deadline has already passed.
+    """
+    seconds = images.check_deadline()
     with _lock:
         _prune(time.monotonic())
         running = sum(1 for j in _jobs.values() if j.state == "running")
@@ -73,7 +80,8 @@ def start(charts: list[Built], *, title: str, store: Store, native: bool) -> Job
 
     def run() -> None:
         try:
-            job.data = slides.build_deck(charts, title=title, store=store, native=native, progress=progress)
+            with images.deadline(seconds):
+                job.data = slides.build_deck(charts, title=title, store=store, native=native, progress=progress)
             job.state = "done"
         except images.RenderError as err:
             job.error, job.state = f"a chart could not be rendered: {err}; try again", "failed"

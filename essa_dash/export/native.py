@@ -20,7 +20,8 @@ What can be drawn natively:
   the page joins points, the other editions as unjoined hollow markers; a panel
   without data is the words "no data", never an empty axis.
 
-Other charts (heatmap, map, the change in points) stay pictures.
+Other charts (heatmap, map, the progress dumbbells) stay pictures. A chart split over several
+slides (``Built.parts``) is split the same way here, one editable chart per slide.
 """
 
 from __future__ import annotations
@@ -175,9 +176,12 @@ def _percent_axis(axis: Any) -> bool:
     return axis.ticksuffix == "%" or (bool(ticks) and all(t.endswith("%") for t in ticks))
 
 
-def bar_chart(built: Built) -> BarChart | None:
-    """The figure's horizontal bars (or dots on rows) as one PowerPoint bar chart; None if it has none to give."""
-    fig = built.figure
+def bar_chart(built: Built, figure: Any = None) -> BarChart | None:
+    """The figure's horizontal bars (or dots on rows) as one PowerPoint bar chart; None if it has none to give.
+
+    ``figure``: one of ``built.parts`` (default: ``built.figure``).
+    """
+    fig = built.figure if figure is None else figure
     traces = [t for t in fig.data if _is_category_trace(t)]
     change = str(fig.layout.xaxis.ticksuffix or "").strip() == "pp"
     if not traces or any(t.xaxis not in (None, "x") for t in fig.data) or not (change or _percent_axis(fig.layout.xaxis)):
@@ -465,16 +469,16 @@ def _draw_panel(slide: Slide, title: str, lines: list[Line], box: tuple[int, int
     return frame
 
 
-def _slide_frame(deck: Deck, built: Built) -> tuple[Slide, int, int]:
-    """A native chart's slide: title, subtitle, source at the foot; the top and bottom of the room between."""
+def _slide_frame(deck: Deck, built: Built, title: str, notes: list[str]) -> tuple[Slide, int, int]:
+    """A native chart's slide: title, subtitle, source at the foot (``notes`` above it); the top and bottom of the room between."""
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    top = set_title(slide, built.text.title)
+    top = set_title(slide, title)
     top = add_text(slide, top, built.text.subtitle, SUBTITLE, colour=MUTED)
     source = tr("Source: {source}", source=built.text.source)
     width = WIDTH - 2 * MARGIN
     bottom = HEIGHT - Inches(0.2) - box_height(source, width, SOURCE)
     add_text(slide, bottom, source, SOURCE, colour=MUTED)
-    for note in reversed(notes_below(built)):  # what the figure says under its plot travels too (the cells not drawn)
+    for note in reversed(notes):  # what the figure says under its plot travels too (the cells not drawn)
         if box_height(note, width, SOURCE) > NOTE_MAX:  # a long list: its start here, all of it in the speaker notes
             note = tr("{start}... (all of it in the speaker notes)", start=_shorten(note, NOTE_CHARS))
         bottom -= box_height(note, width, SOURCE)
@@ -487,11 +491,11 @@ def _shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0]
 
 
-def notes_below(built: Built) -> list[str]:
-    """The figure's notes under its plot other than the source line, as plain text."""
+def notes_below(built: Built, figure: Any = None) -> list[str]:
+    """The figure's notes under its plot other than the source line, as plain text (``figure``: one of its parts)."""
     return [
         plain(a.text)
-        for a in built.figure.layout.annotations
+        for a in (built.figure if figure is None else figure).layout.annotations
         if a.yref == "paper" and a.y == 0 and a.yanchor == "top" and a.name != SOURCE_NOTE
     ]
 
@@ -502,26 +506,48 @@ def _describe(shape: Any, built: Built) -> None:
 
 
 def native_slide(deck: Deck, built: Built, release: Release) -> bool:
-    """Add ``built`` as a slide with editable charts; False (and no slide) when PowerPoint cannot draw it."""
+    """Add ``built`` as slides with editable charts; False (and no slide) when PowerPoint cannot draw it.
+
+    A chart too long for one slide (``Built.parts``) gets one slide per part, titled "(1 of 3)"...,
+    as its pictures would: every row on a slide, none of them too dense for its labels.
+    """
+    if built.parts:
+        parts = [bar_chart(built, part) for part in built.parts]
+        if any(bars is None for bars in parts):
+            return False
+        for number, (part, bars) in enumerate(zip(built.parts, parts, strict=True), start=1):
+            title = words.part_title(built.text.title, number, len(parts))
+            _bar_slide(deck, built, bars, title, notes_below(built, part), release)
+        return True
     bars = bar_chart(built)
-    panels = None if bars is not None else line_panels(built)
-    if bars is None and panels is None:
-        return False
-    slide, top, bottom = _slide_frame(deck, built)
-    width = WIDTH - 2 * MARGIN
     if bars is not None:
-        frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, width, bottom - top, _bar_data(bars))
-        _describe(frame, built)
-        draw_bars(frame.chart, bars, height=bottom - top)
-    else:
-        assert panels is not None
-        top = _legend(slide, top, panels)
-        rows = -(-len(panels.lines) // panels.columns)
-        cell_w, cell_h = width // panels.columns, (bottom - top) // rows
-        for i, (title, lines) in enumerate(zip(panels.titles, panels.lines, strict=True)):
-            box = (MARGIN + (i % panels.columns) * cell_w, top + (i // panels.columns) * cell_h, cell_w, cell_h)
-            frame = _draw_panel(slide, title, lines, box, panels.x_range)
-            if frame is not None:
-                _describe(frame, built)
-    slide.notes_slide.notes_text_frame.text = "\n\n".join([words.notes_text(built, release), *notes_below(built)])
+        _bar_slide(deck, built, bars, built.text.title, notes_below(built), release)
+        return True
+    panels = line_panels(built)
+    if panels is None:
+        return False
+    slide, top, bottom = _slide_frame(deck, built, built.text.title, notes_below(built))
+    width = WIDTH - 2 * MARGIN
+    top = _legend(slide, top, panels)
+    rows = -(-len(panels.lines) // panels.columns)
+    cell_w, cell_h = width // panels.columns, (bottom - top) // rows
+    for i, (title, lines) in enumerate(zip(panels.titles, panels.lines, strict=True)):
+        box = (MARGIN + (i % panels.columns) * cell_w, top + (i // panels.columns) * cell_h, cell_w, cell_h)
+        frame = _draw_panel(slide, title, lines, box, panels.x_range)
+        if frame is not None:
+            _describe(frame, built)
+    _speaker_notes(slide, built, notes_below(built), release)
     return True
+
+
+def _bar_slide(deck: Deck, built: Built, bars: BarChart, title: str, notes: list[str], release: Release) -> None:
+    """One slide with one editable bar chart."""
+    slide, top, bottom = _slide_frame(deck, built, title, notes)
+    frame = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, MARGIN, top, WIDTH - 2 * MARGIN, bottom - top, _bar_data(bars))
+    _describe(frame, built)
+    draw_bars(frame.chart, bars, height=bottom - top)
+    _speaker_notes(slide, built, notes, release)
+
+
+def _speaker_notes(slide: Slide, built: Built, notes: list[str], release: Release) -> None:
+    slide.notes_slide.notes_text_frame.text = "\n\n".join([words.notes_text(built, release), *notes])

@@ -164,11 +164,19 @@ def untitled(figure: go.Figure, built: Built) -> go.Figure:
     return fig
 
 
-def _picture_slide(deck: Deck, built: Built, release: Release) -> None:
+def _picture_slides(deck: Deck, built: Built, release: Release) -> None:
+    """One picture slide, or one per part of a chart too long for one slide (``Built.parts``: every row drawn somewhere)."""
+    parts = built.parts or (built.figure,)
+    for number, figure in enumerate(parts, start=1):
+        title = words.part_title(built.text.title, number, len(parts)) if len(parts) > 1 else built.text.title
+        _picture_slide(deck, built, figure, title, release)
+
+
+def _picture_slide(deck: Deck, built: Built, figure: go.Figure, title: str, release: Release) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
-    top = set_title(slide, built.text.title)
+    top = set_title(slide, title)
     height_px = round(PICTURE_WIDTH * (HEIGHT - top) / WIDTH)
-    fig = slide_theme(untitled(built.figure, built), width=PICTURE_WIDTH, height=height_px, footer=release_line(release))
+    fig = slide_theme(untitled(figure, built), width=PICTURE_WIDTH, height=height_px, footer=release_line(release))
     png = images.render(fig, fmt="png", width=PICTURE_WIDTH, height=height_px)
     picture = slide.shapes.add_picture(io.BytesIO(png), 0, top, width=WIDTH, height=HEIGHT - top)
     picture.name = built.chart
@@ -218,7 +226,7 @@ def build_deck(
     on: dt.date | None = None,
     progress: Progress | None = None,
 ) -> bytes:
-    """The deck as .pptx bytes; raises :class:`essa_dash.export.images.RenderError` if a picture fails."""
+    """The deck as .pptx bytes; raises :class:`essa_dash.export.images.RenderError` if a picture fails or the deadline passes."""
     from essa_dash.export import native as native_charts  # imports python-pptx's chart module only when needed
 
     on = on or dt.date.today()
@@ -226,8 +234,9 @@ def build_deck(
     widen_template(deck)
     _cover(deck, title, store.release, on)
     for done, built in enumerate(charts, start=1):
+        images.check_deadline()  # a native slide renders nothing, so the deck's deadline is checked here too
         if not (native and native_charts.native_slide(deck, built, store.release)):
-            _picture_slide(deck, built, store.release)
+            _picture_slides(deck, built, store.release)
         if progress is not None:
             progress(done, len(charts), built.text.title)
     _about_slide(deck, charts, title, store.release, on)

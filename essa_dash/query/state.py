@@ -27,6 +27,24 @@ SINGLE_PARAMS = ("table", "sex", "edition", "year", "year_from", "year_to", "lat
 #: The tidy tables a view may read: SDG 1.3.1 coverage, or the SDG series read beside it (``indicator`` picks among those).
 TABLES = ("coverage", "context")
 PARAMS = (*LIST_PARAMS, *SINGLE_PARAMS)
+#: How the explorer's table is ordered (the column id and the direction): not what a view selects, so
+#: downloads and the API never read them; kept when a control changes the selection (the rows change, the order stays).
+ORDER_PARAMS = ("sort", "desc")
+#: How the explorer shows its table: the order, and which page of :data:`PAGE_SIZE` rows.
+TABLE_VIEW_PARAMS = (*ORDER_PARAMS, "page")
+#: Rows on one page of the explorer's table.
+PAGE_SIZE = 50
+#: The columns of each table that the explorer shows, in the order shown; ``sort=`` names one of them.
+SHOWN_COLUMNS = {
+    "coverage": (
+        "country", "risk_label", "sex", "year", "coverage_pct", "flags", "coverage_kind", "edition",
+        "source_id", "source_location", "obs_status", "nature", "note",
+    ),
+    "context": (
+        "country", "indicator_label", "sector", "age", "location", "sex", "migrant_status", "year", "value", "unit",
+        "edition", "source_location", "obs_flags",
+    ),
+}  # fmt: skip
 #: Accepted by every page, embed, image and API route, and kept when the selection changes: the
 #: language and the pinned data release say how and from which data a view is shown, not what it selects.
 GLOBAL_PARAMS = ("lang", "release")
@@ -63,9 +81,16 @@ class State:
     include_withdrawn: bool | None = None
     lang: str | None = None  # a code of text.LANGUAGES; None: the browser's choice (Accept-Language)
     release: str | None = None  # a data release id: the view shows that release's figures (a pinned link)
+    sort: str | None = None  # a column of SHOWN_COLUMNS[table]; None: the order of the query
+    desc: bool | None = None  # sorted from the largest (only with ``sort``)
+    page: int | None = None  # the explorer table's page, from 1; None: the first
 
     def update(self, **changes: object) -> State:
         return replace(self, **changes)
+
+    def selection(self) -> State:
+        """The rows this view selects, however its table is ordered and paged: what downloads and the API hold."""
+        return replace(self, sort=None, desc=None, page=None)
 
 
 @dataclass(frozen=True)
@@ -165,10 +190,20 @@ class Vocabulary:
         if state.year_from is not None and state.year_to is not None and state.year_from > state.year_to:
             problems.append(Problem.of("year_from", str(state.year_from), "year_order", start=state.year_from, end=state.year_to))
             state = state.update(year_from=None, year_to=None)
+        state = self._check_order(state, problems)
         shown = settings.MAX_PROBLEMS.value()
         if len(problems) > shown:
             problems = [*problems[:shown], Problem.of("", "", "more_problems", n=len(problems) - shown)]
         return state, problems
+
+    def _check_order(self, state: State, problems: list[Problem]) -> State:
+        """``sort`` names a column of the chosen table (known only once ``table`` is read); ``desc`` needs a ``sort``."""
+        columns = SHOWN_COLUMNS[state.table or TABLES[0]]
+        if state.sort is not None and state.sort not in columns:
+            problems.append(Problem.of("sort", state.sort, "unknown_column", columns, value=state.sort))
+            state = state.update(sort=None)
+        # a view has one URL: the default order and the first page are never spelled out
+        return state.update(desc=state.desc or None) if state.sort else state.update(desc=None)
 
     def _parse_list(self, name: str, text: str, problems: list[Problem]) -> tuple[str, ...]:
         items = [item.strip() for item in text.split(",") if item.strip()]
@@ -207,7 +242,14 @@ class Vocabulary:
                 return text.lower()
             problems.append(Problem.of(name, text, "unknown_language", tuple(LANGUAGES), value=text))
             return None
-        if name in ("latest", "include_withdrawn"):
+        if name == "sort":
+            return text.strip().lower()[:40]  # checked against the table's columns once the table is known
+        if name == "page":
+            if re.fullmatch(r"[0-9]{1,6}", text) and int(text) >= 1:
+                return int(text) if int(text) > 1 else None
+            problems.append(Problem.of(name, text, "bad_page"))
+            return None
+        if name in ("latest", "include_withdrawn", "desc"):
             if text.lower() in BOOLEANS:
                 return BOOLEANS[text.lower()]
             problems.append(Problem.of(name, text, "not_boolean", ("true", "false"), name=name))
@@ -231,7 +273,7 @@ class Vocabulary:
     def encode(self, state: State) -> str:
         """The query string of a state (leading '?', or '' for the default view)."""
         pairs: list[tuple[str, str]] = []
-        for name in PARAMS:
+        for name in (*PARAMS, *TABLE_VIEW_PARAMS):
             value = getattr(state, name)
             if value in (None, ()):
                 continue
@@ -239,7 +281,7 @@ class Vocabulary:
                 pairs.append((name, ",".join(value)))
             elif name == "edition":
                 pairs.append((name, edition_slug(value)))
-            elif name in ("latest", "include_withdrawn"):
+            elif name in ("latest", "include_withdrawn", "desc"):
                 pairs.append((name, "true" if value else "false"))
             else:
                 pairs.append((name, str(value)))

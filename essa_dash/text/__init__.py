@@ -32,6 +32,7 @@ from essa_dash.text.formats import (
     fmt_pct,
     fmt_pcts,
     fmt_points,
+    fmt_published,
     fmt_year,
     plotly_separators,
 )
@@ -48,6 +49,7 @@ __all__ = [
     "fmt_pct",
     "fmt_pcts",
     "fmt_points",
+    "fmt_published",
     "fmt_year",
     "language",
     "mark",

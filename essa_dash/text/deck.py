@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from essa_dash.releases.disk import Release
-from essa_dash.text.formats import fmt_date, fmt_pct
+from essa_dash.text.formats import fmt_date, fmt_int, fmt_pct
 from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 
@@ -35,6 +35,11 @@ def cover_note(release: Release) -> str:
         id=release.id,
         version=release.version,
     )
+
+
+def part_title(title: str, part: int, parts: int) -> str:
+    """The title of one of the slides a chart too long for one slide is split over."""
+    return tr("{title} ({part} of {parts})", title=title, part=fmt_int(part), parts=fmt_int(parts))
 
 
 def alt_text(chart: Built) -> str:

@@ -51,6 +51,18 @@ def fmt_num(value: float | None, digits: int = 1) -> str:
     return format_decimal(float(value), format=_pattern(digits), locale=_locale())
 
 
+def fmt_published(value: float | None) -> str:
+    """A value with the decimals it was published with (``52.347``, ``8.1``, ``12``), in the locale's separators.
+
+    A table of published figures shows each as its source wrote it: a fixed number of
+    digits would round some and invent zeros for others.
+    """
+    if _missing(value):
+        return tr("no data")
+    digits = len(f"{float(value):.6f}".rstrip("0").split(".")[1])  # at most 6: what a float holds of a published figure
+    return fmt_num(value, digits)
+
+
 def fmt_int(value: int) -> str:
     """A count with the locale's group separator (``1,178``)."""
     return format_decimal(int(value), format="#,##0", locale=_locale())

@@ -20,6 +20,7 @@ import itertools
 import logging
 import re
 import threading
+import unicodedata
 from collections.abc import Callable
 
 log = logging.getLogger(__name__)
@@ -29,6 +30,8 @@ UBRK_DONE = -1
 #: ICU's error codes are positive; negative ones are warnings (e.g. "using the root locale's rules").
 U_ZERO_ERROR = 0
 _WORDS = re.compile(r"\S+\s*|\s+")
+#: Unicode punctuation categories: opening brackets and quotes; closing ones and the rest (, . : ; ! ? %).
+_OPENING, _CLOSING = {"Ps", "Pi"}, {"Pe", "Pf", "Po"}
 
 
 class _Icu:
@@ -98,11 +101,20 @@ def segments(text: str, locale: str, *, dictionary: bool) -> list[str]:
     pieces = _icu_segments(icu, text, locale) if icu is not None else None
     if pieces is None:
         return _WORDS.findall(text)
-    # spaces belong to the word before them: a line never starts with one
+    # spaces and closing punctuation belong to the word before them, opening punctuation to the
+    # word after it: a line never starts with a space or ")" nor ends with "(" (ICU's word
+    # boundaries, unlike its line boundaries, cut punctuation off as pieces of its own)
     merged: list[str] = []
     for piece in pieces:
-        if merged and piece.isspace():
+        if merged and (piece.isspace() or _glued(merged[-1], piece)):
             merged[-1] += piece
         else:
             merged.append(piece)
     return merged
+
+
+def _glued(before: str, piece: str) -> bool:
+    """Whether no line may end between ``before`` and ``piece``: ``(`` + word, or word + ``)``, ``,``, ``:``..."""
+    if before[-1].isspace():
+        return False
+    return unicodedata.category(before[-1]) in _OPENING or unicodedata.category(piece[0]) in _CLOSING

@@ -39,6 +39,9 @@ class Built:
     sources: list[SourceNote]
     #: the numbers behind the figure, for native PowerPoint charts: {series name: {category: value}}
     series: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: the chart split over several figures that each fit a fixed-height frame, for a deck (a slide each); empty: it
+    #: fits whole. ``figure`` is then the single picture: what fits, with what is left out named under it
+    parts: tuple[go.Figure, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from essa_dash import captions
 from essa_dash.figures.frames import DESKTOP, Frame
-from essa_dash.figures.progress import baseline_dumbbells, change_bars
+from essa_dash.figures.progress import baseline_dumbbells, change_bar_parts, change_bars, dumbbell_parts
 from essa_dash.query import default_edition
 from essa_dash.query import progress as q
 from essa_dash.query.state import State
@@ -28,7 +28,9 @@ def cells(store: Store, state: State) -> tuple[pd.DataFrame, State]:
 def dumbbells(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     rows, state = cells(store, state)
     text = captions.with_flag_key(words.dumbbell_text(store, rows, edition=str(state.edition), sex=str(state.sex)), rows)
-    return finish("progress-dumbbells", baseline_dumbbells(rows, text=text, fit=fit), text, words.change_reading(rows), store, rows)
+    figure = baseline_dumbbells(rows, text=text, fit=fit)
+    parts = tuple(dumbbell_parts(rows, text=text, fit=fit))
+    return finish("progress-dumbbells", figure, text, words.change_reading(rows), store, rows, parts=parts)
 
 
 def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
@@ -36,7 +38,9 @@ def bars(store: Store, state: State, fit: Frame = DESKTOP) -> Built | None:
     if not q.any_change(rows):
         return None
     text = captions.with_flag_key(words.change_text(store, rows, edition=str(state.edition), sex=str(state.sex)), rows)
-    return finish("progress-bars", change_bars(rows, text=text, fit=fit), text, words.bars_reading(rows), store, rows)
+    figure = change_bars(rows, text=text, fit=fit)
+    parts = tuple(change_bar_parts(rows, text=text, fit=fit))
+    return finish("progress-bars", figure, text, words.bars_reading(rows), store, rows, parts=parts)
 
 
 register(Chart("progress-dumbbells", "Baseline and latest coverage, by risk", PAGE, PARAMS, "dumbbell", dumbbells))

@@ -3,6 +3,7 @@ at a phone's 390 px and a desktop's 1400 px; the screenshots of both are kept in
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ PAGES = {
     "/country/VNM": "#country-bars .main-svg",
     "/risk/old_age": "#risk-map .main-svg",
     "/progress": "#progress-dumbbells .main-svg",
-    "/data": "#explorer-grid .ag-row",
+    "/data": "#explorer-table tbody tr",
+    "/data?table=context&sort=value&desc=true&page=2": "#explorer-table th[aria-sort]",
     "/deck": "#deck-views",
 }
 
@@ -31,7 +33,7 @@ def test_page_has_no_wcag_violations(browser: Browser, base_url: str, path: str,
         page.goto(base_url + path)
         page.wait_for_selector(ready, timeout=30_000)
         page.evaluate(AXE)
-        screenshot(page, f"page{path.replace('/', '-').rstrip('-') or '-overview'}-{width}")
+        screenshot(page, f"page-{re.sub(r'[^A-Za-z0-9_]+', '-', path).strip('-') or 'overview'}-{width}")
         violations = page.evaluate(
             """async () => (await axe.run(document, {runOnly: ["wcag2a", "wcag2aa"]})).violations
                 .map(v => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(" ")).join("; ")}`)"""

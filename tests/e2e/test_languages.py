@@ -5,7 +5,7 @@ message (or a message with its placeholders filled) while the language has a
 translation for it means a string escaped ``tr()``. And any run of text that reads
 as English (several English function words) outside an element marked
 ``lang="en"`` (source titles, citations, licences, the ILO's quoted wording: never translated;
-the grid's columns of the source's own notes are marked ``source-words``) and outside
+the explorer table's columns of the source's own notes are marked ``source-words`` and ``lang="en"``) and outside
 the chart footnotes' citations of the sources (plotly's SVG text has no ``lang``).
 means a sentence that never reached the catalog. Chart text is part of the page.
 """
@@ -26,7 +26,7 @@ from essa_dash.text.i18n import TEMPLATE, read
 from tests.e2e.conftest import screenshot
 
 #: Complete languages: every message translated, so any English on a page is a defect.
-COMPLETE = ("id", "vi", "km", "ms", "fil")
+COMPLETE = ("id", "vi", "km", "ms", "fil", "my", "th", "lo")
 PAGES = ("/", "/country/VNM", "/risk/old_age", "/progress", "/data", "/deck", "/languages")
 #: Words that mark a sentence as English (none is a word of Indonesian or Vietnamese).
 ENGLISH = re.compile(r"\b(the|and|of|with|without|from|which|is|are|not|for|each|by)\b")
@@ -116,6 +116,10 @@ def test_numbers_are_written_the_locales_way(page: Page, base_url: str, code: st
     other = "." if decimal == "," else ","
     assert re.search(rf"\b\d{{1,3}}{re.escape(decimal)}\d%", text), f"the locale's decimal sign before the per cent sign (52{decimal}3%)"
     assert not re.search(rf"\b\d{{1,3}}{re.escape(other)}\d%", text), f"no '{other}' as the decimal sign in a percentage"
+    _open(page, f"{base_url}/data?lang={code}&country=IDN&sort=coverage_pct&desc=true")
+    shares = page.locator("#explorer-table .col-coverage_pct").all_inner_texts()
+    assert any(re.fullmatch(rf"\d{{1,3}}{re.escape(decimal)}\d+", s) for s in shares), "the table's figures with the locale's decimal sign"
+    assert not any(other in s for s in shares), f"no '{other}' in the table's figures"
 
 
 @pytest.mark.parametrize("code", list(LANGUAGES))

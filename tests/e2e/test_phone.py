@@ -47,3 +47,25 @@ def test_the_overview_heatmap_is_the_compact_grid_on_a_phone(browser: Browser, b
         desktop.close()
     finally:
         context.close()
+
+
+def test_the_data_table_scrolls_in_its_own_region_on_a_phone(browser: Browser, base_url: str) -> None:
+    """The explorer's table is wider than a phone: its labelled region scrolls (touch or arrow keys), the page does not."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + "/data?country=KHM")
+        region = page.locator(".table-scroll[role=region]")
+        region.locator("tbody tr").first.wait_for(timeout=30_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        assert region.get_attribute("aria-label") and region.get_attribute("tabindex") == "0"
+        assert region.evaluate("e => e.scrollWidth > e.clientWidth"), "the table fits: nothing to scroll"
+        assert page.locator(".table-hint").is_visible()  # the cue that it scrolls, in words
+        assert page.locator("#explorer-table-where").is_visible()  # rows X-Y of N, outside the scrolling box
+        region.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("() => document.querySelector('.table-scroll').scrollLeft > 0", timeout=10_000)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "phone-data")
+    finally:
+        context.close()

@@ -474,6 +474,31 @@ def test_repeated_parameters_draw_the_page_or_its_notice(url: str, client: Flask
     assert '"_pages_content"' in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize(
+    ("search", "fragment"),
+    [
+        ("?sort=colour", "Unknown column 'colour'"),
+        ("?sort=%3Cscript%3Ealert(1)%3C/script%3E", "Unknown column"),
+        ("?sort=" + "x" * 3000, "is longer than 2,000 characters"),
+        ("?table=context&sort=coverage_pct", "Unknown column 'coverage_pct'"),
+        ("?page=999999", "'page' must be from 1 to"),
+        ("?page=1e9", "'page' must be a whole number from 1"),
+        ("?page=-1", "'page' must be a whole number from 1"),
+        ("?page=%D9%A2", "'page' must be a whole number from 1"),  # an Arabic-Indic digit
+        ("?page=2&page=3", "'page' must be a whole number from 1"),  # repeated: joined, then refused
+        ("?desc=sideways&sort=year", "'desc' must be true or false"),
+    ],
+)
+def test_the_explorer_tables_order_and_page_draw_the_page_or_its_notice(search: str, fragment: str, client: FlaskClient) -> None:
+    """Issue 17: the table's order and page are URL parameters; a bad one is the friendly notice, never a 500."""
+    response = client.post("/_dash-update-component", json=router_payload("/data", search))
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and '"_pages_content"' in body
+    assert fragment in json.dumps(json.loads(body)["response"]["_pages_content"]["children"], ensure_ascii=False)
+    assert "Traceback" not in body
+    assert client.get("/data" + search).status_code == 200
+
+
 def test_a_page_link_with_200000_parameters_costs_little(client: FlaskClient) -> None:
     """Issue 16: one such callback answered 54 MB after 10 CPU-s; now the body limit or the parameter cap stops it."""
     search = "?" + "&".join(f"p{i}=1" for i in range(200_000))
@@ -685,3 +710,84 @@ def test_a_worker_busy_with_a_render_refuses_another_at_once(client: FlaskClient
         assert time.perf_counter() - start < 2, url
         assert response.status_code == 503 and response.headers["Retry-After"].isdigit(), url
     assert client.get("/api/v1/risks").status_code == 200  # ordinary answers go on
+
+
+# -- a page's path is what it shows; the /deck page's builds have the limits of /deck.pptx --------------
+
+
+def test_an_unknown_sub_path_of_a_page_is_the_404_page(client: FlaskClient) -> None:
+    """Issue 16: /country/VNM/extra answered 200 (Dash read "VNM/extra" as the country)."""
+    for url in ("/country/VNM/extra", "/risk/old_age/x/y"):
+        start = time.perf_counter()
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert '<div id="react-entry-point">' in response.get_data(as_text=True)
+        drawn = client.post("/_dash-update-component", json=router_payload(url, ""))
+        assert time.perf_counter() - start < 5, url
+        assert drawn.status_code == 200 and "There is no page at this address" in drawn.get_data(as_text=True), url
+
+
+def test_the_path_wins_over_a_query_parameter_of_the_same_name(client: FlaskClient) -> None:
+    """Issue 16: /country/VNM?iso3=KHM drew Cambodia under Viet Nam's address; the path wins (guard.from_path)."""
+
+    def content(path: str, search: str = "") -> object:
+        return client.post("/_dash-update-component", json=router_payload(path, search)).get_json()["response"]["_pages_content"]
+
+    start = time.perf_counter()
+    conflict = content("/country/VNM", "?iso3=KHM")
+    assert time.perf_counter() - start < 5
+    assert conflict == content("/country/VNM") != content("/country/KHM")
+    assert content("/risk/old_age", "?risk=children") == content("/risk/old_age")
+
+
+def deck_build(views: str) -> dict[str, object]:
+    """The /deck page's "Build" button: the callback that starts a background deck build."""
+    return {
+        "output": "..deck-job.data...deck-poll.disabled...deck-progress.children..",
+        "outputs": [
+            {"id": "deck-job", "property": "data"},
+            {"id": "deck-poll", "property": "disabled"},
+            {"id": "deck-progress", "property": "children"},
+        ],
+        "inputs": [{"id": "deck-build", "property": "n_clicks", "value": 1}],
+        "state": [
+            {"id": "deck-title", "property": "value", "value": "Seminar"},
+            {"id": "deck-views", "property": "value", "value": views},
+            {"id": "deck-native", "property": "value", "value": []},
+        ],
+        "changedPropIds": ["deck-build.n_clicks"],
+    }
+
+
+def test_the_deck_pages_build_has_the_deck_deadline_and_chart_cap(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: the /deck page's background builds ran without the 45 s deadline of /deck.pptx."""
+    start = time.perf_counter()
+    capped = client.post("/_dash-update-component", json=deck_build("\n".join(["/risk/old_age"] * 30)))
+    assert capped.status_code == 200 and "one deck holds at most 24" in capped.get_data(as_text=True)
+    monkeypatch.setenv("ESSA_DECK_SECONDS", "0.001")
+    late = client.post("/_dash-update-component", json=deck_build("/country/VNM"))
+    assert time.perf_counter() - start < 10
+    assert late.status_code == 200 and "time allowed for this request is used up" in late.get_data(as_text=True)
+
+
+def test_a_background_deck_build_gets_what_is_left_of_the_deadline(built_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essa_dash.export import images, jobs, slides
+    from essa_dash.store import get_store
+
+    left: list[float] = []
+
+    def build_deck(*_args: object, **_kwargs: object) -> bytes:
+        left.append(images.check_deadline())
+        time.sleep(0.3)
+        images.check_deadline()  # past the deadline by now: the build fails, as a render would
+        return b""
+
+    monkeypatch.setattr(slides, "build_deck", build_deck)
+    with images.deadline(0.2):
+        job = jobs.start([], title="t", store=get_store(built_root), native=False)
+    for _ in range(100):
+        if job.ended is not None:
+            break
+        time.sleep(0.05)
+    assert left and left[0] <= 0.2
+    assert job.state == "failed" and "time allowed" in (job.error or "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from dataclasses import replace
 
 import pytest
 from pptx import Presentation
@@ -15,6 +16,7 @@ from pptx.util import Inches
 
 from essa_dash.export import images, slides
 from essa_dash.figures._theme import risk_colour
+from essa_dash.figures.frames import SLIDE
 from essa_dash.paths import ASSETS_DIR
 from essa_dash.query.state import Vocabulary
 from essa_dash.store import Store
@@ -35,7 +37,7 @@ def charts(store: Store, *urls: str) -> list[Built]:
     for url in urls:
         found, problems = charts_for_url(url, vocabulary)
         assert not problems
-        drawn += [b for chart, state in found if (b := build(chart, store, state)) is not None]
+        drawn += [b for chart, state in found if (b := build(chart, store, state, SLIDE)) is not None]  # as `essa-dash deck` does
     return drawn
 
 
@@ -190,10 +192,22 @@ def test_the_native_trend_joins_only_the_chosen_edition(native_deck: tuple[Deck,
     assert "Data release" in slide.notes_slide.notes_text_frame.text
 
 
-def test_the_change_in_points_is_a_native_chart_for_one_risk_and_a_picture_for_many(store: Store) -> None:
+def test_a_chart_too_long_for_one_slide_is_split_over_titled_slides(store: Store) -> None:
+    deck, drawn = deck_of(store, "/embed/progress-dumbbells")
+    (built,) = drawn
+    slides = [slide for slide in list(deck.slides)[1:-1] if any(shape.name == "progress-dumbbells" for shape in slide.shapes)]
+    assert len(slides) == len(built.parts) > 1
+    titles = [slide.shapes.title.text for slide in slides]
+    assert titles == [f"{built.text.title} ({n} of {len(slides)})" for n in range(1, len(slides) + 1)]
+
+
+def test_the_change_in_points_is_a_native_chart_for_one_risk_and_split_slides_for_many(store: Store) -> None:
     deck, drawn = deck_of(store, "/embed/progress-bars?risk=old_age", "/embed/progress-bars", native=True)
-    one, many = (shape for slide in list(deck.slides)[1:-1] for shape in slide.shapes if shape.name == "progress-bars")
-    assert one.shape_type == MSO_SHAPE_TYPE.CHART and many.shape_type == MSO_SHAPE_TYPE.PICTURE  # too many rows to name
+    one, *many = (shape for slide in list(deck.slides)[1:-1] for shape in slide.shapes if shape.name == "progress-bars")
+    assert one.shape_type == MSO_SHAPE_TYPE.CHART  # too many rows for one slide: native too, one slide per part
+    assert len(many) == len(drawn[1].parts) > 1 and all(m.shape_type == MSO_SHAPE_TYPE.CHART for m in many)
+    rows = [c for m in many for c in m.chart.plots[0].categories]
+    assert len(rows) == len(set(rows)) == sum(len(p.data[-1].y) for p in drawn[1].parts)  # every bar once
     chart = one.chart
     assert not chart.has_title  # not PowerPoint's automatic title from the series name
     assert chart.value_axis.tick_labels.number_format == '+0" pp";-0" pp";0" pp"'
@@ -258,8 +272,10 @@ def test_which_charts_become_native_and_what_they_carry(store: Store) -> None:
     # bars, rankings, dots and dumbbells on rows, the trend's lines, the change in points; never the heatmap,
     # the map, the progress dumbbells (unnamed marks) or the SDG context charts (their axes are not 0-100 %)
     assert editable == {"country-bars", "country-editions", "country-sex", "progress-bars", "risk-ranking", "risk-trend", "risk-sex"}
-    change = build("progress-bars", store, State(), SLIDE)  # every risk: more cells than a slide draws
-    assert change is not None and native.bar_chart(change) is not None and native.notes_below(change)
+    split = build("progress-bars", store, State(), SLIDE)  # every risk: more cells than a slide draws
+    assert split is not None and split.parts
+    change = replace(split, parts=())  # one slide of them (an image's): the largest falls and rises, the rest named
+    assert native.bar_chart(change) is not None and native.notes_below(change)
     deck = Presentation(io.BytesIO(slides.build_deck([change], title="x", store=store, native=True, on=ON)))
     texts = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
     speaker = deck.slides[1].notes_slide.notes_text_frame.text

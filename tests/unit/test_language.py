@@ -112,3 +112,14 @@ def test_embeds_and_presenting_are_written_in_the_language(client) -> None:
     assert '<html lang="vi">' in page and "Trang chiếu {n}/{total}" in page
     embed = client.get("/embed/country-bars?country=IDN&lang=id").get_data(as_text=True)
     assert '<html lang="id">' in embed and "Buka di ESSA Dash" in embed
+
+
+def test_the_dropdowns_own_words_follow_the_language() -> None:
+    """Dash draws a multi-choice list's count ("11 selected"), menu buttons and search in English unless given them."""
+    from essa_dash.components.controls import dropdown
+    from essa_dash.text.context import use_language
+
+    with use_language("km"):
+        labels = dropdown("risk", [], [], label="", multi=True).children[1].labels
+    assert labels["selected_count"] == "បានជ្រើសរើស {num_selected}"  # Dash fills {num_selected} itself
+    assert labels["search"] == "ស្វែងរក"

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from pathlib import Path
 
+import brotli
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from essa_dash import bundles
+from essa_dash import bundles, serving
 from essa_dash.app import create_app
 from essa_dash.paths import ASSETS_DIR, PROJECT_DIR
+from essa_dash.query.state import State
+from essa_dash.store import Store
+from essa_dash.views import build, load_all
 
 BUILD = PROJECT_DIR / "deploy" / "plotly-bundle" / "build.sh"
 BUNDLES = (bundles.STATIC_DIR / bundles.BASIC, bundles.STATIC_DIR / bundles.GEO)
@@ -18,6 +24,50 @@ BUNDLES = (bundles.STATIC_DIR / bundles.BASIC, bundles.STATIC_DIR / bundles.GEO)
 
 def _traces(variable: str) -> set[str]:
     return set(re.search(rf'^{variable}="([^"]+)"', BUILD.read_text(), re.MULTILINE).group(1).split())
+
+
+#: Where each component build.sh leaves out of the core would show in a figure's JSON.
+LEFT_OUT_USE = {
+    "annotations3d": re.compile(r'"scene\d*"'),
+    "images": re.compile(r'"images"'),
+    "updatemenus": re.compile(r'"updatemenus"'),
+    "sliders": re.compile(r'"sliders"'),
+    "rangeslider": re.compile(r'"rangeslider"'),
+    "rangeselector": re.compile(r'"rangeselector"'),
+    "errorbars": re.compile(r'"error_[xy]"'),
+}
+
+
+def test_no_chart_uses_a_component_the_bundles_leave_out(store: Store) -> None:
+    """plotly.js ignores what it has no component for: a figure using one would lose it without a word."""
+    assert set(LEFT_OUT_USE) == _traces("LEFT_OUT")
+    for chart in load_all():
+        built = build(chart, store, State(country=("PHL",)) if chart == "country-sex" else State())
+        if built is None:
+            continue
+        figure = json.loads(built.figure.to_json())
+        figure["layout"].pop("template", None)  # plotly's theme styles every component, used or not
+        figure = json.dumps(figure)
+        used = [name for name, pattern in LEFT_OUT_USE.items() if pattern.search(figure)]
+        assert used == [], f"{chart} uses {used}: take them out of LEFT_OUT in build.sh and rebuild"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [bundles.STATIC_DIR / name for name in (bundles.BASIC, bundles.GEO, bundles.REGENERATOR)] + [ASSETS_DIR / "topojson" / "asia_50m.json"],
+    ids=lambda p: p.name,
+)
+def test_every_built_file_has_its_brotli_11_twin_and_the_server_sends_it(path: Path) -> None:
+    """The builds write <file>.br; the server sends those bytes rather than compressing at level 9 itself."""
+    data = path.read_bytes()
+    twin = path.with_name(f"{path.name}.br").read_bytes()
+    assert brotli.decompress(twin) == data, f"{path.name}.br is stale: run its build (deploy/)"
+    assert serving.compress(data, "br") == twin
+    assert len(twin) < len(brotli.compress(data, quality=serving.STATIC_BR_QUALITY))
+    # bytes no .br decompresses to are compressed as before, never answered with a stale twin
+    other = b"console.log('not a bundle');" * 40
+    assert brotli.decompress(serving.compress(other, "br")) == other
+    assert hashlib.sha256(other).hexdigest() not in serving.precompressed()
 
 
 @pytest.mark.parametrize("bundle", BUNDLES, ids=lambda p: p.name)
