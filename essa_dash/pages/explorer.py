@@ -17,6 +17,7 @@ from essa_dash.query.state import GLOBAL_PARAMS, PAGE_SIZE, PARAMS, SHOWN_COLUMN
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 from essa_dash.text import fmt_int, fmt_published, fmt_year, mark, tr, trn
+from essa_dash.text.explorer import summary
 from essa_dash.text.flags import flag_labels
 from essa_dash.text.names import kind_word, sex_label
 
@@ -169,7 +170,7 @@ def layout(**url: str) -> html.Main:
                 checkbox("include_withdrawn", tr("Include values withdrawn by the publisher (flagged)"), bool(state.include_withdrawn)),
             ),
             problems_notice(problems, options.labels(store)),
-            html.P(q.summary(frame, store), className="grid-summary", id="explorer-summary"),
+            html.P(summary(frame), className="grid-summary", id="explorer-summary"),
             html.Section(
                 [
                     html.H2(tr("Download this view"), className="visually-hidden"),

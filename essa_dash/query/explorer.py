@@ -109,23 +109,6 @@ def pandas_snippet(base_url: str, query: str, table: str = "coverage") -> str:
     return f'pd.read_csv("{base_url}api/v1/{table}.csv{query}", encoding="utf-8-sig")'
 
 
-def summary(frame: pd.DataFrame, store: Store) -> str:
-    """'N figures from K sources for C countries and aggregates', above the table."""
-    if frame.empty:
-        return "No figures match these filters."
-
-    def count(n: int, one: str, many: str) -> str:
-        return f"{n:,} {one if n == 1 else many}"
-
-    years = frame[C.year].dropna()
-    span = f", years {years.min()}-{years.max()}" if len(years) else ""
-    return (
-        f"{count(len(frame), 'figure', 'figures')} from {count(frame[C.source_id].nunique(), 'source', 'sources')}, "
-        f"{count(frame[C.country].nunique(), 'country or aggregate', 'countries or aggregates')}, "
-        f"{count(frame['risk_label'].nunique(), 'risk', 'risks')}{span}."
-    )
-
-
 # -- the context table (the explorer's table switch) --------------------------------------------
 
 #: URL parameter -> the context column it filters, for the facet counts.

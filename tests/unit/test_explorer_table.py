@@ -196,3 +196,10 @@ def test_the_context_table_sorts_by_its_own_columns(client: FlaskClient) -> None
     values = [float(v.replace(",", "")) for v in cells(tree, "value")]
     assert values and values == sorted(values, reverse=True)
     assert "/api/v1/context.csv?indicator=uhc_index" in text(tree) and "context.csv?indicator=uhc_index&sort" not in text(tree)
+
+
+def test_the_summary_above_the_table_is_in_the_readers_language(client: FlaskClient) -> None:
+    search = "?country=KHM&risk=old_age&sex=total&edition=ilostat-2025"
+    assert "5 figures from 1 source, 1 country or aggregate, 1 risk, years 2000-2020." in text(drawn(client, search))
+    assert "5 số liệu từ 1 nguồn, 1 quốc gia hoặc nhóm tổng hợp, 1 rủi ro, các năm 2000-2020." in text(drawn(client, search + "&lang=vi"))
+    assert "Tidak ada angka yang cocok dengan filter ini." in text(drawn(client, "?country=KHM&year=2001&lang=id"))
