@@ -9,6 +9,7 @@ nothing is written; the file appears whole or not at all.
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 import time
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pptx import Presentation
 
 from essa_dash.errors import DataError
 from essa_dash.export import images, slides
@@ -94,10 +96,11 @@ def _write(spec: dict[str, Any], root: Path, out: Path, *, native: bool, progres
     except images.RenderError as err:
         raise DataError(f"a chart could not be rendered: {err}") from None
     write_atomic(out, data)
+    slides_written = len(Presentation(io.BytesIO(data)).slides)  # a chart too long for one slide takes several
     return tr(
         "wrote {out} ({n} slides: the cover, {charts} charts and About the data; {mb} MB) in {s} s",
         out=out,
-        n=fmt_int(sum(len(b.parts) or 1 for b in drawn) + 2),  # a chart too long for one slide takes several
+        n=fmt_int(slides_written),
         charts=fmt_int(len(drawn)),
         mb=fmt_num(len(data) / 1e6),
         s=fmt_num(time.perf_counter() - started),

@@ -29,6 +29,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from typing import Any
 
 from plotly.colors import hex_to_rgb, unlabel_rgb
@@ -43,10 +44,23 @@ from pptx.presentation import Presentation as Deck
 from pptx.slide import Slide
 from pptx.util import Inches, Pt
 
-from essa_dash.export.slides import HEIGHT, MARGIN, SOURCE, SUBTITLE, TITLE_ONLY, WIDTH, add_text, box_height, set_title, style_run
+from essa_dash.export.slides import (
+    HEIGHT,
+    MARGIN,
+    SLIDE_TITLE,
+    SOURCE,
+    SUBTITLE,
+    TITLE_ONLY,
+    WIDTH,
+    add_text,
+    box_height,
+    set_title,
+    style_run,
+)
 from essa_dash.figures._theme import MUTED, SOURCE_NOTE, TEXT
 from essa_dash.releases.disk import Release
 from essa_dash.text import deck as words
+from essa_dash.text.formats import fmt_pct, fmt_points
 from essa_dash.text.translate import tr
 from essa_dash.views import Built
 
@@ -68,9 +82,12 @@ GRID = "#eef1f4"
 #: Type sizes (pt) inside the chart; small multiples use smaller ones.
 AXIS_FONT, LABEL_FONT, LEGEND_FONT = 14, 12, 14
 PANEL_FONT, PANEL_TITLE = 10, 12
-#: Share of a chart's height its plot takes (the rest: legend, axis labels), and the smallest label type (pt).
+#: Share of a chart's height its plot takes (the rest: a legend row, axis labels), and the smallest label type (pt):
+#: a chart denser than that is split over slides.
 PLOT_SHARE = 0.75
-MIN_LABEL_FONT = 8
+MIN_LABEL_FONT = 9
+#: A value label's line, in em of its type, that must fit its bar's slot; the gap between rows of a dense chart (% of a bar).
+LABEL_LINE_EM, DENSE_GAP = 1.25, 50
 #: Past this many bars the category names get the value labels' size.
 MANY_CATEGORIES = 12
 #: plotly's line dashes and marker symbols in PowerPoint's terms.
@@ -204,7 +221,10 @@ def bar_chart(built: Built, figure: Any = None) -> BarChart | None:
             values.append(None if x is None else round(float(x), 3))
             colours.append(solid(colour))
             label = words.get(category) if label is None and x is not None else label  # labels drawn as a text trace
-            labels.append(None if label is None or _missing(label) else plain(label))
+            label = None if label is None or _missing(label) else plain(label)
+            if label and x is not None and not any(ch.isdigit() for ch in label):
+                label = f"{fmt_points(float(x)) if change else fmt_pct(float(x))} {label}"  # a dot's flag alone: its value too
+            labels.append(label)
         series.append(Series(plain(trace.name or ""), values, colours, labels))
     if len(categories) > MAX_BARS:
         return None  # more rows than a slide can name legibly: the picture (which shows the extremes) stays
@@ -248,9 +268,8 @@ def _font(font: Any, size: float, colour: str = TEXT) -> None:
 
 def draw_bars(chart: PptChart, spec: BarChart, *, height: int | None = None) -> None:
     """Style an added bar chart as the page draws it: colours, labels, 0-100 % axis, legend on top."""
-    # type that fits a row: a chart of many rows on a short slide gets smaller labels, never overprinting ones
-    row_pt = (height or HEIGHT) / 12700 * PLOT_SHARE / max(1, len(spec.categories))
-    label_size = max(MIN_LABEL_FONT, min(LABEL_FONT, round(row_pt * 0.8)))
+    # type that fits a bar and a row: a chart of many rows on a short slide gets smaller labels, never overprinting ones
+    label_size, name_size = _label_sizes(spec, height or HEIGHT)
     plot = chart.plots[0]
     plot.overlap = spec.overlap
     plot.gap_width = max(0, min(500, spec.gap_width))
@@ -290,7 +309,7 @@ def draw_bars(chart: PptChart, spec: BarChart, *, height: int | None = None) -> 
         category.tick_label_position = XL_TICK_LABEL_POSITION.LOW  # names left of the plot, clear of bars going left
     category.has_major_gridlines = False
     category.format.line.fill.background()
-    _font(category.tick_labels.font, min(AXIS_FONT if len(spec.categories) <= MANY_CATEGORIES else LABEL_FONT, label_size + 1))
+    _font(category.tick_labels.font, name_size)
     # every category named, as on the page: PowerPoint and LibreOffice would skip some to avoid overlaps
     _name_every_category(category._element)
     chart.has_legend = spec.legend
@@ -298,6 +317,58 @@ def draw_bars(chart: PptChart, spec: BarChart, *, height: int | None = None) -> 
         chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         _font(chart.legend.font, LEGEND_FONT)
+
+
+def _plot_pt(spec: BarChart, height: int) -> float:
+    """Points of a chart's height its rows get: less its axis, and its legend's rows when it has one."""
+    legend_rows = 0 if not spec.legend else 1 + sum(len(s.name) + 4 for s in spec.series) * LEGEND_FONT * 0.55 // (WIDTH / 12700 * 0.8)
+    return height / 12700 * PLOT_SHARE - max(0, legend_rows - 1) * LEGEND_FONT * 1.3
+
+
+def _bars_per_row(spec: BarChart) -> float:
+    """Bar slots in one category row: side-by-side series each take one, plus the gap between rows."""
+    return (1 if spec.overlap == 100 else len(spec.series)) + spec.gap_width / 100
+
+
+def _label_sizes(spec: BarChart, height: int) -> tuple[int, int]:
+    """(value label, category name) type in pt for a chart ``height`` EMU tall: each within its bar and its row.
+
+    LibreOffice drops a value label that would overlap the next bar's and skips category
+    names that would overlap (whatever ``tickLblSkip`` says), so the type is sized to the
+    room: a label's line (``LABEL_LINE_EM``) within its bar's slot, a name's (1.6 em) within its row.
+    """
+    row = _plot_pt(spec, height) / max(1, len(spec.categories))
+    label = max(MIN_LABEL_FONT, min(LABEL_FONT, math.floor(row / _bars_per_row(spec) / LABEL_LINE_EM)))
+    name = max(MIN_LABEL_FONT, min(AXIS_FONT if len(spec.categories) <= MANY_CATEGORIES else LABEL_FONT, math.floor(row / 1.6)))
+    return label, name
+
+
+def rows_per_slide(spec: BarChart, height: int) -> int:
+    """The most category rows a slide's chart ``height`` EMU tall can give readable labels (``MIN_LABEL_FONT``)."""
+    per_row = max(_bars_per_row(spec) * LABEL_LINE_EM, 1.6) * MIN_LABEL_FONT
+    return max(1, math.floor(_plot_pt(spec, height) / per_row))
+
+
+def denser(spec: BarChart, height: int) -> BarChart:
+    """``spec`` with a narrower gap between rows (``DENSE_GAP``) when its own would shrink the labels: wider bars hold them."""
+    if _label_sizes(spec, height)[0] < LABEL_FONT and spec.gap_width > DENSE_GAP:
+        return dataclass_replace(spec, gap_width=DENSE_GAP)
+    return spec
+
+
+def split_rows(spec: BarChart, most: int) -> list[BarChart]:
+    """``spec`` in parts of at most ``most`` rows, of even length, top rows (the page's first) in the first part."""
+    n = len(spec.categories)
+    if n <= most:
+        return [spec]
+    per = -(-n // -(-n // most))
+    parts = []
+    for end in range(n, 0, -per):  # PowerPoint's categories run bottom first: the first part is the page's top
+        rows = slice(max(0, end - per), end)
+        series = [Series(s.name, s.values[rows], s.colours[rows], s.labels[rows]) for s in spec.series]
+        shown = [s for s in series if any(v is not None for v in s.values)]
+        parts.append(dataclass_replace(spec, categories=spec.categories[rows], series=shown or series[:1]))
+    return parts
 
 
 def _name_every_category(axis: Any) -> None:
@@ -469,6 +540,16 @@ def _draw_panel(slide: Slide, title: str, lines: list[Line], box: tuple[int, int
     return frame
 
 
+def _room(built: Built, title: str, notes: list[str]) -> int:
+    """Height in EMU a chart gets on its slide under ``title`` and the subtitle, above the source and ``notes``
+    (what :func:`_slide_frame` leaves; notes counted whole, a little more than a shortened one takes)."""
+    width = WIDTH - 2 * MARGIN
+    top = Inches(0.3) + box_height(title, width, SLIDE_TITLE, bold=True) + box_height(built.text.subtitle, width, SUBTITLE)
+    source = tr("Source: {source}", source=built.text.source)
+    bottom = HEIGHT - Inches(0.2) - box_height(source, width, SOURCE) - sum(min(box_height(n, width, SOURCE), NOTE_MAX) for n in notes)
+    return bottom - top - Inches(0.2)
+
+
 def _slide_frame(deck: Deck, built: Built, title: str, notes: list[str]) -> tuple[Slide, int, int]:
     """A native chart's slide: title, subtitle, source at the foot (``notes`` above it); the top and bottom of the room between."""
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE_ONLY])
@@ -521,7 +602,13 @@ def native_slide(deck: Deck, built: Built, release: Release) -> bool:
         return True
     bars = bar_chart(built)
     if bars is not None:
-        _bar_slide(deck, built, bars, built.text.title, notes_below(built), release)
+        notes = notes_below(built)
+        room = _room(built, words.part_title(built.text.title, 10, 10), notes)
+        bars = denser(bars, room)
+        parts = split_rows(bars, rows_per_slide(bars, room))
+        for number, part in enumerate(parts, start=1):
+            title = words.part_title(built.text.title, number, len(parts)) if len(parts) > 1 else built.text.title
+            _bar_slide(deck, built, part, title, notes, release)
         return True
     panels = line_panels(built)
     if panels is None:
