@@ -16,6 +16,9 @@ plotly.js gets the geo bundle, which draws everything, when its first chart asks
 (dcc.Graph fetches ``plotly.min.js`` from Dash's fixed URL: :func:`install` answers it
 with the geo bundle rather than Dash's 4.8 MB full one).
 
+Right after its plotly.js a page links ``plotly-queue.js``, which draws its charts one per
+task: Dash mounts them all in one commit, and the browser showed none until the last was drawn.
+
 Two scripts Dash links on every page are replaced or left out (:func:`page_scripts`):
 ``@babel/polyfill`` (32 kB compressed) by the regenerator runtime it contains (3 kB),
 the only part Dash's own scripts call (their lazy loaders use the global
@@ -35,6 +38,8 @@ import flask
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BASIC, GEO = "plotly-essa-basic.min.js", "plotly-essa-geo.min.js"
 REGENERATOR = "regenerator-runtime.min.js"
+#: Draws a page's charts one per task (see the script): linked right after the bundle, before Dash's scripts.
+QUEUE = "plotly-queue.js"
 #: Dash's script tags this app does without (see the module's docstring).
 POLYFILL = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
 UNUSED = re.compile(r'<script src="[^"]*/dash/dash_table/[^"]*"></script>\s*')
@@ -77,7 +82,7 @@ def needs_full_load(href: str) -> bool:
 def page_scripts(path: str, scripts: str) -> str:
     """Dash's ``<script>`` tags for the page at ``path`` as this app sends them: its plotly.js first, no dead weight."""
     bundle = bundle_for(path)
-    plotly_js = f'<script src="{url(bundle)}"></script>' if bundle else ""
+    plotly_js = f'<script src="{url(bundle)}"></script><script src="{url(QUEUE)}"></script>' if bundle else ""
     scripts = POLYFILL.sub(lambda _: f'<script src="{url(REGENERATOR)}"></script>', scripts)
     return plotly_js + UNUSED.sub("", scripts)
 

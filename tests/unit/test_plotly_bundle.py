@@ -107,6 +107,9 @@ def test_each_page_links_the_bundle_its_charts_need(built_root: Path) -> None:
     for path in ("/", "/country/VNM", "/risk/old_age", "/progress", "/data", "/languages", "/no-such-page"):
         html = client.get(path).get_data(as_text=True)
         linked[path] = re.findall(r'<script src="/static/(plotly-essa-\w+)\.min\.js\?v=\w+"></script>', html)
+        # the queue that draws one chart per task comes right after the bundle, before Dash's scripts
+        queued = re.findall(r'\.min\.js\?v=\w+"></script><script src="/static/plotly-queue\.js\?v=\w+"></script>', html)
+        assert len(queued) == len(linked[path]), path
         # the regenerator runtime Dash's loaders call instead of the whole @babel/polyfill; no DataTable script
         scripts = re.findall(r'<script src="([^"]+)"', html)
         assert any(src.startswith("/static/regenerator-runtime.min.js?v=") for src in scripts), path
