@@ -463,20 +463,27 @@ def run(root: Path, host: str, port: int, workers: int | None = None, *, threads
 
     The app is built and warmed once in the master, before the workers fork; every view the
     controls reach is drawn behind it by a low-priority process (essa_dash.precompute) into
-    the answer store the workers share.
+    the answer store the workers share, and images, decks and slideshows are drawn by another
+    (essa_dash.lane), one at a time for all workers.
     """
     import atexit
 
     import gunicorn.util
 
-    from essa_dash import callback_cache, precompute
+    from essa_dash import callback_cache, lane, precompute
 
     gunicorn.util.write_error = write_error  # the workers' error path calls util.write_error by name
     options = gunicorn_options(host, port, workers, threads)
     print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
-    callback_cache.shared_directory()  # before the app loads: the master, its workers and the precomputing process share it
+    folder = callback_cache.shared_directory()  # before the app loads: the master, its workers and the precomputing process share it
     if os.environ.get(precompute.ENV, "1").strip() != "0":
         warmer = precompute.spawn(root, public_url)
         owner = os.getpid()
         atexit.register(lambda: os.getpid() == owner and warmer.poll() is None and warmer.terminate())
-    _application_class()(lambda: build(root, public_url), options).run()
+
+    def load() -> flask.Flask:
+        server = build(root, public_url)
+        lane.start(server, folder)  # images, decks and slideshows: drawn by one low-priority process for all workers
+        return server
+
+    _application_class()(load, options).run()

@@ -21,12 +21,13 @@ import html
 import json
 import re
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
 import flask
 
-from essa_dash import bundles, settings
+from essa_dash import bundles, lane, settings
 from essa_dash.components.context import current_store
 from essa_dash.export import images, jobs, slides
 from essa_dash.figures.chrome import graph_config
@@ -59,9 +60,15 @@ def _state(accept_extra: tuple[str, ...] = ()) -> tuple[State, list[Problem], di
     return state, problems, extra
 
 
-def _built(chart: str, state: State, frame: Frame) -> Built | flask.Response:
+def _unknown_chart(chart: str) -> flask.Response | None:
     if chart not in load_all():
         return error(404, f"unknown chart '{chart}'", [Problem.of("chart", chart, "unknown_chart", tuple(REGISTRY), chart=chart)])
+    return None
+
+
+def _built(chart: str, state: State, frame: Frame) -> Built | flask.Response:
+    if (unknown := _unknown_chart(chart)) is not None:
+        return unknown
     built = build(chart, current_store(), state, frame)
     if built is None:
         return error(404, f"chart '{chart}' has nothing to show for this view")
@@ -120,12 +127,15 @@ def heavy(route: Callable[..., flask.Response]) -> Callable[..., flask.Response]
 
     An image, a deck or a slideshow costs seconds of CPU. A worker has two threads: if both
     worked on (or waited for) renders, every page and API answer of that worker queued behind
-    them. With one at a time, the other thread stays free for ordinary visitors.
+    them. With one at a time, the other thread stays free for ordinary visitors. In production
+    the route checks the request, then hands the drawing to the heavy lane (essa_dash.lane),
+    whose time allowed counts from here.
     """
 
     @functools.wraps(route)
     def limited(*args: Any, **kwargs: Any) -> flask.Response:
         global _heavy_running
+        flask.g.heavy_started = time.monotonic()
         with _heavy_lock:
             if _heavy_running >= settings.HEAVY_REQUESTS.value():
                 return error(503, "this server is drawing other images or slides; try again in a few seconds")
@@ -155,6 +165,8 @@ def image(chart: str, fmt: str) -> flask.Response:
         problems.append(Problem.of("width", f"{size}", "bad_image_size", detail=str(err)))
     if problems:
         return error(400, "; ".join(p.message for p in problems), problems)
+    if (refused := _unknown_chart(chart)) is not None or (refused := lane.answer()) is not None:
+        return refused  # an unknown chart, or the image as the heavy lane drew it
     built = _built(chart, state, image_frame(*layout))  # laid out for the image's shape, then scaled to its size
     if isinstance(built, flask.Response):
         return built
@@ -181,11 +193,11 @@ def _views() -> tuple[list[Built], list[str], list[Problem]]:
     return charts_of(flask.request.args.getlist("views"))
 
 
-def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
-    """Every chart of dashboard links (a list, each item possibly several lines), at most :data:`MAX_VIEWS` links.
+def planned(views: list[str]) -> tuple[list[tuple[str, State]], list[str], list[Problem]]:
+    """The charts of dashboard links (a list, each item possibly several lines), counted, none drawn yet.
 
-    The charts are counted before any is drawn: a deck of ``ESSA_MAX_DECK_CHARTS`` at most
-    (30 copies of a four-chart page cost 135 s and 2 GB before this limit).
+    At most :data:`MAX_VIEWS` links and ``ESSA_MAX_DECK_CHARTS`` charts (30 copies of a
+    four-chart page cost 135 s and 2 GB before this limit): past it, no chart and a problem.
     """
     urls = [u.strip() for raw in views for u in raw.split("\n") if u.strip()][:MAX_VIEWS]
     vocabulary = Vocabulary.from_store(current_store())
@@ -198,12 +210,28 @@ def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
     most = settings.MAX_DECK_CHARTS.value()
     if len(wanted) > most:
         return [], urls, [Problem.of("views", "", "too_many_charts", n=len(wanted), most=most)]
+    return wanted, urls, problems
+
+
+def charts_of(views: list[str]) -> tuple[list[Built], list[str], list[Problem]]:
+    """Every chart of dashboard links, drawn (see :func:`planned` for the limits), the links and the problems."""
+    wanted, urls, problems = planned(views)
     drawn = []
     for chart, state in wanted:
         images.check_deadline()  # a deck's time budget covers drawing its charts, not only rendering them
         if (built := build(chart, current_store(), state, SLIDE_FRAME)) is not None:
             drawn.append(built)
     return drawn, urls, problems
+
+
+def _refused(route: str) -> flask.Response | None:
+    """The 400 of ``views`` links that show no chart or too many, found before any chart is drawn."""
+    wanted, urls, problems = planned(flask.request.args.getlist("views"))
+    if not urls:
+        return error(400, f"add one or more dashboard links: {route}?views=/country/VNM&views=/risk/old_age")
+    if problems or not wanted:
+        return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+    return None
 
 
 def _slide_label(index: int, total: int, title: str) -> str:
@@ -213,11 +241,11 @@ def _slide_label(index: int, total: int, title: str) -> str:
 @share.get("/present")
 @heavy
 def present() -> flask.Response:
-    drawn, urls, problems = _views()
-    if not urls:
-        return error(400, "add one or more dashboard links: /present?views=/country/VNM&views=/risk/old_age")
-    if problems or not drawn:
-        return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+    if (refused := _refused("/present")) is not None or (refused := lane.answer()) is not None:
+        return refused  # links without charts or with too many, or the slideshow as the heavy lane drew it
+    drawn, _, _ = _views()
+    if not drawn:  # the links name charts, but none has anything to show
+        return error(400, "these links show no charts")
     slides_html = "".join(
         f'<section class="slide" aria-label="{html.escape(_slide_label(i, len(drawn), b.text.title))}" hidden>'
         f'<div class="slide-chart" id="slide-{i}"></div>'
@@ -244,6 +272,8 @@ def deck() -> flask.Response:
     title = flask.request.args.get("title", "ESSA Dash")[:200]
     if (char := slides.unwritable(title)) is not None:  # before any chart is drawn
         return error(400, f"the title holds {char}, a character a slide cannot hold", [Problem.of("title", char, "not_text")])
+    if (refused := _refused("/deck.pptx")) is not None or (refused := lane.answer()) is not None:
+        return refused  # links without charts or with too many, or the deck as the heavy lane drew it
     try:
         with images.deadline(settings.DECK_SECONDS.value()):  # from the start: drawing the charts counts too
             return _deck(title)
@@ -252,11 +282,9 @@ def deck() -> flask.Response:
 
 
 def _deck(title: str) -> flask.Response:
-    drawn, urls, problems = _views()
-    if not urls:
-        return error(400, "add one or more dashboard links: /deck.pptx?views=/country/VNM&views=/risk/old_age")
-    if problems or not drawn:
-        return error(400, "; ".join(p.message for p in problems) or "these links show no charts", problems)
+    drawn, _, _ = _views()
+    if not drawn:  # the links name charts, but none has anything to show
+        return error(400, "these links show no charts")
     native = flask.request.args.get("native", "false").lower() in ("true", "1", "yes")
     data = slides.build_deck(drawn, title=title, store=current_store(), native=native)
     response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")

@@ -243,9 +243,12 @@ def deadline(seconds: float) -> Iterator[None]:
     """Inside the block, every :func:`render` gives up with :class:`RendererBusyError` once ``seconds`` have passed.
 
     A deck renders its charts one after another; the deadline bounds the whole deck, so a
-    request ends (with a 503 saying so) before the worker timeout would kill it.
+    request ends (with a 503 saying so) before the worker timeout would kill it. A deadline
+    inside another never extends it (the heavy lane gets what is left of the worker's).
     """
-    token = _deadline.set(time.monotonic() + seconds)
+    end = time.monotonic() + seconds
+    outer = _deadline.get()
+    token = _deadline.set(end if outer is None else min(end, outer))
     try:
         yield
     finally:
@@ -473,4 +476,16 @@ def _parent(pid: int) -> int | None:
     return None if state in ("Z", "X") else int(ppid)
 
 
+def _forget_parent_renderer() -> None:
+    """In a forked child: the parent's Chromium, lock and queue are the parent's (its threads did not fork along).
+
+    The heavy lane (essa_dash.lane) is forked from a process that may have rendered (a
+    test's); the child starts its own Chromium on first use instead of driving, or killing,
+    the parent's, and a lock one of the parent's threads held cannot block it.
+    """
+    global _renderer, _lock, _queue_lock, _waiting
+    _renderer, _lock, _queue_lock, _waiting = None, threading.Lock(), threading.Lock(), 0
+
+
 atexit.register(shutdown)
+os.register_at_fork(after_in_child=_forget_parent_renderer)
