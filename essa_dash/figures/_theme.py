@@ -7,6 +7,7 @@ sequential scale that never passes through the grey reserved for "no data".
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -74,6 +75,8 @@ CAP_GAP_EM = 0.5
 SOURCE_NOTE = "source"
 #: No chart is shorter: a plot area under its title and above its source, even for one bar.
 MIN_HEIGHT_PX = 260
+#: From the end of a category name left of a plot to the plot, px (what plotly's automargin leaves).
+NAMES_GAP_PX = 40
 #: Height of one row of a horizontal legend, px (12-13 px type and its markers).
 LEGEND_ROW_PX = 24
 
@@ -117,11 +120,32 @@ def _legend_names(spec: dict) -> list[str]:
 def names_px(names: Iterable[object], size: float = BASE_PX) -> float:
     """Estimated width of the widest category name left of a plot (with its gap to the plot), px; 0 for none."""
     widest = max((len(str(name)) for name in names), default=0)
-    return widest * size * CHAR_EM + 12 if widest else 0.0
+    # plotly's automargin puts the plot about 40 px right of a name's end (tick suffix, padding): measured at 390 px
+    return widest * size * CHAR_EM + NAMES_GAP_PX if widest else 0.0
+
+
+def label_share(fit: Frame, names: Iterable[object], labels: Iterable[object], *, size: float = 11, most: float = 0.3) -> float:
+    """Share of a horizontal plot the longest of ``labels`` (beside its bar, in ``size`` px type) takes, at most ``most``.
+
+    The plot is the frame's width less the category ``names`` left of it: on a phone that share is
+    several times a desktop's, and a fixed axis end lets "100.0% (2021)" run off the card.
+    """
+    widest = max((len(str(label)) for label in labels), default=0)
+    plot_px = max(1.0, fit.width - 2 * fit.side_px - names_px(names))
+    return min(most, widest * size * CHAR_EM / plot_px)
+
+
+def axis_end(top: float, share: float) -> float:
+    """The end of a 0-based value axis whose bars reach ``top`` and leave ``share`` of it to their labels."""
+    return top / (1 - share)
 
 
 def _row_names(spec: dict) -> list[str]:
-    """The category names a figure writes left of its plot: string values on the y axis of any trace."""
+    """The category names a figure writes left of its plot: its y axis's own tick texts (a line each), else the
+    string values on the y axis of any trace."""
+    ticktext = (spec.get("layout", {}).get("yaxis") or {}).get("ticktext")
+    if ticktext:
+        return [re.sub(r"<[^>]+>", "", line) for text in ticktext for line in str(text).split("<br>")]
     found: dict[str, None] = {}
     for trace in spec.get("data", []):
         ys = trace.get("y")
@@ -165,7 +189,7 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     """
     if isinstance(fig, go.Figure):  # not to_dict(): it encodes arrays as base64, which readers of trace.x do not expect
         spec = {
-            "data": [{"type": t.type, "name": t.name, "showlegend": t.showlegend} for t in fig.data],
+            "data": [{"type": t.type, "name": t.name, "showlegend": t.showlegend, "y": getattr(t, "y", None)} for t in fig.data],
             "layout": fig.layout.to_plotly_json(),
         }
     else:

@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._flags import flag_hover, flag_mark
-from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
+from essa_dash.figures._theme import MUTED, ChartText, axis_end, frame, label_share, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pcts, tr
@@ -48,6 +48,7 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
     roles = [role for role in ("world", "region", "country") if (rows["role"] == role).any()]
     label_px, every = _labels(fit, len(risks) * max(1, len(roles)))
     traces: list[dict] = []
+    labelled: list[str] = []  # the labels drawn beside bars: the value axis leaves room for the longest
     gaps: dict[str, list[tuple[str, float, str]]] = {}  # risk -> (area, offset, hover) of its missing bars
     # plotly stacks grouped horizontal bars bottom-up: add the world first so the country is on top
     for k, role in enumerate(roles):
@@ -55,6 +56,7 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         name = part[C.country].iloc[0]
         known = part[C.coverage_pct].notna()
         label = (fmt_pcts(part[C.coverage_pct]) + " (" + part[C.year].astype("str") + ")" + flag_mark(part)).where(known, tr("no data"))
+        labelled += label[known].tolist() if every or role == "country" else []
         hover = (
             "<b>"
             + name
@@ -104,7 +106,13 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
         "bargap": BARGAP,
         "bargroupgap": 0.05,
         "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom", "traceorder": "reversed"},
-        "xaxis": {"range": [0, 118], "tickvals": ticks, "ticktext": [f"{t}%" for t in ticks], "gridcolor": "#eef1f4", "title": None},
+        "xaxis": {
+            "range": [0, max(118, axis_end(100, label_share(fit, risks, labelled, size=label_px)))],
+            "tickvals": ticks,
+            "ticktext": [f"{t}%" for t in ticks],
+            "gridcolor": "#eef1f4",
+            "title": None,
+        },
         # numeric positions of the "no data" notes count categories from the bottom: the axis spans all of them
         "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "title": None, "range": [-0.5, len(risks) - 0.5]},
         "annotations": notes,

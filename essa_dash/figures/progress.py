@@ -10,14 +10,15 @@ as a change of zero.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
-from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, names_px, risk_colour
-from essa_dash.figures.frames import CHAR_EM, DESKTOP, Frame
+from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, label_share, names_px, risk_colour
+from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_int, fmt_pct, fmt_points, mark, tr
 from essa_dash.text.wrap import wrap
@@ -39,6 +40,8 @@ DUMBBELL_TOP_PX, BARS_TOP_PX = 120, 125
 BAR_PX = 21
 #: The bars' labels: their type (px) and the most of the change axis they may take beyond the longest bar, a side.
 LABEL_PX, LABEL_SHARE_MAX = 11, 0.3
+#: Past this share of the frame's width the bars' names go on two lines and their labels lose the years (a phone).
+NAMES_SHARE_MAX = 0.35
 
 
 def _points_suffix() -> str:
@@ -278,7 +281,7 @@ def top_and_bottom(compared: pd.DataFrame, most: int) -> tuple[pd.DataFrame, pd.
     return pd.concat([compared.iloc[:low], compared.iloc[-high:]]), compared.iloc[low:-high]
 
 
-def _rest_note(rest: pd.DataFrame, fit: Frame, bars: pd.Series) -> tuple[dict | None, int]:
+def _rest_note(rest: pd.DataFrame, fit: Frame, bars: Iterable[str]) -> tuple[dict | None, int]:
     """The cells between the drawn falls and rises, named in one wrapped note (beside the ``bars``' names); its height in px."""
     if rest.empty:
         return None, 0
@@ -302,7 +305,7 @@ def _rest_note(rest: pd.DataFrame, fit: Frame, bars: pd.Series) -> tuple[dict | 
     return _note_below(sentence, fit, bars)
 
 
-def _note_below(sentence: str, fit: Frame, names: pd.Series) -> tuple[dict | None, int]:
+def _note_below(sentence: str, fit: Frame, names: Iterable[str]) -> tuple[dict | None, int]:
     """``sentence`` as a note under the plot's tick labels, wrapped to the plot's width in ``fit`` (the frame's, less the
     category ``names`` left of the plot); and its height in px (None, 0: no sentence).
 
@@ -377,20 +380,45 @@ def _change_range(compared: pd.DataFrame, fit: Frame) -> list[float]:
     if compared.empty:
         return [-10.0, 10.0]
     low, high = min(0.0, float(compared["change_pp"].min())), max(0.0, float(compared["change_pp"].max()))
-    labels = _bar_labels(compared)
-    plot_px = max(1.0, fit.width - 2 * fit.side_px - names_px(compared["_label"]))
-    share = min(LABEL_SHARE_MAX, max(len(label) for label in labels) * LABEL_PX * CHAR_EM / plot_px)
+    share = label_share(fit, _name_lines(compared, fit), _bar_labels(compared, fit), size=LABEL_PX, most=LABEL_SHARE_MAX)
     left, right = (share if low < 0 else 0.0), (share if high > 0 else 0.0)
     total = (high - low + (0 if low < 0 else 1) + (0 if high > 0 else 1)) / (1 - left - right)
     return [low - (left * total if low < 0 else 1), high + (right * total if high > 0 else 1)]
 
 
-def _bar_labels(compared: pd.DataFrame) -> list[str]:
-    """The words beside each bar: the signed change, its years and its flag ("+12.3 pp (2015-2022) †")."""
+def _narrow(compared: pd.DataFrame, fit: Frame) -> bool:
+    """Whether the frame is too narrow (a phone) for the bars' names on one line ("Philippines · At least one" in more
+    than ``NAMES_SHARE_MAX`` of it) or for their labels with the years (more than ``LABEL_SHARE_MAX`` of the plot)."""
+    if names_px(compared["_label"]) > fit.width * NAMES_SHARE_MAX:
+        return True
+    return label_share(fit, compared["_label"], _labels_with_years(compared), size=LABEL_PX, most=1.0) > LABEL_SHARE_MAX
+
+
+def _labels_with_years(compared: pd.DataFrame) -> list[str]:
     return [
         f" {label} ({span}){mark} "
         for label, span, mark in zip(compared["change_label"], _span(compared), flag_mark(compared), strict=True)
     ]
+
+
+def _names(compared: pd.DataFrame, fit: Frame) -> list[str]:
+    """The bars' names as drawn: on one line, or on a narrow frame country over risk."""
+    names = compared["_label"].tolist()
+    return [name.replace(" · ", " ·<br>", 1) for name in names] if names_px(names) > fit.width * NAMES_SHARE_MAX else names
+
+
+def _name_lines(compared: pd.DataFrame, fit: Frame) -> list[str]:
+    return [line for name in _names(compared, fit) for line in name.split("<br>")]
+
+
+def _bar_labels(compared: pd.DataFrame, fit: Frame) -> list[str]:
+    """The words beside each bar: the signed change, its years and its flag ("+12.3 pp (2015-2022) †").
+
+    On a narrow frame the years stay in the hover: beside the bar they would take half a phone's plot.
+    """
+    if _narrow(compared, fit):
+        return [f" {label}{mark} " for label, mark in zip(compared["change_label"], flag_mark(compared), strict=True)]
+    return _labels_with_years(compared)
 
 
 def _bars(
@@ -423,7 +451,7 @@ def _bars(
             "x": compared["change_pp"].tolist(),
             "y": compared["_label"].tolist(),
             "mode": "text",
-            "text": _bar_labels(compared),
+            "text": _bar_labels(compared, fit),
             "textposition": ["middle right" if r else "middle left" for r in rising],
             "textfont": {"size": LABEL_PX, "color": TEXT},
             "cliponaxis": False,
@@ -456,7 +484,7 @@ def _bars(
             "yaxis": {"showticklabels": False, "showgrid": False, "fixedrange": True},
         }
         return frame({"data": traces, "layout": layout}, text, height=300, fit=fit)
-    note, note_px = _rest_note(rest, fit, compared["_label"])
+    note, note_px = _rest_note(rest, fit, _name_lines(compared, fit))
     layout = {
         # one bar per category, so nothing stacks or shifts sideways
         "barmode": "overlay",
@@ -474,6 +502,8 @@ def _bars(
         "yaxis": {
             "categoryorder": "array",
             "categoryarray": compared["_label"].tolist(),
+            "tickvals": compared["_label"].tolist(),
+            "ticktext": _names(compared, fit),
             "range": [-0.6, len(compared) - 0.4],  # the text trace would otherwise pad the axis
             "fixedrange": True,
             "ticksuffix": " ",
@@ -481,4 +511,5 @@ def _bars(
         "annotations": [note] if note else [],
     }
     fig = {"data": traces, "layout": layout}
-    return frame(fig, text, height=BARS_TOP_PX + BAR_PX * len(compared) + note_px, bottom=50 + note_px, fit=fit)
+    bar_px = BAR_PX * max(len(name.split("<br>")) for name in _names(compared, fit))  # two lines of name a bar
+    return frame(fig, text, height=BARS_TOP_PX + bar_px * len(compared) + note_px, bottom=50 + note_px, fit=fit)

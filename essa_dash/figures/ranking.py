@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
 from essa_dash.figures._flags import flag_hover, flag_mark
-from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, no_data_note, risk_colour
+from essa_dash.figures._theme import MUTED, TEXT, ChartText, axis_end, frame, label_share, no_data_note, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pcts, tr
@@ -91,7 +91,13 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         "bargap": 0.3,
         "legend": {"orientation": "h", "y": 1.0, "x": 0, "yanchor": "bottom", "font": {"color": TEXT}},
         "showlegend": True,
-        "xaxis": {"range": [0, 122], "tickvals": ticks_x, "ticktext": [f"{t}%" for t in ticks_x], "gridcolor": "#eef1f4", "title": None},
+        "xaxis": {
+            "range": [0, max(122, axis_end(100, label_share(fit, order, label[known])))],
+            "tickvals": ticks_x,
+            "ticktext": [f"{t}%" for t in ticks_x],
+            "gridcolor": "#eef1f4",
+            "title": None,
+        },
         "yaxis": {
             "categoryorder": "array",
             "categoryarray": order[::-1],

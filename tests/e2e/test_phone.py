@@ -31,6 +31,31 @@ def test_charts_fit_a_phone_without_sideways_scrolling(browser: Browser, base_ur
         context.close()
 
 
+#: Chart texts that must stay inside their chart's card: the source line, notes under the plot, "no data" words.
+OUTSIDE = """() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(plot => {
+    const card = plot.getBoundingClientRect();
+    return [...plot.querySelectorAll('.annotation-text, .gtitle')]
+      .map(t => [t.textContent.trim().slice(0, 60), t.getBoundingClientRect()])
+      .filter(([text, r]) => text && r.width > 0 && (r.left < card.left - 1 || r.right > card.right + 1))
+      .map(([text, r]) => `${plot.closest('.dash-graph')?.id || '?'}: ${text} (${Math.round(r.left)}-${Math.round(r.right)}`
+                          + ` in ${Math.round(card.left)}-${Math.round(card.right)})`);
+})"""
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_source_lines_and_notes_stay_inside_their_card_on_a_phone(browser: Browser, base_url: str, path: str) -> None:
+    """The source line started where the plot does (right of the category names) but wrapped to the card's width."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        page.goto(base_url + path)
+        page.wait_for_selector(".js-plotly-plot")
+        page.wait_for_timeout(500)  # every graph of the page drawn
+        assert page.evaluate(OUTSIDE) == []
+    finally:
+        context.close()
+
+
 def test_the_overview_heatmap_is_the_compact_grid_on_a_phone(browser: Browser, base_url: str) -> None:
     """Laid out for the phone (risk names upright, no colour scale), not a desktop grid squeezed."""
     context = browser.new_context(viewport={"width": 390, "height": 844})
