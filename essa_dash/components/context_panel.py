@@ -14,13 +14,18 @@ from essa_dash.figures.context import sparkline_svg
 from essa_dash.query import context as q
 from essa_dash.schema import CONTEXT_UNITS
 from essa_dash.schema import Context as X
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 from essa_dash.text import context_series as words
 from essa_dash.text import fmt_year, tr
 
 
+@per_build(maxsize=64)
 def context_panel(store: Store, iso3: str, country: str) -> html.Section:
-    """One tile per series: value and year, or "no data" said plainly; a sparkline where there are two years or more."""
+    """One tile per series: value and year, or "no data" said plainly; a sparkline where there are two years or more.
+
+    Drawn once per country, language and data build: every edition and sex of a country page shows the same panel
+    (Dash only reads a layout's components, so the pages share it).
+    """
     table = q.indicators(store)
     rows = q.series(store, areas=[iso3])
     tiles = []

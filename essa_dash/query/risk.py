@@ -85,10 +85,16 @@ def edition_options(store: Store, risk: str) -> list[dict[str, str]]:
     An edition with only a world figure (e.g. health in WSPR 2024-26) would rank nobody,
     so it is not offered.
     """
+    return [{"label": label, "value": e} for e, label in _editions_with_members(store, risk)]
+
+
+@per_build()
+def _editions_with_members(store: Store, risk: str) -> tuple[tuple[str, str], ...]:
+    # every risk page asks this several times (the page, the controls, each chart resolving its view): once per risk
     members = member_states(store.countries)["iso3"]
     present = set(filter_coverage(store.coverage, risks=[risk], countries=members)[C.edition])
     editions = store.editions.sort_values("published", ascending=False)
-    return [{"label": label, "value": e} for e, label in zip(editions["edition"], editions["label"], strict=True) if e in present]
+    return tuple((e, label) for e, label in zip(editions["edition"], editions["label"], strict=True) if e in present)
 
 
 def shown_sex(store: Store, risk: str, sex: str) -> str:

@@ -41,6 +41,17 @@ def _names(store: Store) -> pd.Series:
     return store.countries.set_index("iso3")["short_name"]
 
 
+def country_only(store: Store, state: State) -> State:
+    """The one thing a country's SDG trends read: the resolved country (an edition or a sex changes nothing)."""
+    view, _ = country_q.resolve(store, state)
+    return State(country=(view.iso3,))
+
+
+def risk_only(store: Store, state: State) -> State:
+    """The one thing the series beside a risk read: the resolved risk (countries, edition and sex change nothing)."""
+    return State(risk=(view_of(store, state).risk,))
+
+
 def trends(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     view, _ = country_q.resolve(store, state)
     ids = list(q.indicators(store).index)
@@ -123,6 +134,10 @@ def pairs(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     return Built("context-pairs", fig, text, words.pair_reading(rows, within=q.PAIR_WITHIN_YEARS), notes, sources)
 
 
-register(Chart("country-context", "SDG series beside coverage for a country", COUNTRY_PAGE, ("country",), "line", trends))
-register(Chart("risk-context", "SDG series that help explain a risk's coverage", RISK_PAGE, ("risk",), "bar", risk_series))
+register(
+    Chart("country-context", "SDG series beside coverage for a country", COUNTRY_PAGE, ("country",), "line", trends, canonical=country_only)
+)
+register(
+    Chart("risk-context", "SDG series that help explain a risk's coverage", RISK_PAGE, ("risk",), "bar", risk_series, canonical=risk_only)
+)
 register(Chart("context-pairs", "Coverage and informal employment, Member States", PAIR_PAGE, ("edition", "risk"), "dots", pairs))

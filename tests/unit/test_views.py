@@ -49,3 +49,16 @@ def test_states_that_resolve_alike_share_one_drawing(store) -> None:
     risk = views.build("risk-ranking", store, State(risk=("old_age",), edition="WPP 2024", sex="total"))
     assert risk is views.build("risk-ranking", store, State(risk=("old_age",), edition="ILOSTAT 2025", sex="total"))
     assert views.build("risk-ranking", store, State(risk=("old_age",), edition="UN SDG DB 2023-07", sex="total")) is not risk
+
+
+def test_the_sdg_series_are_drawn_once_per_country_and_per_risk(store) -> None:
+    """The SDG series read neither edition nor sex: every edition and sex of a country (or risk) page shares one drawing."""
+    from essa_dash import views
+    from essa_dash.query.state import State
+
+    trends = views.build("country-context", store, State(country=("VNM",)))
+    assert trends is views.build("country-context", store, State(country=("VNM",), edition="UN SDG DB 2023-07", sex="female"))
+    assert trends is not views.build("country-context", store, State(country=("IDN",)))
+    beside = views.build("risk-context", store, State(risk=("old_age",)))
+    assert beside is not None
+    assert beside is views.build("risk-context", store, State(risk=("old_age",), country=("VNM",), edition="WPP 2024", sex="male"))
