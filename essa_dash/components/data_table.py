@@ -15,6 +15,7 @@ from collections.abc import Callable, Collection, Mapping
 import pandas as pd
 from dash import dcc, html
 
+from essa_dash.components.scroll_region import scroll_region
 from essa_dash.query.explorer import TablePage
 from essa_dash.query.state import State
 from essa_dash.text import fmt_int, tr
@@ -52,17 +53,7 @@ def data_table(
         [
             # outside the scrolling box, so a phone shows it whole
             html.P(" ".join(where), className="table-where", id=f"{table_id}-where"),
-            html.P(
-                tr("The table is wider than the screen: it scrolls sideways (swipe it, or focus it and use the arrow keys)."),
-                className="table-hint",
-            ),
-            html.Div(
-                html.Table([html.Caption(caption), head, body], id=table_id, className="data-table"),
-                className="table-scroll",
-                tabIndex="0",
-                role="region",
-                **{"aria-label": caption},
-            ),
+            *scroll_region(html.Table([html.Caption(caption), head, body], id=table_id, className="data-table"), label=caption),
             _pager(page, state, href) if page.pages > 1 else None,
         ],
         className="data-table-block",

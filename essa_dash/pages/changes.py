@@ -15,6 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from essa_dash.components.context import data_root, latest_store
+from essa_dash.components.scroll_region import scroll_region
 from essa_dash.errors import DataError
 from essa_dash.releases import disk
 from essa_dash.releases.changes import AFTER, BEFORE, DIFFERENCE, KINDS, Changes, compare
@@ -35,17 +36,20 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ",".join(map(str, value or []))
 
 
-def _table(header: list[str], rows: list[list[Any]], numeric: frozenset[int] = frozenset()) -> html.Table:
+def _table(title: Any, header: list[str], rows: list[list[Any]], numeric: frozenset[int] = frozenset()) -> list[Any]:
+    """``title`` (a heading) and its table, in a region named by the heading's words: wider than a phone, it scrolls on its own."""
+
     def cell(i: int, value: Any, tag: Any) -> Any:
         return tag(value, className="num" if i in numeric else None)
 
-    return html.Table(
+    table = html.Table(
         [
             html.Thead(html.Tr([cell(i, h, html.Th) for i, h in enumerate(header)])),
             html.Tbody([html.Tr([cell(i, v, html.Td) for i, v in enumerate(row)]) for row in rows]),
         ],
         className="data-table",
     )
+    return [title, *scroll_region(table, label=title.children)]
 
 
 def _releases(current: str) -> html.Section:
@@ -66,7 +70,7 @@ def _releases(current: str) -> html.Section:
             ]
         )
     header = [tr("id"), tr("version"), tr("built"), tr("coverage rows"), tr("what changed"), ""]
-    return html.Section([html.H2(tr("Kept releases, newest first")), _table(header, rows, frozenset({3}))])
+    return html.Section(_table(html.H2(tr("Kept releases, newest first")), header, rows, frozenset({3})))
 
 
 def _cell(row: pd.Series, risks: dict[str, str]) -> list[Any]:
@@ -94,7 +98,7 @@ def _comparison(changes: Changes, risks: dict[str, str]) -> list[Any]:
     by_source = changes.by_source()
     header = [tr("source"), tr("edition"), tr("added"), tr("revised"), tr("removed"), tr("re-flagged")]
     rows = [[r[C.source_id], r[C.edition], *(fmt_int(r[k]) for k in KINDS)] for _, r in by_source.iterrows()]
-    parts += [html.H3(tr("By source and edition")), _table(header, rows, frozenset({2, 3, 4, 5}))]
+    parts += _table(html.H3(tr("By source and edition")), header, rows, frozenset({2, 3, 4, 5}))
     cell_header = [tr("country"), tr("risk"), tr("sex"), tr("year"), tr("edition")]
     sections = (
         (
@@ -111,10 +115,9 @@ def _comparison(changes: Changes, risks: dict[str, str]) -> list[Any]:
         if frame.empty:
             continue
         shown = frame.head(SHOWN)
-        parts += [
-            html.H3(tr("{title} ({n})", title=title, n=fmt_int(len(frame)))),
-            _table([*cell_header, *extra], [[*_cell(r, risks), *values(r)] for _, r in shown.iterrows()], frozenset({3, 5, 6, 7})),
-        ]
+        rows = [[*_cell(r, risks), *values(r)] for _, r in shown.iterrows()]
+        heading = html.H3(tr("{title} ({n})", title=title, n=fmt_int(len(frame))))
+        parts += _table(heading, [*cell_header, *extra], rows, frozenset({3, 5, 6, 7}))
         if len(frame) > SHOWN:
             parts.append(
                 html.P(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dash import html
 
+from essa_dash.components.scroll_region import scroll_region
 from essa_dash.text import LANGUAGES, fmt_int, fmt_pct, mark, tr
 from essa_dash.text.catalog import UNREVIEWED
 from essa_dash.text.i18n import status
@@ -61,7 +62,10 @@ def layout(**_url: str) -> html.Main:
                 ),
                 className="lede",
             ),
-            html.Div(html.Table([head, body], id=TABLE_ID, className="progress-table"), className="progress-table-scroll"),
+            # five short columns fit a phone in most languages: no words about scrolling, the shadows if it does not
+            *scroll_region(
+                html.Table([head, body], id=TABLE_ID, className="data-table languages-table"), label=tr("Languages"), hint=False
+            ),
             html.H2(tr("How to contribute")),
             html.Ul(
                 [

@@ -8,6 +8,7 @@ from essa_dash.components.cards import chart_card
 from essa_dash.components.context import current_store
 from essa_dash.components.controls import controls_bar, dropdown, radio
 from essa_dash.components.notice import problems_notice
+from essa_dash.components.scroll_region import scroll_region
 from essa_dash.query import default_edition, options
 from essa_dash.query import progress as q
 from essa_dash.query.state import Vocabulary
@@ -96,11 +97,11 @@ def _table(rows: list[dict[str, str]], edition: str) -> html.Div:
     )
     caption = html.Caption(tr("{edition}: baseline and latest figure", edition=edition))
     return html.Div(
-        html.Table([caption, head, body], id=TABLE, className="progress-table"),
-        className="progress-table-scroll",
-        tabIndex="0",
-        role="region",
-        **{"aria-label": tr("Baseline and latest figure for every country and risk")},
+        scroll_region(
+            html.Table([caption, head, body], id=TABLE, className="progress-table"),
+            label=tr("Baseline and latest figure for every country and risk"),
+            class_name="progress-table-scroll",
+        )
     )
 
 

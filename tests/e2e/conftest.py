@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -46,9 +47,16 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def base_url(built_root: Path) -> Iterator[str]:
     """The dashboard served by `essa-dash serve` on a free loopback port."""
+    with serve(built_root) as url:
+        yield url
+
+
+@contextmanager
+def serve(root: Path, log_name: str = "server.log") -> Iterator[str]:
+    """`essa-dash serve` of the data directory ``root`` on a free loopback port, stopped on leaving."""
     port = _free_port()
-    env = {**os.environ, "ESSA_DATA_DIR": str(built_root)}
-    log = (ARTIFACTS / "server.log").open("w") if ARTIFACTS.mkdir(exist_ok=True) is None else None
+    env = {**os.environ, "ESSA_DATA_DIR": str(root)}
+    log = (ARTIFACTS / log_name).open("w") if ARTIFACTS.mkdir(exist_ok=True) is None else None
     proc = subprocess.Popen(
         [sys.executable, "-m", "essa_dash.cli", "serve", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT
     )
@@ -62,7 +70,7 @@ def base_url(built_root: Path) -> Iterator[str]:
                         break
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"server did not start; see {ARTIFACTS / 'server.log'}") from None
+                    raise RuntimeError(f"server did not start; see {ARTIFACTS / log_name}") from None
                 time.sleep(0.2)
         yield url
     finally:
