@@ -17,6 +17,8 @@ from tests.unit.test_cli import LABELS, asean_labels, edit
 
 pytestmark = pytest.mark.e2e
 
+#: The pages with charts.
+PAGES = ["/", "/country/KHM", "/risk/old_age", "/progress"]
 #: Every page, the 404 page too; /present draws its 1920x1080 slides scaled to the screen.
 EVERY_PAGE = [
     "/",
