@@ -24,6 +24,10 @@
     var self = this;
     var args = arguments;
     var drawn = free.then(function () {
+      var gd = args[0];
+      // a graph taken off the page while it waited (the visitor moved on) is not drawn: its
+      // dcc.Graph has unmounted and would never purge it (nor its window resize listener)
+      if (gd && gd.nodeType === 1 && !gd.isConnected) return gd;
       return react.apply(self, args);
     });
     free = drawn.then(nextTask, nextTask);

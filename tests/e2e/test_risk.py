@@ -131,3 +131,28 @@ def test_risk_page_is_usable_at_phone_width(page: Page, base_url: str) -> None:
     wait_for_graph(page, "risk-trend")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, f"page scrolls sideways at phone width ({width}px)"
+
+
+#: In which task each chart's plotly.js SVG was added to the page: a counter that a timer loop moves on
+#: between two tasks, read when the SVG appears (one task draws everything it draws under one number).
+DRAWN_IN_TASK = """
+window.essaDrawnIn = {};
+let task = 0;
+(function tick() { task += 1; setTimeout(tick, 0); })();
+new MutationObserver(changes => { for (const change of changes) for (const node of change.addedNodes) {
+    const chart = node.classList && node.classList.contains('main-svg') && node.closest('[id]');
+    if (chart && !(chart.id in window.essaDrawnIn)) window.essaDrawnIn[chart.id] = task;
+} }).observe(document, {childList: true, subtree: true});
+"""
+
+
+def test_charts_are_drawn_one_per_task_in_page_order(page: Page, base_url: str) -> None:
+    """plotly-queue.js: Dash mounts the five graphs in one commit; each is drawn in a task of its own, the first first."""
+    page.add_init_script(DRAWN_IN_TASK)
+    open_risk(page, base_url)
+    for graph in ("risk-map", "risk-trend", "risk-sex"):
+        wait_for_graph(page, graph)
+    assert page.evaluate("window.Plotly.essaQueued") is True
+    drawn = page.evaluate("window.essaDrawnIn")
+    assert {"risk-ranking", "risk-map", "risk-trend", "risk-sex"} <= set(drawn), drawn
+    assert drawn["risk-ranking"] < drawn["risk-map"] < drawn["risk-trend"] < drawn["risk-sex"], drawn
