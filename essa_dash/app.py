@@ -15,6 +15,7 @@ from types import ModuleType
 from urllib.parse import parse_qsl, urlencode
 
 import dash
+import dash._callback
 import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
@@ -34,6 +35,24 @@ from essa_dash.text import LANGUAGES, tr, use_language
 
 APP_TITLE = "ESSA Dash"
 SKIP_LINK, HEADER, FOOTER = "skip-link", "site-header", "site-footer"
+_PAGE_CALLBACKS: tuple[dict[str, object], list[object]] = ({}, [])
+
+
+def _own_page_callbacks(app: Dash) -> None:
+    """Give ``app`` every callback the pages declare with ``dash.callback``.
+
+    Dash hands those callbacks to the first app that serves a request and then forgets
+    them, so a second app in the same process (the tests make one per module; a WSGI host
+    may mount two) answered the deck's or the explorer's callbacks with "names no callback".
+    They are taken from Dash once and given to every app made here.
+    """
+    taken_map, taken_list = _PAGE_CALLBACKS
+    taken_map.update(dash._callback.GLOBAL_CALLBACK_MAP)
+    taken_list.extend(dash._callback.GLOBAL_CALLBACK_LIST)
+    dash._callback.GLOBAL_CALLBACK_MAP.clear()
+    dash._callback.GLOBAL_CALLBACK_LIST.clear()
+    app.callback_map.update(taken_map)
+    app._callback_list.extend(taken_list)
 
 
 def page_modules() -> list[ModuleType]:
@@ -194,6 +213,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
             html.Footer(_footer(), className="footer", id=FOOTER),
         ]
     )
+    _own_page_callbacks(app)
     _register_frame(app, modules)
     _plotly_per_page(app)
     _html_lang(app)
