@@ -60,6 +60,8 @@ GET_PREFIXES = ("/api/v1/", "/img/", "/embed/")
 #: Headers that belong to one exchange, not to the answer: never stored.
 EXCHANGE_HEADERS = frozenset({"date", "set-cookie", "connection", "keep-alive", "transfer-encoding", "x-essa-cache"})
 CACHE_HEADER = "X-ESSA-Cache"
+#: CACHE_HEADER's value on an answer that depends on more than its request (a deck job's id, its progress): never stored.
+NOT_STORED = "off"
 #: The folder every process of the server shares (default: a private temporary folder made at start).
 DIR_ENV = "ESSA_CACHE_DIR"
 
@@ -125,7 +127,7 @@ class AnswerStore:
         """Delete the least recently used answers until the folder holds at most three quarters of the budget."""
         entries = []
         for entry in os.scandir(self.directory):
-            if entry.name.startswith("."):  # an answer being written
+            if entry.name.startswith(".") or not entry.is_file(follow_symlinks=False):  # being written; the lane's socket, the jobs
                 continue
             try:
                 stat = entry.stat()
@@ -143,7 +145,7 @@ class AnswerStore:
     @property
     def size(self) -> int:
         """Bytes in the folder now (for tests and benchmarks)."""
-        return sum(entry.stat().st_size for entry in os.scandir(self.directory))
+        return sum(entry.stat().st_size for entry in os.scandir(self.directory) if entry.is_file(follow_symlinks=False))
 
 
 def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
@@ -297,6 +299,11 @@ def shared_directory() -> Path:
     folder = _default_directory()
     os.environ[DIR_ENV] = str(folder)
     return folder
+
+
+def folder_of(server: flask.Flask) -> Path:
+    """The folder every process of ``server`` shares: its answers, and beside them the heavy lane's socket and the deck jobs."""
+    return install(server).directory
 
 
 def install(server: flask.Flask, store: AnswerStore | None = None) -> AnswerStore:

@@ -28,6 +28,12 @@ the lane to take it, then answers 503 + Retry-After; a deck's ``ESSA_DECK_SECOND
 from the request's start in the worker (the lane gets what is left). A lane that died or
 hangs is a 503 too, and the supervisor starts another. ``essa-dash serve`` (development) and
 the tests have no lane: the routes run in the process, as before.
+
+The /deck page's background builds are the lane's too: the worker checks the links, writes the
+job into the shared folder and answers at once (:mod:`essa_dash.export.jobs`); between two
+requests, and every :data:`JOB_POLL` seconds when idle, the lane builds the oldest queued job,
+writing its progress where any worker reads it. A request and a build take turns, so neither
+waits behind more than one of the other.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import ctypes
 import json
 import logging
 import os
+import select
 import signal
 import socket
 import struct
@@ -61,6 +68,8 @@ RETURNED = ("Content-Type", "Content-Disposition", "Cache-Control", "ETag", "Las
 MARGIN = 15.0
 #: Seconds the lane waits for a worker's request (sent at once) or for it to take the answer.
 READ_TIMEOUT = 5.0
+#: Seconds an idle lane waits for a request before it looks for a queued deck build (essa_dash.export.jobs).
+JOB_POLL = 0.5
 READY = b"R"
 _FRAME = struct.Struct("<Q")
 
@@ -148,7 +157,15 @@ def _serve(app: flask.Flask, listener: socket.socket, supervisor: int) -> None:
     _die_with(supervisor)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # SystemExit: atexit then closes Chromium
     client = app.test_client()
+    from essa_dash.export import jobs
+
     while True:
+        try:
+            jobs.run_next(app)  # one queued build of the /deck page, then the next request: each waits for at most one of the other
+        except Exception:
+            _log.exception("heavy lane: a deck build failed")
+        if not select.select([listener], [], [], JOB_POLL)[0]:
+            continue  # nobody asked: look for a queued build again
         connection, _ = listener.accept()
         with connection:
             try:

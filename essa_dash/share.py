@@ -295,7 +295,7 @@ def _deck(title: str) -> flask.Response:
 @share.get("/deck/jobs/<job_id>")
 def deck_job(job_id: str) -> flask.Response:
     """How far a deck build started on the /deck page got (the page polls this; so may a script)."""
-    job = jobs.get(job_id)
+    job = jobs.get(flask.current_app, job_id)
     if job is None:
         return error(404, "no such deck build (or it finished more than 10 minutes ago)")
     download = f"/deck/jobs/{job.id}.pptx" if job.state == "done" else None
@@ -304,10 +304,10 @@ def deck_job(job_id: str) -> flask.Response:
 
 @share.get("/deck/jobs/<job_id>.pptx")
 def deck_job_file(job_id: str) -> flask.Response:
-    job = jobs.get(job_id)
-    if job is None or job.data is None:
+    job = jobs.get(flask.current_app, job_id)
+    if job is None or (data := jobs.deck(flask.current_app, job)) is None:
         return error(404, "no finished deck with this id (builds are kept 10 minutes)")
-    response = flask.Response(job.data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
+    response = flask.Response(data, mimetype="application/vnd.openxmlformats-officedocument.presentationml.presentation")
     response.headers["Content-Disposition"] = f'attachment; filename="essa-deck-{dt.date.today().isoformat()}.pptx"'
     return response
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 import dash
+import flask
 from dash import Input, Output, State, dcc, html
 
-from essa_dash import settings
-from essa_dash.components.context import current_store
+from essa_dash.callback_cache import CACHE_HEADER, NOT_STORED
 from essa_dash.export import images, jobs
-from essa_dash.share import charts_of
+from essa_dash.share import planned
 from essa_dash.text import LANGUAGES, current_language, mark, tr
 from essa_dash.text.formats import fmt_int
 
@@ -108,6 +108,15 @@ def _text(value: object, limit: int) -> str:
     return value[:limit] if isinstance(value, str) else ""
 
 
+def _not_stored() -> None:
+    """This callback's answer is not a pure function of its request (a new job, a job's progress): the answer store must not keep it.
+
+    Kept, one visitor's answer would be replayed to the next with the same inputs: their job
+    id (someone else's deck) or a "try again" that no longer holds.
+    """
+    dash.ctx.response.set_header(CACHE_HEADER, NOT_STORED)
+
+
 @dash.callback(
     Output("deck-job", "data"),
     Output("deck-poll", "disabled"),
@@ -116,22 +125,29 @@ def _text(value: object, limit: int) -> str:
     State("deck-title", "value"),
     State("deck-views", "value"),
     State("deck-native", "value"),
+    State("deck-lang", "data"),
     prevent_initial_call=True,
 )
-def _start(_clicks: int | None, title: object, views: object, native: object) -> tuple[str | None, bool, html.P]:
-    """Draw the charts now (bad links are said at once), then build the slides in the background.
+def _start(_clicks: int | None, title: object, views: object, native: object, lang: object) -> tuple[str | None, bool, html.P]:
+    """Check the links now (bad ones and too many charts are said at once, nothing drawn), then build the deck in the background.
 
-    The deck has the deadline and the chart cap of /deck.pptx: the time spent drawing the
-    charts here is taken from what the background build may use.
+    The build (essa_dash.export.jobs: the heavy lane with ``serve --prod``) has the deadline
+    and the chart cap of /deck.pptx, counted from this request.
     """
+    _not_stored()
+    links = _text(views, MAX_VIEWS_TEXT)
+    wanted, urls, problems = planned([links])
+    if not urls or problems or not wanted:
+        message = "; ".join(p.message for p in problems) or tr("these links show no charts")
+        return None, True, html.P(message, className="error")
     try:
-        with images.deadline(settings.DECK_SECONDS.value()):
-            drawn, urls, problems = charts_of([_text(views, MAX_VIEWS_TEXT)])
-            if not urls or problems or not drawn:
-                message = "; ".join(p.message for p in problems) or tr("these links show no charts")
-                return None, True, html.P(message, className="error")
-            wanted = isinstance(native, list) and native == ["native"]
-            job = jobs.start(drawn, title=_text(title, 200) or "ESSA Dash", store=current_store(), native=wanted)
+        job = jobs.start(
+            links,
+            title=_text(title, 200) or "ESSA Dash",
+            native=isinstance(native, list) and native == ["native"],
+            lang=lang if isinstance(lang, str) and lang in LANGUAGES else current_language(),
+            total=len(wanted),
+        )
     except (jobs.BusyError, images.RenderError) as busy:
         return None, True, html.P(str(busy), className="error")
     return job.id, False, _shown(job)
@@ -145,10 +161,11 @@ def _start(_clicks: int | None, title: object, views: object, native: object) ->
     prevent_initial_call=True,
 )
 def _poll(_ticks: int | None, job_id: object) -> tuple[html.Div | html.P, bool]:
-    job = jobs.get(job_id)
+    _not_stored()
+    job = jobs.get(flask.current_app, job_id)  # any worker: the job is in the folder they share
     if job is None:
         return html.P(tr("This deck build is no longer known: start it again."), className="error"), True
-    return _shown(job), job.state != "running"
+    return _shown(job), job.state not in jobs.UNFINISHED
 
 
 def _shown(job: jobs.Job) -> html.Div | html.P:

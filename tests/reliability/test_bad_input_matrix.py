@@ -754,9 +754,25 @@ def deck_build(views: str) -> dict[str, object]:
             {"id": "deck-title", "property": "value", "value": "Seminar"},
             {"id": "deck-views", "property": "value", "value": views},
             {"id": "deck-native", "property": "value", "value": []},
+            {"id": "deck-lang", "property": "data", "value": "en"},
         ],
         "changedPropIds": ["deck-build.n_clicks"],
     }
+
+
+def job_of(answer: str) -> str:
+    """The job id a deck build's callback answered (the page keeps it in its deck-job store)."""
+    return json.loads(answer)["response"]["deck-job"]["data"]
+
+
+def ended(client: FlaskClient, job_id: str) -> dict[str, object]:
+    """The deck job's status once it has ended (polled for its state, never for a time)."""
+    for _ in range(2400):
+        status = client.get(f"/deck/jobs/{job_id}").get_json()
+        if status["state"] not in ("queued", "running"):
+            return status
+        time.sleep(0.05)
+    raise AssertionError(f"the deck job {job_id} never ended")
 
 
 def test_the_deck_pages_build_has_the_deck_deadline_and_chart_cap(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -764,38 +780,54 @@ def test_the_deck_pages_build_has_the_deck_deadline_and_chart_cap(client: FlaskC
     start = time.perf_counter()
     capped = client.post("/_dash-update-component", json=deck_build("\n".join(["/risk/old_age"] * 30)))
     assert capped.status_code == 200 and "one deck holds at most 24" in capped.get_data(as_text=True)
-    from essa_dash.pages import deck
+    assert time.perf_counter() - start < 5  # refused before any chart is drawn
+    from essa_dash import share
 
     def slow_charts_of(links: list[str]) -> object:
         time.sleep(0.05)  # drawing takes longer than the deadline, whether or not an earlier test left the charts cached
         return charts_of(links)
 
-    charts_of = deck.charts_of
-    monkeypatch.setattr(deck, "charts_of", slow_charts_of)
+    charts_of = share.charts_of
+    monkeypatch.setattr(share, "charts_of", slow_charts_of)
     monkeypatch.setenv("ESSA_DECK_SECONDS", "0.01")
     late = client.post("/_dash-update-component", json=deck_build("/country/VNM"))
-    assert time.perf_counter() - start < 10
-    assert late.status_code == 200 and "time allowed for this request is used up" in late.get_data(as_text=True)
+    assert late.status_code == 200
+    status = ended(client, job_of(late.get_data(as_text=True)))
+    assert status["state"] == "failed" and "time allowed for this request is used up" in str(status["error"])
 
 
-def test_a_background_deck_build_gets_what_is_left_of_the_deadline(built_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_background_deck_build_gets_what_is_left_of_the_deadline(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from essa_dash import share
     from essa_dash.export import images, jobs, slides
-    from essa_dash.store import get_store
 
     left: list[float] = []
 
-    def build_deck(*_args: object, **_kwargs: object) -> bytes:
-        left.append(images.check_deadline())
-        time.sleep(0.3)
-        images.check_deadline()  # past the deadline by now: the build fails, as a render would
-        return b""
+    def charts_of(links: list[str]) -> object:
+        left.append(images.check_deadline())  # the build's first step: what it was given
+        return [object()], links, []
 
+    def build_deck(*_args: object, **_kwargs: object) -> bytes:
+        while True:  # slides that never end: the deadline ends the build, as it ends a render
+            images.check_deadline()
+            time.sleep(0.05)
+
+    monkeypatch.setattr(share, "charts_of", charts_of)
     monkeypatch.setattr(slides, "build_deck", build_deck)
-    with images.deadline(0.2):
-        job = jobs.start([], title="t", store=get_store(built_root), native=False)
-    for _ in range(100):
-        if job.ended is not None:
-            break
-        time.sleep(0.05)
-    assert left and left[0] <= 0.2
-    assert job.state == "failed" and "time allowed" in (job.error or "")
+    with client.application.test_request_context(), images.deadline(3):
+        job = jobs.start("/embed/country-bars?country=VNM", title="t", native=False, lang="en", total=1)
+    status = ended(client, job.id)
+    assert left and left[0] <= 3
+    assert status["state"] == "failed" and "time allowed" in str(status["error"])
+
+
+def test_a_deck_build_answer_is_never_replayed_to_the_next_visitor(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The answer store keeps callback answers by body: two visitors asking for the same deck got one job (the first one's)."""
+    from essa_dash.export import jobs
+
+    monkeypatch.setattr(jobs, "run", lambda *_args: None)  # nothing built: only the answers are compared
+    first, second = (client.post("/_dash-update-component", json=deck_build("/country/VNM")) for _ in range(2))
+    assert second.headers.get("X-ESSA-Cache") != "hit"
+    ids = {job_of(first.get_data(as_text=True)), job_of(second.get_data(as_text=True))}
+    assert len(ids) == 2
+    for job_id in ids:
+        jobs._delete(jobs.folder(client.application), job_id)

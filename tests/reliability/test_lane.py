@@ -1,11 +1,13 @@
 """The heavy lane (essa_dash.lane): images, decks and slideshows drawn by a low-priority process of their own.
 
 The lane is forked from this test process, as serving.run forks it from gunicorn's master,
-and the app's test client plays a worker: its heavy requests go to the lane and come back.
+and the app's test client plays a worker: its heavy requests go to the lane and come back,
+and the /deck page's builds it queues are built there.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import socket
@@ -15,10 +17,12 @@ from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
+from pptx import Presentation
 
-from essa_dash import lane
+from essa_dash import callback_cache, lane
 from essa_dash.app import create_app
-from essa_dash.export import images
+from essa_dash.export import images, slides
+from tests.reliability.test_bad_input_matrix import deck_build, ended, job_of
 
 
 @pytest.fixture
@@ -94,3 +98,31 @@ def test_a_deck_gets_what_is_left_of_its_time(worker: tuple[FlaskClient, int], m
     assert time.perf_counter() - start < 5
     assert response.status_code == 503 and "Retry-After" in response.headers
     assert "time allowed" in response.get_json()["error"]
+
+
+def test_a_deck_pages_build_is_built_by_the_lane_and_followed_from_any_worker(
+    worker: tuple[FlaskClient, int], built_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Started through one worker, built by the lane (another process), polled and downloaded through another worker."""
+    client, supervisor = worker
+    built_here: list[object] = []
+    monkeypatch.setattr(slides, "build_deck", lambda *args, **_kwargs: built_here.append(args) or b"")
+    answer = client.post("/_dash-update-component", json=deck_build("/embed/country-bars?country=VNM\n/embed/country-bars?country=KHM"))
+    assert answer.status_code == 200, answer.get_data(as_text=True)[:300]
+    job_id = job_of(answer.get_data(as_text=True))
+    monkeypatch.setenv(callback_cache.DIR_ENV, str(callback_cache.folder_of(client.application)))
+    other = create_app(built_root).server.test_client()  # a second worker: the same shared folder, nothing else shared
+    status = ended(other, job_id)
+    assert status["state"] == "done" and status["done"] == status["total"] == 2, status
+    deck = Presentation(io.BytesIO(other.get(str(status["download"])).data))
+    assert len(deck.slides) == 1 + 2 + 1  # the cover, the two charts, About the data
+    assert built_here == []  # the worker drew nothing
+    assert os.getpriority(os.PRIO_PROCESS, lane_pid(supervisor)) == lane.NICE
+
+
+def test_a_deck_pages_build_in_the_lane_keeps_the_deadline(worker: tuple[FlaskClient, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _ = worker
+    monkeypatch.setenv("ESSA_DECK_SECONDS", "0.001")  # used up before the lane takes the job
+    answer = client.post("/_dash-update-component", json=deck_build("/embed/country-bars?country=KHM"))
+    status = ended(client, job_of(answer.get_data(as_text=True)))
+    assert status["state"] == "failed" and "time allowed" in str(status["error"])

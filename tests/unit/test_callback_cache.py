@@ -68,6 +68,20 @@ def test_store_is_bounded_by_bytes(tmp_path: Path) -> None:
     assert store.get("big") is None
 
 
+def test_the_sweep_leaves_the_lanes_socket_and_the_deck_jobs(tmp_path: Path) -> None:
+    """The folder also holds the heavy lane's socket (the oldest entry: swept first, new requests found no lane) and the jobs' folder."""
+    import socket
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as listener:
+        listener.bind(str(tmp_path / "lane.sock"))
+        (tmp_path / "jobs").mkdir()
+        store = callback_cache.AnswerStore(tmp_path, max_bytes=800)
+        for i in range(40):
+            store.put(f"k{i}", "200 OK", [], b"x" * 90)
+        assert (tmp_path / "lane.sock").is_socket() and (tmp_path / "jobs").is_dir()
+        assert store.size <= 800
+
+
 def test_an_answer_stored_by_one_process_is_a_hit_in_another(tmp_path: Path) -> None:
     """What two gunicorn workers do: one draws and stores, the other finds the bytes."""
     code = (

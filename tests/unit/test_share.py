@@ -140,19 +140,27 @@ def test_bad_deck_specs_write_nothing(built_root: Path, tmp_path: Path, capsys, 
     assert not out.exists()
 
 
+def wait_for_end(client: FlaskClient, job_id: str) -> tuple[dict[str, object], list[tuple[int, str]]]:
+    """Poll a deck job until it ends (the state it reaches, not a time); its last status and every (done, state) seen."""
+    seen = []
+    for _ in range(2400):
+        status = client.get(f"/deck/jobs/{job_id}").get_json()
+        seen.append((status["done"], status["state"]))
+        if status["state"] not in ("queued", "running"):
+            return status, seen
+        time.sleep(0.05)
+    raise AssertionError(f"the deck job never ended: {seen[-1]}")
+
+
 def test_a_deck_job_reports_progress_then_serves_its_deck(client: FlaskClient, store: Store) -> None:
     from essa_dash.export import jobs
     from essa_dash.views import build
 
+    views = "/embed/country-bars?country=KHM\n/embed/country-sex?country=KHM"
     drawn = [b for chart in ("country-bars", "country-sex") if (b := build(chart, store, State(country=("KHM",)))) is not None]
-    job = jobs.start(drawn, title="Seminar", store=store, native=True)
-    seen = []
-    for _ in range(600):
-        status = client.get(f"/deck/jobs/{job.id}").get_json()
-        seen.append((status["done"], status["state"]))
-        if status["state"] != "running":
-            break
-        time.sleep(0.05)
+    with client.application.test_request_context():
+        job = jobs.start(views, title="Seminar", native=True, lang="en", total=2)
+    status, seen = wait_for_end(client, job.id)
     assert status["state"] == "done" and status["done"] == status["total"] == len(drawn)
     assert all(done <= len(drawn) for done, _ in seen)
     response = client.get(status["download"])
@@ -161,6 +169,18 @@ def test_a_deck_job_reports_progress_then_serves_its_deck(client: FlaskClient, s
     assert {re.sub(r" \(\d+ of \d+\)$", "", title) for title in titles} == {
         re.sub(r"</?b>", "", b.figure.layout.title.text.split("<br>")[0]) for b in drawn
     }
+    assert not [p for p in jobs.folder(client.application).iterdir() if p.name.startswith(f".{job.id}")]  # no half-written file left
+
+
+def test_a_deck_job_is_written_in_its_language(client: FlaskClient) -> None:
+    from essa_dash.export import jobs
+
+    with client.application.test_request_context(headers={"Accept-Language": "en"}):
+        job = jobs.start("/embed/country-bars?country=KHM", title="Hội thảo", native=False, lang="vi", total=1)
+    status, _ = wait_for_end(client, job.id)
+    assert status["state"] == "done"
+    deck = Presentation(io.BytesIO(client.get(status["download"]).data))
+    assert list(deck.slides)[-1].shapes.title.text != "About the data"  # the closing slide's title, in Vietnamese
 
 
 @pytest.mark.parametrize("job_id", ["nope", "A" * 22, "a.b;rm", "A" * 200])
@@ -169,9 +189,24 @@ def test_an_unknown_or_malformed_deck_job_is_a_404(client: FlaskClient, job_id: 
     assert client.get(f"/deck/jobs/{job_id}.pptx").status_code == 404
 
 
-def test_deck_jobs_are_bounded(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_deck_jobs_are_bounded(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
     from essa_dash.export import jobs
 
     monkeypatch.setattr(jobs, "MAX_RUNNING", 0)
-    with pytest.raises(jobs.BusyError, match="try again"):
-        jobs.start([], title="x", store=store, native=True)
+    with client.application.test_request_context(), pytest.raises(jobs.BusyError, match="try again"):
+        jobs.start("/", title="x", native=True, lang="en", total=1)
+
+
+def test_a_deck_job_whose_builder_died_is_reported_failed_and_frees_its_place(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A killed lane leaves its job 'running' on disk: past its deadline it is said to have failed, and counts no more."""
+    from essa_dash.export import jobs
+
+    monkeypatch.setattr(jobs, "MAX_RUNNING", 1)
+    orphan = jobs.Job("o" * 22, "/", "x", False, "en", 3, deadline=time.time() - jobs.STALE_SECONDS - 1, state="running")
+    jobs._write(jobs.folder(client.application), orphan)
+    status = client.get(f"/deck/jobs/{orphan.id}").get_json()
+    assert status["state"] == "failed" and "start it again" in status["error"] and status["download"] is None
+    monkeypatch.setattr(jobs, "run", lambda *_args: None)  # nothing built: only the counting is tested
+    with client.application.test_request_context():
+        queued = jobs.start("/", title="x", native=False, lang="en", total=1)
+    jobs._delete(jobs.folder(client.application), queued.id)
