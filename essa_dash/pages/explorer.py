@@ -25,6 +25,8 @@ PATH = "/data"
 TITLE = mark("Data")
 NAV = 5
 NAV_HREF = "/data"
+#: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
+QUERY = (*PARAMS, *TABLE_VIEW_PARAMS)
 TABLE_ID = "explorer-table"
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet", "json": "JSON"}
 TABLE_LABELS = {"coverage": mark("Coverage (SDG 1.3.1)"), "context": mark("SDG series beside coverage")}
@@ -121,7 +123,7 @@ def _table_switch(table: str) -> html.Fieldset:
 def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
-    state, problems = vocabulary.parse(url, accept=(*PARAMS, *TABLE_VIEW_PARAMS))
+    state, problems = vocabulary.parse(url, accept=QUERY)
     if state.table == "context":
         return _context_layout(store, vocabulary, state, problems)
     # downloads and the API hold the selection: every row, whatever the table's order and page
