@@ -223,9 +223,9 @@ class Server:
             self.proc.wait(timeout=10)
 
     def wait_workers(self, count: int, timeout: float = 20) -> None:
-        """Wait until the server has ``count`` child processes (gunicorn boots workers after it answers)."""
+        """Wait until the server has ``count`` workers (gunicorn boots them after it answers; the lane and precompute are no workers)."""
         deadline = time.monotonic() + timeout
-        while self.proc is not None and len(children(self.proc.pid)) < count and time.monotonic() < deadline:
+        while sum(part == "workers" for part, _ in process_parts(self)) < count and time.monotonic() < deadline:
             time.sleep(0.1)
 
     def pids(self) -> list[int]:
@@ -264,14 +264,91 @@ def memory_kib(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def memory_line(server: Server) -> str:
-    parts = []
-    total_pss = 0
-    for i, pid in enumerate(server.pids()):
+def _nice(pid: int) -> int:
+    with contextlib.suppress(OSError, IndexError, ValueError):
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+    return 0
+
+
+def _cmdline(pid: int) -> str:
+    with contextlib.suppress(OSError):
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    return ""
+
+
+#: The parts of a server, in the order memory lines name them ("server": the development server's one process).
+PARTS = ("server", "master", "workers", "render lane", "precompute")
+
+
+def process_parts(server: Server) -> list[tuple[str, int]]:
+    """(part, pid) of every process of ``server``, its whole tree: what each one is, not its position.
+
+    ``serve --prod`` is a gunicorn master (this pid) whose children are the workers, the
+    precomputing process (``python -m essa_dash.precompute``) and the render lane's supervisor
+    (forked at nice 19), whose child is the lane, whose children are its Chromium.
+    """
+    if server.proc is None or server.proc.poll() is not None:
+        return []
+    master = server.proc.pid
+    if server.kind == "dev":
+        return [("server", master)]
+    found = [("master", master)]
+
+    def walk(pid: int, part: str) -> None:
+        for child in children(pid):
+            found.append((part, child))
+            walk(child, part)
+
+    for child in children(master):
+        if "essa_dash.precompute" in _cmdline(child):
+            part = "precompute"
+        elif _nice(child) > 0:  # the lane's supervisor: the only fork of the master that lowers its priority
+            part = "render lane"
+        else:
+            part = "workers"
+        found.append((part, child))
+        walk(child, part)
+    return found
+
+
+@dataclass(frozen=True)
+class Memory:
+    """RSS and PSS in KiB per part of a server (master, workers, render lane, precompute), measured at one moment."""
+
+    parts: dict[str, tuple[int, int, int]]  # part -> (processes, RSS, PSS)
+
+    @property
+    def rss(self) -> int:
+        return sum(r for _, r, _ in self.parts.values())
+
+    @property
+    def pss(self) -> int:
+        return sum(p for _, _, p in self.parts.values())
+
+    def line(self) -> str:
+        """Each part by name, then the sums: RSS counts pages the forks share once per process, PSS once in all."""
+        cells = []
+        for part in PARTS:
+            if part in self.parts:
+                n, rss, pss = self.parts[part]
+                count = f" ({n} processes)" if n > 1 else ""
+                cells.append(f"{part}{count} RSS {rss / 1024:.0f} MiB (PSS {pss / 1024:.0f})")
+            elif part == "precompute" and "master" in self.parts:
+                cells.append("precompute: no process (done or off)")
+        return f"{'; '.join(cells)}; all: RSS {self.rss / 1024:.0f} MiB, PSS {self.pss / 1024:.0f} MiB"
+
+
+def memory(server: Server) -> Memory:
+    parts: dict[str, tuple[int, int, int]] = {}
+    for part, pid in process_parts(server):
         rss, pss = memory_kib(pid)
-        total_pss += pss
-        parts.append(f"{'master' if i == 0 else f'worker{i}'} RSS {rss / 1024:.0f} MiB (PSS {pss / 1024:.0f})")
-    return f"{', '.join(parts)}; all processes PSS {total_pss / 1024:.0f} MiB"
+        n, r, p = parts.get(part, (0, 0, 0))
+        parts[part] = (n + 1, r + rss, p + pss)
+    return Memory(parts)
+
+
+def memory_line(server: Server) -> str:
+    return memory(server).line()
 
 
 @dataclass(frozen=True)
@@ -341,16 +418,74 @@ def time_calls(url: str, calls: Sequence[Call], runs: int, warmup: int = 2) -> d
     return times
 
 
-def wait_precomputed(server: Server, timeout: float) -> float:
-    """Seconds from the server's start until its precomputing process said it was done."""
+def answer_folder(server: Server) -> Path | None:
+    """The server's shared answer folder: ESSA_CACHE_DIR if the bench set it, else the master's temporary one."""
+    if server.env.get("ESSA_CACHE_DIR"):
+        return Path(server.env["ESSA_CACHE_DIR"])
+    if server.proc is None:
+        return None
+    return next(Path(tempfile.gettempdir()).glob(f"essa-answers-{server.proc.pid}-*"), None)
+
+
+@dataclass(frozen=True)
+class Precomputed:
+    """How the precomputing went: done or not, seconds from the server's start, answers stored, its own summary line."""
+
+    done: bool
+    seconds: float
+    stored: int
+    summary: str
+
+    def line(self) -> str:
+        if self.done:
+            return f"precomputing done {self.seconds:.0f} s after the start ({self.summary})"
+        return f"precomputing NOT done {self.seconds:.0f} s after the start ({self.summary}; {self.stored} answers stored by then)"
+
+
+def precompute_status(server: Server, timeout: float, every: float = 30) -> Precomputed:
+    """Wait until the precomputing process says it is done, it ends without saying so, or ``timeout``; never raises.
+
+    Prints the answers stored so far every ``every`` seconds on stderr (the precomputing
+    process says nothing until it is done), so a slow one is seen while it runs.
+    """
     from essa_dash.precompute import DONE
 
     start = time.monotonic()
-    while DONE not in (server.log.read_text(errors="replace") if server.log else ""):
-        if time.monotonic() - start > timeout:
-            raise RuntimeError(f"precomputing not done after {timeout:.0f} s:\n{server.log_tail()}")
+    shown = start
+    folder = answer_folder(server)
+
+    def stored() -> int:
+        return sum(1 for e in os.scandir(folder) if not e.name.startswith(".")) if folder and folder.is_dir() else 0
+
+    def state(done: bool, why: str) -> Precomputed:
+        return Precomputed(done, time.monotonic() - start + server.started_in, stored(), why)
+
+    while True:
+        log = server.log.read_text(errors="replace") if server.log else ""
+        line = next((line for line in log.splitlines() if DONE in line), None)
+        if line:
+            return state(True, line.removeprefix("ESSA Dash: ").strip())
+        if not any(part == "precompute" for part, _ in process_parts(server)):
+            time.sleep(1)  # it may have printed and exited between the two reads
+            log = server.log.read_text(errors="replace") if server.log else ""
+            line = next((line for line in log.splitlines() if DONE in line), None)
+            return state(bool(line), line.removeprefix("ESSA Dash: ").strip() if line else "its process ended without saying it was done")
+        now = time.monotonic()
+        if now - start > timeout:
+            return state(False, f"still running after the bench's {timeout:.0f} s limit")
+        if now - shown >= every:
+            shown = now
+            since = now - start + server.started_in
+            print(f"precomputing: {stored()} answers stored {since:.0f} s after the start", file=sys.stderr, flush=True)
         time.sleep(1)
-    return time.monotonic() - start + server.started_in
+
+
+def wait_precomputed(server: Server, timeout: float) -> float:
+    """Seconds from the server's start until its precomputing process said it was done; raises if it did not."""
+    status = precompute_status(server, timeout)
+    if not status.done:
+        raise RuntimeError(f"{status.line()}:\n{server.log_tail()}")
+    return status.seconds
 
 
 def header(title: str, note: str = "") -> None:

@@ -1,6 +1,13 @@
-"""Two replicas behind Debian's nginx on loopback, with deploy/nginx.conf: spread, caching, failover, capacity.
+"""Workers sharing one answer store, then replicas behind Debian's nginx with deploy/nginx.conf: spread, caching, failover, capacity.
 
-Usage: ``.venv/bin/python bench/bench_replicas.py [--duration 15] [--failover-seconds 12]``
+Usage: ``.venv/bin/python bench/bench_replicas.py [--duration 15] [--failover-seconds 12] [--views 12] [--repeats 6]``
+
+First, one server (``serve --prod`` as shipped, two workers): a view nobody drew before
+(three countries: never precomputed) is drawn once, then asked again ``--repeats`` times,
+each on a new connection, as new visitors do; the worker that accepted each connection is
+read from /proc (which process holds the server's end of the socket), so the table shows
+whether a repeat landing on another worker than the one that drew it is a store hit
+(``X-ESSA-Cache: hit``) and what it costs, beside the static file fetched the same way.
 
 Runs deploy/nginx.conf itself, rewritten only where a loopback test must differ
 (ports, ``listen``, pid, logs, cache and temp paths under a temporary directory; the
@@ -14,7 +21,10 @@ build, read-only. It shows:
    graceful), then while replica b is killed (SIGKILL, a crash): failed requests, total
    and after the stop (nginx retries on the other replica, ``proxy_next_upstream``);
 4. capacity: page opens per second through nginx with one replica, then with two
-   (wrk, as bench_load.py), the ratio being what adding a replica buys.
+   (wrk, as bench_load.py) of never-drawn views (three-country selections, bench_load's),
+   the ratio being what adding a replica buys.
+
+Every server is ``serve --prod`` as shipped: precomputing on, render lane on.
 """
 
 from __future__ import annotations
@@ -42,12 +52,14 @@ from _harness import (
     existing_pages,
     free_port,
     header,
-    interleaved_views,
+    median,
+    percentile,
+    process_parts,
     router_call,
     scratch,
     table,
 )
-from bench_load import page_opens, run_wrk, write_script
+from bench_load import never_drawn, page_opens, run_wrk, write_script
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CONFIG = PROJECT_DIR / "deploy" / "nginx.conf"
@@ -214,16 +226,113 @@ def failover(url: str, pages: list[str], victim: Server, sig: int, seconds: floa
 
 
 def capacity(url: str, views: list[str], tmp: Path, seconds: int, users: int = 20) -> float:
-    """Page opens per second of views no replica has drawn (the new-views mix of bench_load.py)."""
-    script = write_script(tmp / "capacity.lua", page_opens(views), users)
+    """Page opens per second of views no replica has drawn (bench_load.py's never-drawn views)."""
+    script = write_script(tmp / "capacity.lua", page_opens(views, static=False), users)
     result = run_wrk(url, script, users, seconds)
-    return result["requests"] / (result["duration_us"] / 1e6) / 4
+    return len(result.times("callback")) / result.seconds
+
+
+def tcp_inode(local_port: int, remote_port: int) -> int | None:
+    """The socket inode of the loopback TCP connection from ``remote_port`` to ``local_port`` (the server's end)."""
+    for table_path in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table_path).read_text().splitlines()[1:]:
+                fields = line.split()
+                local, remote = int(fields[1].rsplit(":", 1)[1], 16), int(fields[2].rsplit(":", 1)[1], 16)
+                if (local, remote) == (local_port, remote_port):
+                    return int(fields[9])
+    return None
+
+
+def worker_of(server: Server, client: Client) -> int | None:
+    """The pid of the worker holding the server's end of ``client``'s connection (it accepted it)."""
+    sock = client.conn.sock
+    inode = tcp_inode(server.port, sock.getsockname()[1]) if sock else None
+    if inode is None:
+        return None
+    target = f"socket:[{inode}]"
+    for part, pid in process_parts(server):
+        if part == "workers" and target in open_files(pid):
+            return pid
+    return None
+
+
+def open_files(pid: int) -> set[str]:
+    """What each open file descriptor of ``pid`` points at (``socket:[inode]`` for a socket)."""
+    found = set()
+    with contextlib.suppress(OSError):
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):  # closed while we looked
+                found.add(str(fd.readlink()))
+    return found
+
+
+def on_new_connection(server: Server, call: Call) -> tuple[float, int, str, int | None]:
+    """(seconds, status, X-ESSA-Cache, worker pid) of ``call`` on a connection of its own."""
+    client = Client(server.url)
+    try:
+        seconds, status, _, headers = client.fetch(call)
+        return seconds, status, headers.get("x-essa-cache", "-"), worker_of(server, client)
+    finally:
+        client.close()
+
+
+def repeats_across_workers(data: Path, views: list[str], repeats: int) -> None:
+    """Each view drawn once, then asked ``repeats`` times on new connections: hits and times by worker."""
+    with Server("prod", data, workers=2) as server:
+        server.wait_workers(2)
+        static = server.url  # the static file of the same server, fetched the same way (a new connection each)
+        script = next(u for u in re.findall(r'src="(/[^"]+dash_renderer[^"]+)"', urllib.request.urlopen(static + "/").read().decode()))
+        statics = [on_new_connection(server, Call("static", "GET", script))[0] for _ in range(len(views) * repeats)]
+        first, same, other, unknown = [], [], [], 0
+        for view in views:
+            seconds, status, cache, drawer = on_new_connection(server, router_call(view))
+            if status != 200:
+                raise RuntimeError(f"{view}: HTTP {status}")
+            first.append((seconds, cache))
+            for _ in range(repeats):
+                seconds, status, cache, worker = on_new_connection(server, router_call(view))
+                if status != 200:
+                    raise RuntimeError(f"{view}: HTTP {status}")
+                if worker is None or drawer is None:
+                    unknown += 1
+                else:
+                    (same if worker == drawer else other).append((seconds, cache))
+        base = median(statics)
+        header(
+            "Repeats on new connections, across workers (serve --prod as shipped, 2 workers)",
+            f"{len(views)} three-country views nobody drew before, each drawn once then asked {repeats} times, every request "
+            "on a new connection; the worker that accepted it read from /proc; baseline: the page's dash_renderer script "
+            "(a static file) fetched the same way, as many times",
+        )
+        rows = [["first draw (any worker)", *stats(first, base)]]
+        rows += [["repeat, on the worker that drew it", *stats(same, base)], ["repeat, on the other worker", *stats(other, base)]]
+        rows += [["static file (baseline)", str(len(statics)), "", f"{base * 1000:.1f} / {percentile(statics, 95) * 1000:.1f}", "1x"]]
+        table(["request", "answers", "store hits", "median / p95 ms", "median x static"], rows)
+        if unknown:
+            print(f"- {unknown} repeats whose worker could not be read (connection gone before the lookup) are left out")
+        print()
+
+
+def stats(answers: list[tuple[float, str]], base: float) -> list[str]:
+    if not answers:
+        return ["0", "", "-", "-"]
+    times = [t for t, _ in answers]
+    hits = sum(1 for _, cache in answers if cache == "hit")
+    return [
+        str(len(answers)),
+        f"{hits} of {len(answers)}",
+        f"{median(times) * 1000:.1f} / {percentile(times, 95) * 1000:.1f}",
+        f"{median(times) / base:.1f}x",
+    ]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--duration", type=int, default=15, help="seconds of load per capacity measure (default 15)")
     parser.add_argument("--failover-seconds", type=float, default=12, help="seconds of load per failover test (default 12)")
+    parser.add_argument("--views", type=int, default=12, help="never-drawn views in the repeats test (default 12)")
+    parser.add_argument("--repeats", type=int, default=6, help="repeats of each on new connections (default 6)")
     args = parser.parse_args()
     if not Path(NGINX).exists():
         raise SystemExit("nginx is missing: apt-get install nginx")
@@ -235,6 +344,8 @@ def main() -> None:
         tmp.chmod(0o755)  # nginx's workers (nobody) must reach their cache under it
         data = built_data(tmp / "data")
         data.chmod(0o555)  # the shared snapshot is read-only: replicas never write to it
+        store = read_store(data)
+        repeats_across_workers(data, never_drawn(store, 2, 3)[: args.views], args.repeats)
         replicas = [Server("prod", data, workers=1, env={"ESSA_REPLICA": name}) for name in ("a", "b", "c")]
         try:
             for replica in replicas:
@@ -245,12 +356,11 @@ def main() -> None:
                 "Replicas behind nginx (deploy/nginx.conf on loopback)",
                 f"3 replicas x 1 worker on one data snapshot (read-only); nginx {nginx_version()}",
             )
-            # each capacity run gets its own half of the views, so both measure pages being computed
-            views = interleaved_views(pages, read_store(data))
+            # each capacity run gets its own share of the never-drawn views (the repeats test had the third)
             with Nginx(tmp / "nginx-one", [replicas[0].port]) as nginx:
-                one = capacity(nginx.url, views[: len(views) // 2], tmp, args.duration)
+                one = capacity(nginx.url, never_drawn(store, 0, 3), tmp, args.duration)
             with Nginx(tmp / "nginx-two", [r.port for r in replicas[:2]]) as nginx:
-                two = capacity(nginx.url, views[len(views) // 2 :], tmp, args.duration)
+                two = capacity(nginx.url, never_drawn(store, 1, 3), tmp, args.duration)
             with Nginx(tmp / "nginx", [r.port for r in replicas]) as nginx:
                 seen = spread(nginx.url, 60)
                 print(f"- spread of 60 uncached requests (/_dash-layout) over 3 replicas: {dict(sorted(seen.items()))}")

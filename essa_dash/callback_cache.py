@@ -6,10 +6,12 @@ reads anything but its inputs. So the answer to a ``/_dash-update-component`` PO
 ``/api/v1/...``, ``/img/...`` or ``/embed/...`` GET is fully determined by the data build, the
 request (body, or path and query), the encoding the browser accepts, the language its
 Accept-Language header resolves to (a page drawn for a Vietnamese browser must not reach
-an English one) and the configured public address (the same for every request of one
-app: never the request's Host header, which no answer may depend on). The second
-visitor to a view gets the stored bytes instead of a re-render, whichever gunicorn
-worker answers.
+an English one), the viewport's frame, the day (pages cite the day they were accessed)
+and the configured public address (the same for every request of one app: never the
+request's Host header, which no answer may depend on). A page the pages router draws is
+keyed on the view it parses to and the language it is drawn in (essa_dash.page_views),
+so every spelling of one view shares one answer. The second visitor to a view gets the
+stored bytes instead of a re-render, whichever gunicorn worker answers.
 
 The store is a folder of files (one per answer, written atomically), shared by every
 process of one server: gunicorn's master creates it before it forks, so a view drawn by
@@ -148,17 +150,31 @@ class AnswerStore:
         return sum(entry.stat().st_size for entry in os.scandir(self.directory) if entry.is_file(follow_symlinks=False))
 
 
-def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
+#: What names the view a pages-router request asks for (essa_dash.page_views.view_key): (pathname, search, Accept-Language) -> key or None.
+ViewKey = Callable[[str, str | None, str | None], str | None]
+
+
+def _key(environ: dict[str, Any], body: bytes, app_id: str, views: ViewKey | None = None) -> str | None:
     """The store key of a request whose answer is a pure function of it, else None (not cached).
 
     ``app_id`` names what every answer of the app depends on: the data build and the public address.
+    ``views`` names the page a pages-router request draws (path, parsed state, language drawn in), so
+    that every spelling of one view shares one stored answer; without it, or for a request it
+    cannot name, the body is the key.
     """
     method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "")
+    accept_language = environ.get("HTTP_ACCEPT_LANGUAGE")
+    # a view without lang= is drawn in the browser's language: the same request, another answer
+    language = resolve_language(None, accept_language)
     if method == "POST" and path.endswith(CALLBACK_PATH):
         request = _canonical(body)
+        location = _router_location(request)
+        view = views(*location, accept_language) if views is not None and location is not None else None
+        if view is not None:
+            # the view names the language it is drawn in (lang= wins over the browser's)
+            request, language = f"view\x00{view}", ""
     elif method == "GET" and path.startswith(GET_PREFIXES):
-        # the day too: downloads are named with it, so an answer is kept one day at most
-        request = f"{path}?{environ.get('QUERY_STRING', '')}\x00{dt.date.today().isoformat()}"
+        request = f"{path}?{environ.get('QUERY_STRING', '')}"
     else:
         return None
     parts = [
@@ -166,10 +182,11 @@ def _key(environ: dict[str, Any], body: bytes, app_id: str) -> str | None:
         method,
         # the encoding the answer is sent in, not the header's spelling (browsers differ, the answer does not)
         str(choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", ""))),
-        # a view without lang= is drawn in the browser's language: the same request, another answer
-        resolve_language(None, environ.get("HTTP_ACCEPT_LANGUAGE")),
+        language,
         # pages are laid out for the visitor's viewport (phone or desktop frame, from a cookie)
         frame_from_cookies(environ.get("HTTP_COOKIE")).name,
+        # the day too: a page's citations say the day the view was accessed, downloads are named with it
+        dt.date.today().isoformat(),
         request,
     ]
     return hashlib.sha256("\x00".join(parts).encode("utf-8", "replace")).hexdigest()
@@ -200,6 +217,36 @@ def _canonical(body: bytes) -> str:
     return json.dumps(request, sort_keys=True, separators=(",", ":"))
 
 
+#: The pages router's request once its triggers are left out: its outputs and its two inputs, the location's.
+ROUTER_OUTPUTS = [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}]
+ROUTER_INPUTS = (("_pages_location", "pathname"), ("_pages_location", "search"))
+
+
+def _router_location(canonical: str) -> tuple[str, str | None] | None:
+    """(pathname, search) of a pages-router request in exactly the router's shape, else None.
+
+    Anything else in the body (another output, a third input, a state) could change the
+    answer, so such a body is keyed as sent, never by its location alone.
+    """
+    if not canonical.startswith("{"):
+        return None
+    request = json.loads(canonical)
+    if set(request) != {"output", "outputs", "inputs"} or request["output"] != ROUTER_OUTPUT or request["outputs"] != ROUTER_OUTPUTS:
+        return None
+    inputs = request["inputs"]
+    if not isinstance(inputs, list) or len(inputs) != len(ROUTER_INPUTS):
+        return None
+    values = []
+    for item, (ident, prop) in zip(inputs, ROUTER_INPUTS, strict=True):
+        if not isinstance(item, dict) or set(item) != {"id", "property", "value"} or (item["id"], item["property"]) != (ident, prop):
+            return None
+        values.append(item["value"])
+    pathname, search = values
+    if not isinstance(pathname, str) or not (search is None or isinstance(search, str)):
+        return None
+    return pathname, search
+
+
 def _read_body(environ: dict[str, Any]) -> bytes | None:
     """The request body (and wsgi.input rewound for the app), or None when it is too large to key on."""
     try:
@@ -222,15 +269,18 @@ def _not_modified(environ: dict[str, Any], headers: list[tuple[str, str]]) -> bo
 class SharedAnswers:
     """WSGI middleware: answer cacheable requests from an :class:`AnswerStore`, store the app's fresh 200s."""
 
-    def __init__(self, app: Callable[..., Iterable[bytes]], store: AnswerStore, app_id: Callable[[], str]) -> None:
+    def __init__(
+        self, app: Callable[..., Iterable[bytes]], store: AnswerStore, app_id: Callable[[], str], views: ViewKey | None = None
+    ) -> None:
         self.app = app
         self.store = store
         self.app_id = app_id
+        self.views = views
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         body = _read_body(environ) if method == "POST" else b""
-        key = None if body is None else _key(environ, body, self.app_id())
+        key = None if body is None else _key(environ, body, self.app_id(), self.views)
         if key is None:
             return self.app(environ, start_response)
         hit = self.store.get(key)
@@ -306,14 +356,17 @@ def folder_of(server: flask.Flask) -> Path:
     return install(server).directory
 
 
-def install(server: flask.Flask, store: AnswerStore | None = None) -> AnswerStore:
-    """Serve repeated cacheable requests of ``server`` from ``store`` (default: a new shared folder); returns the store."""
+def install(server: flask.Flask, store: AnswerStore | None = None, *, views: ViewKey | None = None) -> AnswerStore:
+    """Serve repeated cacheable requests of ``server`` from ``store`` (default: a new shared folder); returns the store.
+
+    ``views`` names the view of a pages-router request (essa_dash.page_views), so every spelling of it shares one answer.
+    """
     if "essa_answers" in server.extensions:
         return server.extensions["essa_answers"]
     store = store or AnswerStore(_default_directory())
     root = Path(server.config[DATA_DIR_KEY])
     server.wsgi_app = SharedAnswers(  # type: ignore[method-assign]
-        server.wsgi_app, store, lambda: f"{get_store(root).build_id}\x00{server.config[PUBLIC_URL_KEY]}"
+        server.wsgi_app, store, lambda: f"{get_store(root).build_id}\x00{server.config[PUBLIC_URL_KEY]}", views
     )
     server.extensions["essa_answers"] = store
     return store

@@ -1,103 +1,184 @@
-"""Every view the pages' controls reach, drawn once for all visitors, in the background after a start.
+"""Every view the pages' controls and links reach, drawn once for all visitors, in the background after a start.
 
 A view nobody opened before costs a full render (queries, figures, the page's JSON:
 100-300 ms on the 2-core server, 35-360x a static file), and each country x edition x sex
 and risk x edition x sex is its own view; a restart (every deploy) forgets them all. The
 space the controls reach with one country (or all) is finite and small: :func:`reachable_urls`
-lists it (about 700 views), :func:`precompute` draws each through the pages router, as a
-browser asks, into the answer store every worker shares (essa_dash.callback_cache), so
-the first visitor to any of them gets stored bytes.
+lists it as the controls and links spell it (about 1,300 views), :func:`precompute` draws
+each through the pages router, as a browser asks, into the answer store every worker
+shares (essa_dash.callback_cache), so the first visitor to any of them gets stored bytes.
+The store keys a page on its parsed view (essa_dash.page_views), so a link that spells
+the view otherwise (parameters in another order, ``lang=``, another case) finds it too.
+
+Languages: every view in English (no ``lang=``, an English or absent Accept-Language),
+and in each other language the first visits (every page of the navigation, asked by a
+browser in that language and by the switcher's ``?lang=`` link, on a desktop and a
+phone). All languages for every view would be 9x the time and 9x the bytes: more than
+the store's 256 MiB bound (bench/RESULTS.md, "Cold views after precompute").
 
 ``essa-dash serve --prod`` starts it as its own process at the lowest CPU priority
 (:func:`spawn`): the server answers from its first second, the precomputed views fill in
 behind it (a few minutes), and a view a visitor asks for first is drawn for them as before.
-Selections of several countries are not precomputed: there are 2^11 of them per view.
+A page cites the day it was accessed, so stored pages are keyed by the day: the process
+draws them again each day, in a child process that exits after its pass (the waiting
+parent holds no app). Selections of several countries are not precomputed: there are
+2^11 of them per view.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 import time
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from essa_dash.query import member_states
-from essa_dash.query.risk import risk_ids
-from essa_dash.query.state import SEXES, State, Vocabulary, edition_slug
-from essa_dash.store import Store
+if TYPE_CHECKING:  # the daily parent imports nothing heavy: it only waits and starts a pass
+    from essa_dash.store import Store
 
 #: ``0`` turns the precomputing off (e.g. to measure first renders); anything else, or unset, leaves it on.
 ENV = "ESSA_PRECOMPUTE"
 #: What the process prints when it is done (benchmarks wait for it).
 DONE = "views precomputed"
+#: The viewport width a phone's first visit sends (any width of the phone frame draws the same page).
+PHONE_COOKIE = "essa_vw=390"
 
 
 def reachable_urls(store: Store) -> list[str]:
-    """Every page for every area, risk, edition and sex the data has, as the controls write its URL."""
+    """Every page for every area, risk, edition and sex the data has (one country or all), as controls and links spell it.
+
+    A control change writes every control's value (the edition and sex the page resolved:
+    ``?sex=female&edition=ilostat-2025``); a link (the navigation, a shared or hand-written
+    one) leaves out what it does not choose (``?sex=female``: the latest edition). Entry
+    pages come first: visitors arrive while the pass runs.
+    """
+    from essa_dash.query import member_states
+    from essa_dash.query.progress import progress_editions
+    from essa_dash.query.risk import risk_ids
+    from essa_dash.query.state import SEXES, State, Vocabulary
+
     vocabulary = Vocabulary.from_store(store)
+    countries = member_states(store.countries)["iso3"].tolist()
+    risks = risk_ids(store)
+
+    def spellings(editions: Iterable[str]) -> list[State]:
+        # nothing chosen, the sex alone (a link), the sex and the edition (what a control writes)
+        return [State(), *(State(sex=sex) for sex in SEXES), *(State(sex=sex, edition=e) for e in editions for sex in SEXES)]
+
     editions = store.editions["edition"].tolist()
-    urls = ["/", "/progress", "/risk/old_age"]
-    urls += [f"/?edition={edition_slug(e)}" for e in editions]
-    for sex in SEXES:
-        for edition in editions:
-            state = State(edition=edition, sex=sex)
-            urls.append("/progress" + vocabulary.encode(state))
-            urls += [f"/country/{iso3}" + vocabulary.encode(state) for iso3 in member_states(store.countries)["iso3"]]
-            urls += [f"/risk/{risk}" + vocabulary.encode(state) for risk in risk_ids(store)]
-    urls += [f"/country/{iso3}" for iso3 in member_states(store.countries)["iso3"]]
-    urls += [f"/risk/{risk}" for risk in risk_ids(store)]
+    states = spellings(editions)
+    urls = ["/", "/country/VNM", "/risk/old_age", "/progress", "/data"]
+    urls += ["/" + vocabulary.encode(State(edition=e)) for e in editions]
+    urls += [f"/country/{iso3}{vocabulary.encode(state)}" for iso3 in countries for state in states]
+    urls += [f"/risk/{risk}{vocabulary.encode(state)}" for risk in risks for state in states]
+    one_country = [(), *((c,) for c in countries)]  # all (nothing chosen) or one
+    progress = spellings(progress_editions(store))
+    urls += [f"/progress{vocabulary.encode(state.update(country=chosen))}" for chosen in one_country for state in progress]
+    # the explorer's controls start empty (all rows): what one choice of country and of risk writes
+    urls += [f"/data{vocabulary.encode(State(country=c, risk=r))}" for c in one_country for r in [(), *((r,) for r in risks)]]
+    urls.append("/data" + vocabulary.encode(State(table="context")))
     return list(dict.fromkeys(urls))
 
 
-def precompute(server: object, urls: Iterable[str], *, accept_encoding: str = "br") -> tuple[int, list[str]]:
-    """Draw each URL through the pages router of ``server`` (a Flask app); (views drawn, URLs that failed)."""
+def first_visits(languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+    """(URL, request headers) of a first visit to each page of the navigation in each language, on a desktop and a phone.
+
+    A browser in that language sends its Accept-Language and no ``lang=``; the switcher links to ``?lang=<code>``.
+    """
+    from essa_dash.serving import page_paths
+
+    visits = []
+    for code in languages:
+        for path in page_paths():
+            for cookie in ({}, {"Cookie": PHONE_COOKIE}):
+                visits.append((path, {"Accept-Language": code, **cookie}))
+                visits.append((f"{path}{'&' if '?' in path else '?'}lang={code}", cookie))
+    return visits
+
+
+def precompute(server: Any, urls: Iterable[str | tuple[str, dict[str, str]]], *, accept_encoding: str = "br") -> tuple[int, list[str]]:
+    """Draw each URL (or (URL, headers)) through the pages router of ``server`` (a Flask app); (views drawn, URLs that failed)."""
     from essa_dash.serving import router_payload
 
-    client = server.test_client()  # type: ignore[attr-defined]
+    client = server.test_client()
     drawn, failed = 0, []
-    for url in urls:
+    for item in urls:
+        url, headers = (item, {}) if isinstance(item, str) else item
         pathname, _, search = url.partition("?")
         response = client.post(
             "/_dash-update-component",
             json=router_payload(pathname, f"?{search}" if search else ""),
-            headers={"Accept-Encoding": accept_encoding},
+            headers={"Accept-Encoding": accept_encoding, **headers},
         )
         if response.status_code == 200:
             drawn += 1
         else:
-            failed.append(url)
+            failed.append(f"{url} {headers}" if headers else url)
     return drawn, failed
 
 
 def spawn(root: Path, public_url: str | None) -> subprocess.Popen[bytes]:
-    """Start the precomputing process for a server on ``root`` (it shares the server's answer folder, ESSA_CACHE_DIR)."""
+    """Start the precomputing for a server on ``root``, each day (it shares the server's answer folder, ESSA_CACHE_DIR)."""
+    return subprocess.Popen([*_command(root, public_url), "--daily"], preexec_fn=lambda: os.nice(19))
+
+
+def _command(root: Path, public_url: str | None) -> list[str]:
     command = [sys.executable, "-m", "essa_dash.precompute", "--data-dir", str(root)]
-    if public_url:
-        command += ["--public-url", public_url]
-    return subprocess.Popen(command, preexec_fn=lambda: os.nice(19))
+    return [*command, "--public-url", public_url] if public_url else command
+
+
+def _daily(root: Path, public_url: str | None) -> None:
+    """One pass now and one each day after (a page cites the day it was accessed), each in a child that exits after it."""
+    child: subprocess.Popen[bytes] | None = None
+
+    def stop(_signum: int, _frame: object) -> None:
+        if child is not None and child.poll() is None:
+            child.terminate()
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    while True:
+        day = dt.date.today()
+        child = subprocess.Popen(_command(root, public_url))
+        child.wait()
+        while dt.date.today() == day:
+            time.sleep(60)
+
+
+def _pass(root: Path, public_url: str | None) -> None:
+    from essa_dash.app import create_app
+    from essa_dash.serving import install
+    from essa_dash.store import get_store
+    from essa_dash.text import LANGUAGES
+
+    start = time.perf_counter()
+    app = create_app(root, public_url=public_url)
+    install(app.server)  # the same compression as the server's workers: the same bytes under the same key
+    urls = reachable_urls(get_store(root))
+    visits = first_visits(LANGUAGES)
+    drawn, failed = precompute(app.server, [*urls[:5], *visits, *urls[5:]])
+    size = app.server.extensions["essa_answers"].size
+    print(
+        f"ESSA Dash: {drawn} of {len(urls) + len(visits)} {DONE} in {time.perf_counter() - start:.0f} s "
+        f"({len(urls)} views in English, {len(visits)} first visits in {len(LANGUAGES)} languages; answer folder {size / 2**20:.0f} MiB)",
+        flush=True,
+    )
+    for url in failed:
+        print(f"ESSA Dash: precomputing {url} failed", file=sys.stderr, flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--public-url")
+    parser.add_argument("--daily", action="store_true", help="a pass now and one each day after, each in a child process")
     args = parser.parse_args()
-    from essa_dash.app import create_app
-    from essa_dash.serving import install
-    from essa_dash.store import get_store
-
-    start = time.perf_counter()
-    root = Path(args.data_dir)
-    app = create_app(root, public_url=args.public_url)
-    install(app.server)  # the same compression as the server's workers: the same bytes under the same key
-    urls = reachable_urls(get_store(root))
-    drawn, failed = precompute(app.server, urls)
-    print(f"ESSA Dash: {drawn} of {len(urls)} {DONE} in {time.perf_counter() - start:.0f} s", flush=True)
-    for url in failed:
-        print(f"ESSA Dash: precomputing {url} failed", file=sys.stderr, flush=True)
+    (_daily if args.daily else _pass)(Path(args.data_dir), args.public_url)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ figure, never a change over time.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from dash import dcc, html
@@ -21,7 +21,7 @@ from essa_dash.releases import disk
 from essa_dash.releases.changes import AFTER, BEFORE, DIFFERENCE, KINDS, Changes, compare
 from essa_dash.schema import Coverage as C
 from essa_dash.store import get_store
-from essa_dash.text import fmt_int, fmt_pct, fmt_points, fmt_year, mark, tr
+from essa_dash.text import fmt_int, fmt_pct, fmt_points, fmt_year, mark, names, tr
 from essa_dash.text.releases import built, change_summary
 
 PATH = "/changes"
@@ -73,11 +73,13 @@ def _releases(current: str) -> html.Section:
     return html.Section(_table(html.H2(tr("Kept releases, newest first")), header, rows, frozenset({3})))
 
 
-def _cell(row: pd.Series, risks: dict[str, str]) -> list[Any]:
-    return [row[C.country], risks.get(row[C.risk], row[C.risk]), row[C.sex], fmt_year(row[C.year]), row[C.edition]]
+def _cell(row: pd.Series, named: _Names) -> list[Any]:
+    """A changed row's country, risk and sex in the reader's language; its year and edition as published."""
+    country = named.countries.get(row[C.iso3], row[C.country])
+    return [country, named.risks.get(row[C.risk], row[C.risk]), names.sex_label(row[C.sex]), fmt_year(row[C.year]), row[C.edition]]
 
 
-def _comparison(changes: Changes, risks: dict[str, str]) -> list[Any]:
+def _comparison(changes: Changes, named: _Names) -> list[Any]:
     before, after = changes.before, changes.after
     parts: list[Any] = [
         html.H2(
@@ -115,7 +117,7 @@ def _comparison(changes: Changes, risks: dict[str, str]) -> list[Any]:
         if frame.empty:
             continue
         shown = frame.head(SHOWN)
-        rows = [[*_cell(r, risks), *values(r)] for _, r in shown.iterrows()]
+        rows = [[*_cell(r, named), *values(r)] for _, r in shown.iterrows()]
         heading = html.H3(tr("{title} ({n})", title=title, n=fmt_int(len(frame))))
         parts += _table(heading, [*cell_header, *extra], rows, frozenset({3, 5, 6, 7}))
         if len(frame) > SHOWN:
@@ -144,7 +146,7 @@ def layout(**url: Any) -> html.Main:
             older = [r for r in kept if r.created < get_store(root, after_id).release.created]
             before_id = older[0].id if older else None
         body = (
-            _comparison(compare(get_store(root, before_id), get_store(root, after_id)), _risk_labels(current))
+            _comparison(compare(get_store(root, before_id), get_store(root, after_id)), _Names.of(current))
             if before_id
             else [html.P(tr("Only one data release is kept here: there is nothing to compare yet."))]
         )
@@ -166,5 +168,16 @@ def layout(**url: Any) -> html.Main:
     )
 
 
-def _risk_labels(store: Any) -> dict[str, str]:
-    return {risk: tr(label) for risk, label in zip(store.risks["risk"], store.risks["label"], strict=True)}
+class _Names(NamedTuple):
+    """Country and risk names in the reader's language, by code."""
+
+    countries: dict[str, str]
+    risks: dict[str, str]
+
+    @classmethod
+    def of(cls, store: Any) -> _Names:
+        countries = names.countries(store.countries)
+        return cls(
+            dict(zip(countries["iso3"], countries["short_name"], strict=True)),
+            {risk: tr(label) for risk, label in zip(store.risks["risk"], store.risks["label"], strict=True)},
+        )

@@ -20,12 +20,14 @@ PATH = "/country/<iso3>"
 TITLE = mark("Countries")
 NAV = 2
 NAV_HREF = "/country/VNM"
+#: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
+QUERY = ("edition", "sex")
 
 
 def layout(iso3: str = q.DEFAULT_COUNTRY, **url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
-    state, problems = vocabulary.parse(url, accept=("edition", "sex"))
+    state, problems = vocabulary.parse(url, accept=QUERY)
     view, more = q.resolve(store, state.update(country=(iso3.upper(),)))
     state = view.state()
     bars = build("country-bars", store, state)

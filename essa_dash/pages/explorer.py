@@ -25,6 +25,8 @@ PATH = "/data"
 TITLE = mark("Data")
 NAV = 5
 NAV_HREF = "/data"
+#: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
+QUERY = (*PARAMS, *TABLE_VIEW_PARAMS)
 TABLE_ID = "explorer-table"
 FORMAT_LABELS = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet", "json": "JSON"}
 TABLE_LABELS = {"coverage": mark("Coverage (SDG 1.3.1)"), "context": mark("SDG series beside coverage")}
@@ -121,7 +123,7 @@ def _table_switch(table: str) -> html.Fieldset:
 def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
-    state, problems = vocabulary.parse(url, accept=(*PARAMS, *TABLE_VIEW_PARAMS))
+    state, problems = vocabulary.parse(url, accept=QUERY)
     if state.table == "context":
         return _context_layout(store, vocabulary, state, problems)
     # downloads and the API hold the selection: every row, whatever the table's order and page
@@ -130,7 +132,6 @@ def layout(**url: str) -> html.Main:
     frame = _shown(q.rows(store, state.selection()))
     table = _table(frame, state, problems, vocabulary, context=False)
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
-    base = public_url() + "/"
     return html.Main(
         [
             html.H1(tr("Explore and download the data")),
@@ -169,48 +170,59 @@ def layout(**url: str) -> html.Main:
                 checkbox("latest", tr("Latest value per country, risk and edition only"), bool(state.latest)),
                 checkbox("include_withdrawn", tr("Include values withdrawn by the publisher (flagged)"), bool(state.include_withdrawn)),
             ),
-            problems_notice(problems, options.labels(store)),
-            html.P(summary(frame), className="grid-summary", id="explorer-summary"),
-            html.Section(
-                [
-                    html.H2(tr("Download this view"), className="visually-hidden"),
-                    html.Span(tr("Download this view: "), className="download-label"),
-                    *[
-                        html.A(
-                            FORMAT_LABELS[fmt], href=f"/api/v1/coverage.{fmt}{query}", className="button", download="", id=f"download-{fmt}"
-                        )
-                        for fmt in FORMATS
-                    ],
-                    html.Span(tr(" · Full table: "), className="download-label"),
-                    *[
-                        html.A(f"{FORMAT_LABELS[fmt]}", href=f"/api/v1/coverage.{fmt}", className="button secondary", download="")
-                        for fmt in ("csv", "parquet")
-                    ],
-                ],
-                className="downloads",
-            ),
-            _all_rows_note(len(frame)) if table is not None else None,
-            table,
-            html.Section(
-                [
-                    html.H2(tr("Use this data in your own tools")),
-                    html.P(tr("API URL of this view (CSV; also {formats}):", formats=".xlsx, .parquet, .json")),
-                    html.Pre(f"{base}api/v1/coverage.csv{query}", id="api-url"),
-                    html.P(tr("One line of pandas:")),
-                    html.Div(
-                        [
-                            html.Pre(q.pandas_snippet(base, query), id="pandas-snippet"),
-                            dcc.Clipboard(target_id="pandas-snippet", title=tr("Copy")),
-                        ],
-                        className="snippet",
-                    ),
-                    html.P([tr("The API is described at: "), html.A("/api/v1/openapi.json", href="/api/v1/openapi.json")]),
-                ],
-                className="card use-data",
-            ),
+            *_below_the_controls(problems_notice(problems, options.labels(store)), summary(frame), frame, table, "coverage", query),
         ],
         className="page",
     )
+
+
+def _below_the_controls(notice: object, counted: str, frame: pd.DataFrame, table: object, api_table: str, query: str) -> list[object]:
+    """What both tables' pages show under their controls: the problems, the count, the downloads, the table, the API."""
+    base = public_url() + "/"
+    full = [
+        html.Span(tr(" · Full table: "), className="download-label"),
+        *[
+            html.A(FORMAT_LABELS[fmt], href=f"/api/v1/{api_table}.{fmt}", className="button secondary", download="")
+            for fmt in ("csv", "parquet")
+        ],
+    ]
+    return [
+        notice,
+        html.P(counted, className="grid-summary", id="explorer-summary"),
+        html.Section(
+            [
+                html.H2(tr("Download this view"), className="visually-hidden"),
+                html.Span(tr("Download this view: "), className="download-label"),
+                *[
+                    html.A(
+                        FORMAT_LABELS[fmt], href=f"/api/v1/{api_table}.{fmt}{query}", className="button", download="", id=f"download-{fmt}"
+                    )
+                    for fmt in FORMATS
+                ],
+                *full,
+            ],
+            className="downloads",
+        ),
+        _all_rows_note(len(frame)) if table is not None else None,
+        table,
+        html.Section(
+            [
+                html.H2(tr("Use this data in your own tools")),
+                html.P(tr("API URL of this view (CSV; also {formats}):", formats=".xlsx, .parquet, .json")),
+                html.Pre(f"{base}api/v1/{api_table}.csv{query}", id="api-url"),
+                html.P(tr("One line of pandas:")),
+                html.Div(
+                    [
+                        html.Pre(q.pandas_snippet(base, query, table=api_table), id="pandas-snippet"),
+                        dcc.Clipboard(target_id="pandas-snippet", title=tr("Copy")),
+                    ],
+                    className="snippet",
+                ),
+                html.P([tr("The API is described at: "), html.A("/api/v1/openapi.json", href="/api/v1/openapi.json")]),
+            ],
+            className="card use-data",
+        ),
+    ]
 
 
 def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems: list[Problem]) -> html.Main:
@@ -222,7 +234,6 @@ def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems
     frame = q.context_rows(store, state.selection())
     table = _table(frame, state, problems, vocabulary, context=True)
     years = [{"label": str(y), "value": y} for y in range(vocabulary.years[0], vocabulary.years[1] + 1)]
-    base = public_url() + "/"
     return html.Main(
         [
             html.H1(tr("Explore and download the data")),
@@ -253,48 +264,15 @@ def _context_layout(store: Store, vocabulary: Vocabulary, state: State, problems
                 dropdown("year_to", years, state.year_to, label=tr("To year"), placeholder=tr("Any"), clearable=True),
                 checkbox("latest", tr("Latest value per country and series only"), bool(state.latest)),
             ),
-            problems_notice(problems, options.labels(store)),
-            html.P(
+            *_below_the_controls(
+                problems_notice(problems, options.labels(store)),
                 trn("{count} value", "{count} values", len(frame), count=fmt_int(len(frame)))
                 if len(frame)
                 else tr("No values match these filters."),
-                className="grid-summary",
-                id="explorer-summary",
-            ),
-            html.Section(
-                [
-                    html.Span(tr("Download this view: "), className="download-label"),
-                    *[
-                        html.A(
-                            FORMAT_LABELS[fmt],
-                            href=f"/api/v1/context.{fmt}{api_query}",
-                            className="button",
-                            download="",
-                            id=f"download-{fmt}",
-                        )
-                        for fmt in FORMATS
-                    ],
-                ],
-                className="downloads",
-            ),
-            _all_rows_note(len(frame)) if table is not None else None,
-            table,
-            html.Section(
-                [
-                    html.H2(tr("Use this data in your own tools")),
-                    html.P(tr("API URL of this view (CSV; also {formats}):", formats=".xlsx, .parquet, .json")),
-                    html.Pre(f"{base}api/v1/context.csv{api_query}", id="api-url"),
-                    html.P(tr("One line of pandas:")),
-                    html.Div(
-                        [
-                            html.Pre(q.pandas_snippet(base, api_query, table="context"), id="pandas-snippet"),
-                            dcc.Clipboard(target_id="pandas-snippet", title=tr("Copy")),
-                        ],
-                        className="snippet",
-                    ),
-                    html.P([tr("The API is described at: "), html.A("/api/v1/openapi.json", href="/api/v1/openapi.json")]),
-                ],
-                className="card use-data",
+                frame,
+                table,
+                "context",
+                api_query,
             ),
         ],
         className="page",

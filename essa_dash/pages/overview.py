@@ -21,12 +21,14 @@ PATH = "/"
 TITLE = mark("Overview")
 NAV = 1
 NAV_HREF = "/"
+#: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
+QUERY = ("edition",)
 
 
 def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
-    state, problems = vocabulary.parse(url, accept=("edition",))
+    state, problems = vocabulary.parse(url, accept=QUERY)
     state = state.update(edition=edition_of(store, state))
     members = [o["value"] for o in options.country_options(store)]
     return html.Main(

@@ -20,6 +20,8 @@ PATH = "/progress"
 TITLE = mark("Progress")
 NAV = 4
 NAV_HREF = "/progress"
+#: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
+QUERY = ("country", "risk", "edition", "sex")
 
 DUMBBELLS = "progress-dumbbells"
 BARS = "progress-bars"
@@ -31,7 +33,7 @@ NUMERIC = ("baseline_year", "baseline", "latest_year", "latest", "change")
 def layout(**url: str) -> html.Main:
     store = current_store()
     vocabulary = Vocabulary.from_store(store)
-    parsed, problems = vocabulary.parse(url, accept=("country", "risk", "edition", "sex"))
+    parsed, problems = vocabulary.parse(url, accept=QUERY)
     state, dropped = q.restrict(store, parsed, default_edition(store))
     problems += dropped
     edition, sex = str(state.edition), str(state.sex)

@@ -26,6 +26,8 @@ PATH = "/risk/<risk>"
 TITLE = mark("Risks")
 NAV = 3
 NAV_HREF = f"/risk/{q.DEFAULT_RISK}"
+#: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
+QUERY = q.PARAMS  # read by q.resolve_view
 
 RANKING = "risk-ranking"
 MAP = "risk-map"

@@ -17,7 +17,7 @@ from essa_dash.text.releases import release_line
 from essa_dash.text.translate import tr
 
 if TYPE_CHECKING:  # the words do not import the chart registry, they only read what it built
-    from essa_dash.captions import SourceNote
+    from essa_dash.captions import DefinitionNote, SourceNote
     from essa_dash.views import Built
 
 
@@ -52,14 +52,18 @@ def sources_of(charts: Sequence[Built]) -> list[SourceNote]:
     return list({s.source_id: s for chart in charts for s in chart.sources}.values())
 
 
+def _definition_line(d: DefinitionNote) -> str:
+    """A definition as the notes give it: with what is counted out of what, where the source says (the SDG context series do not)."""
+    if d.numerator:
+        return tr("{label}: {definition} Counted: {numerator}. Out of: {denominator}.", **vars(d))
+    return tr("{label}: {definition}", label=d.label, definition=d.definition)
+
+
 def notes_text(chart: Built, release: Release) -> str:
     """Speaker notes: what the chart shows, the definitions, the figures, the sources and the data release."""
     lines = [tr("WHAT THE CHART SHOWS"), *[f"- {s}" for s in chart.reading]]
     lines += ["", tr("DEFINITIONS")]
-    lines += [
-        "- " + tr("{label}: {definition} Counted: {numerator}. Out of: {denominator}.", **vars(d))  # every field of the note
-        for d in chart.definitions
-    ]
+    lines += ["- " + _definition_line(d) for d in chart.definitions]
     if chart.series:
         lines += ["", tr("FIGURES")]
         for name, values in chart.series.items():

@@ -114,6 +114,18 @@ def _among(sex: str) -> str:
     return tr(" among {who}", who=tr(SEX_WORDS[sex])) if SEX_WORDS.get(sex) else ""
 
 
+def _extremes(high: pd.Series, low: pd.Series) -> dict[str, str]:
+    """The highest and the lowest figure as a sentence's fields: the country, value and year of each."""
+    return {
+        "high_country": high[C.country],
+        "high": _pct(high[C.coverage_pct]),
+        "high_year": _when(high[C.year]),
+        "low_country": low[C.country],
+        "low": _pct(low[C.coverage_pct]),
+        "low_year": _when(low[C.year]),
+    }
+
+
 def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
     """Plain-language summary of the ranking: extremes, the comparators, the gaps."""
     states = ranking_rows[ranking_rows["role"] == "country"]
@@ -126,12 +138,7 @@ def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
     sentences = [
         tr(
             "Highest: {high_country} {high} ({high_year}), lowest: {low_country} {low} ({low_year}){among}.",
-            high_country=high[C.country],
-            high=_pct(high[C.coverage_pct]),
-            high_year=_when(high[C.year]),
-            low_country=low[C.country],
-            low=_pct(low[C.coverage_pct]),
-            low_year=_when(low[C.year]),
+            **_extremes(high, low),
             among=who,
         )
     ]
@@ -183,12 +190,7 @@ def map_reading(rows: pd.DataFrame) -> list[str]:
     sentences = [
         tr(
             "Darkest (most covered): {high_country} {high} ({high_year}); lightest (least covered): {low_country} {low} ({low_year}).",
-            high_country=high[C.country],
-            high=_pct(high[C.coverage_pct]),
-            high_year=_when(high[C.year]),
-            low_country=low[C.country],
-            low=_pct(low[C.coverage_pct]),
-            low_year=_when(low[C.year]),
+            **_extremes(high, low),
         )
     ]
     missing = rows.loc[rows[C.coverage_pct].isna(), C.country].tolist()

@@ -89,7 +89,7 @@ def _too_wide(browser: Browser, base_url: str, paths: list[str], languages: list
                 page.wait_for_function(_DRAWN, timeout=30_000)
                 page.wait_for_timeout(300)  # plotly's resize to its box
                 if lang in ("en", "km"):  # the pictures to look at: English and an unspaced script
-                    screenshot(page, "phone-" + re.sub(r"[^a-z0-9]+", "-", f"{lang}{path}").strip("-"))
+                    screenshot(page, "phone-" + re.sub(r"[^a-z0-9]+", "-", f"{lang}{path}".lower()).strip("-"))
                 wide = page.evaluate(_TOO_WIDE)
                 if wide["page"] > PHONE["width"] or wide["wider"] or wide["unlabelled"] or wide["charts"]:
                     found[url] = wide

@@ -163,13 +163,111 @@ def test_every_reachable_view_is_listed_and_precomputed_views_are_hits(client: F
     urls = precompute.reachable_urls(store)
     countries = member_states(store.countries)["iso3"].tolist()
     editions = store.editions["edition"].tolist()
-    assert len([u for u in urls if u.startswith("/country/") and "sex=" in u]) == len(countries) * len(editions) * len(SEXES)
-    assert "/country/VNM" in urls and "/risk/old_age" in urls and "/" in urls
+    # each sex with each edition (what a control writes) and without one (a link: the latest)
+    assert len([u for u in urls if u.startswith("/country/") and "sex=" in u]) == len(countries) * (len(editions) + 1) * len(SEXES)
+    links = {"/country/KHM?sex=female", "/progress?country=LAO&sex=male", "/data?country=KHM&risk=old_age"}
+    assert {"/country/VNM", "/risk/old_age", "/", *links} <= set(urls)
     chosen = ["/country/TLS?edition=un-sdg-db-2023-07&sex=male", "/risk/disability?edition=ilostat-2025&sex=female"]
     assert precompute.precompute(client.application, chosen) == (2, [])
     pathname, _, search = chosen[0].partition("?")
     again = client.post("/_dash-update-component", json=router_request(pathname, f"?{search}"), headers={"Accept-Encoding": "br"})
     assert again.headers["X-ESSA-Cache"] == "hit"
+
+
+def _post(client: FlaskClient, url: str, **headers: str):
+    pathname, _, search = url.partition("?")
+    return client.post("/_dash-update-component", json=router_request(pathname, f"?{search}" if search else ""), headers=headers)
+
+
+def test_the_spellings_visitors_send_are_stored_answers_after_precompute(client: FlaskClient) -> None:
+    """Issue 17: the store keyed pages on the raw query, so a view precomputed as the controls spell it missed every other spelling."""
+    from essa_dash import precompute
+
+    stored = ["/country/KHM?sex=female", "/risk/maternity?sex=male&edition=ilostat-2025", "/data?country=IDN&risk=children"]
+    stored.append("/progress?lang=vi")
+    visits = [("/country/PHL", {"Accept-Language": "th"})]
+    assert precompute.precompute(client.application, [*stored, *visits]) == (5, [])
+    sent = [
+        ("/country/KHM?sex=female", {}),  # no edition: the latest, as a link writes it
+        ("/country/KHM?sex=FEMALE", {"Accept-Language": "en-GB,en;q=0.8"}),  # another case, an English browser
+        ("/risk/maternity?edition=ILOSTAT%202025&sex=male", {}),  # parameters in another order, the edition by its name
+        ("/data?risk=children&country=idn", {}),
+        ("/progress?lang=vi", {"Accept-Language": "th-TH,th;q=0.9"}),  # lang= decides, whatever the browser prefers
+        ("/progress?lang=VI", {}),
+        ("/country/PHL", {"Accept-Language": "th-TH,th;q=0.9"}),  # a Thai browser's first visit
+    ]
+    for url, headers in sent:
+        response = _post(client, url, **{"Accept-Encoding": "gzip, deflate, br, zstd", **headers})
+        assert response.status_code == 200 and response.headers.get("X-ESSA-Cache") == "hit", url
+
+
+def _variants() -> list[tuple[str, dict[str, str]]]:
+    """Requests for a few views, spelled in every way the key folds, and every detail an answer may depend on."""
+    return [
+        ("/country/KHM?sex=female", {}),
+        ("/country/KHM?sex=FEMALE", {"Accept-Language": "en-US,en"}),
+        ("/country/KHM?sex=female", {"Accept-Language": "vi"}),  # drawn in Vietnamese
+        ("/country/KHM?sex=female", {"Cookie": "essa_vw=390"}),  # laid out for a phone
+        ("/country/KHM?sex=female", {"Host": "evil.example"}),  # issue 16: nothing of the Host reaches an answer
+        ("/country/KHM?sex=female&edition=ilostat-2025", {}),
+        ("/country/KHM?edition=ilostat%202025&sex=female", {}),
+        ("/country/KHM?sex=female&lang=vi", {}),
+        ("/country/KHM?lang=vi&sex=female", {"Accept-Language": "th"}),
+        ("/country/KHM?sex=female&lang=", {}),  # a blank value: keyed as sent
+        ("/country/KHM?sex=female&release=", {}),  # a blank release is refused, not the latest: keyed as sent
+        ("/country/KHM?sex=female&country=VNM", {}),  # a parameter the page does not read: a notice names it
+        ("/country/KHM?sex=female&sex=male", {}),  # repeated: a notice
+        ("/country/KHM?sex=f%C3%A9male", {}),  # refused: a notice with the words typed
+        ("/country/KHM?sex=F%C3%A9MALE", {}),
+        ("/risk/old_age?country=VNM,IDN&sex=male", {}),
+        ("/risk/old_age?sex=male&country=VNM%2CIDN", {}),
+        ("/risk/old_age?sex=male&country=IDN,VNM", {}),  # another order of countries: another drawing
+        ("/data?sort=year&lang=vi&country=KHM&page=1", {}),
+        ("/data?country=KHM&lang=vi&sort=year", {}),
+        ("/data?country=KHM&sort=year", {}),
+        ("/data?table=coverage", {}),
+        ("/data", {}),
+    ]
+
+
+def test_requests_share_a_key_only_when_their_answers_are_the_same_bytes(client: FlaskClient) -> None:
+    """Every pair of requests drawn afresh: one key means one answer, byte for byte; the spellings of one view share a key."""
+    from werkzeug.test import Client, EnvironBuilder
+
+    answers = client.application.wsgi_app
+    fresh = Client(answers.app)  # the app under the store: every request drawn
+    keys, bodies = [], []
+    for url, headers in _variants():
+        pathname, _, search = url.partition("?")
+        body = router_request(pathname, f"?{search}" if search else "")
+        headers = {"Accept-Encoding": "identity", **headers}
+        environ = EnvironBuilder(path="/_dash-update-component", method="POST", json=body, headers=headers).get_environ()
+        keys.append(callback_cache._key(environ, json.dumps(body).encode(), answers.app_id(), answers.views))
+        response = fresh.post("/_dash-update-component", json=body, headers=headers)
+        assert response.status_code == 200, url
+        bodies.append(response.data)
+    for i, j in ((a, b) for a in range(len(keys)) for b in range(a)):
+        if keys[i] == keys[j]:
+            assert bodies[i] == bodies[j], f"{_variants()[i]} and {_variants()[j]} share a key but not their answer"
+    groups = {frozenset(i for i, k in enumerate(keys) if k == key) for key in keys}
+    shared = sorted(sorted(group) for group in groups if len(group) > 1)
+    assert shared == [[0, 1, 4], [5, 6], [7, 8], [15, 16], [18, 19], [21, 22]]
+
+
+def test_a_stored_page_is_kept_one_day(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page cites the day it was accessed: tomorrow it is drawn again."""
+    import datetime as dt
+
+    first = _post(client, "/country/SGP?sex=male")
+    assert _post(client, "/country/SGP?sex=male").headers.get("X-ESSA-Cache") == "hit"
+
+    class Tomorrow(dt.date):
+        @classmethod
+        def today(cls) -> dt.date:
+            return dt.date(2099, 1, 1)
+
+    monkeypatch.setattr(callback_cache.dt, "date", Tomorrow)
+    assert "X-ESSA-Cache" not in _post(client, "/country/SGP?sex=male").headers and first.status_code == 200
 
 
 def test_a_killed_server_leaves_no_answer_folder_behind(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

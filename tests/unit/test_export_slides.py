@@ -305,3 +305,13 @@ def test_a_dense_native_chart_is_split_so_its_labels_stay_readable(store: Store)
                 if value is not None and point.data_label.has_text_frame:
                     size = point.data_label.text_frame.paragraphs[0].runs[0].font.size
                     assert size.pt >= native.MIN_LABEL_FONT
+
+
+def test_notes_of_an_sdg_series_give_its_definition_without_empty_counted_fields(store: Store) -> None:
+    """The SDG context series have no numerator or denominator of their own: the notes said "Counted: . Out of: ."."""
+    deck, drawn = deck_of(store, "/country/PHL")
+    slide, _ = chart_slide(deck, "country-context")
+    notes = slide.notes_slide.notes_text_frame.text
+    context = next(b for b in drawn if b.chart == "country-context")
+    assert context.definitions and all(f"{d.label}: {d.definition}" in notes for d in context.definitions)
+    assert "Counted: ." not in notes and "Out of: ." not in notes

@@ -140,3 +140,12 @@ def test_the_changes_page_compares_the_current_release_with_the_one_before(befor
 def test_the_changes_page_with_one_release_has_nothing_to_compare(built_root: Path) -> None:
     words = _text(_page(_client(built_root), "/changes", ""))
     assert "Only one data release is kept here" in words
+
+
+def test_the_changes_page_names_countries_risks_and_sexes_in_the_readers_language(before_and_after) -> None:
+    _, new, _ = before_and_after
+    english = _text(_page(new, "/changes", ""))
+    assert '"Total"' in english and '"total"' not in english  # the sex code was shown as it is stored
+    vietnamese = _text(_page(new, "/changes", "?lang=vi"))
+    assert '"Tổng"' in vietnamese and '"Total"' not in vietnamese and '"World"' not in vietnamese
+    assert '"Thế giới"' in vietnamese  # the downloaded World figures, named by CLDR
