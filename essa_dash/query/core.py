@@ -7,6 +7,7 @@ Dash, so the same call gives the page, a notebook and an export the same rows.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 import pandas as pd
 
@@ -48,7 +49,40 @@ def filter_coverage(
 
     Withdrawn values (a later release replaced them) are left out unless asked for.
     """
-    mask = pd.Series(True, index=coverage.index)
+    masks = coverage_masks(
+        coverage,
+        countries=countries,
+        risks=risks,
+        sexes=sexes,
+        editions=editions,
+        kinds=kinds,
+        sources=sources,
+        year_from=year_from,
+        year_to=year_to,
+        include_withdrawn=include_withdrawn,
+    )
+    return coverage[all_of(coverage, masks.values())]
+
+
+def coverage_masks(
+    coverage: pd.DataFrame,
+    *,
+    countries: Iterable[str] | None = None,
+    risks: Iterable[str] | None = None,
+    sexes: Iterable[str] | None = None,
+    editions: Iterable[str] | None = None,
+    kinds: Iterable[str] | None = None,
+    sources: Iterable[str] | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    include_withdrawn: bool = False,
+) -> dict[str, pd.Series]:
+    """The rows each given filter keeps, as one mask per filter named by the column it reads (years: ``year_from``, ``year_to``).
+
+    Kept apart so that the explorer's counts ("how many rows with this filter changed")
+    combine the masks of the other filters instead of filtering the table once per filter.
+    """
+    masks: dict[str, pd.Series] = {}
     wanted_by_column = (
         (C.iso3, countries),
         (C.risk, risks),
@@ -59,14 +93,22 @@ def filter_coverage(
     )
     for column, wanted in wanted_by_column:
         if wanted is not None:
-            mask &= coverage[column].isin(list(wanted))
+            masks[column] = coverage[column].isin(list(wanted))
     if year_from is not None:
-        mask &= coverage[C.year].ge(year_from).fillna(False)
+        masks["year_from"] = coverage[C.year].ge(year_from).fillna(False)
     if year_to is not None:
-        mask &= coverage[C.year].le(year_to).fillna(False)
+        masks["year_to"] = coverage[C.year].le(year_to).fillna(False)
     if not include_withdrawn:
-        mask &= ~coverage[C.withdrawn]
-    return coverage[mask]
+        masks[C.withdrawn] = ~coverage[C.withdrawn]
+    return masks
+
+
+def all_of(coverage: pd.DataFrame, masks: Iterable[pd.Series]) -> pd.Series:
+    """The rows every mask keeps (all rows when there is none)."""
+    mask = pd.Series(True, index=coverage.index)
+    for each in masks:
+        mask &= each
+    return mask
 
 
 def latest_per_cell(coverage: pd.DataFrame) -> pd.DataFrame:
@@ -97,16 +139,20 @@ def select(coverage: pd.DataFrame, state: State) -> pd.DataFrame:
     Empty selections mean "all"; ``year`` keeps one year, ``latest`` keeps the most
     recent year of each (edition, country, risk, sex) series after the other filters.
     """
-    rows = filter_coverage(
-        coverage,
-        countries=state.country or None,
-        risks=state.risk or None,
-        sexes=[state.sex] if state.sex else None,
-        editions=[state.edition] if state.edition else None,
-        kinds=state.kind or None,
-        sources=state.source or None,
-        year_from=state.year if state.year is not None else state.year_from,
-        year_to=state.year if state.year is not None else state.year_to,
-        include_withdrawn=bool(state.include_withdrawn),
-    )
+    rows = filter_coverage(coverage, **state_filters(state))
     return latest_per_cell(rows) if state.latest else rows
+
+
+def state_filters(state: State) -> dict[str, Any]:
+    """The filters of :func:`filter_coverage` (and :func:`coverage_masks`) a URL state asks for."""
+    return {
+        "countries": state.country or None,
+        "risks": state.risk or None,
+        "sexes": [state.sex] if state.sex else None,
+        "editions": [state.edition] if state.edition else None,
+        "kinds": state.kind or None,
+        "sources": state.source or None,
+        "year_from": state.year if state.year is not None else state.year_from,
+        "year_to": state.year if state.year is not None else state.year_to,
+        "include_withdrawn": bool(state.include_withdrawn),
+    }

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from essa_dash.query.context import select_context
-from essa_dash.query.core import select
+from essa_dash.query.core import all_of, coverage_masks, select, state_filters
 from essa_dash.query.state import PAGE_SIZE, SHOWN_COLUMNS, Problem, State
 from essa_dash.schema import Context as X
 from essa_dash.schema import Coverage as C
@@ -47,10 +47,17 @@ def facets(store: Store, state: State) -> dict[str, list[FacetOption]]:
         "kind": {k: k for k in ("effective", "legal", "survey", "access")},
         "source": dict(zip(store.sources["source_id"], store.sources["source_id"], strict=True)),
     }
+    coverage = store.coverage
+    # each filter's rows once; a count combines the others' (filtering the whole table once per
+    # filter was most of a first /data view). The latest value per series depends on every filter kept.
+    masks = coverage_masks(coverage, **state_filters(state))
     out = {}
     for param, column in FACETS.items():
-        cleared = replace(state, **{param: () if param in ("country", "risk", "kind", "source") else None})
-        counts = select(store.coverage, cleared)[column].value_counts()
+        if state.latest:
+            cleared = replace(state, **{param: () if param in ("country", "risk", "kind", "source") else None})
+            counts = select(coverage, cleared)[column].value_counts()
+        else:
+            counts = coverage.loc[all_of(coverage, (m for name, m in masks.items() if name != column)), column].value_counts()
         out[param] = [FacetOption(value, label, int(counts.get(value, 0))) for value, label in labels[param].items()]
     return out
 

@@ -203,3 +203,25 @@ def test_the_summary_above_the_table_is_in_the_readers_language(client: FlaskCli
     assert "5 figures from 1 source, 1 country or aggregate, 1 risk, years 2000-2020." in text(drawn(client, search))
     assert "5 số liệu từ 1 nguồn, 1 quốc gia hoặc nhóm tổng hợp, 1 rủi ro, các năm 2000-2020." in text(drawn(client, search + "&lang=vi"))
     assert "Tidak ada angka yang cocok dengan filter ini." in text(drawn(client, "?country=KHM&year=2001&lang=id"))
+
+
+@pytest.mark.parametrize(
+    "state",
+    [
+        State(),
+        State(country=("KHM",), risk=("old_age",)),
+        State(country=("VNM", "IDN"), sex="female", edition="ILOSTAT 2025", year_from=2015),
+        State(kind=("effective",), include_withdrawn=True, year=2020),
+        State(risk=("children",), latest=True),
+    ],
+)
+def test_each_facet_counts_the_rows_its_value_would_give_with_the_other_filters_kept(store, state: State) -> None:
+    """The counts combine each filter's rows (computed once), and say what selecting with that filter cleared does."""
+    from dataclasses import replace
+
+    from essa_dash.query.core import select
+
+    for param, options in q.facets(store, state).items():
+        cleared = replace(state, **{param: () if param in ("country", "risk", "kind", "source") else None})
+        counts = select(store.coverage, cleared)[q.FACETS[param]].value_counts()
+        assert {o.value: o.count for o in options} == {o.value: int(counts.get(o.value, 0)) for o in options}, param
