@@ -465,11 +465,12 @@ def precompute_status(server: Server, timeout: float, every: float = 30) -> Prec
         line = next((line for line in log.splitlines() if DONE in line), None)
         if line:
             return state(True, line.removeprefix("ESSA Dash: ").strip())
-        if not any(part == "precompute" for part, _ in process_parts(server)):
-            time.sleep(1)  # it may have printed and exited between the two reads
+        if not passing(server):
+            time.sleep(5)  # it may have printed and exited between the two reads, or the daily parent be starting its pass
             log = server.log.read_text(errors="replace") if server.log else ""
             line = next((line for line in log.splitlines() if DONE in line), None)
-            return state(bool(line), line.removeprefix("ESSA Dash: ").strip() if line else "its process ended without saying it was done")
+            if line or not passing(server):
+                return state(bool(line), line.removeprefix("ESSA Dash: ").strip() if line else "its pass ended without saying it was done")
         now = time.monotonic()
         if now - start > timeout:
             return state(False, f"still running after the bench's {timeout:.0f} s limit")
@@ -478,6 +479,11 @@ def precompute_status(server: Server, timeout: float, every: float = 30) -> Prec
             since = now - start + server.started_in
             print(f"precomputing: {stored()} answers stored {since:.0f} s after the start", file=sys.stderr, flush=True)
         time.sleep(1)
+
+
+def passing(server: Server) -> bool:
+    """Whether a precomputing pass runs: a precompute process other than the daily parent (``--daily``) that starts one a day."""
+    return any(part == "precompute" and "--daily" not in _cmdline(pid) for part, pid in process_parts(server))
 
 
 def wait_precomputed(server: Server, timeout: float) -> float:
