@@ -238,9 +238,12 @@ def _router_location(canonical: str) -> tuple[str, str | None] | None:
         return None
     values = []
     for item, (ident, prop) in zip(inputs, ROUTER_INPUTS, strict=True):
-        if not isinstance(item, dict) or set(item) != {"id", "property", "value"} or (item["id"], item["property"]) != (ident, prop):
+        # the renderer leaves out a value that is undefined (Dash then reads None)
+        if not isinstance(item, dict) or not {"id", "property"} <= set(item) <= {"id", "property", "value"}:
             return None
-        values.append(item["value"])
+        if (item["id"], item["property"]) != (ident, prop):
+            return None
+        values.append(item.get("value"))
     pathname, search = values
     if not isinstance(pathname, str) or not (search is None or isinstance(search, str)):
         return None

@@ -167,6 +167,10 @@ def test_every_reachable_view_is_listed_and_precomputed_views_are_hits(client: F
     assert len([u for u in urls if u.startswith("/country/") and "sex=" in u]) == len(countries) * (len(editions) + 1) * len(SEXES)
     links = {"/country/KHM?sex=female", "/progress?country=LAO&sex=male", "/data?country=KHM&risk=old_age"}
     assert {"/country/VNM", "/risk/old_age", "/", *links} <= set(urls)
+    # each page's first visit in a language: by a browser in it, and by the switcher's link, on a desktop and a phone
+    visits = precompute.first_visits(["vi"])
+    assert ("/country/VNM", {"Accept-Language": "vi"}) in visits
+    assert ("/risk/old_age?lang=vi", {"Cookie": precompute.PHONE_COOKIE}) in visits
     chosen = ["/country/TLS?edition=un-sdg-db-2023-07&sex=male", "/risk/disability?edition=ilostat-2025&sex=female"]
     assert precompute.precompute(client.application, chosen) == (2, [])
     pathname, _, search = chosen[0].partition("?")
