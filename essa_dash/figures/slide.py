@@ -223,8 +223,11 @@ def _flatten(values: list[Any]) -> Iterator[Any]:
             yield value
 
 
-def _text_px(text: str, size: float, *, bold: bool = False) -> float:
-    """Estimated width of ``text`` (tags ignored) at ``size`` px."""
+def text_px(text: str, size: float, *, bold: bool = False) -> float:
+    """Estimated width of ``text`` (tags ignored) at ``size`` px: slightly wide, so text sized by it fits.
+
+    Also what the heatmap fits its column headers and cell texts with, for every frame.
+    """
     advance = _ADVANCE[bold]
     return sum(advance.get(ch, OTHER_ADVANCE) for ch in _TAG.sub("", text)) * size / 1000 * WIDTH_SAFETY
 
@@ -240,7 +243,7 @@ def _wrap_plain(
     """
 
     def fits(line: str, width: float) -> bool:
-        return _text_px(line, size, bold=bold) <= width
+        return text_px(line, size, bold=bold) <= width
 
     words = text.split()
     if break_words:
@@ -420,7 +423,7 @@ def _legend_rows(spec: dict[str, Any], width: float, base: float) -> int:
     ]
     rows, used = 1, 0.0
     for name in names:
-        item = _text_px(name, base) + 3.5 * base
+        item = text_px(name, base) + 3.5 * base
         if used and used + item > width:
             rows, used = rows + 1, 0.0
         used += item
@@ -441,7 +444,7 @@ def _place_container_legend(spec: dict[str, Any], top: int, size: _Sizes) -> int
         return 0
     font = float(legend.get("font", {}).get("size") or size.base)
     names = [str(t.get("name")) for t in spec.get("data", []) if t.get("name") and t.get("showlegend", True) is not False]
-    widths = [_text_px(name, font) + LEGEND_SYMBOL_PX + font for name in dict.fromkeys(names)]
+    widths = [text_px(name, font) + LEGEND_SYMBOL_PX + font for name in dict.fromkeys(names)]
     rows, used = 1, 0.0
     for item in widths:
         if used and used + item > size.width - 2 * size.side:
@@ -458,7 +461,7 @@ def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]
     px = 0
     for name, axis in _axes(layout, "x"):
         if axis.get("side") == "top" and axis.get("showticklabels", True):
-            px = max(px, _axis_block(axis, base, tick_lines.get(name, 1)))
+            px = max(px, _axis_block(axis, base, tick_lines.get(name, _ticktext_lines(axis))))
     legend = layout.get("legend", {})
     if layout.get("showlegend", True) and legend.get("orientation") == "h" and legend.get("y", 0) >= 1:
         px += math.ceil(base * (1.0 + 1.3 * legend_rows))  # its rows of items, plus the legend's own padding and offset
@@ -469,8 +472,13 @@ def _bottom_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, i
     px = 0
     for name, axis in _axes(layout, "x"):
         if axis.get("side", "bottom") == "bottom" and axis.get("showticklabels", True):
-            px = max(px, _axis_block(axis, base, tick_lines.get(name, 1)))
+            px = max(px, _axis_block(axis, base, tick_lines.get(name, _ticktext_lines(axis))))
     return px
+
+
+def _ticktext_lines(axis: dict[str, Any]) -> int:
+    """Lines of the axis's longest tick label where the figure wrote them itself (the heatmap's wrapped risk names)."""
+    return max((str(t).count("<br>") + 1 for t in _as_list(axis.get("ticktext"))), default=1)
 
 
 def _categories(spec: dict[str, Any], letter: str, axis_name: str) -> list[str]:
@@ -500,10 +508,10 @@ def _fit_category_ticks(spec: dict[str, Any], plot_width: float, base: float) ->
             continue
         slot = plot_width / len(labels) * 0.95
         size = float(axis.get("tickfont", {}).get("size") or base)
-        if all(_text_px(label, size) <= slot for label in labels):
+        if all(text_px(label, size) <= slot for label in labels):
             continue
         wrapped = [_wrap_plain(label, slot, size, max_lines=TICK_MAX_LINES) for label in labels]
-        widest = max(_text_px(line, size) for lines in wrapped for line in lines)
+        widest = max(text_px(line, size) for lines in wrapped for line in lines)
         truncated = any(lines[-1].endswith("…") for lines in wrapped)
         if widest > slot or truncated:  # a single long word: shrink the type rather than break it
             size = max(base * MIN_TICK, size * slot / max(widest, 1))
@@ -520,7 +528,7 @@ def _colorbar_width(spec: dict[str, Any], base: float, factor: float) -> int:
         shows = trace.get("showscale", "colorscale" in trace or "coloraxis" in trace)
         if shows and trace.get("type") in ("heatmap", "contour", "histogram2d", "histogram2dcontour", "choropleth"):
             thickness = float(trace.get("colorbar", {}).get("thickness") or 30 * factor)
-            return math.ceil(thickness + _text_px(" 100%", base) + base * LINE_EM + 30)
+            return math.ceil(thickness + text_px(" 100%", base) + base * LINE_EM + 30)
     return 0
 
 
@@ -538,4 +546,4 @@ def _y_label_width(spec: dict[str, Any], base: float) -> int:
         suffix = max(suffix, str(axis.get("ticksuffix", "")), key=len)
     if not labels:
         return round(base * 3) if any(True for _ in _axes(spec["layout"], "y")) else 0  # numbers such as "100%", or no axis
-    return math.ceil(max(_text_px(label + suffix, base) for label in labels) + base)
+    return math.ceil(max(text_px(label + suffix, base) for label in labels) + base)
