@@ -15,7 +15,7 @@ import plotly.graph_objects as go
 
 from essa_dash.figures.frames import BASE_PX, CHAR_EM, DESKTOP, Frame
 from essa_dash.text import plotly_separators, tr
-from essa_dash.text.fonts import font_stack
+from essa_dash.text.fonts import font_stack, taller_than_latin
 from essa_dash.text.wrap import wrap
 
 #: System fonts only: nothing is fetched from a font server.
@@ -200,7 +200,10 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     text_px = fit.width - 2 * fit.side_px - names_px(_row_names(spec))
     source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px, width=text_px))
     lines_px = fit.line_px(fit.title_px) * len(title) + fit.line_px(fit.subtitle_px) * len(subtitle)
-    block = TOP_PAD_PX + CAP_GAP_EM * fit.title_px + lines_px + BLOCK_GAP_PX
+    # a script whose marks stack above and below the line (Burmese) needs more room over the title and under the subtitle
+    rise, fall = taller_than_latin()
+    cap = CAP_GAP_EM * fit.title_px + rise * fit.title_px
+    block = TOP_PAD_PX + cap + lines_px + fall * fit.subtitle_px + BLOCK_GAP_PX
     legend = legend_rows(_legend_names(spec), fit, text_px) * LEGEND_ROW_PX  # it starts where the plot does too
     top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
     bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
@@ -222,7 +225,7 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
             # pinned in pixels from the top, not a share of the height (which drifts on tall charts)
             # (plotly's "top" anchor holds the first line's cap height, not its ascent: room for that too)
             "pad": {"l": fit.side_px},
-            "y": 1 - (TOP_PAD_PX + CAP_GAP_EM * fit.title_px) / final,
+            "y": 1 - (TOP_PAD_PX + cap) / final,
             "yanchor": "top",
             "yref": "container",
         },

@@ -24,6 +24,7 @@ from essa_dash.figures.frames import DESKTOP, LINE_EM, Frame
 from essa_dash.figures.slide import text_px
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pcts, tr
+from essa_dash.text.fonts import line_box, taller_than_latin
 from essa_dash.text.wrap import wrap
 
 #: A cell this tall (layout px) holds the value and its year on two lines.
@@ -59,6 +60,8 @@ class Names:
     angle: int
     #: height the names take above the cells, px
     px: int
+    #: from the names to the cells, px, past plotly's own padding: a script's line box reaching below Latin's
+    standoff: int = 0
 
 
 def fit_lines(text: str, width: float, size: float, most: int) -> list[str] | None:
@@ -71,6 +74,14 @@ def fit_lines(text: str, width: float, size: float, most: int) -> list[str] | No
         if all(text_px(line, size) <= width for line in lines):
             return lines
     return None
+
+
+def narrowest(text: str, size: float) -> list[str]:
+    """``text`` broken at every point where a line may end whose widest line is the narrowest (a word too long for
+    its column at the smallest type: as little past the column as its words allow)."""
+    return min(
+        (wrap(text, chars, hyphens=True) for chars in range(len(text), 0, -1)), key=lambda lines: max(text_px(x, size) for x in lines)
+    )
 
 
 def column_names(risks: list[str], column_px: float, *, upright: bool) -> Names:
@@ -97,16 +108,18 @@ def column_names(risks: list[str], column_px: float, *, upright: bool) -> Names:
         height = max((text_px(line, size) for lines in shortest for line in lines), default=0)
         wrapped = [fit_lines(r, height, size, most) or lines for r, lines in zip(risks, shortest, strict=True)]
         return Names(["<br>".join(n) for n in wrapped], size, -90, math.ceil(height + NAME_GAP_PX))
+    rise, fall = taller_than_latin()
     size = float(NAME_PX)
     while True:
         fitted = [fit_lines(r, room, size, NAME_LINES) for r in risks]
         if all(fitted) or size <= MIN_NAME_PX:
             break
         size -= 0.5
-    # at the smallest type a name that still does not fit keeps its words whole, on as many lines as they need
-    wrapped = [lines or fit_lines(r, room, size, len(r)) or [r] for lines, r in zip(fitted, risks, strict=True)]
+    # at the smallest type a name that still does not fit keeps its words whole, as narrow as they allow
+    wrapped = [lines or narrowest(r, size) for lines, r in zip(fitted, risks, strict=True)]
     most = max((len(n) for n in wrapped), default=1)
-    return Names(["<br>".join(n) for n in wrapped], size, 0, math.ceil(most * size * LINE_EM + NAME_GAP_PX))
+    standoff = math.ceil((rise + fall) * size)
+    return Names(["<br>".join(n) for n in wrapped], size, 0, math.ceil(most * LINE_EM * size + NAME_GAP_PX) + standoff, standoff)
 
 
 def fitted_size(widths: list[float], width: float, largest: float, smallest: float) -> float:
@@ -119,15 +132,20 @@ def fitted_size(widths: list[float], width: float, largest: float, smallest: flo
     return size
 
 
-def no_data_words(column_px: float, *, two_lines: bool) -> tuple[str, float]:
-    """The "no data" words for a cell ``column_px`` wide, and their type: on one line, or two where the cell is
-    tall enough ("walang / datos", "không có / dữ liệu"), shrunk if a word is still too long."""
+def no_data_words(column_px: float, cell_px: float) -> tuple[str, float]:
+    """The "no data" words for a cell ``column_px`` x ``cell_px``, and their type: on one line, or two where the cell
+    is tall enough ("walang / datos", "không có / dữ liệu"), shrunk if a word is still too long."""
     words = tr("no data")
     room = column_px * FILL
+    ascent, descent = line_box()
     size = float(NOTE_PX)
-    while (lines := fit_lines(words, room, size, 2 if two_lines else 1)) is None and size > MIN_NOTE_PX:
+    while True:
+        # as many lines as the cell's height holds at this size: the pitch between them, the box of the last
+        most = max(1, min(2, 1 + math.floor((cell_px * FILL / size - ascent - descent) / LINE_EM)))
+        lines = fit_lines(words, room, size, most)
+        if lines is not None or size <= MIN_NOTE_PX:
+            return "<br>".join(lines or narrowest(words, size)), size
         size -= 0.5
-    return "<br>".join(lines or [words]), size
 
 
 def _names_px(names: list[str], size: float) -> float:
@@ -154,13 +172,14 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
     panels = [risks[: -(-len(risks) // 2)], risks[-(-len(risks) // 2) :]] if narrow and len(risks) > 1 else [risks]
     # a phone's country names: two short lines in smaller type, so the columns keep the width
     row_names = ["<br>".join(wrap(c, PHONE_NAME_CHARS, hyphens=True)) for c in countries] if narrow else countries
-    names_size = PHONE_NAME_PX if narrow else 13
-    scale_px = 0 if narrow else SCALE_PX  # on a phone every cell prints its value: the scale would take a fifth of the width
-    column_px = (fit.width - 2 * fit.side_px - _names_px(row_names, names_size) - scale_px) / max(1, max(map(len, panels)))
-
     # the year under the value, or beside it where the frame's height leaves cells too short for two lines
     cell_px = PHONE_ROW_PX if narrow else (fit.height - 180) / max(1, len(countries)) if fit.height else 40
     two_lines = cell_px >= TWO_LINES_PX
+    # a name's line box no taller than its row (Burmese's is 1.6 times Latin's)
+    names_size = min(PHONE_NAME_PX if narrow else 13, math.floor(2 * cell_px * FILL / sum(line_box())) / 2)
+    scale_px = 0 if narrow else SCALE_PX  # on a phone every cell prints its value: the scale would take a fifth of the width
+    column_px = (fit.width - 2 * fit.side_px - _names_px(row_names, names_size) - scale_px) / max(1, max(map(len, panels)))
+
     # widths at 1 px type: the value over its year, or the value, a space and the year at YEAR_SHARE of its size
     widths = [
         text_px(v, 1) if two_lines else text_px(v + " ", 1) + text_px(y, YEAR_SHARE)
@@ -194,7 +213,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
     def matrix(column: str, columns: list[str]) -> list[list[object]]:
         return cells[column].unstack("risk_label").reindex(index=countries, columns=columns).to_numpy().tolist()
 
-    words, words_px = no_data_words(column_px, two_lines=two_lines)
+    words, words_px = no_data_words(column_px, cell_px)
     names = [column_names(p, column_px, upright=narrow) for p in panels]
     data, shapes, notes, layout = [], [], [], {}
     for i, (columns, named) in enumerate(zip(panels, names, strict=True)):
@@ -254,6 +273,7 @@ def coverage_heatmap(grid: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTO
             "tickvals": columns,
             "ticktext": named.ticktext,
             "tickfont": {"size": named.size},
+            "ticklabelstandoff": named.standoff,
             "showgrid": False,
             "zeroline": False,
         }

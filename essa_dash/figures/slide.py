@@ -25,6 +25,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import SOURCE_NOTE
+from essa_dash.text.fonts import taller_than_latin
 
 #: Advance widths (1/1000 em) of printable ASCII, space to "~", in Noto Sans, the
 #: theme's first font, read from NotoSans-Regular.ttf / NotoSans-Bold.ttf (hmtx).
@@ -148,7 +149,10 @@ def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None =
     text, title_px = _wrap_title(title.get("text") or "", width - 2 * size.side, size.title)
     # plotly puts the first BASELINE of a multi-line title at pad.t, but the TOP of a
     # one-line title: leave room for the ascent only in the first case
+    # (and, in a script whose marks stack higher than Latin's, Burmese, room for what reaches above Latin's ascent)
     ascent = round(ASCENT_EM * _first_size(text, size.title)) if "<br>" in text else 0
+    rise, fall = taller_than_latin()
+    ascent += round(rise * size.title)
     layout["title"] = {
         **title,
         "text": text,
@@ -161,7 +165,7 @@ def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None =
         "yref": "container",
         "pad": {"l": size.side, "t": size.pad + ascent, "r": 0, "b": 0},
     }
-    top = size.pad + title_px + round(base * 0.6) if text else size.pad
+    top = size.pad + title_px + round(rise * size.title + fall * base) + round(base * 0.6) if text else size.pad
     top += _place_container_legend(spec, top, size)
     top += _top_reserve(layout, base, tick_lines, _legend_rows(spec, width - 2 * size.side, base))
 
@@ -181,13 +185,16 @@ def _scale(node: Any, factor: float, key: str = "") -> Any:
 
     Keys are matched by role rather than listed per trace type, so a chart type
     added later is covered: ``*font.size``, ``marker.size``, ``*line.width``, colour
-    bar thickness, heatmap cell gaps, and inline ``font-size:Npx`` in any text.
+    bar thickness, heatmap cell gaps, a figure's own tick label standoff, and inline ``font-size:Npx`` in any text.
     """
     if isinstance(node, dict):
         for k, v in node.items():
             role = "font" if key.endswith("font") else "line" if key.endswith("line") else key
             scaled = (k, role) in _SCALED_KEYS or k in ("xgap", "ygap")
-            node[k] = _times(v, factor) if scaled else _scale(v, factor, k)
+            if k == "ticklabelstandoff" and isinstance(v, numbers.Real):
+                node[k] = round(v * factor)  # whole pixels only
+            else:
+                node[k] = _times(v, factor) if scaled else _scale(v, factor, k)
         return node
     if isinstance(node, list | tuple) or (hasattr(node, "tolist") and getattr(node, "dtype", None) is not None and node.dtype.kind == "O"):
         return [_scale(v, factor, key) for v in _as_list(node)]
