@@ -13,8 +13,10 @@ the view otherwise (parameters in another order, ``lang=``, another case) finds 
 Languages: every view in English (no ``lang=``, an English or absent Accept-Language),
 and in each other language the first visits (every page of the navigation, asked by a
 browser in that language and by the switcher's ``?lang=`` link, on a desktop and a
-phone). All languages for every view would be 9x the time and 9x the bytes: more than
-the store's 256 MiB bound (bench/RESULTS.md, "Cold views after precompute").
+phone). All languages for every view would be 9x the time (a view costs about the same in
+each language), every day, and about 115 MiB of the store's 256 MiB (11-16 KiB a view),
+pushing out the API and image answers visitors asked for (bench/RESULTS.md, "Cold views
+after precompute").
 
 ``essa-dash serve --prod`` starts it as its own process at the lowest CPU priority
 (:func:`spawn`): the server answers from its first second, the precomputed views fill in
