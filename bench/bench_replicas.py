@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import collections
 import contextlib
+import http.client
 import os
 import pwd
 import re
@@ -180,7 +181,7 @@ class Users:
             try:
                 _, status, _, headers = client.fetch(call)
                 ok, replica = status == 200, headers.get("x-essa-replica", "?")
-            except OSError:
+            except (OSError, http.client.HTTPException):  # refused, reset, or an answer cut short (a replica killed mid-answer)
                 ok, replica = False, "-"
                 client.close()
                 client = Client(self.url, timeout=30)
