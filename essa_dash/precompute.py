@@ -90,13 +90,15 @@ def reachable_urls(store: Store) -> list[str]:
 def first_visits(languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
     """(URL, request headers) of a first visit to each page of the navigation in each language, on a desktop and a phone.
 
+    Only the navigation's pages: the others (releases, languages, the deck builder) are reached from a page already open.
+
     A browser in that language sends its Accept-Language and no ``lang=``; the switcher links to ``?lang=<code>``.
     """
-    from essa_dash.serving import page_paths
+    from essa_dash.app import page_modules
 
     visits = []
     for code in languages:
-        for path in page_paths():
+        for path in [page.NAV_HREF for page in page_modules() if page.NAV is not None]:
             for cookie in ({}, {"Cookie": PHONE_COOKIE}):
                 visits.append((path, {"Accept-Language": code, **cookie}))
                 visits.append((f"{path}{'&' if '?' in path else '?'}lang={code}", cookie))
