@@ -97,10 +97,20 @@ def _render_all(args: argparse.Namespace) -> int:
     from essa_dash.export import images, render_all
     from essa_dash.paths import ASSETS_DIR
     from essa_dash.store import read_store
+    from essa_dash.text import LANGUAGES
 
+    if unknown := [code for code in args.lang or () if code not in (*LANGUAGES, render_all.LONGEST)]:
+        # use_language would draw an unknown code in English: refuse it rather than picture the wrong language
+        print(f"render-all: unknown language {', '.join(unknown)} (known: {', '.join(LANGUAGES)}, {render_all.LONGEST})", file=sys.stderr)
+        return 2
     images.set_topojson_base(ASSETS_DIR / "topojson")
     sheet = render_all.render_all(
-        read_store(data_dir(args.data_dir)), Path(args.out), charts=args.chart or None, png=not args.svg_only, progress=print
+        read_store(data_dir(args.data_dir)),
+        Path(args.out),
+        charts=args.chart or None,
+        langs=args.lang or ("en",),
+        png=not args.svg_only,
+        progress=print,
     )
     print(sheet.summary())
     for problem in sheet.problems:
@@ -203,6 +213,11 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("render-all", parents=[common], help="render every chart in every frame for four views and check the text geometry")
     p.add_argument("--out", required=True, help="directory for the SVGs, PNGs, index.html (contact sheet) and problems.txt")
     p.add_argument("--chart", action="append", help="only this chart id (repeatable; default: every chart)")
+    p.add_argument(
+        "--lang",
+        action="append",
+        help="draw in this language code (repeatable; default: en); 'longest': each chart in its longest translation and in Burmese",
+    )
     p.add_argument("--svg-only", action="store_true", help="skip the PNGs (faster; the geometry is measured on the SVGs)")
     p.set_defaults(run=_render_all)
 

@@ -13,8 +13,10 @@ the view otherwise (parameters in another order, ``lang=``, another case) finds 
 Languages: every view in English (no ``lang=``, an English or absent Accept-Language),
 and in each other language the first visits (every page of the navigation, asked by a
 browser in that language and by the switcher's ``?lang=`` link, on a desktop and a
-phone). All languages for every view would be 9x the time and 9x the bytes: more than
-the store's 256 MiB bound (bench/RESULTS.md, "Cold views after precompute").
+phone). All languages for every view would be 9x the time (a view costs about the same in
+each language), every day, and about 115 MiB of the store's 256 MiB (11-16 KiB a view),
+pushing out the API and image answers visitors asked for (bench/RESULTS.md, "Cold views
+after precompute").
 
 ``essa-dash serve --prod`` starts it as its own process at the lowest CPU priority
 (:func:`spawn`): the server answers from its first second, the precomputed views fill in
@@ -88,13 +90,15 @@ def reachable_urls(store: Store) -> list[str]:
 def first_visits(languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
     """(URL, request headers) of a first visit to each page of the navigation in each language, on a desktop and a phone.
 
+    Only the navigation's pages: the others (releases, languages, the deck builder) are reached from a page already open.
+
     A browser in that language sends its Accept-Language and no ``lang=``; the switcher links to ``?lang=<code>``.
     """
-    from essa_dash.serving import page_paths
+    from essa_dash.app import page_modules
 
     visits = []
     for code in languages:
-        for path in page_paths():
+        for path in [page.NAV_HREF for page in page_modules() if page.NAV is not None]:
             for cookie in ({}, {"Cookie": PHONE_COOKIE}):
                 visits.append((path, {"Accept-Language": code, **cookie}))
                 visits.append((f"{path}{'&' if '?' in path else '?'}lang={code}", cookie))

@@ -1,7 +1,10 @@
 """Every chart, in every frame, for a few views: pictures to look at and the geometry that can be measured.
 
 ``essa-dash render-all --out DIR`` draws each registry chart for the default view and
-three harder ones (a country with many gaps, women and men, an older edition), lays it
+three harder ones (a country with many gaps, women and men, an older edition), in each
+language asked for (``--lang``, repeatable; English by default; ``longest``: the
+language whose title, subtitle and source line of that chart are the longest, and
+Burmese, whose script has the tallest lines), lays it
 out for each frame (:mod:`essa_dash.figures.frames`) and renders it the way that frame
 ships: pages and embeds at their width, slides and images through the slide theme at
 their pixel size. Each SVG is then measured in Chromium (``getBoundingClientRect`` of
@@ -27,6 +30,8 @@ from essa_dash.figures.frames import DESKTOP, EMBED, PHONE, SLIDE, Frame, image
 from essa_dash.figures.slide import slide_theme
 from essa_dash.query.state import State
 from essa_dash.store import Store
+from essa_dash.text import use_language
+from essa_dash.text.catalog import LANGUAGES, SOURCE_LANGUAGE
 from essa_dash.views import build, load_all
 
 #: The default view and three harder ones.
@@ -44,6 +49,10 @@ FRAMES: dict[str, tuple[Frame, tuple[int, int] | None]] = {
     SLIDE.name: (SLIDE, (1920, 1080)),
     "image-3840x2160": (image(3840, 2160), (3840, 2160)),
 }
+#: The language choice that draws each chart in its longest translation (and in the tallest script).
+LONGEST = "longest"
+#: Burmese: its script's line box is the tallest (Noto Sans Myanmar: 2.2 em against Latin's 1.4), so it is drawn too.
+TALLEST = "my"
 #: Pixels of tolerance: a text box is a line's full height (ascent to descent), a little more than its ink.
 TOLERANCE = 2.0
 
@@ -69,16 +78,35 @@ _MEASURE = """(svgText) => {
 class Sheet:
     """What a render-all run drew and found."""
 
-    drawn: list[tuple[str, str, str]] = field(default_factory=list)  # (view, chart, frame)
-    empty: list[tuple[str, str]] = field(default_factory=list)  # (view, chart): nothing to show for the view
+    drawn: list[tuple[str, str, str, str]] = field(default_factory=list)  # (language, view, chart, frame)
+    empty: list[tuple[str, str, str]] = field(default_factory=list)  # (language, view, chart): nothing to show
     problems: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
-        views, charts, frames = ({key[i] for key in self.drawn} for i in range(3))
+        langs, views, charts, frames = ({key[i] for key in self.drawn} for i in range(4))
         return (
-            f"{len(self.drawn)} pictures ({len(charts)} charts x {len(views)} views x {len(frames)} frames), "
-            f"{len(self.empty)} chart views with nothing to show, {len(self.problems)} geometry problems"
+            f"{len(self.drawn)} pictures ({len(charts)} charts x {len(views)} views x {len(frames)} frames"
+            f" x {len(langs)} languages), {len(self.empty)} chart views with nothing to show, {len(self.problems)} geometry problems"
         )
+
+
+def where(lang: str, view: str, chart: str, frame: str) -> str:
+    """A picture's place under the output directory, and its name in the problems: English at the top, as
+    before languages came; another language in a folder of its own (``th/default/risk-trend/page-phone``)."""
+    return f"{view}/{chart}/{frame}" if lang == SOURCE_LANGUAGE else f"{lang}/{view}/{chart}/{frame}"
+
+
+def longest_languages(chart: str, store: Store, state: State) -> list[str]:
+    """The language whose translation of the chart's title, subtitle and source line is the longest (in
+    characters, as the frames wrap them), then Burmese if that is another; [] when the view has nothing to show."""
+    lengths = {}
+    for code in LANGUAGES:
+        with use_language(code):
+            built = build(chart, store, state, DESKTOP)
+        if built is None:
+            return []
+        lengths[code] = len(built.text.title) + len(built.text.subtitle) + len(built.text.source)
+    return list(dict.fromkeys([max(lengths, key=lengths.__getitem__), TALLEST]))
 
 
 def laid_out(chart: str, store: Store, state: State, frame: Frame, size: tuple[int, int] | None) -> tuple[go.Figure, int, int] | None:
@@ -148,31 +176,24 @@ def render_all(
     charts: Iterable[str] | None = None,
     views: dict[str, State] = VIEWS,
     frames: dict[str, tuple[Frame, tuple[int, int] | None]] = FRAMES,
+    langs: Iterable[str] = (SOURCE_LANGUAGE,),
     png: bool = True,
     progress: Callable[[str], None] = lambda line: None,
 ) -> Sheet:
-    """Render every chart x view x frame under ``out`` (SVG, and PNG unless ``png`` is False) and measure each SVG."""
+    """Render every chart x view x language x frame under ``out`` (SVG, and PNG unless ``png`` is False) and
+    measure each SVG. ``langs``: language codes, or :data:`LONGEST` for each chart's longest translation."""
     out.mkdir(parents=True, exist_ok=True)
     sheet = Sheet()
     measure, close = measurer()
     try:
         for view, state in views.items():
             for chart in charts or load_all():
-                for name, (frame, size) in frames.items():
-                    drawn = laid_out(chart, store, state, frame, size)
-                    if drawn is None:
-                        sheet.empty.append((view, chart))
-                        break
-                    fig, width, height = drawn
-                    stem = out / view / chart / name
-                    stem.parent.mkdir(parents=True, exist_ok=True)
-                    svg = images.render(fig, fmt="svg", width=width, height=height)
-                    stem.with_suffix(".svg").write_bytes(svg)
-                    if png:
-                        stem.with_suffix(".png").write_bytes(images.render(fig, fmt="png", width=width, height=height))
-                    sheet.problems += problems_in(measure(svg.decode()), f"{view}/{chart}/{name}")
-                    sheet.drawn.append((view, chart, name))
-                    progress(f"{view}/{chart}/{name}")
+                chosen = [code for lang in langs for code in (longest_languages(chart, store, state) if lang == LONGEST else [lang])]
+                if not chosen:
+                    sheet.empty.append((LONGEST, view, chart))
+                for lang in dict.fromkeys(chosen):
+                    with use_language(lang):
+                        _draw(sheet, measure, store, out, lang, view, state, chart, frames, png=png, progress=progress)
     finally:
         close()
     (out / "problems.txt").write_text("\n".join(sheet.problems) + "\n" if sheet.problems else "")
@@ -183,20 +204,54 @@ def render_all(
     return sheet
 
 
+def _draw(
+    sheet: Sheet,
+    measure: Callable[[str], dict],
+    store: Store,
+    out: Path,
+    lang: str,
+    view: str,
+    state: State,
+    chart: str,
+    frames: dict[str, tuple[Frame, tuple[int, int] | None]],
+    *,
+    png: bool,
+    progress: Callable[[str], None],
+) -> None:
+    """One chart at one view in the current language, in every frame: written, measured, noted on the sheet."""
+    for name, (frame, size) in frames.items():
+        drawn = laid_out(chart, store, state, frame, size)
+        if drawn is None:
+            sheet.empty.append((lang, view, chart))
+            return
+        fig, width, height = drawn
+        place = where(lang, view, chart, name)
+        stem = out / place
+        stem.parent.mkdir(parents=True, exist_ok=True)
+        svg = images.render(fig, fmt="svg", width=width, height=height)
+        stem.with_suffix(".svg").write_bytes(svg)
+        if png:
+            stem.with_suffix(".png").write_bytes(images.render(fig, fmt="png", width=width, height=height))
+        sheet.problems += problems_in(measure(svg.decode()), place)
+        sheet.drawn.append((lang, view, chart, name))
+        progress(place)
+
+
 def _contact_sheet(sheet: Sheet, *, png: bool) -> str:
-    """One page with every picture, by view and chart, and the problems found in each."""
+    """One page with every picture, by language, view and chart, and the problems found in each."""
     ext = "png" if png else "svg"
     rows = []
-    for view, chart in dict.fromkeys((v, c) for v, c, _ in sheet.drawn):
+    for lang, view, chart in dict.fromkeys((lang, v, c) for lang, v, c, _ in sheet.drawn):
         cells = "".join(
-            f'<figure><a href="{view}/{chart}/{f}.{ext}"><img src="{view}/{chart}/{f}.{ext}" loading="lazy" alt="{html.escape(f)}"></a>'
-            f"<figcaption>{html.escape(f)}</figcaption></figure>"
-            for v, c, f in sheet.drawn
-            if (v, c) == (view, chart)
+            f'<figure><a href="{where(lang, view, chart, f)}.{ext}"><img src="{where(lang, view, chart, f)}.{ext}" loading="lazy"'
+            f' alt="{html.escape(f)}"></a><figcaption>{html.escape(f)}</figcaption></figure>'
+            for lang_, v, c, f in sheet.drawn
+            if (lang_, v, c) == (lang, view, chart)
         )
-        issues = [p for p in sheet.problems if p.startswith(f"{view}/{chart}/")]
-        notes = "".join(f"<li>{html.escape(p)}</li>" for p in issues)
-        rows.append(f"<section><h2>{html.escape(view)} · {html.escape(chart)}</h2><div class=row>{cells}</div><ul>{notes}</ul></section>")
+        prefix = where(lang, view, chart, "")
+        notes = "".join(f"<li>{html.escape(p)}</li>" for p in sheet.problems if p.startswith(prefix))
+        heading = " · ".join(html.escape(part) for part in ([] if lang == SOURCE_LANGUAGE else [lang]) + [view, chart])
+        rows.append(f"<section><h2>{heading}</h2><div class=row>{cells}</div><ul>{notes}</ul></section>")
     style = "body{font-family:sans-serif}.row{display:flex;gap:8px;align-items:flex-start}img{max-width:360px;border:1px solid #ccc}"
     head = f"<!doctype html><meta charset=utf-8><title>render-all</title><style>{style}</style>"
     return f"{head}<h1>{html.escape(sheet.summary())}</h1>{''.join(rows)}"

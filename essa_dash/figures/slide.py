@@ -26,6 +26,7 @@ import plotly.graph_objects as go
 
 from essa_dash.figures._theme import SOURCE_NOTE
 from essa_dash.text.fonts import taller_than_latin
+from essa_dash.text.wrap import break_points
 
 #: Advance widths (1/1000 em) of printable ASCII, space to "~", in Noto Sans, the
 #: theme's first font, read from NotoSans-Regular.ttf / NotoSans-Bold.ttf (hmtx).
@@ -244,6 +245,8 @@ def _wrap_plain(
 ) -> list[str]:
     """Wrap plain text to ``width_px`` at ``size`` px; past ``max_lines`` it ends in an ellipsis.
 
+    Lines end between words (:func:`essa_dash.text.wrap.break_points`: at spaces, and at
+    dictionary word boundaries in Thai, Khmer, Lao and Burmese, which write no spaces).
     Words are kept whole unless ``break_words`` (the footnote, where a long URL must
     not run off the slide). Lines are balanced: two lines of a title come out about
     equally long rather than a full line and a lone word.
@@ -252,16 +255,16 @@ def _wrap_plain(
     def fits(line: str, width: float) -> bool:
         return text_px(line, size, bold=bold) <= width
 
-    words = text.split()
+    words = break_points(" ".join(text.split())) if text.strip() else []
     if break_words:
         words = [piece for word in words for piece in _split_word(word, lambda part: fits(part, width_px))]
     lines = _greedy(words, lambda line: fits(line, width_px))
     if max_lines is not None and len(lines) > max_lines:
         kept = lines[: max_lines - 1]
-        last = lines[max_lines - 1].split()
-        while len(last) > 1 and not fits(" ".join([*last, "…"]), width_px):
+        last = break_points(lines[max_lines - 1])
+        while len(last) > 1 and not fits(f"{''.join(last).rstrip()} …", width_px):
             last.pop()
-        return [*kept, " ".join([*last, "…"])]
+        return [*kept, f"{''.join(last).rstrip()} …"]
     if len(lines) > 1:
         low, high = 1, math.ceil(width_px)
         while low < high:  # the narrowest width that needs no more lines
@@ -281,23 +284,25 @@ def wrap_text(text: str, width_px: float, size_px: float, *, bold: bool = False)
 
 
 def _greedy(words: list[str], fits: Callable[[str], bool]) -> list[str]:
-    """Fill each line with as many words as fit; a word too long for any line gets a line to itself."""
+    """Fill each line with as many words (each with its trailing space) as fit; a word too long for any line gets a
+    line to itself."""
     lines: list[str] = []
     for word in words:
-        if lines and fits(f"{lines[-1]} {word}"):
-            lines[-1] = f"{lines[-1]} {word}"
+        if lines and fits((lines[-1] + word).rstrip()):
+            lines[-1] += word
         else:
             lines.append(word)
-    return lines
+    return [line.rstrip() for line in lines]
 
 
 def _split_word(word: str, fits: Callable[[str], bool]) -> list[str]:
-    """A word too long for a line cut into pieces that fit (a URL in a footnote)."""
+    """A word too long for a line cut into pieces that fit (a URL in a footnote); its trailing space stays on the last."""
     pieces = [""]
-    for ch in word:
+    for ch in word.rstrip():
         if pieces[-1] and not fits(pieces[-1] + ch):
             pieces.append("")
         pieces[-1] += ch
+    pieces[-1] += word[len(word.rstrip()) :]
     return pieces
 
 

@@ -71,3 +71,21 @@ def test_brackets_and_punctuation_stay_with_their_words(lang: str, text: str) ->
         assert "".join(lines).replace(" ", "") == text.replace(" ", ""), "nothing lost"
         assert not any(line[0] in ")];:,." for line in lines), lines
         assert not any(line[-1] in "([" for line in lines), lines
+
+
+def test_a_slide_title_in_a_script_without_spaces_breaks_between_words() -> None:
+    """The slide theme re-wraps titles for its width: a Thai title has no spaces, so it breaks at ICU's word
+    boundaries (it ran off the slide as one unbroken line)."""
+    from essa_dash.figures.slide import wrap_text
+    from essa_dash.text import use_language
+    from essa_dash.text.segment import available
+
+    if not available():
+        pytest.skip("needs the system's ICU library")
+    title = "ความคุ้มครองทางสังคมสำหรับผู้สูงอายุในประเทศสมาชิกอาเซียน"
+    with use_language("th"):
+        lines = wrap_text(title, 200, 13)
+    assert len(lines) > 1
+    assert "".join(lines) == title
+    english = "Source: ILO World Social Protection Report 2024-26"
+    assert " ".join(wrap_text(english, 120, 13)) == english
