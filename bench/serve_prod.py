@@ -23,7 +23,9 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8050)
     parser.add_argument("--workers", type=int, help="default: one per core")
-    parser.add_argument("--threads", type=int, help="threads per worker (default: essa_dash.serving.THREADS)")
+    parser.add_argument(
+        "--threads", type=int, help="threads per worker besides those of heavy requests (default: essa_dash.serving.THREADS)"
+    )
     parser.add_argument("--assets", help="serve this folder as /assets/ instead of the checkout's")
     args = parser.parse_args()
 

@@ -378,12 +378,19 @@ SWITCH_INTERVAL = 0.001
 
 
 def gunicorn_options(host: str, port: int, workers: int | None = None, threads: int = THREADS) -> dict[str, Any]:
-    """Gunicorn settings: one worker per core, preloaded, gthread (idle keep-alive connections hold no thread)."""
+    """Gunicorn settings: one worker per core, preloaded, gthread (idle keep-alive connections hold no thread).
+
+    Each worker gets ``threads`` for pages, callbacks and the API, plus one per heavy request it
+    may hold (``ESSA_HEAVY_REQUESTS``): with the render lane, a heavy request's thread only waits
+    on a socket (no CPU) for up to ``ESSA_DECK_SECONDS``. Counted among the two, it left one
+    thread for everything else, and an ordinary answer queued behind any slow callback in front
+    of it (bench/bench_hostile.py, bench/RESULTS.md).
+    """
     return {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
         "workers": workers or os.cpu_count() or 1,
         "worker_class": "gthread",
-        "threads": threads,
+        "threads": threads + settings.HEAVY_REQUESTS.value(),
         "preload_app": True,
         # a worker silent this long (every thread stuck) is killed and replaced
         "timeout": round(settings.WORKER_TIMEOUT.value()),
@@ -474,7 +481,11 @@ def run(root: Path, host: str, port: int, workers: int | None = None, *, threads
 
     gunicorn.util.write_error = write_error  # the workers' error path calls util.write_error by name
     options = gunicorn_options(host, port, workers, threads)
-    print(f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads", flush=True)
+    heavy = options["threads"] - threads
+    print(
+        f"ESSA Dash on http://{host}:{port}/ with {options['workers']} workers x {threads} threads (+{heavy} for heavy requests)",
+        flush=True,
+    )
     folder = callback_cache.shared_directory()  # before the app loads: the master, its workers and the precomputing process share it
     if os.environ.get(precompute.ENV, "1").strip() != "0":
         warmer = precompute.spawn(root, public_url)

@@ -190,3 +190,8 @@ def test_gunicorn_runs_one_worker_per_core_preloaded() -> None:
     assert options["workers"] >= 1 and options["bind"] == "127.0.0.1:8050"
     app = serving._application_class()(lambda: None, options)
     assert app.cfg.preload_app and app.cfg.workers == options["workers"]
+
+
+def test_a_request_waiting_for_the_render_lane_does_not_take_a_thread_from_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ESSA_HEAVY_REQUESTS", "2")
+    assert serving.gunicorn_options("127.0.0.1", 8050, threads=2)["threads"] == 2 + 2
