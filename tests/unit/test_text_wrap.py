@@ -89,3 +89,9 @@ def test_a_slide_title_in_a_script_without_spaces_breaks_between_words() -> None
     assert "".join(lines) == title
     english = "Source: ILO World Social Protection Report 2024-26"
     assert " ".join(wrap_text(english, 120, 13)) == english
+
+
+def test_a_narrow_column_may_break_after_a_hyphen_only_when_asked() -> None:
+    assert wrap("Sekurang-kurangnya satu", 10, "ms", hyphens=True) == ["Sekurang-", "kurangnya", "satu"]
+    assert wrap("Sekurang-kurangnya satu", 10, "ms") == ["Sekurang-kurangnya", "satu"]
+    assert wrap("a - b", 1, hyphens=True) == ["a", "-", "b"], "a lone dash is no word's hyphen"
