@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from essa_dash.figures._flags import flag_hover, flag_mark
-from essa_dash.figures._theme import MUTED, ChartText, frame, no_data_note
+from essa_dash.figures._theme import MUTED, ChartText, frame, label_share, names_px, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.text import fmt_num, tr
 
@@ -39,6 +39,24 @@ def dumbbell(
         {"type": "line", "x0": float(a), "x1": float(b), "y0": y, "y1": y, "line": {"color": "#c4ccd4", "width": 4}, "layer": "below"}
         for y, a, b in zip(both[label], both[start], both[end], strict=True)
     ]
+    # each value's label outside its pair: the lower one left of its marker, the higher one right of it, so two
+    # close values (women 5.7, men 11.5 on a phone) never overprint; a value alone keeps its label above it
+    pair = rows[start].notna() & rows[end].notna()
+    lower = rows[start] <= rows[end]
+    sides = {
+        start: ["middle left" if both and low else "middle right" if both else "top center" for both, low in zip(pair, lower, strict=True)],
+        end: ["middle right" if both and low else "middle left" if both else "top center" for both, low in zip(pair, lower, strict=True)],
+    }
+    texts = {
+        column: (rows[column].map(fmt_num).astype("str") + flag_mark(rows, f"{column}_flags")).where(rows[column].notna(), "")
+        for column in (start, end)
+    }
+    # room beyond 0 and 100 % for a label beside its marker (the marker's radius and a gap besides)
+    share = label_share(fit, labels, [*texts[start], *texts[end]], size=10, most=0.25) + 14 / max(
+        1.0, fit.width - 2 * fit.side_px - names_px(labels)
+    )
+    pad = 107 * share / max(0.5, 1 - 2 * share)
+    ticks = [0, 25, 50, 75, 100] if fit.width > 500 else [0, 50, 100]  # a phone's narrow plot: three ticks, upright
     traces: list[dict] = []
     for column, name, colour, hover in ((start, start_name, start_colour, start_hover), (end, end_name, end_colour, end_hover)):
         known = rows[column].notna()
@@ -52,8 +70,8 @@ def dumbbell(
                 "marker": {"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
                 # the value in the locale's form (52,3 in Indonesian); a flagged value (``<column>_flags``,
                 # e.g. female_flags): the mark beside it, the words in its hover
-                "text": (rows[column].map(fmt_num).astype("str") + flag_mark(rows, f"{column}_flags")).where(known, "").tolist(),
-                "textposition": "top center",
+                "text": texts[column].tolist(),
+                "textposition": sides[column],
                 "textfont": {"size": 10, "color": MUTED},
                 "customdata": ((rows[hover].astype("str") if hover else "") + flag_hover(rows, f"{column}_flags")).tolist(),
                 "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>" if hover else "") + "%{customdata}<extra></extra>",
@@ -79,7 +97,7 @@ def dumbbell(
             )
     layout = {
         "legend": {"orientation": "h", "y": 1.02, "x": 0, "yanchor": "bottom"},
-        "xaxis": {"range": [-2, 105], "ticksuffix": "%", "gridcolor": "#eef1f4"},
+        "xaxis": {"range": [-2 - pad, 105 + pad], "tickvals": ticks, "ticktext": [f"{t}%" for t in ticks], "gridcolor": "#eef1f4"},
         "yaxis": {"categoryorder": "array", "categoryarray": labels[::-1], "range": [-0.5, len(labels) - 0.5]},
         "annotations": notes,
         "shapes": lines,

@@ -116,3 +116,23 @@ def test_builder_leaves_its_input_alone(name: str, store) -> None:
     before = frame.copy()
     draw(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_dumbbell_labels_sit_outside_their_pair_so_close_values_never_overprint() -> None:
+    """Women 5.7 and men 11.5 on a phone: both labels above the markers overprinted; now the lower one is left of
+    its marker and the higher one right of it; a value alone keeps its label above it."""
+    import pandas as pd
+
+    from essa_dash.figures._theme import ChartText
+    from essa_dash.figures.dumbbell import dumbbell
+    from essa_dash.figures.frames import PHONE
+
+    rows = pd.DataFrame({"label": ["Cambodia", "Brunei", "Lao PDR"], "female": [5.7, 100.0, None], "male": [11.5, 100.0, 40.0]})
+    fig = dumbbell(
+        rows, label="label", start="female", end="male", start_name="Women", end_name="Men", text=ChartText("t", "s", "src"), fit=PHONE
+    )
+    women, men = fig.data
+    assert list(women.textposition) == ["middle left", "middle left", "top center"]
+    assert list(men.textposition) == ["middle right", "middle right", "top center"]
+    low, high = fig.layout.xaxis.range
+    assert low < -2 and high > 105  # room beside 0 % and 100 % for the labels
