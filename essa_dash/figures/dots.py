@@ -26,9 +26,15 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     risks = list(dict.fromkeys(rows["risk_label"]))
     editions = list(rows.sort_values("published")[C.edition].drop_duplicates())
     traces = []
+    marked: set[tuple[str, float]] = set()  # (risk, value) already marked: editions that agree share one mark
     for i, edition in enumerate(editions):
         part = rows[(rows[C.edition] == edition) & rows[C.coverage_pct].notna()]
         k = i + max(0, len(EDITION_COLOURS) - len(editions))
+        marks = []
+        for risk, value, mark in zip(part["risk_label"], part[C.coverage_pct], flag_mark(part).str.strip(), strict=True):
+            spot = (risk, round(float(value)))
+            marks.append(mark if mark and spot not in marked else "")
+            marked.update([spot] if mark else [])
         traces.append(
             {
                 "type": "scatter",
@@ -37,8 +43,10 @@ def edition_dots(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 "y": part["risk_label"].tolist(),
                 # a flagged figure: the mark beside its marker, the flag's words in its hover
                 "mode": "markers+text",
-                "text": flag_mark(part).str.strip().tolist(),
-                "textposition": "top right",
+                "text": marks,
+                # beside the marker, on its row (above it, the top row's mark ran into the legend); left of it
+                # near 100 %, where the right of it is past the plot's edge
+                "textposition": ["middle left" if value > 90 else "middle right" for value in part[C.coverage_pct]],
                 "marker": {
                     "size": 12,
                     "color": EDITION_COLOURS[k],
