@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import json
+import logging
 import os
 import re
 import secrets
@@ -52,6 +53,8 @@ KEEP_SECONDS = 600
 STALE_SECONDS = lane.MARGIN
 _ID = re.compile(r"[A-Za-z0-9_-]{22}")
 UNFINISHED = ("queued", "running")
+
+_log = logging.getLogger(__name__)
 
 
 class BusyError(Exception):
@@ -164,7 +167,7 @@ def start(views: str, *, title: str, native: bool, lang: str, total: int) -> Job
         jobs = _prune(where, now)
         running = sum(1 for j in jobs if j.state in UNFINISHED and not j.stale(now))
         if running >= MAX_RUNNING or len(jobs) >= MAX_KEPT:
-            raise BusyError(f"{running} decks are being built; try again in a minute")
+            raise BusyError(tr("Other decks are being built: try again in a minute."))
         job = Job(secrets.token_urlsafe(16), views, title, native, lang, total, deadline=now + seconds)
         _write(where, job)
     if not lane.enabled():  # with a lane, the lane takes queued jobs between its requests (run_next)
@@ -181,7 +184,8 @@ def get(server: flask.Flask, job_id: object) -> Job | None:
     if job is None or (now - (job.ended or job.deadline) > KEEP_SECONDS and (job.ended is not None or job.stale(now))):
         return None
     if job.stale(now):
-        job.state, job.error = "failed", "the deck's build stopped before it ended; start it again"
+        with use_language(job.lang):
+            job.state, job.error = "failed", tr("The deck's build stopped before it ended: start it again.")
     return job
 
 
@@ -233,12 +237,20 @@ def run(server: flask.Flask, job_id: str) -> None:
                 out.write(data)
             Path(tmp).replace(where / f"{job.id}.pptx")
             job.state = "done"
+        except images.RendererBusyError as err:
+            _log.warning("deck %s: %s", job.id, err)
+            job.error, job.state = (
+                tr("The image renderer is busy or the time allowed for this deck is used up: try again in a minute."),
+                "failed",
+            )
         except images.RenderError as err:
-            job.error, job.state = f"a chart could not be rendered: {err}; try again", "failed"
+            _log.warning("deck %s: a chart could not be rendered: %s", job.id, err)
+            job.error, job.state = tr("A chart could not be rendered: try again."), "failed"
         except _NoChartsError as err:
             job.error, job.state = str(err), "failed"
         except OSError as err:  # a full disk: the deck cannot be kept for its download
-            job.error, job.state = f"the deck could not be saved ({err.strerror or err}); try again later", "failed"
+            _log.warning("deck %s could not be saved: %s", job.id, err.strerror or err)
+            job.error, job.state = tr("The deck could not be kept for its download: try again later."), "failed"
         finally:
             job.ended = time.time()
             with contextlib.suppress(OSError):  # unwritten, the record turns stale and is reported failed

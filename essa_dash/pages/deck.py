@@ -148,8 +148,10 @@ def _start(_clicks: int | None, title: object, views: object, native: object, la
             lang=lang if isinstance(lang, str) and lang in LANGUAGES else current_language(),
             total=len(wanted),
         )
-    except (jobs.BusyError, images.RenderError) as busy:
+    except jobs.BusyError as busy:  # worded in the reader's language where it was raised
         return None, True, html.P(str(busy), className="error")
+    except images.RenderError:  # the deadline passed while the links were checked
+        return None, True, html.P(tr("The time allowed for this deck is used up: try again in a minute."), className="error")
     return job.id, False, _shown(job)
 
 

@@ -793,7 +793,7 @@ def test_the_deck_pages_build_has_the_deck_deadline_and_chart_cap(client: FlaskC
     late = client.post("/_dash-update-component", json=deck_build("/country/VNM"))
     assert late.status_code == 200
     status = ended(client, job_of(late.get_data(as_text=True)))
-    assert status["state"] == "failed" and "time allowed for this request is used up" in str(status["error"])
+    assert status["state"] == "failed" and "the time allowed for this deck is used up" in str(status["error"])
 
 
 def test_a_background_deck_build_gets_what_is_left_of_the_deadline(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
