@@ -230,7 +230,10 @@ def _router_location(canonical: str) -> tuple[str, str | None] | None:
     """
     if not canonical.startswith("{"):
         return None
-    request = json.loads(canonical)
+    try:
+        request = json.loads(canonical)
+    except (ValueError, RecursionError):  # a body that is not JSON is keyed as sent (the guard answers it 400)
+        return None
     if set(request) != {"output", "outputs", "inputs"} or request["output"] != ROUTER_OUTPUT or request["outputs"] != ROUTER_OUTPUTS:
         return None
     inputs = request["inputs"]
