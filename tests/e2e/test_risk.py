@@ -133,15 +133,19 @@ def test_risk_page_is_usable_at_phone_width(page: Page, base_url: str) -> None:
     assert width <= 390 + 1, f"page scrolls sideways at phone width ({width}px)"
 
 
-#: In which task each chart's plotly.js SVG was added to the page: a counter that a timer loop moves on
-#: between two tasks, read when the SVG appears (one task draws everything it draws under one number).
+#: In which task each chart's plotly.js SVG was added to the page. The first SVG of a task opens a new
+#: number and a zero-delay timer that closes it; that timer was queued before the chart queue's own
+#: turn to the next chart (same task, same delay: timers run in the order queued), so a chart drawn in
+#: a later task gets the next number, and charts drawn in one task share one. (A timer loop counting
+#: tasks was clamped to 4 ms on a busy machine and let two tasks share a number.)
 DRAWN_IN_TASK = """
 window.essaDrawnIn = {};
-let task = 0;
-(function tick() { task += 1; setTimeout(tick, 0); })();
+let task = 0, open = false;
 new MutationObserver(changes => { for (const change of changes) for (const node of change.addedNodes) {
     const chart = node.classList && node.classList.contains('main-svg') && node.closest('[id]');
-    if (chart && !(chart.id in window.essaDrawnIn)) window.essaDrawnIn[chart.id] = task;
+    if (!chart || chart.id in window.essaDrawnIn) continue;
+    if (!open) { task += 1; open = true; setTimeout(() => { open = false; }, 0); }
+    window.essaDrawnIn[chart.id] = task;
 } }).observe(document, {childList: true, subtree: true});
 """
 
