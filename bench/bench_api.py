@@ -64,7 +64,7 @@ def main() -> None:
                         f"{median(a) * 1000:.1f}",
                         f"{percentile(a, 95) * 1000:.1f}",
                         f"{median(s) * 1000:.2f}",
-                        f"{median(a) / median(s):.0f}x",
+                        f"{median(a) / median(s):.1f}x",
                         f"{median(again) * 1000:.1f}",
                         kib(len(raw)).strip(),
                         f"{kib(len(wire)).strip()} ({headers.get('content-encoding', 'none')})",
