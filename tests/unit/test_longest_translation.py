@@ -28,8 +28,8 @@ STILL_FAILING = {
     "country-editions": "Burmese: legend rows and source taller than the room kept for them",
     "country-sex": "Burmese: line boxes taller than the rows on slides",
     "risk-sex": "Burmese: line boxes taller than the rows on slides",
-    # legends, titles and panels of the small multiples and the SDG context charts:
     "risk-trend": "Burmese: legend over the title (slide, phone); Filipino: a flag mark over a panel title",
+    # the SDG context charts:
     "country-context": "slide legend over the title (Filipino and Burmese)",
     "risk-context": "slide title over the panel titles; Filipino phone labels past the edge",
     "context-pairs": "Burmese: phone axis title and labels past the edge; country labels overlap",
