@@ -14,6 +14,8 @@ in a notice; left out, it is not). Anything the parse does not fully account for
 view key, and the store keys it on its raw body as before: a parameter the page does not
 read, a value refused or blank, a repeated one, and ``release=`` (a pinned page parses
 with its release's vocabulary and refuses what that release lacks in the words typed).
+A link past the parameter cap is none of those: nothing of it is read, so every such link
+to a page is one drawing (the page's default view and the notice), drawn once.
 """
 
 from __future__ import annotations
@@ -22,10 +24,8 @@ import importlib
 from collections.abc import Callable
 from pathlib import Path
 
-from dash._pages import _parse_query_string
-
 from essa_dash import guard
-from essa_dash.query.state import Vocabulary
+from essa_dash.query.state import TOO_MANY, Vocabulary, read_query
 from essa_dash.store import Store, get_store
 from essa_dash.text import resolve_language
 
@@ -38,7 +38,9 @@ def view_key(store: Store, pathname: str, search: str | None, accept_language: s
 
     ``strip`` removes the app's path prefix, as Dash's router does before it looks the page up.
     """
-    query = _parse_query_string(search)  # exactly what the router hands the layout
+    query = read_query(search)  # exactly what the router hands the layout (app.create_app)
+    if TOO_MANY in query:  # none of it is read: every such link to a page is its default view and one notice
+        return f"{pathname}\x00{TOO_MANY}\x00{resolve_language(None, accept_language)}"
     if PINNED in query or not all(isinstance(value, str) and value.strip() for value in query.values()):
         return None
     page = guard.page_of((strip(pathname) or "").strip("/"))

@@ -11,12 +11,11 @@ instead of the query, as the country and risk pages do.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import parse_qsl
 
 import dash
 from dash import ALL, Input, Output, State, dcc, html
 
-from essa_dash.query.state import GLOBAL_PARAMS, ORDER_PARAMS, PARAMS, Vocabulary
+from essa_dash.query.state import GLOBAL_PARAMS, ORDER_PARAMS, PARAMS, Vocabulary, query_pairs
 from essa_dash.text import tr
 
 PAGES_LOCATION = "_pages_location"  # the dcc.Location that Dash pages routes on
@@ -138,7 +137,7 @@ def register_url_sync(app: dash.Dash, vocabulary: Vocabulary) -> None:
         }
         # the language, a pinned release and the explorer table's order are no controls of the page: they stay
         # what the URL says (the table's page does not: new rows start at the first page)
-        carried = dict(parse_qsl(search.lstrip("?"))) if isinstance(search, str) else {}
+        carried = {name: value for name, value in query_pairs(search) or () if value} if isinstance(search, str) else {}
         kept = {name: carried[name] for name in (*GLOBAL_PARAMS, *ORDER_PARAMS) if name in carried}
         state, _ = vocabulary.parse({**params, **kept}, accept=(*PARAMS, *ORDER_PARAMS))
         target = path + vocabulary.encode(state)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import flask
 from dash import html
 
+from essa_dash.query.state import query_pairs
 from essa_dash.text import LANGUAGES, resolve_language, tr, use_language
 
 SWITCHER_ID = "language-switcher"
@@ -65,14 +66,22 @@ def install(server: flask.Flask) -> None:
             scope.__exit__(None, None, None)
 
 
+def search_lang(search: str | None) -> str | None:
+    """The ``lang`` a query string names, if any (none in a link past the parameter cap: it is not read)."""
+    return dict(query_pairs(search) or ()).get("lang")
+
+
 def search_language(search: str | None) -> str:
     """The language of a page from its query string (``?country=VNM&lang=vi``)."""
-    return request_language(dict(parse_qsl((search or "").lstrip("?"))).get("lang"))
+    return request_language(search_lang(search))
 
 
 def language_links(pathname: str, search: str | None, current: str) -> html.Nav:
-    """One link per language, each named in itself, to the same view (a full load, so ``<html lang>`` follows)."""
-    params: Mapping[str, str] = dict(parse_qsl((search or "").lstrip("?")))
+    """One link per language, each named in itself, to the same view (a full load, so ``<html lang>`` follows).
+
+    A link past the parameter cap draws the page's default view: its links are to that.
+    """
+    params: Mapping[str, str] = {name: value for name, value in query_pairs(search) or () if value}
     links = []
     for code, lang in LANGUAGES.items():
         query = urlencode({**{k: v for k, v in params.items() if k != "lang"}, "lang": code}, safe=",")

@@ -12,13 +12,14 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlencode
 
 import dash
 from dash import html
 
 from essa_dash.components.context import latest_store, pin
 from essa_dash.errors import DataError
+from essa_dash.query.state import query_pairs
 from essa_dash.releases.changes import view_changes
 from essa_dash.text import tr
 from essa_dash.text.releases import built, view_change_summary
@@ -37,7 +38,7 @@ def _location() -> tuple[str, str]:
 
 def _latest_link(path: str, search: str) -> str:
     """The same view without its pinned release (path variables stay in the path, never repeated in the query)."""
-    query = [(k, v) for k, v in parse_qsl(search.lstrip("?")) if k != "release"]
+    query = [(k, v) for k, v in query_pairs(search) or () if v and k != "release"]
     return path + ("?" + urlencode(query, safe=",") if query else "")
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 import pandas as pd
 
@@ -54,6 +54,9 @@ BOOLEANS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "n
 #: Enough for any real selection; more is a malformed or hostile URL.
 MAX_VALUES = 50
 MAX_LENGTH = 2000
+#: What :func:`read_query` hands a page for a link of more than ``ESSA_MAX_PARAMS`` parameters, in place of them
+#: all: :meth:`Vocabulary.parse` refuses it as a whole. A NUL is in no name a page reads (one typed as ``%00`` asks for that notice).
+TOO_MANY = "\x00too-many"
 
 
 def edition_slug(edition: str) -> str:
@@ -162,15 +165,16 @@ class Vocabulary:
     def parse(self, params: Mapping[str, str | Sequence[str] | None], *, accept: Iterable[str] = PARAMS) -> tuple[State, list[Problem]]:
         """A state from query parameters, plus the problems found (at most ``ESSA_MAX_PROBLEMS``); bad values are dropped.
 
-        A link with more than ``ESSA_MAX_PARAMS`` parameters is not read at all: no real view
-        needs that many, and checking 200,000 invented ones cost one request 10 CPU-seconds.
+        A link with more than ``ESSA_MAX_PARAMS`` parameters (or :data:`TOO_MANY`, which
+        :func:`read_query` gives it) is not read at all: no real view needs that many, and
+        checking 200,000 invented ones cost one request 10 CPU-seconds.
         """
+        most = settings.MAX_PARAMS.value()
+        if len(params) > most or TOO_MANY in params:
+            return State(), [Problem.of("", "", "too_many_params", n=most)]
         accept = set(accept) | set(GLOBAL_PARAMS)
         problems: list[Problem] = []
         values: dict[str, object] = {}
-        most = settings.MAX_PARAMS.value()
-        if len(params) > most:
-            return State(), [Problem.of("", "", "too_many_params", n=most)]
         for name, raw in params.items():
             if name not in accept:
                 shown = name if len(name) <= 40 else name[:40] + "..."
@@ -286,6 +290,37 @@ class Vocabulary:
             else:
                 pairs.append((name, str(value)))
         return "?" + urlencode(pairs, safe=",") if pairs else ""
+
+
+def query_pairs(search: str | None) -> list[tuple[str, str]] | None:
+    """The (name, value) pairs of a query string (``?`` or not, blanks kept), or None past ``ESSA_MAX_PARAMS`` of them.
+
+    Every reader of a page's query string goes through here, so that a link padded to the
+    body limit (4,500 invented pairs in 63 kB) is counted, never split: ``parse_qsl``
+    counts the ``&`` before it builds a pair and stops at the cap (a stray ``&&`` counts as one).
+    """
+    try:
+        return parse_qsl((search or "").removeprefix("?"), keep_blank_values=True, max_num_fields=settings.MAX_PARAMS.value())
+    except ValueError:  # more fields than the cap: nothing was split
+        return None
+
+
+def read_query(search: str | None) -> dict[str, str | list[str]]:
+    """A page's query string as Dash's router hands it to the layout: one text per name, a list for a repeated one.
+
+    Dash's own reader (``parse_qs``) splits every pair however many there are; this one is
+    bounded (:func:`query_pairs`), and a link past the cap is ``{TOO_MANY: ...}``: its
+    language and release are not read either ("none was read", as the notice says).
+    """
+    if not search or not search.startswith("?"):
+        return {}
+    pairs = query_pairs(search)
+    if pairs is None:
+        return {TOO_MANY: "1"}
+    grouped: dict[str, list[str]] = {}
+    for name, value in pairs:
+        grouped.setdefault(name, []).append(value)
+    return {name: values[0] if len(values) == 1 else values for name, values in grouped.items()}
 
 
 @per_build(maxsize=4)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -22,7 +22,7 @@ from essa_dash import captions
 from essa_dash.captions import DefinitionNote, SourceNote
 from essa_dash.figures._theme import ChartText
 from essa_dash.figures.frames import Frame, current_frame
-from essa_dash.query.state import Problem, State, Vocabulary
+from essa_dash.query.state import Problem, State, Vocabulary, read_query
 from essa_dash.store import Store, per_build
 from essa_dash.text.comparisons import flag_reading
 
@@ -127,7 +127,7 @@ def charts_for_url(url: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, St
     registry = load_all()
     parts = urlsplit(url.strip())
     path = parts.path.rstrip("/") or "/"
-    params = {k: ",".join(v) for k, v in parse_qs(parts.query, keep_blank_values=True).items()}
+    params = {k: v if isinstance(v, str) else ",".join(v) for k, v in read_query(f"?{parts.query}").items()}
     state, problems = vocabulary.parse(params)
     if match := re.fullmatch(r"/(?:embed|img)/([\w-]+?)(?:\.(?:png|svg|pdf))?", path):
         chart = match.group(1)

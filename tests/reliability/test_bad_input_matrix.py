@@ -512,6 +512,36 @@ def test_a_page_link_with_200000_parameters_costs_little(client: FlaskClient) ->
     assert time.process_time() - start < 5
 
 
+def test_a_link_padded_to_the_body_limit_does_the_work_of_one_just_over_the_cap(built_root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16: 4,500 invented parameters (63 kB, the largest body allowed) were split four times and
+    checked one by one (~1 s of a worker's CPU); now they are counted, never split, and every such
+    link to a page is one stored drawing. Work is counted (pairs decoded, problems built), not timed."""
+    import urllib.parse
+
+    from essa_dash import settings
+    from essa_dash.query import state
+
+    decoded, problems = [0], [0]
+    unquote, problem = urllib.parse.unquote, state.Problem.of
+    monkeypatch.setattr(urllib.parse, "unquote", lambda *a, **k: (decoded.__setitem__(0, decoded[0] + 1), unquote(*a, **k))[1])
+    monkeypatch.setattr(state.Problem, "of", lambda *a, **k: (problems.__setitem__(0, problems[0] + 1), problem(*a, **k))[1])
+    client = create_app(built_root).server.test_client()
+
+    def work(count: int, language: str) -> tuple[int, int, str, bytes]:
+        decoded[0] = problems[0] = 0
+        body = json.dumps(router_payload("/data", "?" + "&".join(f"p{i:06d}x=1" for i in range(count)) + "&lang=vi"))
+        assert len(body) < settings.MAX_BODY_BYTES.value()
+        answer = client.post("/_dash-update-component", data=body, content_type="application/json", headers={"Accept-Language": language})
+        assert answer.status_code == 200 and '"_pages_content"' in answer.get_data(as_text=True)
+        return decoded[0], problems[0], answer.headers.get("X-ESSA-Cache", "drawn"), answer.get_data()
+
+    just_over = work(31, "en")
+    assert "more than 30 parameters" in just_over[3].decode()  # in English: the browser's language, not the link's
+    padded = work(5_800, "th")  # 64 kB; another language: drawn, not taken from the store
+    assert padded[:3] == just_over[:3] == (0, 1, "drawn")  # no pair decoded (lang=vi not read either), one problem built
+    assert work(5_700, "th")[2:] == ("hit", padded[3])  # another padded link to /data: the same stored answer
+
+
 # -- addresses that are no page, and what every answer carries ------------------------------------------
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from dash._pages import _parse_query_string
 
-from essa_dash.query.state import State, Vocabulary, edition_slug
+from essa_dash.query.state import TOO_MANY, State, Vocabulary, edition_slug, query_pairs, read_query
 from essa_dash.text import use_language
 
 
@@ -103,3 +104,20 @@ def test_a_problem_is_a_code_with_its_facts_worded_in_the_language_it_is_read_in
             "message": "giới tính không xác định 'other'",
             "allowed": ["total", "female", "male"],
         }
+
+
+@pytest.mark.parametrize(
+    "search", ["", "?", "country=VNM", "?country=VNM", "?iso3=KHM&iso3=TLS", "?sex=&lang=vi", "?a&&b=1&", "?q=%3Cscript%3E+x", "?a=1;b=2"]
+)
+def test_read_query_reads_as_dashs_router_does(search: str) -> None:
+    """The router's layouts get read_query (essa_dash.app): under the cap, exactly what Dash's own reader gave."""
+    assert read_query(search) == _parse_query_string(search)
+
+
+def test_a_query_past_the_parameter_cap_is_counted_not_read(vocabulary: Vocabulary) -> None:
+    at_cap = "?" + "&".join(f"p{i}=1" for i in range(30))
+    assert len(read_query(at_cap)) == 30 and query_pairs(at_cap) is not None
+    for past in (at_cap + "&lang=vi", "?" + "&".join(["country=VNM"] * 31), "?" + "&".join(f"p{i}=1" for i in range(5000))):
+        assert query_pairs(past) is None and read_query(past) == {TOO_MANY: "1"}
+    state, problems = vocabulary.parse(read_query(at_cap + "&lang=vi"))
+    assert state == State() and [p.code for p in problems] == ["too_many_params"]
