@@ -7,8 +7,11 @@ language whose title, subtitle and source line of that chart are the longest, an
 Burmese, whose script has the tallest lines), lays it
 out for each frame (:mod:`essa_dash.figures.frames`) and renders it the way that frame
 ships: pages and embeds at their width, slides and images through the slide theme at
-their pixel size. Each SVG is then measured in Chromium (``getBoundingClientRect`` of
-every text element, as the browser lays it out): a text box outside the canvas, two
+their pixel size. Each SVG is then measured in Chromium, as the browser lays it out: a
+text element's box is its lines' advance across and their glyphs' ink up and down from
+each baseline (the font's line box would count empty space: Noto Sans Myanmar's is 2.2
+em tall for its highest stacked marks, so Latin digits drawn in a Burmese chart "overlapped"
+the next row with nothing drawn between them). A text box outside the canvas, two
 text boxes that overlap, a title not larger than its subtitle are problems, listed in
 ``DIR/problems.txt`` and on ``DIR/index.html``, the contact sheet of every PNG.
 
@@ -53,7 +56,7 @@ FRAMES: dict[str, tuple[Frame, tuple[int, int] | None]] = {
 LONGEST = "longest"
 #: Burmese: its script's line box is the tallest (Noto Sans Myanmar: 2.2 em against Latin's 1.4), so it is drawn too.
 TALLEST = "my"
-#: Pixels of tolerance: a text box is a line's full height (ascent to descent), a little more than its ink.
+#: Pixels of tolerance (antialiasing, rounding of the glyphs' ink).
 TOLERANCE = 2.0
 
 _MEASURE = """(svgText) => {
@@ -61,10 +64,34 @@ _MEASURE = """(svgText) => {
   document.body.innerHTML = svgText;
   const svg = document.querySelector('svg');
   const width = +svg.getAttribute('width'), height = +svg.getAttribute('height');
+  const ctx = document.createElement('canvas').getContext('2d');
+  // the ink of one line of text: its advance box across, its glyphs' extent up and down from its baseline
+  // (the font's line box reaches as far as its tallest stacked marks: Burmese's is 2.2 em, over empty space)
+  const ink = (line) => {
+    const r = line.getBoundingClientRect();
+    const m = line.getScreenCTM();
+    if (!m || Math.abs(m.b) > 1e-6 || Math.abs(m.c) > 1e-6 || !line.getNumberOfChars()) return r;  // turned text: its box
+    const base = new DOMPoint(0, line.getStartPositionOfChar(0).y).matrixTransform(m).y;
+    let up = -Infinity, down = -Infinity;
+    const walk = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+    for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+      if (!node.data.trim()) continue;
+      const s = getComputedStyle(node.parentElement);
+      ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+      const t = ctx.measureText(node.data);
+      up = Math.max(up, t.actualBoundingBoxAscent * m.d);
+      down = Math.max(down, t.actualBoundingBoxDescent * m.d);
+    }
+    return up === -Infinity ? r : {x: r.x, y: base - up, width: r.width, height: up + down};
+  };
   const boxes = [...svg.querySelectorAll('text')]
     .filter(t => t.textContent.trim() && getComputedStyle(t).opacity !== '0' && getComputedStyle(t).display !== 'none')
-    .map(t => { const r = t.getBoundingClientRect();
-      return {text: t.textContent.trim().slice(0, 70), x: r.x, y: r.y, w: r.width, h: r.height}; })
+    .map(t => {
+      const lines = t.querySelector('tspan.line') ? [...t.querySelectorAll('tspan.line')].filter(l => l.textContent.trim()) : [t];
+      const rs = lines.map(ink);
+      const x = Math.min(...rs.map(r => r.x)), y = Math.min(...rs.map(r => r.y));
+      return {text: t.textContent.trim().slice(0, 70), x, y,
+              w: Math.max(...rs.map(r => r.x + r.width)) - x, h: Math.max(...rs.map(r => r.y + r.height)) - y}; })
     .filter(b => b.w > 0 && b.h > 0);
   const title = svg.querySelector('.gtitle');
   const sub = title && title.querySelector('tspan[style*="font-size"]');

@@ -204,7 +204,10 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     rise, fall = taller_than_latin()
     cap = CAP_GAP_EM * fit.title_px + rise * fit.title_px
     block = TOP_PAD_PX + cap + lines_px + fall * fit.subtitle_px + BLOCK_GAP_PX
-    legend = legend_rows(_legend_names(spec), fit, text_px) * LEGEND_ROW_PX  # it starts where the plot does too
+    # plotly spaces legend rows for Latin type: a taller script's rows get the rest of its line box as the gap
+    # between legend groups (the trend's entries are a group each, a row each on a phone)
+    group_gap = round((rise + fall) * BASE_PX)
+    legend = legend_rows(_legend_names(spec), fit, text_px) * (LEGEND_ROW_PX + group_gap)  # it starts where the plot does too
     top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
     bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
     one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)
@@ -248,7 +251,7 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
         }
     own = spec["layout"]
     if legend:
-        layout["legend"] = {**own.get("legend", {}), **layout["legend"]}
+        layout["legend"] = {"tracegroupgap": group_gap, **own.get("legend", {}), **layout["legend"]}
     source_note = {
         "name": SOURCE_NOTE,
         "text": "<br>".join(source),

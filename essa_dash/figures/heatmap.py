@@ -21,10 +21,9 @@ import plotly.graph_objects as go
 from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import COVERAGE_SCALE, FONT_FAMILY, NO_DATA, ChartText, frame, no_data_note
 from essa_dash.figures.frames import DESKTOP, LINE_EM, Frame
-from essa_dash.figures.slide import text_px
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pcts, tr
-from essa_dash.text.fonts import line_box, taller_than_latin
+from essa_dash.text.fonts import line_box, taller_than_latin, text_px
 from essa_dash.text.wrap import wrap
 
 #: A cell this tall (layout px) holds the value and its year on two lines.

@@ -8,9 +8,9 @@ and the title, subtitle and source footnote re-wrapped so all three stay inside
 the image however long the definitions and citations are: an exported slide must
 still say where its numbers come from.
 
-Text width is estimated from Noto Sans's advance widths (there is no layout
-engine without a browser), slightly on the wide side: overestimating wraps a line
-a little early, underestimating would let it run off the slide.
+Text width is estimated from the fonts' advance widths (:func:`essa_dash.text.fonts.text_px`:
+there is no layout engine without a browser), slightly on the wide side: overestimating
+wraps a line a little early, underestimating would let it run off the slide.
 """
 
 from __future__ import annotations
@@ -25,31 +25,9 @@ from typing import Any
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import SOURCE_NOTE
-from essa_dash.text.fonts import taller_than_latin
+from essa_dash.text.fonts import taller_than_latin, text_px
 from essa_dash.text.wrap import break_points
 
-#: Advance widths (1/1000 em) of printable ASCII, space to "~", in Noto Sans, the
-#: theme's first font, read from NotoSans-Regular.ttf / NotoSans-Bold.ttf (hmtx).
-_REGULAR = (
-    "260 269 408 646 572 831 732 225 300 300 551 572 268 322 268 372 572 572 572 572 572 572 572 572 572 572 268 268 572 572 572 434 "
-    "899 639 650 632 730 556 519 728 741 339 273 619 524 907 760 781 605 781 622 549 556 731 600 930 586 566 572 329 372 329 572 444 "
-    "281 561 615 480 615 564 344 615 618 258 258 534 258 935 618 605 615 615 413 479 361 618 508 786 529 510 470 380 551 380 572"
-)
-_BOLD = (
-    "260 286 472 646 572 901 750 266 339 339 545 572 285 322 285 413 572 572 572 572 572 572 572 572 572 572 285 285 572 572 572 477 "
-    "897 690 672 637 740 560 549 724 765 389 331 664 565 943 813 796 628 796 660 551 579 756 650 967 667 624 579 331 413 331 572 411 "
-    "362 604 633 514 633 591 387 633 657 305 305 620 305 982 657 619 633 633 454 497 434 657 569 856 578 569 488 394 551 394 572"
-)
-_ADVANCE = {
-    False: dict(zip(map(chr, range(32, 127)), map(int, _REGULAR.split()), strict=True)),
-    True: dict(zip(map(chr, range(32, 127)), map(int, _BOLD.split()), strict=True)),
-}
-#: Width of a glyph outside that table (accents, dashes), in 1/1000 em.
-OTHER_ADVANCE = 650
-#: Margin for error (rounding, hinting). The estimate matches Chromium's layout of
-#: Noto Sans within 1 %; with DejaVu Sans as fallback (~8 % wider) wrapped text may
-#: reach into the side margin but not off the image.
-WIDTH_SAFETY = 1.03
 #: Plotly's line pitch for multi-line text, in em of the text element's font.
 LINE_EM = 1.3
 #: Ascent and descent of a line, in em: the parts of the first and last lines outside the pitch.
@@ -73,7 +51,7 @@ _CARTESIAN = {
     "scatter", "scattergl", "bar", "histogram", "box", "violin", "heatmap", "contour", "histogram2d",
     "histogram2dcontour", "waterfall", "funnel", "ohlc", "candlestick", "image",
 }  # fmt: skip
-_SCALED_KEYS = {("size", "font"), ("size", "marker"), ("width", "line"), ("thickness", "colorbar")}
+_SCALED_KEYS = {("size", "font"), ("size", "marker"), ("width", "line"), ("thickness", "colorbar"), ("tracegroupgap", "legend")}
 
 
 @dataclass(frozen=True)
@@ -229,15 +207,6 @@ def _flatten(values: list[Any]) -> Iterator[Any]:
             yield from _flatten(list(value))
         else:
             yield value
-
-
-def text_px(text: str, size: float, *, bold: bool = False) -> float:
-    """Estimated width of ``text`` (tags ignored) at ``size`` px: slightly wide, so text sized by it fits.
-
-    Also what the heatmap fits its column headers and cell texts with, for every frame.
-    """
-    advance = _ADVANCE[bold]
-    return sum(advance.get(ch, OTHER_ADVANCE) for ch in _TAG.sub("", text)) * size / 1000 * WIDTH_SAFETY
 
 
 def _wrap_plain(
@@ -476,7 +445,8 @@ def _top_reserve(layout: dict[str, Any], base: float, tick_lines: dict[str, int]
             px = max(px, _axis_block(axis, base, tick_lines.get(name, _ticktext_lines(axis))))
     legend = layout.get("legend", {})
     if layout.get("showlegend", True) and legend.get("orientation") == "h" and legend.get("y", 0) >= 1:
-        px += math.ceil(base * (1.0 + 1.3 * legend_rows))  # its rows of items, plus the legend's own padding and offset
+        # its rows of items (and the gaps between legend groups), plus the legend's own padding and offset
+        px += math.ceil(base * (1.0 + 1.3 * legend_rows) + float(legend.get("tracegroupgap") or 0) * legend_rows)
     return px
 
 

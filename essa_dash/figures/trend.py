@@ -25,6 +25,8 @@ REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"co
 OTHER_SYMBOLS = ["circle-open", "square-open", "diamond-open", "triangle-up-open", "star-open", "hexagon-open"]
 OTHER_COLOURS = ["#8aa2bd", "#5d7fa3", "#335c89", "#1d4e89", "#0b2e59", "#000000"]
 PANEL_PX = 190
+#: Above this coverage a flag mark goes under its point: the panel's name is in the headroom above 100 %.
+MARK_BELOW_PCT = 85
 GRID = "#eef1f4"
 
 
@@ -151,10 +153,11 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     x=chosen[C.year],
                     y=chosen[C.coverage_pct],
                     mode="lines+markers+text",
-                    # a flagged figure: the mark beside its point (under the panel's name, never over it);
-                    # in a run of flagged years only the first is marked, so marks never overprint (hover says each)
+                    # a flagged figure: the mark beside its point, under it near 100 % (beside it, the mark reached
+                    # up into the panel's name on slides); in a run of flagged years only the first is marked, so
+                    # marks never overprint (hover says each)
                     text=_thinned(chosen["_mark"]),
-                    textposition="middle right",
+                    textposition=["bottom right" if value > MARK_BELOW_PCT else "middle right" for value in chosen[C.coverage_pct]],
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
                     customdata=chosen["_hover"],

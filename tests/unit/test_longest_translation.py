@@ -23,12 +23,6 @@ pytestmark = pytest.mark.skipif(not images.CHROMIUM.is_file(), reason="needs Deb
 STILL_FAILING = {
     "progress-bars": "Burmese: a category row is 19 px, the script's line box 28 px; phone ticks overlap the note",
     "progress-dumbbells": "Burmese: line boxes taller than the rows; the 'not drawn' note over the ticks on slides",
-    "risk-ranking": "Burmese: line boxes taller than the rows on slides",
-    "country-bars": "Burmese: source and 'no data' notes over the tick labels on slides",
-    "country-editions": "Burmese: legend rows and source taller than the room kept for them",
-    "country-sex": "Burmese: line boxes taller than the rows on slides",
-    "risk-sex": "Burmese: line boxes taller than the rows on slides",
-    "risk-trend": "Burmese: legend over the title (slide, phone); Filipino: a flag mark over a panel title",
     # the SDG context charts:
     "country-context": "slide legend over the title (Filipino and Burmese)",
     "risk-context": "slide title over the panel titles; Filipino phone labels past the edge",
