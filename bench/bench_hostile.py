@@ -12,6 +12,7 @@ the data. Two phases of the same length, ``--repeat`` times on the same server:
   the costliest requests each limit still lets through: a deck of ``ESSA_MAX_DECK_CHARTS``
   charts, the /deck page's "Build" of as many, a 4K PNG (the pixel limit) of a view never
   drawn before, a page callback whose search fills the body limit with unknown parameters,
+  a page callback of ``ESSA_MAX_PARAMS`` unknown parameters (read, each a problem, never drawn before),
   and requests just over the limits (an 8000x8000 image, a 200,000-parameter body, a
   120-chart deck, malformed callbacks), which must be refused at once. The /deck page
   builds the attackers queued are waited for before the next phase starts.
@@ -87,6 +88,7 @@ def hostile_calls(index: int) -> list[Call]:
     links = [f"/embed/country-bars?country={c}&sex={s}&year_to={2015 + index % 9}" for c, s in pairs]
     deck_views = "&".join(f"views={link.replace('&', '%26')}" for link in links)
     page_links = [f"{link}&year_from=2001" for link in links]  # not the /deck.pptx calls' charts: drawn afresh too
+    pages = ("/progress", "/risk/old_age", f"/country/{country}", "/data", "/")
     big_search = "?" + "&".join(f"p{index % 100_000:05d}x{i}=1" for i in range(4500))  # ~63 kB: just under the body limit
     return [
         Call("deck of 24 charts", "GET", f"/deck.pptx?{deck_views}"),
@@ -99,6 +101,12 @@ def hostile_calls(index: int) -> list[Call]:
             f"&width={3840 - index // 297 % 64}&height=2160&scale=2",
         ),
         _post("callback, body at the limit", router_payload("/data", big_search)),
+        # the most a link may ask of a page without being refused as a whole: ESSA_MAX_PARAMS unknown parameters, each a
+        # problem in the notice; the names change each round, so no stored answer serves it (a link past the cap is one view)
+        _post(
+            "callback, 30 unknown parameters",
+            router_payload(pages[index % len(pages)], "?" + "&".join(f"u{index}x{k}=1" for k in range(30))),
+        ),
         *refused_calls(),
     ]
 
