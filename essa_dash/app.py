@@ -21,7 +21,7 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, bundles, callback_cache, guard, page_views, pages, pinning, security, settings, share
+from essa_dash import api, bundles, callback_cache, first_page, guard, page_views, pages, pinning, security, settings, share
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_lang, search_language
@@ -209,13 +209,15 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
         dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=_layout(page))
-    app.layout = html.Div(
-        [
-            html.A("Skip to content", href="#content", className="skip-link", id=SKIP_LINK),
-            html.Header(_navbar(modules, "en", None, "/", None), id=HEADER),
-            html.Div(dash.page_container, id="content"),
-            html.Footer(_footer(), className="footer", id=FOOTER),
-        ]
+    app.layout = first_page.layout(
+        lambda container: html.Div(
+            [
+                html.A("Skip to content", href="#content", className="skip-link", id=SKIP_LINK),
+                html.Header(_navbar(modules, "en", None, "/", None), id=HEADER),
+                html.Div(container, id="content"),
+                html.Footer(_footer(), className="footer", id=FOOTER),
+            ]
+        )
     )
     _own_page_callbacks(app)
     _register_frame(app, modules)

@@ -16,6 +16,9 @@ plotly.js gets the geo bundle, which draws everything, when its first chart asks
 (dcc.Graph fetches ``plotly.min.js`` from Dash's fixed URL: :func:`install` answers it
 with the geo bundle rather than Dash's 4.8 MB full one).
 
+Every page starts its scripts with ``assets/viewport.js`` and ``first-page.js``, which asks
+for the first layout, with the page inside (essa_dash.first_page), while the others are parsed;
+a chart page preloads dcc's graph and dropdown chunks, which Dash fetches only once React renders them.
 Right after its plotly.js a page links ``plotly-queue.js``, which draws its charts one per
 task: Dash mounts them all in one commit, and the browser showed none until the last was drawn.
 
@@ -40,6 +43,13 @@ BASIC, GEO = "plotly-essa-basic.min.js", "plotly-essa-geo.min.js"
 REGENERATOR = "regenerator-runtime.min.js"
 #: Draws a page's charts one per task (see the script): linked right after the bundle, before Dash's scripts.
 QUEUE = "plotly-queue.js"
+#: Asks for the first layout (with the page in it) and the callbacks' graph before the other scripts run (first_page.py).
+FIRST_PAGE = "first-page.js"
+#: The viewport's frame in a cookie, which the first layout is drawn for: moved ahead of FIRST_PAGE.
+VIEWPORT = re.compile(r'<script src="[^"]*/assets/viewport\.js[^"]*"></script>\s*')
+#: Where Dash's scripts load dcc's own: the chunks a chart page draws with, fetched only once React renders them.
+DCC_SCRIPT = re.compile(r'<script src="([^"]*/dash/dcc/)dash_core_components\.[^"]*"></script>')
+CHART_CHUNKS = ("async-graph.js", "async-dropdown.js")
 #: Dash's script tags this app does without (see the module's docstring).
 POLYFILL = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
 UNUSED = re.compile(r'<script src="[^"]*/dash/dash_table/[^"]*"></script>\s*')
@@ -83,8 +93,13 @@ def page_scripts(path: str, scripts: str) -> str:
     """Dash's ``<script>`` tags for the page at ``path`` as this app sends them: its plotly.js first, no dead weight."""
     bundle = bundle_for(path)
     plotly_js = f'<script src="{url(bundle)}"></script><script src="{url(QUEUE)}"></script>' if bundle else ""
-    scripts = POLYFILL.sub(lambda _: f'<script src="{url(REGENERATOR)}"></script>', scripts)
-    return plotly_js + UNUSED.sub("", scripts)
+    viewport = VIEWPORT.search(scripts)
+    first = (viewport.group(0).strip() if viewport else "") + f'<script src="{url(FIRST_PAGE)}"></script>'
+    scripts = POLYFILL.sub(lambda _: f'<script src="{url(REGENERATOR)}"></script>', VIEWPORT.sub("", scripts))
+    dcc = DCC_SCRIPT.search(scripts)
+    if bundle and dcc:  # fetched with the other scripts, not after the page's first render (every chart page has a dropdown)
+        first += "".join(f'<link rel="preload" href="{dcc.group(1)}{chunk}" as="script">' for chunk in CHART_CHUNKS)
+    return first + plotly_js + UNUSED.sub("", scripts)
 
 
 def install(server: flask.Flask) -> None:

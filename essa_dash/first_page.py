@@ -1,0 +1,88 @@
+"""The page a visitor opens comes inside the first layout Dash's renderer asks for: no router round trip on a first load.
+
+Dash's renderer, once all its scripts have run, asks for ``/_dash-layout`` and
+``/_dash-dependencies``, renders the frame, and only then does the pages router's
+``dcc.Location`` say where the visitor is: a third request (the router callback, the page
+with its figures) waited for the first two and for a React render. On a 4x-throttled CPU
+that sequence was about a second of the 4.5 s before the first chart (bench/RESULTS.md).
+
+``static/first-page.js`` (linked before plotly.js, bundles.py) asks for both answers while
+the scripts are still being parsed, the layout with ``?page=<path and query>``. The layout
+is then the frame with the page already inside, drawn by the pages router itself (the same
+callback request a browser sends, through the answer store: a precomputed or repeated view
+is stored bytes), and the location set to the page's, so ``dcc.Location`` has nothing to
+report when it mounts and the router does not run. Without ``page=``, or when the router
+does not answer 200, the frame is empty as before and the router draws the page.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+from collections.abc import Callable
+from typing import Any
+
+import brotli
+import dash
+import flask
+
+from essa_dash.callback_cache import CALLBACK_PATH
+from essa_dash.serving import router_payload
+
+#: The query parameter of ``/_dash-layout`` naming the page opened (its path and query string, as the browser has them).
+PARAM = "page"
+LOCATION, CONTENT, STORE = "_pages_location", "_pages_content", "_pages_store"
+#: Headers of the layout request the page's drawing depends on (language, viewport frame), passed on to the router.
+FORWARDED = ("Accept-Language", "Cookie")
+DECODE: dict[str, Callable[[bytes], bytes]] = {"br": brotli.decompress, "gzip": gzip.decompress}
+
+
+def layout(frame: Callable[[Any], Any]) -> Callable[[], Any]:
+    """The app's layout: ``frame`` around Dash's pages container, with the opened page inside when the request names it."""
+
+    def laid_out() -> Any:
+        return frame(_container(_opened()))
+
+    return laid_out
+
+
+def _opened() -> tuple[str, str, dict[str, Any]] | None:
+    """(pathname, search, the router's answer) of the page the layout request names, else None."""
+    if not flask.has_request_context():
+        return None
+    page = flask.request.args.get(PARAM, "")
+    if not page.startswith("/") or page.startswith("//"):
+        return None
+    pathname, mark, search = page.partition("?")
+    search = mark + search if search else ""  # window.location.search: "" without a query
+    headers = {name: flask.request.headers[name] for name in FORWARDED if name in flask.request.headers}
+    server = flask.current_app
+    # an application context of its own: the router's request must not share (and reset) this request's flask.g;
+    # the encoding browsers ask for: a precomputed view is stored under it (essa_dash.precompute)
+    with server.app_context():
+        response = server.test_client().post(
+            CALLBACK_PATH, json=router_payload(pathname, search), headers={**headers, "Accept-Encoding": "br"}
+        )
+    if response.status_code != 200:
+        return None
+    body = response.get_data()
+    decode = DECODE.get(response.headers.get("Content-Encoding", ""))
+    answer = json.loads(decode(body) if decode else body).get("response", {})
+    if CONTENT not in answer:
+        return None
+    return pathname, search, answer
+
+
+def _container(opened: tuple[str, str, dict[str, Any]] | None) -> Any:
+    """Dash's pages container, holding the opened page and located at it (or as Dash makes it)."""
+    if opened is None:
+        return dash.page_container
+    pathname, search, answer = opened
+    container = copy.deepcopy(dash.page_container)
+    # both router inputs as the browser has them: dcc.Location reports only what differs, so the router stays still
+    container[LOCATION].pathname = pathname
+    container[LOCATION].search = search
+    container[CONTENT].children = answer[CONTENT]["children"]
+    container[STORE].data = answer.get(STORE, {}).get("data")
+    return container
