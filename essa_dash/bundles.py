@@ -17,8 +17,7 @@ plotly.js gets the geo bundle, which draws everything, when its first chart asks
 with the geo bundle rather than Dash's 4.8 MB full one).
 
 Every page starts its scripts with ``assets/viewport.js`` and ``first-page.js``, which asks
-for the first layout, with the page inside (essa_dash.first_page), while the others are parsed;
-a chart page preloads dcc's graph and dropdown chunks, which Dash fetches only once React renders them.
+for the first layout, with the page inside (essa_dash.first_page), while the others are parsed.
 Right after its plotly.js a page links ``plotly-queue.js``, which draws its charts one per
 task: Dash mounts them all in one commit, and the browser showed none until the last was drawn.
 
@@ -47,9 +46,6 @@ QUEUE = "plotly-queue.js"
 FIRST_PAGE = "first-page.js"
 #: The viewport's frame in a cookie, which the first layout is drawn for: moved ahead of FIRST_PAGE.
 VIEWPORT = re.compile(r'<script src="[^"]*/assets/viewport\.js[^"]*"></script>\s*')
-#: Where Dash's scripts load dcc's own: the chunks a chart page draws with, fetched only once React renders them.
-DCC_SCRIPT = re.compile(r'<script src="([^"]*/dash/dcc/)dash_core_components\.[^"]*"></script>')
-CHART_CHUNKS = ("async-graph.js", "async-dropdown.js")
 #: Dash's script tags this app does without (see the module's docstring).
 POLYFILL = re.compile(r'<script src="[^"]*/dash/deps/polyfill@[^"]*"></script>')
 UNUSED = re.compile(r'<script src="[^"]*/dash/dash_table/[^"]*"></script>\s*')
@@ -96,9 +92,6 @@ def page_scripts(path: str, scripts: str) -> str:
     viewport = VIEWPORT.search(scripts)
     first = (viewport.group(0).strip() if viewport else "") + f'<script src="{url(FIRST_PAGE)}"></script>'
     scripts = POLYFILL.sub(lambda _: f'<script src="{url(REGENERATOR)}"></script>', VIEWPORT.sub("", scripts))
-    dcc = DCC_SCRIPT.search(scripts)
-    if bundle and dcc:  # fetched with the other scripts, not after the page's first render (every chart page has a dropdown)
-        first += "".join(f'<link rel="preload" href="{dcc.group(1)}{chunk}" as="script">' for chunk in CHART_CHUNKS)
     return first + plotly_js + UNUSED.sub("", scripts)
 
 
