@@ -59,9 +59,10 @@ def _opened() -> tuple[str, str, dict[str, Any]] | None:
     headers = {name: flask.request.headers[name] for name in FORWARDED if name in flask.request.headers}
     server = flask.current_app
     # an application context of its own: the router's request must not share (and reset) this request's flask.g;
-    # the encoding browsers ask for: a precomputed view is stored under it (essa_dash.precompute)
+    # the encoding browsers ask for: a precomputed view is stored under it (essa_dash.precompute);
+    # no cookie jar: Werkzeug's would replace the Cookie header (the viewport's frame) with its own, empty one
     with server.app_context():
-        response = server.test_client().post(
+        response = server.test_client(use_cookies=False).post(
             CALLBACK_PATH, json=router_payload(pathname, search), headers={**headers, "Accept-Encoding": "br"}
         )
     if response.status_code != 200:

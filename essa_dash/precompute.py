@@ -109,7 +109,7 @@ def precompute(server: Any, urls: Iterable[str | tuple[str, dict[str, str]]], *,
     """Draw each URL (or (URL, headers)) through the pages router of ``server`` (a Flask app); (views drawn, URLs that failed)."""
     from essa_dash.serving import router_payload
 
-    client = server.test_client()
+    client = server.test_client(use_cookies=False)  # a cookie jar would replace a visit's Cookie (the phone's viewport) with its own
     drawn, failed = 0, []
     for item in urls:
         url, headers = (item, {}) if isinstance(item, str) else item

@@ -176,6 +176,12 @@ def test_every_reachable_view_is_listed_and_precomputed_views_are_hits(client: F
     pathname, _, search = chosen[0].partition("?")
     again = client.post("/_dash-update-component", json=router_request(pathname, f"?{search}"), headers={"Accept-Encoding": "br"})
     assert again.headers["X-ESSA-Cache"] == "hit"
+    # a phone's first visit is stored for the phone (Werkzeug's cookie jar had replaced its Cookie: it was drawn for a desktop)
+    phone = {"Cookie": precompute.PHONE_COOKIE, "Accept-Encoding": "br"}
+    assert precompute.precompute(client.application, [("/progress?lang=km", phone)]) == (1, [])
+    browser = client.application.test_client(use_cookies=False)  # sends the Cookie header as given
+    assert _post(browser, "/progress?lang=km", **phone).headers["X-ESSA-Cache"] == "hit"
+    assert "X-ESSA-Cache" not in _post(browser, "/progress?lang=km", **{"Accept-Encoding": "br"}).headers
 
 
 def _post(client: FlaskClient, url: str, **headers: str):

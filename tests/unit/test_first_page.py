@@ -21,7 +21,7 @@ from essa_dash.text import current_language
 def client(built_root: Path) -> FlaskClient:
     app = create_app(built_root)
     serving.install(app.server)  # compressed as served: the router's stored answer is brotli
-    return app.server.test_client()
+    return app.server.test_client(use_cookies=False)  # a jar would replace the Cookie header (the viewport) with its own
 
 
 def _find(node: Any, ident: str) -> dict[str, Any]:
@@ -74,6 +74,12 @@ def test_the_first_layout_holds_the_page_the_router_draws_and_is_located_there(
     location = _find(layout, "_pages_location")["props"]
     assert (location["pathname"], location["search"]) == (pathname, search)
     assert current_language() == "en"  # the router's request inside the layout's left no language behind
+
+
+def test_the_first_layout_is_drawn_for_the_viewport_and_language_of_its_request(client: FlaskClient) -> None:
+    desktop = _find(_layout(client, "/country/KHM"), "_pages_content")
+    assert _find(_layout(client, "/country/KHM", Cookie="essa_vw=390"), "_pages_content") != desktop
+    assert _find(_layout(client, "/country/KHM", **{"Accept-Language": "vi"}), "_pages_content") != desktop
 
 
 @pytest.mark.parametrize("page", [None, "", "risk/old_age", "//elsewhere.example/", "https://elsewhere.example/"])
