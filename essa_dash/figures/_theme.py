@@ -13,9 +13,9 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from essa_dash.figures.frames import BASE_PX, CHAR_EM, DESKTOP, Frame
+from essa_dash.figures.frames import BASE_PX, DESKTOP, Frame
 from essa_dash.text import plotly_separators, tr
-from essa_dash.text.fonts import font_stack, taller_than_latin
+from essa_dash.text.fonts import font_stack, taller_than_latin, text_px
 from essa_dash.text.wrap import wrap
 
 #: System fonts only: nothing is fetched from a font server.
@@ -119,9 +119,9 @@ def _legend_names(spec: dict) -> list[str]:
 
 def names_px(names: Iterable[object], size: float = BASE_PX) -> float:
     """Estimated width of the widest category name left of a plot (with its gap to the plot), px; 0 for none."""
-    widest = max((len(str(name)) for name in names), default=0)
+    widest = max((text_px(str(name), size) for name in names), default=0.0)
     # plotly's automargin puts the plot about 40 px right of a name's end (tick suffix, padding): measured at 390 px
-    return widest * size * CHAR_EM + NAMES_GAP_PX if widest else 0.0
+    return widest + NAMES_GAP_PX if widest else 0.0
 
 
 def label_share(fit: Frame, names: Iterable[object], labels: Iterable[object], *, size: float = 11, most: float = 0.3) -> float:
@@ -130,9 +130,9 @@ def label_share(fit: Frame, names: Iterable[object], labels: Iterable[object], *
     The plot is the frame's width less the category ``names`` left of it: on a phone that share is
     several times a desktop's, and a fixed axis end lets "100.0% (2021)" run off the card.
     """
-    widest = max((len(str(label)) for label in labels), default=0)
+    widest = max((text_px(str(label), size) for label in labels), default=0.0)
     plot_px = max(1.0, fit.width - 2 * fit.side_px - names_px(names))
-    return min(most, widest * size * CHAR_EM / plot_px)
+    return min(most, widest / plot_px)
 
 
 def axis_end(top: float, share: float) -> float:
@@ -162,7 +162,7 @@ def legend_rows(names: list[str], fit: Frame, width: float | None = None) -> int
     if not names:
         return 0
     room = fit.width - 2 * fit.side_px if width is None else width
-    item = [len(name) * 12 * CHAR_EM + 46 for name in names]  # text plus marker and gap
+    item = [text_px(name, 12) + 46 for name in names]  # text plus marker and gap
     rows, used = 1, 0.0
     for px in item:
         if used and used + px > room:
@@ -197,8 +197,8 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     title = wrap(text.title, fit.chars(fit.title_px, bold=True))
     subtitle = wrap(text.subtitle, fit.chars(fit.subtitle_px))
     # the source starts where the plot does, right of the category names: it wraps in the width left of the frame
-    text_px = fit.width - 2 * fit.side_px - names_px(_row_names(spec))
-    source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px, width=text_px))
+    text_width = fit.width - 2 * fit.side_px - names_px(_row_names(spec))
+    source = wrap(tr("Source: {source}", source=text.source), fit.chars(fit.source_px, width=text_width))
     lines_px = fit.line_px(fit.title_px) * len(title) + fit.line_px(fit.subtitle_px) * len(subtitle)
     # a script whose marks stack above and below the line (Burmese) needs more room over the title and under the subtitle
     rise, fall = taller_than_latin()
@@ -207,7 +207,7 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     # plotly spaces legend rows for Latin type: a taller script's rows get the rest of its line box as the gap
     # between legend groups (the trend's entries are a group each, a row each on a phone)
     group_gap = round((rise + fall) * BASE_PX)
-    legend = legend_rows(_legend_names(spec), fit, text_px) * (LEGEND_ROW_PX + group_gap)  # it starts where the plot does too
+    legend = legend_rows(_legend_names(spec), fit, text_width) * (LEGEND_ROW_PX + group_gap)  # it starts where the plot does too
     top = round(block + legend + top_extra + (BLOCK_GAP_PX if legend or top_extra else 0))
     bottom = round(bottom + fit.line_px(fit.source_px) * len(source))
     one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)
@@ -252,6 +252,10 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     own = spec["layout"]
     if legend:
         layout["legend"] = {"tracegroupgap": group_gap, **own.get("legend", {}), **layout["legend"]}
+        if group_gap:  # the gap is kept only between groups: each entry without one is a group of its own
+            for i, trace in enumerate(fig.data if isinstance(fig, go.Figure) else spec["data"]):
+                if not (trace.get("legendgroup") if isinstance(trace, dict) else trace.legendgroup):
+                    trace["legendgroup"] = f"entry-{i}"
     source_note = {
         "name": SOURCE_NOTE,
         "text": "<br>".join(source),

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from essa_dash.text.fonts import line_scale
+
 #: Average advance of a character, in em, of Noto Sans (regular and bold), slightly wide:
 #: a line estimated a little long wraps early, one estimated short would run off the chart.
 CHAR_EM, BOLD_CHAR_EM = 0.54, 0.58
@@ -46,7 +48,8 @@ class Frame:
     source_px: float = 11
     #: most small-multiple panels per row
     columns: int = 4
-    #: most bars of a long categorical chart; past it, the top and bottom halves are drawn and the rest named
+    #: most bars of a long categorical chart in Latin script (see most_bars); past it, the top and bottom halves are
+    #: drawn and the rest named
     max_bars: int = 40
     #: side margin, px
     side_px: int = 12
@@ -58,6 +61,12 @@ class Frame:
 
     def line_px(self, font_px: float) -> float:
         return font_px * LINE_EM
+
+    def most_bars(self) -> int:
+        """Most bars of a long categorical chart in the current language: ``max_bars`` on a page (it grows with its
+        rows); in a frame of fixed height, as many fewer as its script's lines are taller than Latin's (Burmese: 1.6x),
+        so that each bar's row still holds its name."""
+        return self.max_bars if self.height is None else max(6, math.floor(self.max_bars / line_scale()))
 
 
 #: A chart card on a desktop page (the 1440 px layout's main column).

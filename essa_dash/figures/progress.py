@@ -10,7 +10,7 @@ as a change of zero.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -18,9 +18,10 @@ import plotly.graph_objects as go
 from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, frame, label_share, names_px, risk_colour
-from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.figures.frames import BASE_PX, DESKTOP, Frame
 from essa_dash.schema import Coverage as C
-from essa_dash.text import fmt_int, fmt_pct, fmt_points, mark, tr
+from essa_dash.text import fmt_int, fmt_num, fmt_pct, fmt_points, mark, tr
+from essa_dash.text.fonts import text_px
 from essa_dash.text.wrap import wrap
 
 COMPARED, ONE_YEAR = "compared", "one_year"
@@ -32,6 +33,8 @@ GRID = "#eef1f4"
 CHANGE_X = 128
 X_RANGE = [-4, 156]
 ROW_PX, PANEL_EXTRA_PX, PANEL_GAP_PX = 26, 30, 64
+#: Between two panels of the dumbbells, a share of the plot's width.
+H_SPACING = 0.035
 #: In a frame of fixed height: the narrowest panel whose change column stays clear of the next panel, the shortest
 #: country row whose label plotly does not skip (layout px), and what a wrapped subtitle and source take beyond one line.
 MIN_PANEL_PX, MIN_ROW_PX, FIXED_CHROME_PX = 230, 22, 70
@@ -40,6 +43,8 @@ DUMBBELL_TOP_PX, BARS_TOP_PX = 120, 125
 BAR_PX = 21
 #: The bars' labels: their type (px) and the most of the change axis they may take beyond the longest bar, a side.
 LABEL_PX, LABEL_SHARE_MAX = 11, 0.3
+#: Most ticks on the change axis.
+MOST_TICKS = 6
 #: Past this share of the frame's width the bars' names go on two lines and their labels lose the years (a phone).
 NAMES_SHARE_MAX = 0.35
 
@@ -130,12 +135,14 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     nrows = max(1, math.ceil(len(risks) / ncols))
     panel_px = ROW_PX * (max(1, len(countries)) + 1) + PANEL_EXTRA_PX
     plot_px = nrows * panel_px + (nrows - 1) * PANEL_GAP_PX
-    panels = grid(len(risks), ncols, h_spacing=0.035, v_spacing=PANEL_GAP_PX / plot_px if nrows > 1 else 0.0)
+    panels = grid(len(risks), ncols, h_spacing=H_SPACING, v_spacing=PANEL_GAP_PX / plot_px if nrows > 1 else 0.0)
     traces: list[dict] = []
     # panel titles start at the panel's left edge, clear of the "change" header on the right
     # inside each panel, in a headroom row above its first country: never in the legend's way
+    title_px = _panel_title_px(fit, ncols, countries)
     notes = [
-        panel_title(panel, f"<b>{labels[risk]}</b>", inside=True, size=13, color=TEXT) for panel, risk in zip(panels, risks, strict=False)
+        panel_title(panel, f"<b>{labels[risk]}</b>", inside=True, size=title_px(labels[risk]), color=TEXT)
+        for panel, risk in zip(panels, risks, strict=False)
     ]
     for panel, risk in zip(panels, risks, strict=False):
         traces += _panel(cells[cells[C.risk] == risk], risk, panel)
@@ -191,6 +198,15 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     layout.update(annotations=notes, showlegend=True, hovermode="closest")
     fig = {"data": traces, "layout": layout}
     return frame(fig, text, height=plot_px + DUMBBELL_TOP_PX + note_px, bottom=50 + note_px, fit=fit)
+
+
+def _panel_title_px(fit: Frame, columns: int, countries: list[str]) -> Callable[[str], float]:
+    """The type size (px) of a panel's title: 13, less for a title longer than the room left of the "change" header
+    (not below 10): "Work injury" in Burmese ran into it in an embed's three columns."""
+    plot_px = fit.width - 2 * fit.side_px - names_px(countries)
+    panel_px = plot_px * (1 - (columns - 1) * H_SPACING) / max(1, columns)
+    room = panel_px * (CHANGE_X - X_RANGE[0]) / (X_RANGE[1] - X_RANGE[0]) - text_px(tr("change"), 10) / 2 - 12
+    return lambda title: round(max(10.0, min(13.0, 13 * room / max(1.0, text_px(title, 13, bold=True)))), 1)
 
 
 def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
@@ -337,11 +353,11 @@ def change_bars(cells: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     One bar per country (one risk) or per country and risk (several), in the risk's
     colour; every bar is labelled with its signed change and years, so a fall reads as
     a fall without the colour or the direction. Cells without a change get no bar.
-    More cells than the frame's ``max_bars``: the largest falls and rises are drawn and
+    More cells than the frame's ``most_bars()``: the largest falls and rises are drawn and
     the cells between them named in a note under the chart.
     """
     every = _compared(cells)
-    compared, rest = top_and_bottom(every, fit.max_bars)
+    compared, rest = top_and_bottom(every, fit.most_bars())
     return _bars(cells, compared, rest, text=text, fit=fit, x_range=_change_range(every, fit))
 
 
@@ -352,7 +368,7 @@ def change_bar_parts(cells: pd.DataFrame, *, text: ChartText, fit: Frame) -> lis
     the third slide as it would be on the first.
     """
     every = _compared(cells)
-    most = max(1, fit.max_bars)
+    most = max(1, fit.most_bars())
     if not fit.height or len(every) <= most:
         return []
     x_range = _change_range(every, fit)
@@ -414,11 +430,26 @@ def _name_lines(compared: pd.DataFrame, fit: Frame) -> list[str]:
 def _bar_labels(compared: pd.DataFrame, fit: Frame) -> list[str]:
     """The words beside each bar: the signed change, its years and its flag ("+12.3 pp (2015-2022) †").
 
-    On a narrow frame the years stay in the hover: beside the bar they would take half a phone's plot.
+    On a narrow frame the years stay in the hover and the unit on the axis: beside the bar they would take half a
+    phone's plot ("-100.0 mp †" in Burmese ran into its bar's name).
     """
     if _narrow(compared, fit):
-        return [f" {label}{mark} " for label, mark in zip(compared["change_label"], flag_mark(compared), strict=True)]
+        return [f" {fmt_points(change)}{mark} " for change, mark in zip(compared["change_pp"], flag_mark(compared), strict=True)]
     return _labels_with_years(compared)
+
+
+def _ticks(compared: pd.DataFrame, fit: Frame, x_range: list[float]) -> list[float]:
+    """The change axis's ticks: the roundest step whose labels ("-100 pp") stand side by side with a gap, at most
+    six of them (plotly turned them on a phone, where they ran into each other and into the note under them)."""
+    plot_px = max(1.0, fit.width - 2 * fit.side_px - names_px(_name_lines(compared, fit)))
+    tick_px = text_px(f"-100{_points_suffix()}", BASE_PX) + 8
+    low, high = x_range
+    ticks: list[float] = [0.0]
+    for step in (5, 10, 20, 25, 50, 100, 200, 500):
+        ticks = [float(v) for v in range(math.ceil(low / step) * step, math.floor(high / step) * step + 1, step)]
+        if step * plot_px / (high - low) >= tick_px and len(ticks) <= MOST_TICKS:
+            break
+    return ticks
 
 
 def _bars(
@@ -485,6 +516,7 @@ def _bars(
         }
         return frame({"data": traces, "layout": layout}, text, height=300, fit=fit)
     note, note_px = _rest_note(rest, fit, _name_lines(compared, fit))
+    ticks = _ticks(compared, fit, x_range)
     layout = {
         # one bar per category, so nothing stacks or shifts sideways
         "barmode": "overlay",
@@ -492,7 +524,9 @@ def _bars(
         "showlegend": several,
         "xaxis": {
             "range": x_range,
-            "ticksuffix": _points_suffix(),
+            "tickvals": ticks,
+            # plotly drops the suffix from ticks it is given: written out, in the locale's digits
+            "ticktext": [f"{fmt_num(v, 0)}{_points_suffix()}" for v in ticks],
             "gridcolor": GRID,
             "zeroline": True,
             "zerolinecolor": TEXT,

@@ -46,6 +46,12 @@ def line_box(lang: str | None = None) -> tuple[float, float]:
     return LINE_BOX_EM.get(language.script if language else "Latn", LINE_BOX_EM["Latn"])
 
 
+def line_scale(lang: str | None = None) -> float:
+    """How many times as tall as a Latin line's box (ascent to descent) a line of the language is: 1.6 for Burmese."""
+    (ascent, descent), (latin_ascent, latin_descent) = line_box(lang), LINE_BOX_EM["Latn"]
+    return max(1.0, (ascent + descent) / (latin_ascent + latin_descent))
+
+
 def taller_than_latin(lang: str | None = None) -> tuple[float, float]:
     """How much further (em) a line of the language reaches above and below its baseline than a Latin one."""
     (ascent, descent), (latin_ascent, latin_descent) = line_box(lang), LINE_BOX_EM["Latn"]

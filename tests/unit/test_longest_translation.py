@@ -21,8 +21,6 @@ pytestmark = pytest.mark.skipif(not images.CHROMIUM.is_file(), reason="needs Deb
 #: Charts whose longest translations still do not fit, and why (the lead has the list of cases): strict, so a
 #: chart that comes to fit fails here until it is taken off the list.
 STILL_FAILING = {
-    "progress-bars": "Burmese: a category row is 19 px, the script's line box 28 px; phone ticks overlap the note",
-    "progress-dumbbells": "Burmese: line boxes taller than the rows; the 'not drawn' note over the ticks on slides",
     # the SDG context charts:
     "country-context": "slide legend over the title (Filipino and Burmese)",
     "risk-context": "slide title over the panel titles; Filipino phone labels past the edge",
