@@ -50,6 +50,8 @@ NO_DATA_BORDER = "#9aa5b1"
 
 #: Countries too small to see at this scale get a ring at their centroid, so they cannot vanish.
 SMALL_STATES: Final = ("SGP", "BRN")
+#: A frame narrower than this (layout px: a phone) puts a small state's "no data" under its name.
+NARROW_PX: Final = 500
 
 #: Degrees around the view the vendored shapes are cut to (deploy/map-shapes/build.sh reads it): nothing beyond is drawn.
 SHAPES_MARGIN: Final = 8
@@ -161,7 +163,9 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     missing = rows[C.coverage_pct].isna()
     hover = _hover(rows, missing)
     small = rows[C.iso3].isin(SMALL_STATES)
-    small_label = rows[C.country].astype("str").where(~missing, rows[C.country].astype("str") + ": " + tr("no data"))
+    # on a phone the words go under the name: on one line, "Singapore: no data" ran off the map's left edge
+    gap = (":<br>" if fit.width < NARROW_PX else ": ") + tr("no data")
+    small_label = rows[C.country].astype("str").where(~missing, rows[C.country].astype("str") + gap)
     gap_label = missing & ~small  # small states say it in their ring's label
     marks = flag_mark(rows)
     flagged = ~missing & marks.ne("") & ~small  # small states carry the mark in their ring's label

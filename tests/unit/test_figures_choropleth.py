@@ -14,6 +14,7 @@ from essa_dash import query
 from essa_dash.captions import edition_label, source_line
 from essa_dash.figures._theme import NO_DATA, ChartText
 from essa_dash.figures.choropleth import LAT_RANGE, LON_RANGE, RESOLUTION, SCOPE, TOPOJSON_URL, coverage_map, map_graph_config
+from essa_dash.figures.frames import PHONE
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 
@@ -118,6 +119,11 @@ def test_small_states_get_a_ring_and_gaps_a_label(store: Store) -> None:
     labels = dict(zip(rings.locations, rings.text, strict=True))
     assert colours["BRN"] == NO_DATA and labels["BRN"] == "Brunei: no data"  # Brunei has no children figure
     assert colours["SGP"] != NO_DATA and labels["SGP"] == "Singapore"
+    rows = map_rows(store, "children")
+    on_phone = coverage_map(rows, text=map_text(store, rows, "children"), fit=PHONE)
+    rings = next(trace for trace in on_phone.data if trace.name == "small states")
+    # on a phone the words go under the name: on one line they ran off the map's left edge
+    assert dict(zip(rings.locations, rings.text, strict=True))["BRN"] == "Brunei:<br>no data"
     assert "Singapore" in rings.customdata[list(rings.locations).index("SGP")]
     # a larger country without data says so on the map, not only in its hover
     assert list(traces["no data labels"].locations) == ["LAO"]
