@@ -525,7 +525,9 @@ def _bars(
         "xaxis": {
             "range": x_range,
             "tickvals": ticks,
-            # plotly drops the suffix from ticks it is given: written out, in the locale's digits
+            # plotly draws no suffix on ticks it is given (the suffix stays: native charts read the unit from it):
+            # written out, in the locale's digits
+            "ticksuffix": _points_suffix(),
             "ticktext": [f"{fmt_num(v, 0)}{_points_suffix()}" for v in ticks],
             "gridcolor": GRID,
             "zeroline": True,
