@@ -66,3 +66,23 @@ def test_measuring_works_where_an_asyncio_loop_is_marked_running() -> None:
         asyncio._set_running_loop(None)
         loop.close()
     assert isinstance(boxes, dict)
+
+
+@needs_chromium
+def test_text_is_measured_by_its_ink_not_its_fonts_line_box() -> None:
+    """Digits drawn in a Burmese chart's font stack: Noto Sans Myanmar's line box is 2.2 em (its tallest stacked
+    marks), so two rows 1.4 em apart "overlapped" with nothing drawn between them; ink that meets is still found."""
+    from essa_dash.export.render_all import measurer
+
+    font = "font-family: 'Noto Sans Myanmar', 'Noto Sans'; font-size: 20px"
+    rows = "".join(f'<text x="10" y="{y}" style="{font}">100.0% (2021)</text>' for y in (30, 58))
+    touching = f'<text x="10" y="120" style="{font}">ကမ္ဘာ</text><text x="12" y="130" style="{font}">ကမ္ဘာ</text>'
+    measure, close = measurer()
+    try:
+        measured = measure(f'<svg xmlns="http://www.w3.org/2000/svg" width="300" height="160">{rows}{touching}</svg>')
+    finally:
+        close()
+    first, second = measured["boxes"][:2]
+    assert first["h"] < 20 and first["y"] + first["h"] < second["y"]  # the digits' ink: about 0.75 em, clear of each other
+    found = problems_in(measured, "t")
+    assert len(found) == 1 and "overlaps" in found[0] and "ကမ္ဘာ" in found[0]  # the two words drawn over each other
