@@ -8,16 +8,29 @@ coverage axis: the pairing chart gives each its own axis, titled with its unit.
 from __future__ import annotations
 
 import math
-import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from essa_dash.figures._theme import MUTED, NO_DATA_TEXT, ChartText, frame
-from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.figures._grid import Panel, axes, panel_title
+from essa_dash.figures._theme import (
+    BLOCK_GAP_PX,
+    FONT_FAMILY,
+    LEGEND_ROW_PX,
+    MUTED,
+    NO_DATA_TEXT,
+    TOP_PAD_PX,
+    ChartText,
+    axis_end,
+    frame,
+    label_share,
+    legend_rows,
+)
+from essa_dash.figures.frames import DESKTOP, LINE_EM, Frame
 from essa_dash.figures.trend import columns_for
 from essa_dash.schema import Context as X
+from essa_dash.text.fonts import taller_than_latin, text_px
+from essa_dash.text.wrap import wrap
 
 #: The area in the accent colour, the region and the world as grey reference lines.
 ROLE_STYLE = {
@@ -26,14 +39,52 @@ ROLE_STYLE = {
     "world": {"color": "#9aa5b1", "dash": "dot", "width": 1.5},
 }
 BAR_COLOUR = "#1d4e89"
-PANEL_PX = 210
+PANEL_PX = 190
 BAR_PX = 26
+#: A panel title's type, px; the band under a panel for its x tick labels (10 px digits and their standoff), px.
+TITLE_PX, TICKS_PX = 12, 26
+#: Estimated width of the y tick labels left of a panel ("100", "80"), px.
+Y_TICKS_PX = 30
+#: Numbers are drawn in the Latin fonts in every language: a script's taller line box (Burmese) is for its words.
+NUMBERS = {"family": FONT_FAMILY}
+GRID_COLOUR = "#eef1f4"
 
 
-def _titles(panels: dict[str, str], cols: int, fit: Frame) -> list[str]:
-    """Panel titles wrapped to their column's width (a phone's single column is narrow)."""
-    chars = fit.chars(12, width=fit.width / cols - 2 * fit.side_px)
-    return ["<br>".join(textwrap.wrap(title, chars)) for title in panels.values()]
+def _panels(
+    titles: list[str], cols: int, fit: Frame, *, plot_px: float, panel_px: float | None, h_spacing: float
+) -> tuple[list[Panel], list[dict], float]:
+    """A grid of panels, each with its title in a band of the plot area right above it; (panels, titles, plot px).
+
+    The titles stay inside the plot area, so nothing of the chart reaches above it but the
+    legend, which :func:`frame` (and the slide theme) keep room for under the subtitle.
+    ``panel_px``: each panel's height, and the plot grows to hold them (a page); None: the
+    panels share ``plot_px`` (a frame of fixed height). Titles wrap to their panel's width
+    (between words, in every script) and take the line boxes their script needs.
+    """
+    rows = max(1, math.ceil(len(titles) / cols))
+    share = (1 - (cols - 1) * h_spacing) / cols
+    chars = fit.chars(TITLE_PX, width=(fit.width - 2 * fit.side_px - Y_TICKS_PX) * share)
+    wrapped = [wrap(title, chars) for title in titles]
+    rise, fall = taller_than_latin()
+    bands = [
+        max(len(lines) for lines in wrapped[r * cols : (r + 1) * cols]) * TITLE_PX * LINE_EM + (rise + fall) * TITLE_PX + 4
+        for r in range(rows)
+    ]
+    if panel_px is not None:
+        plot_px = sum(bands) + rows * panel_px + (rows - 1) * TICKS_PX
+    height = max(40.0, (plot_px - sum(bands) - (rows - 1) * TICKS_PX) / rows)
+    panels, notes = [], []
+    for n, lines in enumerate(wrapped):
+        row, col = divmod(n, cols)
+        upper = (plot_px - sum(bands[: row + 1]) - row * (height + TICKS_PX)) / plot_px
+        x0 = col * (share + h_spacing)
+        suffix = str(n + 1) if n else ""
+        x_domain = (round(x0, 6), min(1.0, round(x0 + share, 6)))
+        y_domain = (max(0.0, round(upper - height / plot_px, 6)), round(upper, 6))
+        panel = Panel(n, row, col, f"x{suffix}", f"y{suffix}", x_domain, y_domain)
+        panels.append(panel)
+        notes.append({**panel_title(panel, "<br>".join(lines), size=TITLE_PX), "yshift": 2, "align": "left"})
+    return panels, notes, plot_px
 
 
 def _axis_range(unit: str, values: pd.Series) -> list[float]:
@@ -42,6 +93,23 @@ def _axis_range(unit: str, values: pd.Series) -> list[float]:
         return [0, 100]
     top = values.max()
     return [0, float(top) * 1.15 if pd.notna(top) and top > 0 else 1.0]
+
+
+def _page_height(plot_px: float, fit: Frame, *, bottom: int, legend: bool) -> int:
+    """The ``height`` to ask :func:`frame` for so that its plot area is ``plot_px`` tall (with one-line texts; it adds the rest)."""
+    one_line = TOP_PAD_PX + fit.line_px(fit.title_px) + fit.line_px(fit.subtitle_px) + fit.line_px(fit.source_px)
+    return math.ceil(plot_px + one_line + (BLOCK_GAP_PX if legend else 0) + bottom)
+
+
+def _fixed_plot_px(fit: Frame, text: ChartText, *, bottom: int, legend: list[str]) -> float:
+    """The plot area's height in a frame of fixed height, estimated (the slide theme redoes the margins)."""
+    rise, fall = taller_than_latin()
+    title = len(wrap(text.title, fit.chars(fit.title_px, bold=True))) * fit.line_px(fit.title_px)
+    subtitle = len(wrap(text.subtitle, fit.chars(fit.subtitle_px))) * fit.line_px(fit.subtitle_px)
+    source = (len(wrap(text.source, fit.chars(fit.source_px))) + 1) * fit.line_px(fit.source_px)
+    top = TOP_PAD_PX + (rise + 0.5) * fit.title_px + title + subtitle + fall * fit.subtitle_px + 2 * BLOCK_GAP_PX
+    top += legend_rows(legend, fit) * LEGEND_ROW_PX
+    return float(fit.height or 0) - top - bottom - source
 
 
 def context_trends(
@@ -56,68 +124,71 @@ def context_trends(
     """
     ids = list(panels)
     cols = columns_for(len(ids), fit)
-    grid_rows = max(1, math.ceil(len(ids) / cols))
-    panel_px = PANEL_PX if fit.height is None else max(90, (fit.height - 190) // grid_rows)
-    fig = make_subplots(
-        rows=grid_rows,
-        cols=cols,
-        subplot_titles=_titles(panels, cols, fit),
-        horizontal_spacing=0.06,
-        vertical_spacing=0.45 / grid_rows if grid_rows > 1 else 0.1,
+    legend = [str(rows.loc[rows["role"] == role, X.country].iloc[0]) for role in ROLE_STYLE if (rows["role"] == role).any()]
+    bottom = 60
+    # a little short: the panels' title bands, a share of it, then come out a little taller than they need, never shorter
+    plot_px = 0.9 * _fixed_plot_px(fit, text, bottom=bottom, legend=legend) if fit.height is not None else 0.0
+    grid, notes, plot_px = _panels(
+        list(panels.values()), cols, fit, plot_px=plot_px, panel_px=PANEL_PX if fit.height is None else None, h_spacing=0.06
     )
-    fig.update_annotations(font={"size": 12})
-    # traces, axes and notes are collected and applied in one call each: plotly's per-call cost dominates otherwise
-    traces, trace_rows, trace_cols, notes = [], [], [], []
-    axes: dict[str, dict] = {}
+    traces: list[dict] = []
+    layout: dict = {}
     shown: set[str] = set()
-    for n, indicator in enumerate(ids):
-        row, col = n // cols + 1, n % cols + 1
-        suffix = str(n + 1) if n else ""
+    for panel, indicator in zip(grid, ids, strict=True):
         part = rows[rows[X.indicator] == indicator]
         for role, style in ROLE_STYLE.items():
             line = part[part["role"] == role]
             if line.empty:
                 continue
             traces.append(
-                go.Scatter(
-                    x=line[X.year].astype("float64"),
-                    y=line[X.value],
-                    mode="lines+markers" if role == "country" else "lines",
-                    name=str(line[X.country].iloc[0]),
-                    legendgroup=role,
-                    showlegend=role not in shown,
-                    line={"color": style["color"], "dash": style["dash"], "width": style["width"]},
-                    marker={"size": 5},
-                    hovertemplate="%{customdata}<extra></extra>",
-                    customdata=line["hover"],
-                )
+                {
+                    "type": "scatter",
+                    "x": line[X.year].astype("float64").tolist(),
+                    "y": line[X.value].tolist(),
+                    "xaxis": panel.x,
+                    "yaxis": panel.y,
+                    "mode": "lines+markers" if role == "country" else "lines",
+                    "name": str(line[X.country].iloc[0]),
+                    "legendgroup": role,
+                    "showlegend": role not in shown,
+                    "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
+                    "marker": {"size": 5},
+                    "hovertemplate": "%{customdata}<extra></extra>",
+                    "customdata": line["hover"].tolist(),
+                }
             )
-            trace_rows.append(row)
-            trace_cols.append(col)
             shown.add(role)
         empty_panel = part[part["role"] == "country"].empty
         if empty_panel:
             # in paper coordinates: plotly.js drops a reference to the domain of an axis that holds no trace
-            x_domain, y_domain = fig.layout[f"xaxis{suffix}"].domain, fig.layout[f"yaxis{suffix}"].domain
             notes.append(
                 {
                     "text": empty,
                     "xref": "paper",
                     "yref": "paper",
-                    "x": sum(x_domain) / 2,
-                    "y": sum(y_domain) / 2,
+                    "x": sum(panel.x_domain) / 2,
+                    "y": sum(panel.y_domain) / 2,
                     "showarrow": False,
                     "font": {"size": 13, "color": NO_DATA_TEXT},
                 }
             )
-        axes[f"yaxis{suffix}"] = {"range": _axis_range(units[indicator], part[X.value]), "gridcolor": "#eef1f4", "tickfont": {"size": 10}}
-        axes[f"xaxis{suffix}"] = {"tickformat": "d", "tickfont": {"size": 10}, "showgrid": False, "showticklabels": not empty_panel}
-    fig.add_traces(traces, rows=trace_rows, cols=trace_cols)
-    fig.update_layout(**axes)
-    for note in notes:  # one per panel without data: rarely more than two
-        fig.add_annotation(**note)
-    fig.update_layout(legend={"orientation": "h", "y": -0.08, "yanchor": "top", "x": 0}, hovermode="closest")
-    return frame(fig, text, height=110 + panel_px * grid_rows, bottom=70, fit=fit, top_extra=24)  # the first row's panel titles
+        low, high = _axis_range(units[indicator], part[X.value])
+        # from a little below zero: the "0" stands clear of the first year's label under it
+        layout.update(
+            axes(
+                [panel],
+                {"tickformat": "d", "tickfont": {"size": 10, **NUMBERS}, "showgrid": False, "showticklabels": not empty_panel, "nticks": 6},
+                {
+                    "range": [low - 0.06 * (high - low), high],
+                    "gridcolor": GRID_COLOUR,
+                    "tickfont": {"size": 10, **NUMBERS},
+                    "zeroline": False,
+                },
+            )
+        )
+    layout.update(annotations=notes, hovermode="closest", showlegend=True)
+    height = _page_height(plot_px, fit, bottom=bottom, legend=bool(legend))
+    return frame({"data": traces, "layout": layout}, text, height=height, bottom=bottom, fit=fit)
 
 
 def context_bars(
@@ -132,52 +203,126 @@ def context_bars(
     ids = list(panels)
     # side by side where there is room; one above the other on a phone
     side = len(ids) == 1 or fit.columns > 1
-    fig = make_subplots(
-        rows=1 if side else len(ids),
-        cols=len(ids) if side else 1,
-        subplot_titles=_titles(panels, len(ids) if side else 1, fit),
-        shared_yaxes=side,
-        horizontal_spacing=0.12,
-        vertical_spacing=0.12,
-    )
-    fig.update_annotations(font={"size": 12})
+    cols = len(ids) if side else 1
     areas = list(dict.fromkeys(rows[X.country]))
-    for n, indicator in enumerate(ids, start=1):
+    bottom = 50
+    plot_px = 0.9 * _fixed_plot_px(fit, text, bottom=bottom, legend=[]) if fit.height is not None else 0.0
+    h_spacing = 0.06
+    grid, notes, plot_px = _panels(
+        list(panels.values()),
+        cols,
+        fit,
+        plot_px=plot_px,
+        panel_px=BAR_PX * max(1, len(areas)) if fit.height is None else None,
+        h_spacing=h_spacing,
+    )
+    share = (1 - (cols - 1) * h_spacing) / cols
+    traces: list[dict] = []
+    layout: dict = {}
+    for panel, indicator in zip(grid, ids, strict=True):
         part = rows[rows[X.indicator] == indicator].set_index(X.country).reindex(areas)
-        fig.add_trace(
-            go.Bar(
-                y=areas,
-                x=part[X.value],
-                orientation="h",
-                marker={"color": BAR_COLOUR, "line": {"width": 0}},
-                text=part["label"],
-                textposition="outside",
-                cliponaxis=False,
-                textfont={"size": 11, "color": MUTED},
-                hovertemplate="%{customdata}<extra></extra>",
-                customdata=part["hover"],
-                showlegend=False,
-            ),
-            row=1 if side else n,
-            col=n if side else 1,
+        traces.append(
+            {
+                "type": "bar",
+                "y": areas,
+                "x": [None if pd.isna(v) else float(v) for v in part[X.value]],
+                "xaxis": panel.x,
+                "yaxis": panel.y,
+                "orientation": "h",
+                "marker": {"color": BAR_COLOUR, "line": {"width": 0}},
+                "text": part["label"].tolist(),
+                "textposition": "outside",
+                "cliponaxis": False,
+                "textfont": {"size": 11, "color": MUTED, **NUMBERS},
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "customdata": part["hover"].tolist(),
+                "showlegend": False,
+            }
         )
-        for area in part.index[part[X.value].isna()]:
-            fig.add_annotation(
-                text=empty,
-                x=0,
-                y=area,
-                xanchor="left",
-                showarrow=False,
-                font={"size": 11, "color": NO_DATA_TEXT},
-                row=1 if side else n,
-                col=n if side else 1,
-            )
-        # room on the right for the labels ("70.4% (2021)") beside the longest bar
+        notes += [
+            {
+                "text": empty,
+                "x": 0,
+                "y": area,
+                "xref": panel.x,
+                "yref": panel.y,
+                "xanchor": "left",
+                "showarrow": False,
+                "font": {"size": 11, "color": NO_DATA_TEXT},
+            }
+            for area in part.index[part[X.value].isna()]
+        ]
+        # room on the right for the labels ("70.4% (2021)") beside the longest bar, from the panel's width in the frame
+        room = label_share(fit, areas, part["label"][part[X.value].notna()], most=0.45 * share) / share
         top = _axis_range(units[indicator], part[X.value])[1]
-        fig.update_xaxes(range=[0, top * 1.18], row=1 if side else n, col=n if side else 1, showgrid=True, gridcolor="#eef1f4")
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 12})
-    stacks = 1 if side else len(ids)
-    return frame(fig, text, height=140 + BAR_PX * max(1, len(areas)) * stacks, bottom=50, fit=fit, top_extra=24)  # the panel titles
+        layout.update(
+            axes(
+                [panel],
+                {"range": [0, axis_end(top, room)], "showgrid": True, "gridcolor": GRID_COLOUR, "tickfont": {"size": 11, **NUMBERS}},
+                {"autorange": "reversed", "tickfont": {"size": 12}, "showticklabels": panel.col == 0, "type": "category"},
+            )
+        )
+    layout.update(annotations=notes, showlegend=False)
+    height = _page_height(plot_px, fit, bottom=bottom, legend=False)
+    return frame({"data": traces, "layout": layout}, text, height=height, bottom=bottom, fit=fit)
+
+
+#: Where a dot's label may go, in order of preference, as (plotly textposition, x side, y side): -1 left/below,
+#: 0 centred, 1 right/above of the dot.
+LABEL_PLACES = (
+    ("top center", 0, 1),
+    ("bottom center", 0, -1),
+    ("middle right", 1, 0),
+    ("middle left", -1, 0),
+    ("top right", 1, 1),
+    ("top left", -1, 1),
+    ("bottom right", 1, -1),
+    ("bottom left", -1, -1),
+)
+DOT_PX, LABEL_PX = 11, 11
+#: The y axis's title and tick labels left of the pairing chart's plot, px; its axis titles' type (plotly's default: 14).
+PAIR_LEFT_PX, AXIS_TITLE_PX = 56, 14
+#: The pairing chart's value axes, in their units (per cent): from a little below zero, so that the two axes'
+#: "0" labels do not meet in the corner.
+PAIR_X, PAIR_Y = (0.0, 105.0), (-6.0, 108.0)
+
+
+def _label_places(xs: list[float], ys: list[float], labels: list[str], width: float, height: float) -> list[str]:
+    """A textposition for each dot's label, so that no two labels overlap, none covers a dot or leaves the plot.
+
+    Greedy, from the left: each label takes the first place of :data:`LABEL_PLACES` that is
+    clear of the dots and of the labels placed before it, else the least crowded one.
+    ``xs`` and ``ys`` are the dots in plot px from the bottom left, ``width`` x ``height`` the plot.
+    """
+    rise, fall = taller_than_latin()
+    tall = LABEL_PX * (1.0 + rise + fall) + 4  # the line's ink and a little air
+    gap = DOT_PX / 2 + 2
+    dots = [(x - gap, y - gap, x + gap, y + gap) for x, y in zip(xs, ys, strict=True)]
+    placed: list[tuple[float, float, float, float]] = []
+    out = [""] * len(xs)
+
+    def crowding(box: tuple[float, float, float, float], own: int) -> float:
+        def area(other: tuple[float, float, float, float]) -> float:
+            dx = min(box[2], other[2]) - max(box[0], other[0])
+            dy = min(box[3], other[3]) - max(box[1], other[1])
+            return max(0.0, dx) * max(0.0, dy)
+
+        outside = max(0.0, -box[0]) + max(0.0, box[2] - width) + max(0.0, box[3] - height) + max(0.0, -box[1])
+        return outside * tall * 4 + sum(area(o) for o in placed) + sum(area(d) for k, d in enumerate(dots) if k != own)
+
+    for n in sorted(range(len(xs)), key=lambda k: xs[k]):
+        wide = text_px(labels[n], LABEL_PX) + 4
+        x, y = xs[n], ys[n]
+        boxes = []
+        for name, side_x, side_y in LABEL_PLACES:
+            left = x - wide / 2 if side_x == 0 else x + gap if side_x > 0 else x - gap - wide
+            low = y - tall / 2 if side_y == 0 else y + gap if side_y > 0 else y - gap - tall
+            box = (left, low, left + wide, low + tall)
+            boxes.append((crowding(box, n), name, box))
+        best = next((b for b in boxes if b[0] == 0), min(boxes, key=lambda b: b[0]))
+        out[n] = best[1]
+        placed.append(best[2])
+    return out
 
 
 def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
@@ -186,27 +331,55 @@ def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartT
     ``rows`` needs ``context_value``, ``coverage_pct``, ``label`` (the country and both
     years, written on the chart) and ``hover``; only rows where both values exist are
     drawn (the caller says which countries have no pair). No fitted line: the chart sets
-    two series side by side and draws no relation between them.
+    two series side by side and draws no relation between them. Each label goes where it
+    is clear of the others (close dots: Cambodia and Myanmar), measured in the frame's px.
     """
     drawn = rows[rows["context_value"].notna() & rows["coverage_pct"].notna()]
-    fig = go.Figure(
-        go.Scatter(
-            x=drawn["context_value"],
-            y=drawn["coverage_pct"],
-            mode="markers+text",
-            text=drawn["label"],
-            textposition="top center",
-            textfont={"size": 11, "color": MUTED},
-            marker={"size": 11, "color": BAR_COLOUR, "line": {"color": "white", "width": 1}},
-            hovertemplate="%{customdata}<extra></extra>",
-            customdata=drawn["hover"],
-            cliponaxis=False,
-            showlegend=False,
-        )
-    )
-    fig.update_xaxes(title={"text": x_title}, range=[0, 105], gridcolor="#eef1f4", zeroline=False)
-    fig.update_yaxes(title={"text": y_title}, range=[0, 108], gridcolor="#eef1f4", zeroline=False)
-    return frame(fig, text, height=540, bottom=60, fit=fit)
+    rise, fall = taller_than_latin()
+    width = fit.width - 2 * fit.side_px - PAIR_LEFT_PX
+    # the x title wraps to the plot's width (a phone's is narrower than "Informal employment, % of employment")
+    x_lines = wrap(x_title, max(8, math.floor(len(x_title) * width / max(1.0, text_px(x_title, AXIS_TITLE_PX)))))
+    bottom = math.ceil(44 + len(x_lines) * 13 * LINE_EM + (rise + fall) * 13)
+    height = _fixed_plot_px(fit, text, bottom=bottom, legend=[]) if fit.height is not None else 420.0
+    xs = [(v - PAIR_X[0]) / (PAIR_X[1] - PAIR_X[0]) * width for v in drawn["context_value"]]
+    ys = [(v - PAIR_Y[0]) / (PAIR_Y[1] - PAIR_Y[0]) * height for v in drawn["coverage_pct"]]
+    places = _label_places(xs, ys, [str(label) for label in drawn["label"]], width, height)
+    fig = {
+        "data": [
+            {
+                "type": "scatter",
+                "x": drawn["context_value"].tolist(),
+                "y": drawn["coverage_pct"].tolist(),
+                "mode": "markers+text",
+                "text": drawn["label"].tolist(),
+                "textposition": places,
+                "textfont": {"size": LABEL_PX, "color": MUTED},
+                "marker": {"size": DOT_PX, "color": BAR_COLOUR, "line": {"color": "white", "width": 1}},
+                "hovertemplate": "%{customdata}<extra></extra>",
+                "customdata": drawn["hover"].tolist(),
+                "cliponaxis": False,
+                "showlegend": False,
+            }
+        ],
+        "layout": {
+            "xaxis": {
+                "title": {"text": "<br>".join(x_lines)},
+                "range": list(PAIR_X),
+                "gridcolor": GRID_COLOUR,
+                "zeroline": False,
+                "tickfont": NUMBERS,
+            },
+            "yaxis": {
+                "title": {"text": y_title},
+                "range": list(PAIR_Y),
+                "tickvals": [0, 20, 40, 60, 80, 100],
+                "gridcolor": GRID_COLOUR,
+                "zeroline": False,
+                "tickfont": NUMBERS,
+            },
+        },
+    }
+    return frame(fig, text, height=_page_height(height, fit, bottom=bottom, legend=False), bottom=bottom, fit=fit)
 
 
 SPARK_WIDTH, SPARK_HEIGHT, SPARK_PAD = 120, 32, 3

@@ -391,7 +391,9 @@ def _axis_block(axis: dict[str, Any], base: float, lines: int) -> int:
     px = lines * tick * LINE_EM + 8
     title = axis.get("title")
     if isinstance(title, dict) and title.get("text"):
-        px += base * LINE_EM + 10
+        # every line of the title, and what a taller script's line box (Burmese) reaches beyond Latin's
+        rise, fall = taller_than_latin()
+        px += base * (LINE_EM * (str(title["text"]).count("<br>") + 1) + rise + fall) + 10
     return math.ceil(px)
 
 
