@@ -23,8 +23,8 @@ from essa_dash.figures._theme import (
     ChartText,
     axis_end,
     frame,
-    label_share,
     legend_rows,
+    names_px,
 )
 from essa_dash.figures.frames import DESKTOP, LINE_EM, Frame
 from essa_dash.figures.trend import columns_for
@@ -40,7 +40,9 @@ ROLE_STYLE = {
 }
 BAR_COLOUR = "#1d4e89"
 PANEL_PX = 190
-BAR_PX = 26
+BAR_PX, TWO_LINE_BAR_PX = 26, 34
+#: Type of the value labels beside bars and dots, px; the most of a bar panel's width its labels may take.
+LABEL_PX, LABEL_MOST = 11, 0.5
 #: A panel title's type, px; the band under a panel for its x tick labels (10 px digits and their standoff), px.
 TITLE_PX, TICKS_PX = 12, 26
 #: Estimated width of the y tick labels left of a panel ("100", "80"), px.
@@ -48,10 +50,12 @@ Y_TICKS_PX = 30
 #: Numbers are drawn in the Latin fonts in every language: a script's taller line box (Burmese) is for its words.
 NUMBERS = {"family": FONT_FAMILY}
 GRID_COLOUR = "#eef1f4"
+#: Units read on their whole 0-100 scale.
+BOUNDED = ("percent", "index")
 
 
 def _panels(
-    titles: list[str], cols: int, fit: Frame, *, plot_px: float, panel_px: float | None, h_spacing: float
+    titles: list[str], cols: int, fit: Frame, *, plot_px: float, panel_px: float | None, h_spacing: float, left_px: float = Y_TICKS_PX
 ) -> tuple[list[Panel], list[dict], float]:
     """A grid of panels, each with its title in a band of the plot area right above it; (panels, titles, plot px).
 
@@ -59,11 +63,12 @@ def _panels(
     legend, which :func:`frame` (and the slide theme) keep room for under the subtitle.
     ``panel_px``: each panel's height, and the plot grows to hold them (a page); None: the
     panels share ``plot_px`` (a frame of fixed height). Titles wrap to their panel's width
-    (between words, in every script) and take the line boxes their script needs.
+    (between words, in every script; ``left_px``: what stands left of the first column) and take the line
+    boxes their script needs.
     """
     rows = max(1, math.ceil(len(titles) / cols))
     share = (1 - (cols - 1) * h_spacing) / cols
-    chars = fit.chars(TITLE_PX, width=(fit.width - 2 * fit.side_px - Y_TICKS_PX) * share)
+    chars = fit.chars(TITLE_PX, width=(fit.width - 2 * fit.side_px - left_px) * share)
     wrapped = [wrap(title, chars) for title in titles]
     rise, fall = taller_than_latin()
     bands = [
@@ -89,7 +94,7 @@ def _panels(
 
 def _axis_range(unit: str, values: pd.Series) -> list[float]:
     # shares and the index are read on their whole 0-100 scale; a rate gets room above its highest value
-    if unit in ("percent", "index"):
+    if unit in BOUNDED:
         return [0, 100]
     top = values.max()
     return [0, float(top) * 1.15 if pd.notna(top) and top > 0 else 1.0]
@@ -150,6 +155,7 @@ def context_trends(
                     "mode": "lines+markers" if role == "country" else "lines",
                     "name": str(line[X.country].iloc[0]),
                     "legendgroup": role,
+                    "legendrank": list(ROLE_STYLE).index(role) + 1,  # the country first, whichever panel it first appears in
                     "showlegend": role not in shown,
                     "line": {"color": style["color"], "dash": style["dash"], "width": style["width"]},
                     "marker": {"size": 5},
@@ -191,6 +197,22 @@ def context_trends(
     return frame({"data": traces, "layout": layout}, text, height=height, bottom=bottom, fit=fit)
 
 
+def _bar_labels(labels: pd.Series, panel_px: float) -> tuple[list[str], float]:
+    """The labels beside the bars (NaN: no bar, no label), and the share of the panel the widest takes.
+
+    A label that would take more than :data:`LABEL_MOST` of its panel ("9.6 per 100,000
+    employees (2017)" on a phone) goes on two lines, between words; the rows are then taller.
+    """
+    known = [str(label) for label in labels.dropna()]
+    if max((text_px(label, LABEL_PX) for label in known), default=0.0) > LABEL_MOST * panel_px:
+        split = {label: "<br>".join(wrap(label, math.ceil(len(label) / 2) + 1)) for label in known}
+    else:
+        split = {label: label for label in known}
+    widest = max((text_px(line, LABEL_PX) for label in split.values() for line in label.split("<br>")), default=0.0)
+    share = min(LABEL_MOST, (widest + 6) / max(1.0, panel_px))
+    return ["" if pd.isna(label) else split[str(label)] for label in labels], share
+
+
 def context_bars(
     rows: pd.DataFrame, *, panels: dict[str, str], units: dict[str, str], empty: str, text: ChartText, fit: Frame = DESKTOP
 ) -> go.Figure:
@@ -208,19 +230,25 @@ def context_bars(
     bottom = 50
     plot_px = 0.9 * _fixed_plot_px(fit, text, bottom=bottom, legend=[]) if fit.height is not None else 0.0
     h_spacing = 0.06
+    # one panel's plot: the frame's width less the area names left of the first, shared by the panels of a row
+    names = names_px(areas)
+    width_px = (fit.width - 2 * fit.side_px - names) * (1 - (cols - 1) * h_spacing) / cols
+    parts = {i: rows[rows[X.indicator] == i].set_index(X.country).reindex(areas) for i in ids}
+    labels = {i: _bar_labels(part["label"].where(part[X.value].notna()), width_px) for i, part in parts.items()}
+    two_lines = any("<br>" in label for texts, _ in labels.values() for label in texts)
     grid, notes, plot_px = _panels(
         list(panels.values()),
         cols,
         fit,
         plot_px=plot_px,
-        panel_px=BAR_PX * max(1, len(areas)) if fit.height is None else None,
+        panel_px=(TWO_LINE_BAR_PX if two_lines else BAR_PX) * max(1, len(areas)) if fit.height is None else None,
         h_spacing=h_spacing,
+        left_px=names,
     )
-    share = (1 - (cols - 1) * h_spacing) / cols
     traces: list[dict] = []
     layout: dict = {}
     for panel, indicator in zip(grid, ids, strict=True):
-        part = rows[rows[X.indicator] == indicator].set_index(X.country).reindex(areas)
+        part = parts[indicator]
         traces.append(
             {
                 "type": "bar",
@@ -230,10 +258,10 @@ def context_bars(
                 "yaxis": panel.y,
                 "orientation": "h",
                 "marker": {"color": BAR_COLOUR, "line": {"width": 0}},
-                "text": part["label"].tolist(),
+                "text": labels[indicator][0],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "textfont": {"size": 11, "color": MUTED, **NUMBERS},
+                "textfont": {"size": LABEL_PX, "color": MUTED, **NUMBERS},
                 "hovertemplate": "%{customdata}<extra></extra>",
                 "customdata": part["hover"].tolist(),
                 "showlegend": False,
@@ -253,12 +281,19 @@ def context_bars(
             for area in part.index[part[X.value].isna()]
         ]
         # room on the right for the labels ("70.4% (2021)") beside the longest bar, from the panel's width in the frame
-        room = label_share(fit, areas, part["label"][part[X.value].notna()], most=0.45 * share) / share
+        room = labels[indicator][1]
         top = _axis_range(units[indicator], part[X.value])[1]
         layout.update(
             axes(
                 [panel],
-                {"range": [0, axis_end(top, room)], "showgrid": True, "gridcolor": GRID_COLOUR, "tickfont": {"size": 11, **NUMBERS}},
+                {
+                    "range": [0, axis_end(top, room)],
+                    # a share or the index ends at 100: no tick past it in the labels' room
+                    **({"tickvals": [0, 50, 100] if width_px < 300 else [0, 25, 50, 75, 100]} if units[indicator] in BOUNDED else {}),
+                    "showgrid": True,
+                    "gridcolor": GRID_COLOUR,
+                    "tickfont": {"size": 11, **NUMBERS},
+                },
                 {"autorange": "reversed", "tickfont": {"size": 12}, "showticklabels": panel.col == 0, "type": "category"},
             )
         )
@@ -279,49 +314,58 @@ LABEL_PLACES = (
     ("bottom right", 1, -1),
     ("bottom left", -1, -1),
 )
-DOT_PX, LABEL_PX = 11, 11
+DOT_PX = 11
 #: The y axis's title and tick labels left of the pairing chart's plot, px; its axis titles' type (plotly's default: 14).
 PAIR_LEFT_PX, AXIS_TITLE_PX = 56, 14
 #: The pairing chart's value axes, in their units (per cent): from a little below zero, so that the two axes'
 #: "0" labels do not meet in the corner.
 PAIR_X, PAIR_Y = (0.0, 105.0), (-6.0, 108.0)
+PAIR_TICKS = (0, 20, 40, 60, 80, 100)
+
+
+Box = tuple[float, float, float, float]
+
+
+def _overlap(a: Box, b: Box) -> float:
+    """The area two boxes (left, bottom, right, top) share, px²."""
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
 
 
 def _label_places(xs: list[float], ys: list[float], labels: list[str], width: float, height: float) -> list[str]:
     """A textposition for each dot's label, so that no two labels overlap, none covers a dot or leaves the plot.
 
-    Greedy, from the left: each label takes the first place of :data:`LABEL_PLACES` that is
-    clear of the dots and of the labels placed before it, else the least crowded one.
-    ``xs`` and ``ys`` are the dots in plot px from the bottom left, ``width`` x ``height`` the plot.
+    Each label takes the first place of :data:`LABEL_PLACES` that is clear of the dots, of the
+    plot's edges and of the other labels, else the least crowded one; a few rounds let two
+    close dots settle on places that suit both (one above, one below). ``xs`` and ``ys``
+    are the dots in plot px from the bottom left, ``width`` x ``height`` the plot; the boxes
+    are estimated a little large, as the plot's size is.
     """
     rise, fall = taller_than_latin()
-    tall = LABEL_PX * (1.0 + rise + fall) + 4  # the line's ink and a little air
+    tall = LABEL_PX * (1.0 + rise + fall) + 6  # the line's ink and some air
     gap = DOT_PX / 2 + 2
     dots = [(x - gap, y - gap, x + gap, y + gap) for x, y in zip(xs, ys, strict=True)]
-    placed: list[tuple[float, float, float, float]] = []
-    out = [""] * len(xs)
-
-    def crowding(box: tuple[float, float, float, float], own: int) -> float:
-        def area(other: tuple[float, float, float, float]) -> float:
-            dx = min(box[2], other[2]) - max(box[0], other[0])
-            dy = min(box[3], other[3]) - max(box[1], other[1])
-            return max(0.0, dx) * max(0.0, dy)
-
-        outside = max(0.0, -box[0]) + max(0.0, box[2] - width) + max(0.0, box[3] - height) + max(0.0, -box[1])
-        return outside * tall * 4 + sum(area(o) for o in placed) + sum(area(d) for k, d in enumerate(dots) if k != own)
-
-    for n in sorted(range(len(xs)), key=lambda k: xs[k]):
-        wide = text_px(labels[n], LABEL_PX) + 4
-        x, y = xs[n], ys[n]
-        boxes = []
+    candidates: list[list[tuple[str, Box]]] = []
+    for x, y, label in zip(xs, ys, labels, strict=True):
+        wide = text_px(label, LABEL_PX) + 10
+        places = []
         for name, side_x, side_y in LABEL_PLACES:
             left = x - wide / 2 if side_x == 0 else x + gap if side_x > 0 else x - gap - wide
             low = y - tall / 2 if side_y == 0 else y + gap if side_y > 0 else y - gap - tall
-            box = (left, low, left + wide, low + tall)
-            boxes.append((crowding(box, n), name, box))
-        best = next((b for b in boxes if b[0] == 0), min(boxes, key=lambda b: b[0]))
-        out[n] = best[1]
-        placed.append(best[2])
+            places.append((name, (left, low, left + wide, low + tall)))
+        candidates.append(places)
+    chosen: dict[int, Box] = {}
+
+    def crowding(n: int, box: Box) -> float:
+        outside = max(0.0, -box[0]) + max(0.0, box[2] - width) + max(0.0, box[3] - height) + max(0.0, -box[1])
+        others = sum(_overlap(box, other) for k, other in chosen.items() if k != n)
+        return outside * tall * 4 + others + sum(_overlap(box, dot) for k, dot in enumerate(dots) if k != n)
+
+    out = [""] * len(xs)
+    for _ in range(4):  # from the left; then again, each label against where the others went
+        for n in sorted(range(len(xs)), key=lambda k: xs[k]):
+            scored = [(crowding(n, box), name, box) for name, box in candidates[n]]
+            best = next((s for s in scored if s[0] == 0), min(scored, key=lambda s: s[0]))
+            out[n], chosen[n] = best[1], best[2]
     return out
 
 
@@ -372,7 +416,9 @@ def pair_scatter(rows: pd.DataFrame, *, x_title: str, y_title: str, text: ChartT
             "yaxis": {
                 "title": {"text": y_title},
                 "range": list(PAIR_Y),
-                "tickvals": [0, 20, 40, 60, 80, 100],
+                # written out: frame() then knows what stands left of the plot, and wraps the source in the plot's width
+                "tickvals": list(PAIR_TICKS),
+                "ticktext": [str(tick) for tick in PAIR_TICKS],
                 "gridcolor": GRID_COLOUR,
                 "zeroline": False,
                 "tickfont": NUMBERS,
