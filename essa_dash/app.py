@@ -122,8 +122,37 @@ def _scope(url: dict[str, object]) -> dict[str, tuple[str, ...]]:
     return {"country": tuple(c.upper() for c in ids("iso3", "country")), "risk": tuple(r.lower() for r in ids("risk"))}
 
 
+def _frame(modules: list[ModuleType], pathname: str | None, search: str | None) -> tuple[str, html.Nav, html.P]:
+    """Skip link, navigation (with the switcher) and footer of the page at ``pathname`` and ``search``, in its language."""
+    explicit = search_lang(search)
+    with use_language(search_language(search)) as current:
+        lang = current if explicit in LANGUAGES else None
+        return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer(lang)
+
+
+def _frame_around(modules: list[ModuleType]) -> Callable[[object, str | None, str | None], html.Div]:
+    """The app's layout around Dash's pages container, drawn for the page the first layout carries (first_page.py)."""
+
+    def framed(container: object, pathname: str | None, search: str | None) -> html.Div:
+        skip, navbar, footer = _frame(modules, pathname, search)
+        return html.Div(
+            [
+                html.A(skip, href="#content", className="skip-link", id=SKIP_LINK),
+                html.Header(navbar, id=HEADER),
+                html.Div(container, id="content"),
+                html.Footer(footer, className="footer", id=FOOTER),
+            ]
+        )
+
+    return framed
+
+
 def _register_frame(app: Dash, modules: list[ModuleType]) -> None:
-    """Navigation, switcher and footer redrawn in the language of each page the visitor opens."""
+    """Navigation, switcher and footer redrawn in the language of each page the visitor opens.
+
+    Not on the first load: the first layout is drawn for its page (first_page.py), and when it
+    carries none, dcc.Location reports where it is as it mounts, which calls this.
+    """
 
     @app.callback(
         Output(SKIP_LINK, "children"),
@@ -131,12 +160,10 @@ def _register_frame(app: Dash, modules: list[ModuleType]) -> None:
         Output(FOOTER, "children"),
         Input(PAGES_LOCATION, "pathname"),
         Input(PAGES_LOCATION, "search"),
+        prevent_initial_call=True,
     )
-    def _frame(pathname: str | None, search: str | None) -> tuple[str, html.Nav, html.P]:
-        explicit = search_lang(search)
-        with use_language(search_language(search)) as current:
-            lang = current if explicit in LANGUAGES else None
-            return tr("Skip to content"), _navbar(modules, current, lang, pathname or "/", search), _footer(lang)
+    def _redraw_frame(pathname: str | None, search: str | None) -> tuple[str, html.Nav, html.P]:
+        return _frame(modules, pathname, search)
 
 
 def _page_title(title: str) -> Callable[..., str]:
@@ -209,16 +236,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
         dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=_layout(page))
-    app.layout = first_page.layout(
-        lambda container: html.Div(
-            [
-                html.A("Skip to content", href="#content", className="skip-link", id=SKIP_LINK),
-                html.Header(_navbar(modules, "en", None, "/", None), id=HEADER),
-                html.Div(container, id="content"),
-                html.Footer(_footer(), className="footer", id=FOOTER),
-            ]
-        )
-    )
+    app.layout = first_page.layout(_frame_around(modules))
     _own_page_callbacks(app)
     _register_frame(app, modules)
     _plotly_per_page(app)

@@ -10,8 +10,9 @@ that sequence was about a second of the 4.5 s before the first chart (bench/RESU
 the scripts are still being parsed, the layout with ``?page=<path and query>``. The layout
 is then the frame with the page already inside, drawn by the pages router itself (the same
 callback request a browser sends, through the answer store: a precomputed or repeated view
-is stored bytes), and the location set to the page's, so ``dcc.Location`` has nothing to
-report when it mounts and the router does not run. Without ``page=``, or when the router
+is stored bytes), the frame (navigation, language switcher, footer) drawn for it, and the
+location set to the page's, so ``dcc.Location`` has nothing to report when it mounts and
+neither the router nor the frame's callback runs. Without ``page=``, or when the router
 does not answer 200, the frame is empty as before and the router draws the page.
 """
 
@@ -38,11 +39,16 @@ FORWARDED = ("Accept-Language", "Cookie")
 DECODE: dict[str, Callable[[bytes], bytes]] = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 
-def layout(frame: Callable[[Any], Any]) -> Callable[[], Any]:
-    """The app's layout: ``frame`` around Dash's pages container, with the opened page inside when the request names it."""
+def layout(frame: Callable[[Any, str | None, str | None], Any]) -> Callable[[], Any]:
+    """The app's layout: ``frame(container, pathname, search)`` around Dash's pages container, with the opened page inside.
+
+    Without a page named (a request outside the browser's first load), pathname and search are None.
+    """
 
     def laid_out() -> Any:
-        return frame(_container(_opened()))
+        opened = _opened()
+        pathname, search = (opened[0], opened[1]) if opened else (None, None)
+        return frame(_container(opened), pathname, search)
 
     return laid_out
 

@@ -96,3 +96,13 @@ def test_every_page_asks_for_its_first_layout_after_the_viewport_and_before_plot
         assert scripts[0].startswith("/assets/viewport.js?"), path
         assert scripts[1].startswith("/static/first-page.js?v="), path
         assert len([s for s in scripts if "viewport.js" in s]) == 1, path
+
+
+def test_the_first_layout_frames_its_page_so_the_frame_callback_need_not_run(client: FlaskClient) -> None:
+    layout = _layout(client, "/country/KHM?lang=vi&sex=female")
+    switcher = json.dumps(_find(layout, "language-switcher"))
+    # the switcher links this view in each language and marks Vietnamese as current; the navigation is Vietnamese
+    assert '"href": "/country/KHM?sex=female&lang=th"' in switcher.replace("\\u002f", "/")
+    current = [link["props"]["lang"] for link in _find(layout, "language-switcher")["props"]["children"] if "aria-current" in link["props"]]
+    assert current == ["vi"]
+    assert _find(layout, "skip-link")["props"]["children"] != "Skip to content"
