@@ -176,6 +176,7 @@ def context_trends(
                     "y": sum(panel.y_domain) / 2,
                     "showarrow": False,
                     "font": {"size": 13, "color": NO_DATA_TEXT},
+                    "bgcolor": "rgba(255,255,255,0.85)",  # read over the region's and the world's lines, which it lies on
                 }
             )
         low, high = _axis_range(units[indicator], part[X.value])
