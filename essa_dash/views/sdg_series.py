@@ -57,9 +57,11 @@ def trends(store: Store, state: State, fit: Frame = DESKTOP) -> Built:
     ids = list(q.indicators(store).index)
     areas = [view.iso3, *q.REFERENCES]
     roles = dict(zip(areas, ["country", "region", "world"], strict=True))
-    rows = q.series(store, areas=areas)
-    rows = rows.assign(role=rows[X.iso3].map(roles), hover=words.hover(rows, store))
     names = _names(store)
+    rows = q.series(store, areas=areas)
+    # the series carry their source's English area names: the legend names the areas in the reader's language
+    rows = rows.assign(**{X.country: rows[X.iso3].map(names)})
+    rows = rows.assign(role=rows[X.iso3].map(roles), hover=words.hover(rows, store))
     text = words.trends_text(store, rows, country=view.name, region=names[q.REFERENCES[0]], world=names[q.REFERENCES[1]])
     table = q.indicators(store)
     panels = {i: f"{words.short_label(store, i)} ({words.sdg_label(store, i)})" for i in ids}

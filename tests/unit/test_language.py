@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
+from essa_dash import views
 from essa_dash.app import create_app
 from essa_dash.components.language import language_links
 from essa_dash.query.state import State, Vocabulary
 from essa_dash.serving import router_payload
 from essa_dash.store import Store
-from essa_dash.text import LANGUAGES
+from essa_dash.text import LANGUAGES, use_language
 from essa_dash.text.i18n import status
 
 
@@ -123,3 +124,13 @@ def test_the_dropdowns_own_words_follow_the_language() -> None:
         labels = dropdown("risk", [], [], label="", multi=True).children[1].labels
     assert labels["selected_count"] == "បានជ្រើសរើស {num_selected}"  # Dash fills {num_selected} itself
     assert labels["search"] == "ស្វែងរក"
+
+
+def test_the_sdg_trends_name_their_areas_in_the_language(store: Store) -> None:
+    """The SDG series carry their source's English area names; the legend and hover must not."""
+    with use_language("vi"):
+        built = views.build("country-context", store, State(country=("PHL",)))
+    assert built is not None
+    names = {trace.name for trace in built.figure.data if trace.name}
+    assert {"Đông Nam Á", "Thế giới"} <= names and not names & {"South-Eastern Asia", "World"}
+    assert not any("South-Eastern Asia" in str(text) for trace in built.figure.data for text in (trace.hovertext or ()))
