@@ -23,10 +23,6 @@ from tests.parallel import in_processes
 
 pytestmark = pytest.mark.skipif(not images.CHROMIUM.is_file(), reason="needs Debian's chromium")
 
-#: Charts whose longest translations still do not fit, and why (the lead has the list of cases): strict, so a
-#: chart that comes to fit fails here until it is taken off the list.
-STILL_FAILING: dict[str, str] = {}
-
 
 def measure_charts(where: tuple[Path, Path], charts: list[str]) -> dict[str, list[str]]:
     """Each of ``charts``' geometry problems in its longest translations, every frame, drawn from the data at
@@ -56,9 +52,6 @@ def problems(built_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
     return found
 
 
-@pytest.mark.parametrize(
-    "chart",
-    [pytest.param(c, marks=pytest.mark.xfail(reason=STILL_FAILING[c], strict=True)) if c in STILL_FAILING else c for c in load_all()],
-)
+@pytest.mark.parametrize("chart", list(load_all()))
 def test_the_longest_translation_fits_every_frame(problems: dict[str, list[str]], chart: str) -> None:
     assert problems[chart] == [], "\n".join(problems[chart])
