@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from essa_dash.figures._template import TEMPLATE
 from essa_dash.figures.frames import BASE_PX, DESKTOP, Frame
 from essa_dash.text import plotly_separators, tr
 from essa_dash.text.fonts import font_stack, taller_than_latin, text_px
@@ -214,7 +215,7 @@ def frame(fig: go.Figure | dict, text: ChartText, *, height: int, bottom: int = 
     grown = round(height + (block + fit.line_px(fit.source_px) * len(source)) - one_line + legend + top_extra)
     final = fit.height or max(MIN_HEIGHT_PX, grown)
     layout: dict = {
-        "template": "plotly_white",
+        "template": TEMPLATE,  # plotly_white, cut to what the charts draw
         "separators": plotly_separators(),  # the reader's decimal and group marks in axis ticks and hover numbers
         "height": final,
         "font": {"family": font_stack(FONT_FAMILY), "size": 13, "color": TEXT},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from essa_dash.figures._template import TRACE_TYPES
 from essa_dash.query.state import State
 from essa_dash.views import REGISTRY, build, load_all
 
@@ -20,6 +21,8 @@ def test_every_chart_draws_with_title_reading_and_sources(chart_id: str, store) 
     assert built.text.title and built.text.subtitle and built.text.source
     assert built.reading and built.sources
     assert built.figure.layout.title.text
+    # the charts' template keeps plotly_white's defaults only for the trace types it lists
+    assert {trace.type for trace in built.figure.data} <= TRACE_TYPES
 
 
 def test_registry_knows_the_pages_charts() -> None:
