@@ -170,7 +170,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 {
                     "text": tr("no data") if own.empty else tr("none in {edition}", edition=edition),
                     "x": 0.5,
-                    "y": 0.5 if own.empty else 0.8,
+                    "y": 0.5 if own.empty else 0.6,  # below the panel's name even in a short slide panel
                     "xref": f"{panel.x} domain",
                     "yref": f"{panel.y} domain",
                     "showarrow": False,
