@@ -9,6 +9,7 @@ configured with :func:`map_graph_config`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any, Final
 
 import pandas as pd
@@ -17,10 +18,12 @@ from plotly.colors import sample_colorscale
 
 from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._theme import COVERAGE_SCALE, MUTED, NO_DATA, NO_DATA_TEXT, TEXT, ChartText, frame
-from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.figures.frames import DESKTOP, LINE_EM, Frame
+from essa_dash.figures.slide import wrap_text
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pct, tr
 from essa_dash.text.comparisons import MARK
+from essa_dash.text.fonts import line_box, text_px
 
 #: Where the app serves the vendored topojson (Dash serves ``assets/`` at ``/assets/``).
 #: plotly.js appends ``<scope>_<resolution>m.json``; the trailing slash keeps the URL a directory.
@@ -52,6 +55,44 @@ NO_DATA_BORDER = "#9aa5b1"
 SMALL_STATES: Final = ("SGP", "BRN")
 #: A frame narrower than this (layout px: a phone) puts a small state's "no data" under its name.
 NARROW_PX: Final = 500
+
+#: Where plotly.js writes a country's text: the vendored shapes' own label points (their ``ct``, lon/lat).
+LABEL_POINTS: Final = {
+    "BRN": (114.59, 4.49),
+    "IDN": (114.01, -0.19),
+    "KHM": (104.91, 12.72),
+    "LAO": (103.74, 18.5),
+    "MMR": (96.49, 21.22),
+    "MYS": (114.72, 3.62),
+    "PHL": (121.42, 15.96),
+    "SGP": (103.82, 1.36),
+    "THA": (101.01, 15.13),
+    "TLS": (125.92, -8.81),
+    "VNM": (106.3, 16.65),
+}
+#: Where a country's "no data" may stand around its label point, best first: on it, then beside it.
+PLACES: Final = (
+    "middle center",
+    "top center",
+    "bottom center",
+    "middle right",
+    "middle left",
+    "top right",
+    "top left",
+    "bottom right",
+    "bottom left",
+)
+#: Type of the map's words, px: a country's "no data", a small state's name, a flag mark.
+LABEL_PX, MARK_PX = 11, 14
+#: A country's "no data" in the map's type, or smaller where that cannot stand clear of its neighbours'.
+LABEL_SIZES: Final = (LABEL_PX, 9)
+#: A small state's ring, px, and how far from its centre plotly.js starts the name beside it (0.8 of the radius, plus 1).
+RING_PX = 11
+RING_TEXT_PX = RING_PX / 2 / 0.8 + 1
+#: Room kept between two of the map's words, px.
+LABEL_GAP_PX = 3
+#: Places the search for clear "no data" labels may weigh before it settles for the least overlap (about 10 ms).
+SEARCH_STEPS = 3000
 
 #: Degrees around the view the vendored shapes are cut to (deploy/map-shapes/build.sh reads it): nothing beyond is drawn.
 SHAPES_MARGIN: Final = 8
@@ -208,9 +249,9 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 mode="markers+text",
                 text=small_label[small].tolist(),
                 textposition="middle left",
-                textfont={"size": 11, "color": TEXT},
+                textfont={"size": LABEL_PX, "color": TEXT},
                 marker={
-                    "size": 11,
+                    "size": RING_PX,
                     "color": [_fill(v) for v in rows.loc[small, C.coverage_pct]],
                     "line": {"color": TEXT, "width": 1.2},
                 },
@@ -223,8 +264,8 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 locations=rows.loc[gap_label, C.iso3].tolist(),
                 locationmode="ISO-3",
                 mode="text",
-                text=[tr("no data")] * int(gap_label.sum()),
-                textfont={"size": 11, "color": NO_DATA_TEXT},
+                text=[tr("no data")] * int(gap_label.sum()),  # placed below, once the map's size is known
+                textfont={"size": LABEL_PX, "color": NO_DATA_TEXT},
                 customdata=hover[gap_label].tolist(),
                 hovertemplate="%{customdata}<extra></extra>",
                 showlegend=False,
@@ -236,7 +277,7 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
                 locationmode="ISO-3",
                 mode="text",
                 text=[MARK] * int(flagged.sum()),
-                textfont={"size": 14, "color": TEXT},
+                textfont={"size": MARK_PX, "color": TEXT},
                 customdata=hover[flagged].tolist(),
                 hovertemplate="%{customdata}<extra></extra>",
                 showlegend=False,
@@ -273,4 +314,120 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     )
     # the map's zoom buttons (essa_dash.figures.chrome) stand at the right edge, clear of the title
     fig.update_layout(modebar={"orientation": "v", "bgcolor": "rgba(255,255,255,0.8)", "color": MUTED, "activecolor": TEXT})
-    return frame(fig, text, height=MAP_HEIGHT, fit=fit)
+    fig = frame(fig, text, height=MAP_HEIGHT, fit=fit)
+    # the "no data" words are placed once the map's size is known: in a long translation those of Myanmar, Laos,
+    # Thailand and Viet Nam ran into each other (Burmese on the phone, slide and image; Filipino on the phone)
+    project = _projector(fig, fit)
+    rings = [project(*LABEL_POINTS[iso3]) for iso3 in rows.loc[small, C.iso3]]
+    taken = [
+        *(_box(p, label.split("<br>"), "middle left", away=RING_TEXT_PX) for p, label in zip(rings, small_label[small], strict=True)),
+        *((x - RING_PX / 2, y - RING_PX / 2, x + RING_PX / 2, y + RING_PX / 2) for x, y in rings),
+        *(_box(project(*LABEL_POINTS[iso3]), [MARK], "middle center", size=MARK_PX) for iso3 in rows.loc[flagged, C.iso3]),
+    ]
+    placed = _placed(tr("no data"), [project(*LABEL_POINTS[iso3]) for iso3 in rows.loc[gap_label, C.iso3]], taken, _map_box(fig, fit))
+    fig.update_traces(
+        text=[text for _, text, _ in placed],
+        textposition=[place for place, _, _ in placed],
+        textfont_size=[size for _, _, size in placed],
+        selector={"name": "no data labels"},
+    )
+    return fig
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom, layout px
+
+
+def _map_box(fig: go.Figure, fit: Frame) -> Box:
+    """Where the map's domain lies in the laid-out figure, layout px."""
+    margin, domain = fig.layout.margin, fig.layout.geo.domain
+    width, height = fit.width - margin.l - margin.r, fig.layout.height - margin.t - margin.b
+    return (
+        margin.l + domain.x[0] * width,
+        margin.t + (1 - domain.y[1]) * height,
+        margin.l + domain.x[1] * width,
+        margin.t + (1 - domain.y[0]) * height,
+    )
+
+
+def _projector(fig: go.Figure, fit: Frame) -> Callable[[float, float], tuple[float, float]]:
+    """Layout px of a (lon, lat) on the drawn map: plotly.js fits the view's lon/lat box into the map's domain,
+    centred, at one scale across and down (Mercator)."""
+    left, top, right, bottom = _map_box(fig, fit)
+    (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    across, down = math.radians(lon1 - lon0), _mercator_y(lat1) - _mercator_y(lat0)
+    scale = min((right - left) / across, (bottom - top) / down)
+    mid_x, mid_y = math.radians((lon0 + lon1) / 2), (_mercator_y(lat0) + _mercator_y(lat1)) / 2
+    x, y = (left + right) / 2, (top + bottom) / 2
+    return lambda lon, lat: (x + scale * (math.radians(lon) - mid_x), y - scale * (_mercator_y(lat) - mid_y))
+
+
+def _box(point: tuple[float, float], lines: list[str], place: str, *, size: float = LABEL_PX, away: float = 0) -> Box:
+    """The room ``lines`` of text take at ``place`` (a plotly textposition) around ``point``, ``away`` px from it.
+
+    Where plotly.js puts them (its ``textPointPosition``): the first baseline 0.75 em below the point, less the
+    block's height above it (top) or half of it (middle); each line's box as tall as the script's (Burmese: 2.2 em).
+    """
+    ascent, descent = line_box()
+    vertical, horizontal = place.split()
+    across, down = {"left": -1, "center": 0, "right": 1}[horizontal], {"top": -1, "middle": 0, "bottom": 1}[vertical]
+    width = max(text_px(line, size) for line in lines)
+    block = (len(lines) - 1) * LINE_EM + 1
+    baseline = point[1] + 0.75 * size + down * away + (down - 1) * block * size / 2
+    left = point[0] + across * away - (1 - across) * width / 2
+    return (left, baseline - ascent * size, left + width, baseline + ((len(lines) - 1) * LINE_EM + descent) * size)
+
+
+def _overlap(a: Box, b: Box, gap: float = LABEL_GAP_PX) -> float:
+    """Area (px²) that ``a`` and ``b`` share, with ``gap`` px kept around each."""
+    across = min(a[2], b[2]) + gap - max(a[0], b[0])
+    down = min(a[3], b[3]) + gap - max(a[1], b[1])
+    return max(0.0, across) * max(0.0, down)
+
+
+def _placed(label: str, points: list[tuple[float, float]], taken: list[Box], bounds: Box) -> list[tuple[str, str, float]]:
+    """Each point's ``label`` (its text, textposition and type size), clear of ``taken``, of each other and inside
+    ``bounds``: on its point on one line if it can, else on two, else beside it, one line before two; in smaller type
+    only where none of those is clear.
+
+    Placed from the north down (Myanmar, Laos, Viet Nam, Thailand...), each in the first place left clear, going back
+    to move an earlier label when a later one has none (a phone's mainland is a few dozen pixels across); if that
+    search gives up, each label where it overlaps least.
+    """
+    options = [
+        (place, form, size)
+        for size in LABEL_SIZES
+        # two lines: as even in width as the language's word breaks allow ("ဒေတာ | မရှိပါ", not "ဒေတာ မ | ရှိပါ")
+        for form in dict.fromkeys((label, "<br>".join(wrap_text(label, text_px(label, size) * 0.6, size))))
+        for place in PLACES
+    ]
+    order = sorted(range(len(points)), key=lambda i: points[i][1])
+    boxes = [[_box(points[i], form.split("<br>"), place, size=size) for place, form, size in options] for i in order]
+
+    def cost(box: Box, others: list[Box]) -> float:
+        return sum(_overlap(box, other) for other in others) + (box[2] - box[0]) * (box[3] - box[1]) - _overlap(box, bounds, 0)
+
+    tries = SEARCH_STEPS
+
+    def search(k: int, clear: list[list[int]]) -> list[int] | None:
+        """Picks for labels ``k``... from ``clear`` (each one's places still clear of those placed), or None."""
+        nonlocal tries
+        if k == len(order):
+            return []
+        for j in clear[0]:
+            tries -= len(clear)
+            if tries < 0:
+                return None
+            # look ahead: every later label keeps a clear place, or this one moves on
+            left = [[m for m in places if not _overlap(boxes[k + 1 + t][m], boxes[k][j])] for t, places in enumerate(clear[1:])]
+            if all(left) and (rest := search(k + 1, left)) is not None:
+                return [j, *rest]
+        return None
+
+    picks = search(0, [[j for j, box in enumerate(choices) if not cost(box, taken)] for choices in boxes])
+    if picks is None:
+        placed, picks = list(taken), []
+        for choices in boxes:
+            picks.append(min(range(len(choices)), key=lambda j, choices=choices: cost(choices[j], placed)))
+            placed.append(choices[picks[-1]])
+    chosen = {i: options[picks[k]] for k, i in enumerate(order)}
+    return [chosen[i] for i in range(len(points))]

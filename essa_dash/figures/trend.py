@@ -17,8 +17,10 @@ from essa_dash.figures._flags import flag_hover, flag_mark
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
+from essa_dash.figures.slide import wrap_text
 from essa_dash.schema import Coverage as C
 from essa_dash.text import fmt_pcts, tr
+from essa_dash.text.fonts import text_px
 
 REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"color": "#9aa5b1", "dash": "dot"}}
 #: Other editions, oldest first: hollow shapes in a blue-grey sequence, told apart by shape as well as shade.
@@ -28,6 +30,9 @@ PANEL_PX = 190
 #: Above this coverage a flag mark goes under its point: the panel's name is in the headroom above 100 %.
 MARK_BELOW_PCT = 85
 GRID = "#eef1f4"
+#: Type of a panel's "no data" / "none in <edition>" note, px.
+NOTE_PX = 11
+Y_TICKS = ["0%", "50%", "100%"]
 
 
 def columns_for(panels: int, fit: Frame = DESKTOP) -> int:
@@ -79,6 +84,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     panels = grid(len(countries), cols, h_spacing=0.045 if cols > 2 else 0.08, v_spacing=0.35 / grid_rows if grid_rows > 1 else 0.1)
     # each country's name inside its panel's top left, in the headroom above 100 %: never in the legend's way
     notes = [panel_title(p, country, inside=True, size=13) for p, country in zip(panels, countries, strict=False)]
+    # a note stays within its panel: the plot is the frame's width less its sides and the first column's ticks
+    plot_px = fit.width - 2 * fit.side_px - max(text_px(tick, 13) for tick in Y_TICKS)
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
     dated = dated.assign(
         _hover=_hover(dated), _mark=flag_mark(dated).str.strip()
@@ -166,15 +173,18 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 panel,
             )
         if chosen.empty:
+            note = tr("no data") if own.empty else tr("none in {edition}", edition=edition)
+            # wrapped to its panel ("none in UN SDG DB 2018-10" in Burmese ran into the next panel on a slide)
+            lines = wrap_text(note, (panel.x_domain[1] - panel.x_domain[0]) * plot_px, NOTE_PX)
             notes.append(
                 {
-                    "text": tr("no data") if own.empty else tr("none in {edition}", edition=edition),
+                    "text": "<br>".join(lines),
                     "x": 0.5,
                     "y": 0.5 if own.empty else 0.6,  # below the panel's name even in a short slide panel
                     "xref": f"{panel.x} domain",
                     "yref": f"{panel.y} domain",
                     "showarrow": False,
-                    "font": {"size": 11, "color": MUTED},
+                    "font": {"size": NOTE_PX, "color": MUTED},
                 }
             )
     years = dated[C.year].astype("float64")
@@ -189,7 +199,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     }
     # from below zero, so that a 0% figure sits above the axis line and its label clear of the first year's;
     # up to 122 for the country's name
-    y_axis = {"range": [-8, 122], "tickvals": [0, 50, 100], "ticktext": ["0%", "50%", "100%"], "gridcolor": GRID}
+    y_axis = {"range": [-8, 122], "tickvals": [0, 50, 100], "ticktext": Y_TICKS, "gridcolor": GRID}
     layout = axes(panels, x_axis, y_axis)
     for panel in panels:
         layout[panel.yaxis]["showticklabels"] = panel.col == 0

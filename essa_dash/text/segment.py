@@ -30,8 +30,9 @@ UBRK_DONE = -1
 #: ICU's error codes are positive; negative ones are warnings (e.g. "using the root locale's rules").
 U_ZERO_ERROR = 0
 _WORDS = re.compile(r"\S+\s*|\s+")
-#: Unicode punctuation categories: opening brackets and quotes; closing ones and the rest (, . : ; ! ? %).
-_OPENING, _CLOSING = {"Ps", "Pi"}, {"Pe", "Pf", "Po"}
+#: Unicode punctuation categories: opening brackets and quotes; closing ones and the rest (, . : ; ! ? %); dashes,
+#: which hold on to both sides ("2018-10", "Timor-Leste": whole, as between spaces; wrap's ``hyphens`` may part them).
+_OPENING, _CLOSING, _DASHES = {"Ps", "Pi"}, {"Pe", "Pf", "Po"}, {"Pd"}
 
 
 class _Icu:
@@ -114,7 +115,8 @@ def segments(text: str, locale: str, *, dictionary: bool) -> list[str]:
 
 
 def _glued(before: str, piece: str) -> bool:
-    """Whether no line may end between ``before`` and ``piece``: ``(`` + word, or word + ``)``, ``,``, ``:``..."""
+    """Whether no line may end between ``before`` and ``piece``: ``(`` + word, word + ``)``, ``,``, ``:``..., or either
+    side of a dash."""
     if before[-1].isspace():
         return False
-    return unicodedata.category(before[-1]) in _OPENING or unicodedata.category(piece[0]) in _CLOSING
+    return unicodedata.category(before[-1]) in _OPENING | _DASHES or unicodedata.category(piece[0]) in _CLOSING | _DASHES

@@ -228,3 +228,12 @@ def test_on_a_slide_the_map_fills_its_area_with_a_key_of_readable_length(store: 
     bar = choropleths(slide)["coverage"].colorbar
     assert bar.orientation == "v" and bar.lenmode == "fraction" and bar.len >= 0.5  # most of the map's height, at any size
     assert bar.x >= 1 - SIDE_BAR_SHARE and slide.layout.geo.domain.x[1] <= 1 - SIDE_BAR_SHARE  # beside the map, not on it
+
+
+def test_label_points_are_where_plotly_writes_each_country() -> None:
+    """The "no data" words are placed around the points plotly.js puts a location's text at: the shapes' own ``ct``."""
+    from essa_dash.figures.choropleth import LABEL_POINTS
+
+    shapes = json.loads((TOPOJSON / f"{SCOPE}_{RESOLUTION}m.json").read_text())
+    ct = {g["id"]: tuple(g["properties"]["ct"]) for g in shapes["objects"]["countries"]["geometries"] if g.get("id") in ASEAN}
+    assert ct == LABEL_POINTS

@@ -6,6 +6,7 @@ import itertools
 
 import pytest
 
+from essa_dash.text import segment
 from essa_dash.text.wrap import wrap
 
 
@@ -95,6 +96,16 @@ def test_a_narrow_column_may_break_after_a_hyphen_only_when_asked() -> None:
     assert wrap("Sekurang-kurangnya satu", 10, "ms", hyphens=True) == ["Sekurang-", "kurangnya", "satu"]
     assert wrap("Sekurang-kurangnya satu", 10, "ms") == ["Sekurang-kurangnya", "satu"]
     assert wrap("a - b", 1, hyphens=True) == ["a", "-", "b"], "a lone dash is no word's hyphen"
+
+
+def test_an_edition_name_stays_whole_in_a_script_without_spaces() -> None:
+    # ICU's word boundaries cut "2018-10" into "2018", "-", "10": a Burmese trend note read "UN SDG DB 2018 | -10 ..."
+    if not segment.available():
+        pytest.skip("needs the system's ICU library")
+    for width in range(4, 30):
+        lines = wrap("UN SDG DB 2018-10 တွင် မရှိပါ", width, "my")
+        assert not any(line.startswith("-") or line.endswith("-") for line in lines), lines
+    assert wrap("(Timor-Leste) ရှိ", 6, "my", hyphens=True)[0] == "(Timor-", "a narrow column may still part it after the hyphen"
 
 
 def test_stacked_marks_take_no_width_in_the_estimate() -> None:
