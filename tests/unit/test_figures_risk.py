@@ -201,3 +201,19 @@ def test_trend_marks_panels_without_the_chosen_edition(store: Store) -> None:
 @pytest.mark.parametrize(("panels", "columns"), [(1, 1), (2, 2), (4, 2), (6, 3), (11, 4)])
 def test_panels_per_row(panels: int, columns: int) -> None:
     assert columns_for(panels) == columns
+
+
+def test_a_panels_note_is_wrapped_to_its_panel(store: Store) -> None:
+    # in Burmese, "none in UN SDG DB 2018-10" was wider than a slide's panel and ran into the next one
+    from essa_dash.figures.frames import SLIDE
+    from essa_dash.text import use_language
+    from essa_dash.text.fonts import text_px
+
+    rows, edition = trend(store, "old_age", edition="un-sdg-db-2018-10")
+    with use_language("my"):
+        fig = edition_trend(rows, edition=edition, text=TEXT, fit=SLIDE)
+    note = next(a for a in fig.layout.annotations if "2018-10" in a.text)
+    panel = fig.layout[note.xref.split()[0].replace("x", "xaxis")].domain
+    lines = note.text.split("<br>")
+    assert len(lines) > 1 and any("2018-10" in line for line in lines)  # never "2018" | "-10"
+    assert all(text_px(line, note.font.size) <= (panel[1] - panel[0]) * SLIDE.width for line in lines), lines
