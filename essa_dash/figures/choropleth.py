@@ -396,9 +396,9 @@ def _placed(label: str, points: list[tuple[float, float]], taken: list[Box], bou
     options = [
         (place, form, size)
         for size in LABEL_SIZES
+        for place in PLACES
         # two lines: as even in width as the language's word breaks allow ("ဒေတာ | မရှိပါ", not "ဒေတာ မ | ရှိပါ")
         for form in dict.fromkeys((label, "<br>".join(wrap_text(label, text_px(label, size) * 0.6, size))))
-        for place in PLACES
     ]
     order = sorted(range(len(points)), key=lambda i: points[i][1])
     boxes = [[_box(points[i], form.split("<br>"), place, size=size) for place, form, size in options] for i in order]
