@@ -11,12 +11,16 @@ The store keys a page on its parsed view (essa_dash.page_views), so a link that 
 the view otherwise (parameters in another order, ``lang=``, another case) finds it too.
 
 Languages: every view in English (no ``lang=``, an English or absent Accept-Language),
-and in each other language the first visits (every page of the navigation, asked by a
-browser in that language and by the switcher's ``?lang=`` link, on a desktop and a
-phone). All languages for every view would be 9x the time (a view costs about the same in
-each language), every day, and about 115 MiB of the store's 256 MiB (11-16 KiB a view),
-pushing out the API and image answers visitors asked for (bench/RESULTS.md, "Cold views
-after precompute").
+then every view again in Indonesian and Vietnamese (:data:`EVERY_VIEW_LANGUAGES`: the
+project works most closely with Indonesia and Viet Nam), and in each other language the
+first visits (every page of the navigation, asked by a browser in that language and by the
+switcher's ``?lang=`` link, on a desktop and a phone). Each translated view is drawn both ways
+a reader asks for it: by the switcher's ``?lang=`` link and by a browser in the language (the
+two answers' links differ). Every view in all nine languages, both ways, would be 17x the
+English pass (a view costs about the same in each language) every day, and about 220 MiB
+of the store's 256 MiB (11-16 KiB a view), pushing out the API and image answers visitors
+asked for; two languages are 5x and about 60 MiB (bench/RESULTS.md, "Cold views after
+precompute").
 
 ``essa-dash serve --prod`` starts it as its own process at the lowest CPU priority
 (:func:`spawn`): the server answers from its first second, the precomputed views fill in
@@ -47,6 +51,9 @@ if TYPE_CHECKING:  # the daily parent imports nothing heavy: it only waits and s
 ENV = "ESSA_PRECOMPUTE"
 #: What the process prints when it is done (benchmarks wait for it).
 DONE = "views precomputed"
+#: Besides English, the languages every reachable view is drawn in, after the English views (visitors of other
+#: languages get each page's first visit stored, and draw the views they open next).
+EVERY_VIEW_LANGUAGES = ("id", "vi")
 #: The viewport width a phone's first visit sends (any width of the phone frame draws the same page).
 PHONE_COOKIE = "essa_vw=390"
 
@@ -101,8 +108,22 @@ def first_visits(languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
         for path in [page.NAV_HREF for page in page_modules() if page.NAV is not None]:
             for cookie in ({}, {"Cookie": PHONE_COOKIE}):
                 visits.append((path, {"Accept-Language": code, **cookie}))
-                visits.append((f"{path}{'&' if '?' in path else '?'}lang={code}", cookie))
+                visits.append((in_language(path, code), cookie))
     return visits
+
+
+def in_language(url: str, code: str) -> str:
+    """``url`` as the language switcher spells it in ``code`` (``?lang=`` added to the query)."""
+    return f"{url}{'&' if '?' in url else '?'}lang={code}"
+
+
+def translated_views(urls: Iterable[str], languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+    """Each of ``urls`` in each language, spelled both ways a reader asks for it: two stored answers, as they differ.
+
+    After the switcher, a page's links carry ``?lang=<code>``; a browser in the language sends its
+    Accept-Language and links without it. The links in the two answers differ, so each is its own view.
+    """
+    return [visit for code in languages for url in urls for visit in ((in_language(url, code), {}), (url, {"Accept-Language": code}))]
 
 
 def precompute(server: Any, urls: Iterable[str | tuple[str, dict[str, str]]], *, accept_encoding: str = "br") -> tuple[int, list[str]]:
@@ -165,11 +186,13 @@ def _pass(root: Path, public_url: str | None) -> None:
     install(app.server)  # the same compression as the server's workers: the same bytes under the same key
     urls = reachable_urls(get_store(root))
     visits = first_visits(LANGUAGES)
-    drawn, failed = precompute(app.server, [*urls[:5], *visits, *urls[5:]])
+    translated = translated_views(urls[5:], EVERY_VIEW_LANGUAGES)
+    drawn, failed = precompute(app.server, [*urls[:5], *visits, *urls[5:], *translated])
     size = app.server.extensions["essa_answers"].size
     print(
-        f"ESSA Dash: {drawn} of {len(urls) + len(visits)} {DONE} in {time.perf_counter() - start:.0f} s "
-        f"({len(urls)} views in English, {len(visits)} first visits in {len(LANGUAGES)} languages; answer folder {size / 2**20:.0f} MiB)",
+        f"ESSA Dash: {drawn} of {len(urls) + len(visits) + len(translated)} {DONE} in {time.perf_counter() - start:.0f} s "
+        f"({len(urls)} views in English, {len(translated)} in {', '.join(EVERY_VIEW_LANGUAGES)}, "
+        f"{len(visits)} first visits in {len(LANGUAGES)} languages; answer folder {size / 2**20:.0f} MiB)",
         flush=True,
     )
     for url in failed:

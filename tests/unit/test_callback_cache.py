@@ -211,6 +211,26 @@ def test_the_spellings_visitors_send_are_stored_answers_after_precompute(client:
         assert response.status_code == 200 and response.headers.get("X-ESSA-Cache") == "hit", url
 
 
+def test_every_view_in_indonesian_and_vietnamese_answers_a_browser_in_that_language(client: FlaskClient) -> None:
+    """Issue 17: beyond each page's first visit, a Vietnamese reader's next view was a cold draw (160-425x a static file)."""
+    from essa_dash import precompute
+
+    assert precompute.EVERY_VIEW_LANGUAGES == ("id", "vi")
+    views = ["/country/KHM?sex=female", "/risk/maternity?sex=male&edition=ilostat-2025"]
+    translated = precompute.translated_views(views, precompute.EVERY_VIEW_LANGUAGES)
+    assert translated[:2] == [("/country/KHM?sex=female&lang=id", {}), ("/country/KHM?sex=female", {"Accept-Language": "id"})]
+    assert precompute.precompute(client.application, translated) == (8, [])
+    sent = [
+        ("/country/KHM?sex=female&lang=vi", {}),  # the switcher's link
+        ("/country/KHM?sex=female", {"Accept-Language": "vi-VN,vi;q=0.9"}),  # a Vietnamese browser, no lang=
+        ("/risk/maternity?edition=ILOSTAT%202025&sex=male", {"Accept-Language": "id"}),  # another spelling, in Indonesian
+    ]
+    for url, headers in sent:
+        response = _post(client, url, **{"Accept-Encoding": "br", **headers})
+        assert response.status_code == 200 and response.headers.get("X-ESSA-Cache") == "hit", url
+    assert "X-ESSA-Cache" not in _post(client, "/country/KHM?sex=female", **{"Accept-Encoding": "br", "Accept-Language": "th"}).headers
+
+
 def _variants() -> list[tuple[str, dict[str, str]]]:
     """Requests for a few views, spelled in every way the key folds, and every detail an answer may depend on."""
     return [
