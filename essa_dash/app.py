@@ -21,7 +21,7 @@ import flask
 from dash import Dash, Input, Output, dcc, html
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, bundles, callback_cache, first_page, guard, page_views, pages, pinning, security, settings, share
+from essa_dash import api, bundles, callback_cache, first_page, guard, page_notices, page_views, pages, pinning, security, settings, share
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_lang, search_language
@@ -255,6 +255,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     security.install(app.server)
     security.hide_versions(app)
     guard.install(app)  # a malformed request is answered 400 before Dash or a route sees it
+    page_notices.install(app, root)  # a link with problems: its view's stored drawing with its own notice put in
     callback_cache.install(app.server, views=page_views.keyer(root, app.strip_relative_path))
     bundles.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes

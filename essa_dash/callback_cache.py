@@ -64,6 +64,9 @@ EXCHANGE_HEADERS = frozenset({"date", "set-cookie", "connection", "keep-alive", 
 CACHE_HEADER = "X-ESSA-Cache"
 #: CACHE_HEADER's value on an answer that depends on more than its request (a deck job's id, its progress): never stored.
 NOT_STORED = "off"
+#: CACHE_HEADER's value on a page put together from a stored drawing and the link's own notice (essa_dash.page_notices):
+#: never stored either (links with invented parameters are endless: each would take the room of a view visitors ask for).
+COMPOSED = "composed"
 #: The folder every process of the server shares (default: a private temporary folder made at start).
 DIR_ENV = "ESSA_CACHE_DIR"
 
@@ -251,6 +254,11 @@ def _router_location(canonical: str) -> tuple[str, str | None] | None:
     if not isinstance(pathname, str) or not (search is None or isinstance(search, str)):
         return None
     return pathname, search
+
+
+def router_location(body: bytes) -> tuple[str, str | None] | None:
+    """(pathname, search) of a callback body that is exactly a pages-router request, else None (the rule the store keys by)."""
+    return _router_location(_canonical(body))
 
 
 def _read_body(environ: dict[str, Any]) -> bytes | None:

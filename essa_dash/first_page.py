@@ -19,24 +19,18 @@ does not answer 200, the frame is empty as before and the router draws the page.
 from __future__ import annotations
 
 import copy
-import gzip
 import json
 from collections.abc import Callable
 from typing import Any
 
-import brotli
 import dash
 import flask
 
-from essa_dash.callback_cache import CALLBACK_PATH
-from essa_dash.serving import router_payload
+from essa_dash.page_views import drawing
 
 #: The query parameter of ``/_dash-layout`` naming the page opened (its path and query string, as the browser has them).
 PARAM = "page"
 LOCATION, CONTENT, STORE = "_pages_location", "_pages_content", "_pages_store"
-#: Headers of the layout request the page's drawing depends on (language, viewport frame), passed on to the router.
-FORWARDED = ("Accept-Language", "Cookie")
-DECODE: dict[str, Callable[[bytes], bytes]] = {"br": brotli.decompress, "gzip": gzip.decompress}
 
 
 def layout(frame: Callable[[Any, str | None, str | None], Any]) -> Callable[[], Any]:
@@ -62,20 +56,10 @@ def _opened() -> tuple[str, str, dict[str, Any]] | None:
         return None
     pathname, mark, search = page.partition("?")
     search = mark + search if search else ""  # window.location.search: "" without a query
-    headers = {name: flask.request.headers[name] for name in FORWARDED if name in flask.request.headers}
-    server = flask.current_app
-    # an application context of its own: the router's request must not share (and reset) this request's flask.g;
-    # the encoding browsers ask for: a precomputed view is stored under it (essa_dash.precompute);
-    # no cookie jar: Werkzeug's would replace the Cookie header (the viewport's frame) with its own, empty one
-    with server.app_context():
-        response = server.test_client(use_cookies=False).post(
-            CALLBACK_PATH, json=router_payload(pathname, search), headers={**headers, "Accept-Encoding": "br"}
-        )
-    if response.status_code != 200:
+    drawn = drawing(pathname, search, flask.request.headers)
+    if drawn is None:
         return None
-    body = response.get_data()
-    decode = DECODE.get(response.headers.get("Content-Encoding", ""))
-    answer = json.loads(decode(body) if decode else body).get("response", {})
+    answer = json.loads(drawn).get("response", {})
     if CONTENT not in answer:
         return None
     return pathname, search, answer

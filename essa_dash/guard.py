@@ -159,6 +159,11 @@ def page_of(path: str) -> dict[str, Any]:
     return page
 
 
+def path_names(template: str) -> list[str]:
+    """The path variables of a page's path template (``/country/<iso3>``: ``["iso3"]``): the page reads them from the path only."""
+    return re.findall("<(.*?)>", template)
+
+
 def from_path(layout: Callable[..., Any], template: str) -> Callable[..., Any]:
     """A page layout whose path variables come from the path only; a sub-path of the page draws "page not found".
 
@@ -168,8 +173,7 @@ def from_path(layout: Callable[..., Any], template: str) -> Callable[..., Any]:
     a link then shows what its address says. ``/country/VNM/extra`` is the not-found page
     (and :func:`install` makes its HTML answer a 404).
     """
-    names = re.findall("<(.*?)>", template)
-    if not names:
+    if not path_names(template):
         return layout
 
     @functools.wraps(layout)

@@ -16,21 +16,51 @@ read, a value refused or blank, a repeated one, and ``release=`` (a pinned page 
 with its release's vocabulary and refuses what that release lacks in the words typed).
 A link past the parameter cap is none of those: nothing of it is read, so every such link
 to a page is one drawing (the page's default view and the notice), drawn once.
+
+A link whose only faults are in its words (parameters the page does not read, values
+refused) draws the page of the state it parses to, with a notice naming each fault. Such
+links are endless (30 invented names each, new every time: 0.04-0.9 s of a worker's CPU
+apiece), so they are not drawn: :func:`noticed` names the same view with one placeholder
+problem (the parameter :data:`NOTICE`) in place of the link's, a drawing stored once per
+view like any other (:func:`view_key` keys it), and essa_dash.page_notices puts the
+link's own problems in the placeholder's place.
 """
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlencode
+
+import flask
 
 from essa_dash import guard
-from essa_dash.query.state import TOO_MANY, Vocabulary, read_query
+from essa_dash.components.language import search_lang
+from essa_dash.query.state import TOO_MANY, Problem, Vocabulary, read_query
+from essa_dash.serving import router_payload
 from essa_dash.store import Store, get_store
 from essa_dash.text import resolve_language
 
 #: The parameter a pinned page parses with another release's vocabulary: never folded.
 PINNED = "release"
+#: The parameter no page reads that stands for a link's problems in its view's one drawing (a NUL: in no name typed by accident).
+NOTICE = "\x00notice"
+
+
+def _page(pathname: str, strip: Callable[[str], str]) -> ModuleType | None:
+    """The page module drawn at ``pathname`` if it declares the parameters it reads (``QUERY``), else None."""
+    page = guard.page_of((strip(pathname) or "").strip("/"))
+    module = importlib.import_module(page["module"]) if page.get("module") else None
+    return module if getattr(module, "QUERY", None) is not None else None
+
+
+def _placeholder_only(problems: list[Problem]) -> bool:
+    """The parse found one problem, the placeholder parameter :data:`NOTICE`: the drawing a link's own problems go into."""
+    return len(problems) == 1 and problems[0].code == "unknown_parameter" and problems[0].param == NOTICE
 
 
 def view_key(store: Store, pathname: str, search: str | None, accept_language: str | None, *, strip: Callable[[str], str]) -> str | None:
@@ -43,17 +73,94 @@ def view_key(store: Store, pathname: str, search: str | None, accept_language: s
         return f"{pathname}\x00{TOO_MANY}\x00{resolve_language(None, accept_language)}"
     if PINNED in query or not all(isinstance(value, str) and value.strip() for value in query.values()):
         return None
-    page = guard.page_of((strip(pathname) or "").strip("/"))
-    accept = getattr(importlib.import_module(page["module"]), "QUERY", None) if page.get("module") else None
-    if accept is None:
+    page = _page(pathname, strip)
+    if page is None:
         return None
     vocabulary = Vocabulary.from_store(store)
-    state, problems = vocabulary.parse(query, accept=accept)
-    if problems:
+    state, problems = vocabulary.parse(query, accept=page.QUERY)
+    if problems and not _placeholder_only(problems):
         return None
-    return f"{pathname}{vocabulary.encode(state)}\x00{resolve_language(query.get('lang'), accept_language)}"
+    placeholder = f"\x00{NOTICE}" if problems else ""
+    return f"{pathname}{vocabulary.encode(state)}\x00{resolve_language(query.get('lang'), accept_language)}{placeholder}"
 
 
 def keyer(root: Path, strip: Callable[[str], str]) -> Callable[[str, str | None, str | None], str | None]:
     """:func:`view_key` on the current data of ``root``, for the answer store (essa_dash.callback_cache.install)."""
     return lambda pathname, search, accept_language: view_key(get_store(root), pathname, search, accept_language, strip=strip)
+
+
+@dataclass(frozen=True)
+class Noticed:
+    """A page link with problems in its words: where its view is drawn once, and what its own notice names."""
+
+    #: the query string of the link's view with the placeholder parameter in place of its problems
+    template: str
+    #: the placeholder's problem, as the page words it in the drawing
+    placeholder: Problem
+    #: the link's own problems, as the page's parse lists them (``ESSA_MAX_PROBLEMS``, then "and N more")
+    problems: list[Problem]
+    #: the language the page is drawn in
+    language: str
+
+
+def noticed(store: Store, pathname: str, search: str | None, accept_language: str | None, *, strip: Callable[[str], str]) -> Noticed | None:
+    """The view a link with problems draws and its problems, or None when its answer is not the view's with its notice.
+
+    None for a link without problems, past the parameter cap, pinned to a release (the
+    pinned banner repeats the link's query), the placeholder's own drawing, and a link whose
+    ``lang=`` the page and its title read otherwise than the parse (``lang=vi%20``,
+    ``lang=vi&lang=th``): those are drawn as before.
+    """
+    query = read_query(search)
+    page = _page(pathname, strip)
+    if TOO_MANY in query or PINNED in query or page is None:
+        return None
+    # what the page's layout parses: one text per name (guard.one_value_each), its path variables taken from the path
+    variables = guard.path_names(page.PATH)
+    url: Mapping[str, Any] = {
+        name: ",".join(value) if isinstance(value, list) else value for name, value in query.items() if name not in variables
+    }
+    vocabulary = Vocabulary.from_store(store)
+    state, problems = vocabulary.parse(url, accept=page.QUERY)
+    if not problems or _placeholder_only(problems):
+        return None
+    language = resolve_language(state.lang, accept_language)
+    lang = url.get("lang")
+    # the page is written in the language its lang= names (in_language), its title in the last lang= (app._page_title)
+    if resolve_language(lang if isinstance(lang, str) else None, accept_language) != language:
+        return None
+    if resolve_language(search_lang(search), accept_language) != language:
+        return None
+    encoded = vocabulary.encode(state)
+    template = f"{encoded}{'&' if encoded else '?'}{urlencode({NOTICE: '1'})}"
+    placeholder = vocabulary.parse(read_query(template), accept=page.QUERY)[1]
+    if not _placeholder_only(placeholder):  # a parameter cap set below the view's own parameters
+        return None
+    return Noticed(template, placeholder[0], problems, language)
+
+
+#: Headers of a request a page's drawing depends on (language, viewport frame), passed on to the router.
+FORWARDED = ("Accept-Language", "Cookie")
+
+
+def drawing(pathname: str, search: str, headers: Mapping[str, str]) -> bytes | None:
+    """The JSON of the pages router's answer for ``pathname`` and ``search`` (through the answer store), or None unless a 200.
+
+    Asked as a browser asks, with the request's ``headers`` (:data:`FORWARDED` of them), in an
+    application context of its own: the router's request must not share (and reset) this
+    request's flask.g. In the encoding browsers ask for (a precomputed view is stored under
+    it, essa_dash.precompute); no cookie jar: Werkzeug's would replace the Cookie header (the
+    viewport's frame) with its own, empty one.
+    """
+    import brotli
+
+    server = flask.current_app
+    forwarded = {name: headers[name] for name in FORWARDED if name in headers}
+    with server.app_context():
+        response = server.test_client(use_cookies=False).post(
+            guard.CALLBACK_PATH, json=router_payload(pathname, search), headers={**forwarded, "Accept-Encoding": "br"}
+        )
+    if response.status_code != 200:
+        return None
+    body = response.get_data()
+    return brotli.decompress(body) if response.headers.get("Content-Encoding") == "br" else body

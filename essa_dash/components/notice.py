@@ -14,6 +14,16 @@ def problems_notice(problems: list[Problem], labels: dict[str, str] | None = Non
     """None when all is well; otherwise an alert that says what was ignored and what would work."""
     if not problems:
         return None
+    lede = html.P(tr("Part of this link could not be used, so the page shows its default for it:"))
+    return html.Div(
+        [lede, html.Ul(problem_items(problems, labels))],
+        className="notice",
+        role="alert",
+    )
+
+
+def problem_items(problems: list[Problem], labels: dict[str, str] | None = None) -> list[html.Li]:
+    """The notice's list items, one a problem in the order given (essa_dash.page_notices puts a link's own into a stored page)."""
     labels = labels or {}
     items = []
     for problem in problems:
@@ -29,8 +39,4 @@ def problems_notice(problems: list[Problem], labels: dict[str, str] | None = Non
                 ]
             )
         )
-    return html.Div(
-        [html.P(tr("Part of this link could not be used, so the page shows its default for it:")), html.Ul(items)],
-        className="notice",
-        role="alert",
-    )
+    return items
