@@ -13,6 +13,7 @@ the data. Two phases of the same length, ``--repeat`` times on the same server:
   charts, the /deck page's "Build" of as many, a 4K PNG (the pixel limit) of a view never
   drawn before, a page callback whose search fills the body limit with unknown parameters,
   a page callback of ``ESSA_MAX_PARAMS`` unknown parameters (read, each a problem, never drawn before),
+  the same pinned to the data's release (``release=``: drawn for every link, its banner repeats the query),
   and requests just over the limits (an 8000x8000 image, a 200,000-parameter body, a
   120-chart deck, malformed callbacks), which must be refused at once. The /deck page
   builds the attackers queued are waited for before the next phase starts.
@@ -45,6 +46,7 @@ from typing import Any
 from _harness import BROWSER_ENCODINGS, Call, Client, Server, built_data, header, memory_line, ms, percentile, router_call, scratch, table
 
 from essa_dash.serving import router_payload
+from essa_dash.store import read_store
 
 COUNTRIES = ("VNM", "KHM", "IDN", "THA", "PHL", "MYS", "LAO", "MMR", "SGP", "BRN", "TLS")
 
@@ -78,8 +80,8 @@ def deck_page_build(views: list[str]) -> dict[str, object]:
     }
 
 
-def hostile_calls(index: int) -> list[Call]:
-    """The worst allowed requests, each made new per round (``index``) so no cache answers them."""
+def hostile_calls(index: int, release: str) -> list[Call]:
+    """The worst allowed requests, each made new per round (``index``) so no cache answers them; ``release``: the data's id."""
     sexes = ("total", "female", "male")
     country = COUNTRIES[index % len(COUNTRIES)]
     sex = sexes[(index // len(COUNTRIES)) % 3]
@@ -106,6 +108,11 @@ def hostile_calls(index: int) -> list[Call]:
         _post(
             "callback, 30 unknown parameters",
             router_payload(pages[index % len(pages)], "?" + "&".join(f"u{index}x{k}=1" for k in range(30))),
+        ),
+        # the same, pinned to the data's release: its banner repeats the link's query, so it is drawn for every link
+        _post(
+            "callback, pinned, 29 unknown parameters",
+            router_payload(pages[(index + 2) % len(pages)], f"?release={release}&" + "&".join(f"v{index}x{k}=1" for k in range(29))),
         ),
         *refused_calls(),
     ]
@@ -137,7 +144,7 @@ def visit(url: str, calls: list[Call], stop: threading.Event, times: list[float]
         client.close()
 
 
-def attack(url: str, offset: int, ready: Any, go: Any, stop: Any, out: multiprocessing.Queue, only: str) -> None:
+def attack(url: str, release: str, offset: int, ready: Any, go: Any, stop: Any, out: multiprocessing.Queue, only: str) -> None:
     """One attacker process: the hostile calls (those whose label holds ``only``) back to back from ``go`` until ``stop``.
 
     Its own session, so its own scheduling group (Linux's autogroup): what the attacker spends
@@ -154,7 +161,7 @@ def attack(url: str, offset: int, ready: Any, go: Any, stop: Any, out: multiproc
     go.wait()
     try:
         for index in itertools.count(offset):
-            calls = hostile_calls(index)
+            calls = hostile_calls(index, release)
             for call in calls[offset % 3 :] + calls[: offset % 3]:
                 if only and only not in call.label:
                     continue
@@ -197,7 +204,7 @@ def wait_for_builds(url: str, queued: list[str]) -> Counter[str]:
 Phase = tuple[list[float], Counter[int], dict[str, list[tuple[int | str, float]]], Counter[str]]
 
 
-def phase(url: str, seconds: float, attackers: int, only: str = "", first: int = 0) -> Phase:
+def phase(url: str, seconds: float, attackers: int, only: str = "", first: int = 0, release: str = "") -> Phase:
     """Two ordinary visitors for ``seconds`` beside ``attackers`` (rounds numbered from ``first``); then the builds they queued end."""
     stop = threading.Event()
     times: list[float] = []
@@ -206,7 +213,8 @@ def phase(url: str, seconds: float, attackers: int, only: str = "", first: int =
     context = multiprocessing.get_context("spawn")
     go, halt, out = context.Event(), context.Event(), context.Queue()
     readies = [context.Event() for _ in range(attackers)]
-    attackers_ = [context.Process(target=attack, args=(url, first + i * 1000, readies[i], go, halt, out, only)) for i in range(attackers)]
+    arguments = [(url, release, first + i * 1000, readies[i], go, halt, out, only) for i in range(attackers)]
+    attackers_ = [context.Process(target=attack, args=each) for each in arguments]
     for process in attackers_:
         process.start()
     for ready in readies:  # their imports and first bodies are done before the visitors' clock starts
@@ -240,47 +248,56 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="idle then hostile phases, this many times on one server")
     parser.add_argument("--only", default="", help="send only the hostile requests whose label holds this text (deck, 4K, limit...)")
     args = parser.parse_args()
+    with scratch() as tmp:
+        data = built_data(Path(tmp) / "data")
+        release = read_store(data).release.id
+        with Server("prod", data, workers=args.workers, threads=args.threads) as server:
+            run(server, args, release)
+
+
+def run(server: Server, args: argparse.Namespace, release: str) -> None:
+    """The repetitions on one server, then their tables."""
     started_load = ", ".join(f"{v:.1f}" for v in os.getloadavg())
     rows: list[list[object]] = []
     hostile: dict[str, list[tuple[int | str, float]]] = defaultdict(list)
     builds: Counter[str] = Counter()
-    with scratch() as tmp, Server("prod", built_data(Path(tmp) / "data"), workers=args.workers, threads=args.threads) as server:
-        for call in ordinary_calls():  # warm every ordinary answer once: both phases then measure the same thing
-            Client(server.url).fetch(call)
-        for repetition in range(args.repeat):
-            load = f"{os.getloadavg()[0]:.1f}"
-            idle, idle_status, _, _ = phase(server.url, args.seconds, 0)
-            busy, busy_status, answers, states = phase(server.url, args.seconds, args.attackers, args.only, first=repetition * 10_000)
-            for label, items in answers.items():
-                hostile[label] += items
-            builds += states
-            p50, p95 = (percentile(busy, q) / percentile(idle, q) for q in (50, 95))
-            rows += [
-                [repetition + 1, "idle", load, len(idle), dict(idle_status), ms(percentile(idle, 50)), ms(percentile(idle, 95)), ""],
-                [
-                    "",
-                    "hostile",
-                    f"{os.getloadavg()[0]:.1f}",
-                    len(busy),
-                    dict(busy_status),
-                    ms(percentile(busy, 50)),
-                    ms(percentile(busy, 95)),
-                    f"{p50:.1f}x / {p95:.1f}x",
-                ],
-            ]
-        header(
-            "Ordinary visitors beside the worst allowed requests (bench_hostile.py)",
-            f"{args.workers} workers, 2 ordinary visitors, {args.attackers} attackers, {args.seconds:.0f} s a phase, {args.repeat} runs",
-        )
-        table(["run", "phase", "load (1 min) at start", "ordinary requests", "statuses", "p50", "p95", "hostile / idle (p50 / p95)"], rows)
-        summary = []
-        for label, items in hostile.items():
-            timed = [s for _, s in items if s == s]
-            summary.append([label, len(items), dict(Counter(status for status, _ in items)), ms(max(timed)) if timed else "-"])
-        table(["worst allowed request", "sent", "statuses", "slowest"], summary)
-        print(f"/deck page builds queued by the attackers, as they ended: {dict(builds) or 'none'}")
-        print(memory_line(server))
-        print(f"load average when the run started: {started_load} (the header has it at the end)")
+    for call in ordinary_calls():  # warm every ordinary answer once: both phases then measure the same thing
+        Client(server.url).fetch(call)
+    for repetition in range(args.repeat):
+        load = f"{os.getloadavg()[0]:.1f}"
+        idle, idle_status, _, _ = phase(server.url, args.seconds, 0)
+        first = repetition * 10_000
+        busy, busy_status, answers, states = phase(server.url, args.seconds, args.attackers, args.only, first=first, release=release)
+        for label, items in answers.items():
+            hostile[label] += items
+        builds += states
+        p50, p95 = (percentile(busy, q) / percentile(idle, q) for q in (50, 95))
+        rows += [
+            [repetition + 1, "idle", load, len(idle), dict(idle_status), ms(percentile(idle, 50)), ms(percentile(idle, 95)), ""],
+            [
+                "",
+                "hostile",
+                f"{os.getloadavg()[0]:.1f}",
+                len(busy),
+                dict(busy_status),
+                ms(percentile(busy, 50)),
+                ms(percentile(busy, 95)),
+                f"{p50:.1f}x / {p95:.1f}x",
+            ],
+        ]
+    header(
+        "Ordinary visitors beside the worst allowed requests (bench_hostile.py)",
+        f"{args.workers} workers, 2 ordinary visitors, {args.attackers} attackers, {args.seconds:.0f} s a phase, {args.repeat} runs",
+    )
+    table(["run", "phase", "load (1 min) at start", "ordinary requests", "statuses", "p50", "p95", "hostile / idle (p50 / p95)"], rows)
+    summary = []
+    for label, items in hostile.items():
+        timed = [s for _, s in items if s == s]
+        summary.append([label, len(items), dict(Counter(status for status, _ in items)), ms(max(timed)) if timed else "-"])
+    table(["worst allowed request", "sent", "statuses", "slowest"], summary)
+    print(f"/deck page builds queued by the attackers, as they ended: {dict(builds) or 'none'}")
+    print(memory_line(server))
+    print(f"load average when the run started: {started_load} (the header has it at the end)")
 
 
 if __name__ == "__main__":
