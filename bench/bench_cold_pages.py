@@ -5,12 +5,14 @@ Usage: ``PYTHONPATH=. .venv/bin/python bench/bench_cold_pages.py [--pages 60]``
 Each URL (a country, risk or overview page for one edition and sex) is drawn once by
 a new app through Flask's test client, as tests/unit/conftest.py's ``every_page``
 pass draws them: the process CPU time per page is what a cold view costs a web worker
-(issue 16) and the test suite, without the network or a server's scheduling in it.
+(issue 16) and the test suite, without the network or a server's scheduling in it; printed for all
+and per page (/, /country, /risk, /progress: median and mean).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 
 from essa_dash.app import create_app
@@ -35,11 +37,24 @@ def main() -> None:
         return len(response.get_data())
 
     draw("/")  # first-use costs (imports, the store's first reads) stay out of the sample
-    start = time.process_time()
-    size = sum(draw(url) for url in sample)
-    cpu = time.process_time() - start
-    per_page_ms, per_page_kb = cpu / len(sample) * 1000, size / len(sample) / 1000
+    cpu: dict[str, list[float]] = {}
+    size = 0
+    for url in sample:
+        start = time.process_time()
+        size += draw(url)
+        cpu.setdefault(page_of(url), []).append(time.process_time() - start)
+    every = [seconds for times in cpu.values() for seconds in times]
+    per_page_ms, per_page_kb = sum(every) / len(every) * 1000, size / len(every) / 1000
     print(f"{len(sample)} of {len(urls)} every_page URLs: {per_page_ms:.0f} ms CPU / page, {per_page_kb:.1f} kB answer / page")
+    for page, times in cpu.items():
+        median, mean = statistics.median(times) * 1000, statistics.mean(times) * 1000
+        print(f"  {page}: {len(times)} URLs, median {median:.0f} ms CPU, mean {mean:.0f} ms")
+
+
+def page_of(url: str) -> str:
+    """The page a URL draws: ``/country/VNM?...`` -> ``/country``."""
+    path = url.partition("?")[0]
+    return "/" + path.split("/")[1] if path != "/" else "/"
 
 
 if __name__ == "__main__":

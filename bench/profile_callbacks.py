@@ -1,7 +1,7 @@
 """Where the time of a page's first render goes: cProfile of the router callback for views never drawn before.
 
-Run: ``.venv/bin/python bench/profile_callbacks.py [--views 12]``. Draws distinct views of /risk and
-/progress through the Flask test client (the same POST the browser sends) and prints, per page, the
+Run: ``.venv/bin/python bench/profile_callbacks.py [--views 12]``. Draws distinct views of /, /country,
+/risk and /progress through the Flask test client (the same POST the browser sends) and prints, per page, the
 median time and the functions with the most cumulative time, grouped as ESSA Dash queries, figure
 building, layout serialisation and the rest. Nothing is asserted.
 """
@@ -25,6 +25,15 @@ from essa_dash.app import create_app
 from essa_dash.serving import router_payload
 
 VIEWS = {
+    "/": [
+        ("/", f"?edition={edition}")
+        for edition in ("ilostat-2025", "un-sdg-db-2023-07", "wspr-2024-26", "wspr-2020-22", "un-sdg-db-2020-04", "wspr-2017-19")
+    ],
+    "/country/<iso3>": [
+        (f"/country/{iso3}", f"?edition={edition}")
+        for iso3 in ("VNM", "IDN", "KHM", "THA", "PHL", "MYS")
+        for edition in ("ilostat-2025", "un-sdg-db-2023-07")
+    ],
     "/risk/<risk>": [
         (f"/risk/{risk}", f"?edition={edition}")
         for risk in ("old_age", "children", "unemployment", "disability", "maternity", "vulnerable")
@@ -42,6 +51,22 @@ GROUPS = {
     "layout serialisation (json, plotly.io)": ("/json/", "_json", "plotly/io"),
     "pandas": "/pandas/",
 }
+#: Where plotly's figure objects are entered from outside plotly (construction with its validators, update_layout,
+#: add_trace, attribute reads): cumulative time on those call edges, serialisation (plotly.io, its JSON encoder) apart.
+PLOTLY = ("/plotly/", "/_plotly_utils/")
+PLOTLY_IO = ("/plotly/io/", "/_plotly_utils/utils.py")
+
+
+def plotly_objects(stats: pstats.Stats) -> float:
+    """Seconds spent in plotly's figure objects, counted where a caller outside plotly enters them."""
+    seconds = 0.0
+    for (filename, _, _), (_, _, _, _, callers) in stats.stats.items():
+        if not any(mark in filename for mark in PLOTLY) or any(mark in filename for mark in PLOTLY_IO):
+            continue
+        for (caller, _, _), (_, _, _, cumulative) in callers.items():
+            if not any(mark in caller for mark in PLOTLY):
+                seconds += cumulative
+    return seconds
 
 
 def main() -> None:
@@ -78,6 +103,9 @@ def main() -> None:
                     own["other"] += tottime
             for name, seconds in sorted(own.items(), key=lambda item: -item[1]):
                 print(f"  {seconds / total * 100:5.1f}%  {name}")
+            objects = plotly_objects(stats)
+            share, per_view = objects / total * 100, objects / len(times) * 1000
+            print(f"  of which plotly's figure objects (validators; cumulative): {share:.1f}%, {per_view:.0f} ms a view")
             ranked = sorted(stats.stats.items(), key=lambda item: -item[1][3])
             print("  most cumulative time in ESSA Dash functions:")
             shown = 0

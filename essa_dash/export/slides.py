@@ -33,6 +33,7 @@ from essa_dash.export import images
 from essa_dash.export.pptx_fonts import apply_script_fonts
 from essa_dash.figures._theme import MUTED, TEXT
 from essa_dash.figures.slide import slide_theme, wrap_text
+from essa_dash.figures.spec import unvalidated
 from essa_dash.releases.disk import Release
 from essa_dash.store import Store
 from essa_dash.text import deck as words
@@ -159,9 +160,10 @@ def _cover(deck: Deck, title: str, release: Release, on: dt.date) -> None:
 
 def untitled(figure: go.Figure, built: Built) -> go.Figure:
     """A copy of the chart without its title line (the slide title says it), keeping its definition and source."""
-    fig = go.Figure(figure)
-    fig.update_layout(title_text=f"<span style='font-size:13px;color:{MUTED}'>{built.text.subtitle}</span>")
-    return fig
+    spec = figure.to_dict()
+    subtitle = f"<span style='font-size:13px;color:{MUTED}'>{built.text.subtitle}</span>"
+    spec["layout"]["title"] = {**spec["layout"].get("title", {}), "text": subtitle}
+    return unvalidated(spec)
 
 
 def _picture_slides(deck: Deck, built: Built, release: Release) -> None:

@@ -3,7 +3,8 @@
 ``plotly.subplots.make_subplots`` builds the same grid through the figure's
 validators, one call per trace and axis; for the progress dumbbells (nine panels,
 ~60 traces) that step-by-step building cost most of the figure's time. Here the grid
-is a dict that the builder puts into one ``go.Figure({...})``, validated once.
+is a dict that the builder hands to ``frame()``, which makes the figure once, without
+validators (essa_dash.figures.spec; the tests validate every builder's output).
 """
 
 from __future__ import annotations

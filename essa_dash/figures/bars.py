@@ -111,10 +111,9 @@ def comparison_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP
             "tickvals": ticks,
             "ticktext": [f"{t}%" for t in ticks],
             "gridcolor": "#eef1f4",
-            "title": None,
         },
         # numeric positions of the "no data" notes count categories from the bottom: the axis spans all of them
-        "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "title": None, "range": [-0.5, len(risks) - 0.5]},
+        "yaxis": {"categoryorder": "array", "categoryarray": risks[::-1], "range": [-0.5, len(risks) - 0.5]},
         "annotations": notes,
     }
     return frame({"data": traces, "layout": layout}, text, height=150 + 70 * len(risks), fit=fit)

@@ -211,110 +211,114 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     marks = flag_mark(rows)
     flagged = ~missing & marks.ne("") & ~small  # small states carry the mark in their ring's label
     small_label = small_label + marks.where(~missing, "")
-    fig = go.Figure(
-        [
-            # plotly.js fills a country only for a numeric z, so the grey of the countries
-            # without data is this one-colour layer: its z says "no figure" (1), never a
-            # coverage value, and it answers no hover; the coverage layer below holds those
-            # countries too, with null z, so whatever reads the figure's data reads "missing"
-            go.Choropleth(
-                locations=rows.loc[missing, C.iso3].tolist(),
-                locationmode="ISO-3",
-                z=[1] * int(missing.sum()),
-                zmin=0,
-                zmax=1,
-                colorscale=[[0, NO_DATA], [1, NO_DATA]],
-                showscale=False,
-                hoverinfo="skip",
-                marker={"line": {"color": NO_DATA_BORDER, "width": 0.6}},
-                name=tr("no data"),
-                meta={"no_data_fill": True},
-            ),
-            go.Choropleth(
-                locations=rows[C.iso3].tolist(),
-                locationmode="ISO-3",
-                z=[None if pd.isna(v) else float(v) for v in rows[C.coverage_pct]],
-                zmin=0,
-                zmax=100,
-                colorscale=COVERAGE_SCALE,
-                customdata=hover.tolist(),
-                hovertemplate="%{customdata}<extra></extra>",
-                marker={"line": {"color": BORDER, "width": 0.8}},
-                colorbar=_colorbar(fit),
-                name="coverage",
-            ),
-            go.Scattergeo(
-                locations=rows.loc[small, C.iso3].tolist(),
-                locationmode="ISO-3",
-                mode="markers+text",
-                text=small_label[small].tolist(),
-                textposition="middle left",
-                textfont={"size": LABEL_PX, "color": TEXT},
-                marker={
-                    "size": RING_PX,
-                    "color": [_fill(v) for v in rows.loc[small, C.coverage_pct]],
-                    "line": {"color": TEXT, "width": 1.2},
-                },
-                customdata=hover[small].tolist(),
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=False,
-                name="small states",
-            ),
-            go.Scattergeo(
-                locations=rows.loc[gap_label, C.iso3].tolist(),
-                locationmode="ISO-3",
-                mode="text",
-                text=[tr("no data")] * int(gap_label.sum()),  # placed below, once the map's size is known
-                textfont={"size": LABEL_PX, "color": NO_DATA_TEXT},
-                customdata=hover[gap_label].tolist(),
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=False,
-                name="no data labels",
-            ),
-            # a flagged figure: the mark on its country, the words in its hover
-            go.Scattergeo(
-                locations=rows.loc[flagged, C.iso3].tolist(),
-                locationmode="ISO-3",
-                mode="text",
-                text=[MARK] * int(flagged.sum()),
-                textfont={"size": MARK_PX, "color": TEXT},
-                customdata=hover[flagged].tolist(),
-                hovertemplate="%{customdata}<extra></extra>",
-                showlegend=False,
-                name="flag marks",
-            ),
-        ]
-    )
-    fig.update_geos(
-        domain={"x": [0, 1 - SIDE_BAR_SHARE], "y": [0, 1]} if fit.height else {"x": [0, 1], "y": [COLORBAR_SPACE, 1]},
-        scope=SCOPE,
-        resolution=RESOLUTION,
-        projection_type="mercator",
-        projection_minscale=1,
-        projection_maxscale=MAX_ZOOM,
-        lonaxis_range=list(lon_range(fit)),
-        lataxis_range=list(LAT_RANGE),
-        showland=True,
-        landcolor=LAND,
+    traces = [
+        # plotly.js fills a country only for a numeric z, so the grey of the countries
+        # without data is this one-colour layer: its z says "no figure" (1), never a
+        # coverage value, and it answers no hover; the coverage layer below holds those
+        # countries too, with null z, so whatever reads the figure's data reads "missing"
+        {
+            "type": "choropleth",
+            "locations": rows.loc[missing, C.iso3].tolist(),
+            "locationmode": "ISO-3",
+            "z": [1] * int(missing.sum()),
+            "zmin": 0,
+            "zmax": 1,
+            "colorscale": [[0, NO_DATA], [1, NO_DATA]],
+            "showscale": False,
+            "hoverinfo": "skip",
+            "marker": {"line": {"color": NO_DATA_BORDER, "width": 0.6}},
+            "name": tr("no data"),
+            "meta": {"no_data_fill": True},
+        },
+        {
+            "type": "choropleth",
+            "locations": rows[C.iso3].tolist(),
+            "locationmode": "ISO-3",
+            "z": [None if pd.isna(v) else float(v) for v in rows[C.coverage_pct]],
+            "zmin": 0,
+            "zmax": 100,
+            "colorscale": COVERAGE_SCALE,
+            "customdata": hover.tolist(),
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "marker": {"line": {"color": BORDER, "width": 0.8}},
+            "colorbar": _colorbar(fit),
+            "name": "coverage",
+        },
+        {
+            "type": "scattergeo",
+            "locations": rows.loc[small, C.iso3].tolist(),
+            "locationmode": "ISO-3",
+            "mode": "markers+text",
+            "text": small_label[small].tolist(),
+            "textposition": "middle left",
+            "textfont": {"size": LABEL_PX, "color": TEXT},
+            "marker": {
+                "size": RING_PX,
+                "color": [_fill(v) for v in rows.loc[small, C.coverage_pct]],
+                "line": {"color": TEXT, "width": 1.2},
+            },
+            "customdata": hover[small].tolist(),
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "showlegend": False,
+            "name": "small states",
+        },
+        {
+            "type": "scattergeo",
+            "locations": rows.loc[gap_label, C.iso3].tolist(),
+            "locationmode": "ISO-3",
+            "mode": "text",
+            "text": [tr("no data")] * int(gap_label.sum()),  # placed below, once the map's size is known
+            "textfont": {"size": LABEL_PX, "color": NO_DATA_TEXT},
+            "customdata": hover[gap_label].tolist(),
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "showlegend": False,
+            "name": "no data labels",
+        },
+        # a flagged figure: the mark on its country, the words in its hover
+        {
+            "type": "scattergeo",
+            "locations": rows.loc[flagged, C.iso3].tolist(),
+            "locationmode": "ISO-3",
+            "mode": "text",
+            "text": [MARK] * int(flagged.sum()),
+            "textfont": {"size": MARK_PX, "color": TEXT},
+            "customdata": hover[flagged].tolist(),
+            "hovertemplate": "%{customdata}<extra></extra>",
+            "showlegend": False,
+            "name": "flag marks",
+        },
+    ]
+    geo = {
+        "domain": {"x": [0, 1 - SIDE_BAR_SHARE], "y": [0, 1]} if fit.height else {"x": [0, 1], "y": [COLORBAR_SPACE, 1]},
+        "scope": SCOPE,
+        "resolution": RESOLUTION,
+        "projection": {"type": "mercator", "minscale": 1, "maxscale": MAX_ZOOM},
+        "lonaxis": {"range": list(lon_range(fit))},
+        "lataxis": {"range": list(LAT_RANGE)},
+        "showland": True,
+        "landcolor": LAND,
         # The asia file has no land south-east of Indonesia (Papua New Guinea and Australia
         # are "Oceania"), but its ocean does leave them out: painting the background in the
         # land colour draws them as land without fetching the three times larger world file.
-        bgcolor=LAND,
-        showocean=True,
-        oceancolor=OCEAN,
-        showcountries=True,
-        countrycolor=LINES,
-        countrywidth=0.5,
-        showcoastlines=True,
-        coastlinecolor=LINES,
-        coastlinewidth=0.5,
-        showlakes=False,
-        showrivers=False,
-        showframe=False,
-    )
-    # the map's zoom buttons (essa_dash.figures.chrome) stand at the right edge, clear of the title
-    fig.update_layout(modebar={"orientation": "v", "bgcolor": "rgba(255,255,255,0.8)", "color": MUTED, "activecolor": TEXT})
-    fig = frame(fig, text, height=MAP_HEIGHT, fit=fit)
+        "bgcolor": LAND,
+        "showocean": True,
+        "oceancolor": OCEAN,
+        "showcountries": True,
+        "countrycolor": LINES,
+        "countrywidth": 0.5,
+        "showcoastlines": True,
+        "coastlinecolor": LINES,
+        "coastlinewidth": 0.5,
+        "showlakes": False,
+        "showrivers": False,
+        "showframe": False,
+    }
+    layout = {
+        "geo": geo,
+        # the map's zoom buttons (essa_dash.figures.chrome) stand at the right edge, clear of the title
+        "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.8)", "color": MUTED, "activecolor": TEXT},
+    }
+    fig = frame({"data": traces, "layout": layout}, text, height=MAP_HEIGHT, fit=fit)
     # the "no data" words are placed once the map's size is known: in a long translation those of Myanmar, Laos,
     # Thailand and Viet Nam ran into each other (Burmese on the phone, slide and image; Filipino on the phone)
     project = _projector(fig, fit)

@@ -120,7 +120,7 @@ def baseline_dumbbells(cells: pd.DataFrame, *, text: ChartText, columns: int = 3
     Panels per row: ``columns``, at most the frame's. A frame of fixed height draws the
     panels that fit it readably (:func:`panels_per_figure`) and names the risks left out
     under the chart (a deck shows them all, over :func:`dumbbell_parts`). Built as one
-    dict, validated once.
+    dict (the tests validate it: essa_dash.figures.spec).
     """
     countries = list(dict.fromkeys(cells[C.country]))
     labels = dict(zip(cells[C.risk], cells["risk_label"], strict=False))

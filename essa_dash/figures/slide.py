@@ -25,6 +25,7 @@ from typing import Any
 import plotly.graph_objects as go
 
 from essa_dash.figures._theme import SOURCE_NOTE
+from essa_dash.figures.spec import unvalidated
 from essa_dash.text.fonts import taller_than_latin, text_px
 from essa_dash.text.wrap import break_points
 
@@ -156,7 +157,7 @@ def slide_theme(fig: go.Figure, *, width: int, height: int, footer: str | None =
         note["yshift"] = size.pad - bottom  # from the plot's bottom edge down to ``pad`` above the image's edge
 
     layout["margin"] = {"t": top, "b": bottom, "l": left, "r": size.side, "pad": 0, "autoexpand": True}
-    return go.Figure(spec)
+    return unvalidated(spec)
 
 
 def _scale(node: Any, factor: float, key: str = "") -> Any:

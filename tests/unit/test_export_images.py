@@ -202,7 +202,8 @@ def test_svg_keeps_title_and_source_inside_the_image(slide: go.Figure) -> None:
 
 @needs_chromium
 def test_a_very_long_source_is_shortened_and_stays_inside() -> None:
-    fig = frame(go.Figure(go.Bar(x=["a", "b"], y=[1, 2])), ChartText("Title", "Subtitle", "ILO. " + "A long citation. " * 120), height=500)
+    bars = {"data": [{"type": "bar", "x": ["a", "b"], "y": [1, 2]}]}
+    fig = frame(bars, ChartText("Title", "Subtitle", "ILO. " + "A long citation. " * 120), height=500)
     svg = images.render(slide_theme(fig, width=1920, height=1080), fmt="svg", width=1920, height=1080).decode()
     (box,) = svg_boxes(svg, "annotation")
     x, y, w, h = box
@@ -350,7 +351,7 @@ def test_slide_theme_scales_with_the_output_size(heatmap: go.Figure) -> None:
 
 def test_slide_theme_wraps_or_shortens_long_sources() -> None:
     def source_lines(source: str) -> list[str]:
-        fig = frame(go.Figure(go.Bar(x=["a"], y=[1])), ChartText("T", "S", source), height=400)
+        fig = frame({"data": [{"type": "bar", "x": ["a"], "y": [1]}]}, ChartText("T", "S", source), height=400)
         (note,) = slide_theme(fig, width=1920, height=1080).layout.annotations
         return note.text.split("<br>")
 
@@ -364,9 +365,9 @@ def test_slide_theme_wraps_or_shortens_long_sources() -> None:
 
 def test_a_legend_pinned_under_the_title_moves_below_the_wrapped_title() -> None:
     """A figure may pin its legend in page pixels under its title; on a slide the title grows past that spot."""
-    traces = [go.Scatter(x=[2000, 2010], y=[10, 20], name=f"Edition {i} of a long list of editions") for i in range(6)]
+    traces = [{"type": "scatter", "x": [2000, 2010], "y": [10, 20], "name": f"Edition {i} of a long list of editions"} for i in range(6)]
     long = "A title long enough to wrap on a slide once it is set in type readable from the back of a room, twice"
-    fig = frame(go.Figure(traces), ChartText(long, "A definition that is long as well, " * 4, "S"), height=500)
+    fig = frame({"data": traces}, ChartText(long, "A definition that is long as well, " * 4, "S"), height=500)
     fig.update_layout(legend={"orientation": "h", "yref": "container", "y": 1 - 80 / 500, "yanchor": "top"})
     themed = slide_theme(fig, width=1920, height=1080)
     title, legend = themed.layout.title, themed.layout.legend
@@ -378,7 +379,8 @@ def test_a_legend_pinned_under_the_title_moves_below_the_wrapped_title() -> None
 
 
 def test_breaks_inside_the_bold_title_are_undone_so_it_keeps_its_weight() -> None:
-    fig = frame(go.Figure(go.Bar(x=[1], y=["a"])), ChartText("A title<br>broken for the page", "A subtitle", "S"), height=300)
+    bar = {"data": [{"type": "bar", "x": [1], "y": ["a"]}]}
+    fig = frame(bar, ChartText("A title<br>broken for the page", "A subtitle", "S"), height=300)
     themed = slide_theme(fig, width=1920, height=1080)
     first, second = themed.layout.title.text.split("<br>")[:2]
     assert first == "<b>A title broken for the page</b>"  # one bold line at slide width, not "A title" and a plain rest
@@ -407,7 +409,7 @@ def test_a_translated_source_is_still_restyled_and_keeps_the_release_footer() ->
     from essa_dash.text.context import use_language
 
     with use_language("ms"):
-        fig = frame(go.Figure(go.Bar(x=["a"], y=[1])), ChartText("T", "S", "ILO. " + "A citation. " * 30), height=400)
+        fig = frame({"data": [{"type": "bar", "x": ["a"], "y": [1]}]}, ChartText("T", "S", "ILO. " + "A citation. " * 30), height=400)
         themed = slide_theme(fig, width=1920, height=1080, footer="Keluaran data x")
     (note,) = themed.layout.annotations
     assert note.text.startswith("Sumber: ILO.") and note.text.endswith("<br>Keluaran data x")
