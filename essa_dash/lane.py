@@ -19,7 +19,7 @@ and two workers drew two decks at once. What was tried:
 How: :func:`start`, in gunicorn's master once the app is built and warm, forks a supervisor
 (nice 19) that forks the lane and forks a new one if it dies. The lane answers on a Unix socket
 in the server's private answer folder: it accepts one connection at a time, says it is ready,
-reads the request (method, path, query string, language headers, seconds left), runs it
+reads the request (method, path, query string, language headers, a callback's body, seconds left), runs it
 through the same Flask app (``test_client``: the same routes, limits and errors), and sends
 the status, headers and body back; the worker returns them as its own answer (its own hooks
 add the security headers and the compression). The limits stand: a worker still takes one
@@ -60,8 +60,8 @@ _log = logging.getLogger(__name__)
 
 #: Scheduling priority of the lane and its Chromium (19: the lowest).
 NICE = 19
-#: Request headers the lane needs: the answer's language (the Host never matters: ESSA_PUBLIC_URL).
-FORWARDED = ("Accept-Language", "Cookie")
+#: Request headers the lane needs: the answer's language and frame, a callback body's type (the Host never matters: ESSA_PUBLIC_URL).
+FORWARDED = ("Accept-Language", "Cookie", "Content-Type")
 #: Answer headers the worker passes on; its own hooks add the security headers and the compression.
 RETURNED = ("Content-Type", "Content-Disposition", "Cache-Control", "ETag", "Last-Modified", "Expires", "Retry-After", "Vary")
 #: Seconds the worker waits for an answer beyond the request's own limit (the render timeout, the deck deadline).
@@ -186,7 +186,10 @@ def _answer(client: Any, request: dict[str, Any]) -> tuple[int, list[tuple[str, 
     from essa_dash.export import images
 
     with images.deadline(float(request["seconds"])):  # what the worker's request has left
-        response = client.open(request["path"], method=request["method"], query_string=request["query"], headers=request["headers"])
+        body = request.get("body", "").encode("latin-1")  # a page callback's JSON (essa_dash.page_notices), byte for byte
+        response = client.open(
+            request["path"], method=request["method"], query_string=request["query"], headers=request["headers"], data=body or None
+        )
     headers = [(name, value) for name, value in response.headers.items() if name in RETURNED]
     return response.status_code, headers, response.get_data()
 
@@ -235,6 +238,8 @@ def _forward(started: float, limit: float) -> flask.Response:
         headers = {name: request.headers[name] for name in FORWARDED if name in request.headers}
         query = request.query_string.decode("latin-1")
         sent = {"method": request.method, "path": request.path, "query": query, "headers": headers, "seconds": left}
+        if request.method == "POST":
+            sent["body"] = request.get_data().decode("latin-1")
         try:
             connection.sendall(_frame(json.dumps(sent).encode()))
             connection.settimeout(left + MARGIN)

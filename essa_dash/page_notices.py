@@ -22,6 +22,12 @@ as to any callback; it carries ``X-ESSA-Cache: composed`` and is never stored (i
 links are endless; the view's drawing is stored once, the clean view's answer never holds
 a link's notice). Whatever does not fit (no 200 from the router, the placeholder not found
 once) is drawn as before.
+
+A link with problems that cannot be put together (a pinned link: its banner's link to the
+latest data repeats the link's query; a ``lang=`` the page and its title read otherwise) is
+still drawn for every new spelling, so in production it is drawn by the heavy lane at nice
+19, as images and decks are (``ESSA_HEAVY_REQUESTS`` a worker, 503 + Retry-After past
+``ESSA_RENDER_WAIT``): never with a worker's CPU.
 """
 
 from __future__ import annotations
@@ -32,11 +38,12 @@ import flask
 from dash import Dash
 from dash._utils import to_json
 
-from essa_dash import page_views
+from essa_dash import lane, page_views
 from essa_dash.callback_cache import CACHE_HEADER, CALLBACK_PATH, COMPOSED, router_location
 from essa_dash.components.notice import problem_items
 from essa_dash.query import options
 from essa_dash.query.state import Problem
+from essa_dash.share import heavy
 from essa_dash.store import Store, get_store
 from essa_dash.text import use_language
 
@@ -56,6 +63,12 @@ def compose(store: Store, drawn: bytes, noticed: page_views.Noticed) -> bytes | 
     return drawn.replace(placeholder, items)
 
 
+@heavy
+def _in_the_lane() -> flask.Response | None:
+    """The page drawn by the heavy lane (nice 19), as an image is: one waiting a worker, 503 + Retry-After past its wait."""
+    return lane.answer()
+
+
 def install(app: Dash, root: Path) -> None:
     """Answer ``app``'s pages-router requests for links with problems from their views' drawings; after guard.install."""
     server = app.server
@@ -72,7 +85,8 @@ def install(app: Dash, root: Path) -> None:
         store = get_store(root)
         noticed = page_views.noticed(store, pathname, search, request.headers.get("Accept-Language"), strip=app.strip_relative_path)
         if noticed is None:
-            return None
+            # one that cannot be put together (pinned, lang= read two ways) is drawn for each new spelling: never in a worker
+            return _in_the_lane() if lane.enabled() and page_views.faulty(store, pathname, search, strip=app.strip_relative_path) else None
         drawn = page_views.drawing(pathname, noticed.template, request.headers)
         answer = None if drawn is None else compose(store, drawn, noticed)
         if answer is None:

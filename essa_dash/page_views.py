@@ -40,6 +40,7 @@ import flask
 
 from essa_dash import guard
 from essa_dash.components.language import search_lang
+from essa_dash.errors import DataError
 from essa_dash.query.state import TOO_MANY, Problem, Vocabulary, read_query
 from essa_dash.serving import router_payload
 from essa_dash.store import Store, get_store
@@ -103,23 +104,31 @@ class Noticed:
     language: str
 
 
+def _read(store: Store, pathname: str, search: str | None, strip: Callable[[str], str]) -> tuple[ModuleType, Mapping[str, Any]] | None:
+    """The page at ``pathname`` and its URL parameters as its layout gets them, or None: no page that reads a query, or past the cap.
+
+    One text per name (guard.one_value_each), the path variables taken from the path only (guard.from_path).
+    """
+    query = read_query(search)
+    page = _page(pathname, strip)
+    if TOO_MANY in query or page is None:
+        return None
+    variables = guard.path_names(page.PATH)
+    return page, {name: ",".join(value) if isinstance(value, list) else value for name, value in query.items() if name not in variables}
+
+
 def noticed(store: Store, pathname: str, search: str | None, accept_language: str | None, *, strip: Callable[[str], str]) -> Noticed | None:
     """The view a link with problems draws and its problems, or None when its answer is not the view's with its notice.
 
     None for a link without problems, past the parameter cap, pinned to a release (the
     pinned banner repeats the link's query), the placeholder's own drawing, and a link whose
     ``lang=`` the page and its title read otherwise than the parse (``lang=vi%20``,
-    ``lang=vi&lang=th``): those are drawn as before.
+    ``lang=vi&lang=th``): those are drawn as before (see :func:`faulty`).
     """
-    query = read_query(search)
-    page = _page(pathname, strip)
-    if TOO_MANY in query or PINNED in query or page is None:
+    read = _read(store, pathname, search, strip)
+    if read is None or PINNED in read[1]:
         return None
-    # what the page's layout parses: one text per name (guard.one_value_each), its path variables taken from the path
-    variables = guard.path_names(page.PATH)
-    url: Mapping[str, Any] = {
-        name: ",".join(value) if isinstance(value, list) else value for name, value in query.items() if name not in variables
-    }
+    page, url = read
     vocabulary = Vocabulary.from_store(store)
     state, problems = vocabulary.parse(url, accept=page.QUERY)
     if not problems or _placeholder_only(problems):
@@ -137,6 +146,25 @@ def noticed(store: Store, pathname: str, search: str | None, accept_language: st
     if not _placeholder_only(placeholder):  # a parameter cap set below the view's own parameters
         return None
     return Noticed(template, placeholder[0], problems, language)
+
+
+def faulty(store: Store, pathname: str, search: str | None, *, strip: Callable[[str], str]) -> bool:
+    """Whether a page link has problems in its words that its page's notice names (a pinned link: in its release's words).
+
+    Such a link that :func:`noticed` cannot put together is drawn afresh for every spelling
+    (a pinned one with invented names); essa_dash.page_notices hands those to the heavy lane.
+    """
+    read = _read(store, pathname, search, strip)
+    if read is None:
+        return False
+    page, url = read
+    if PINNED in url:
+        try:
+            store = get_store(store.root, release=str(url[PINNED]))
+        except DataError:  # the page says the release is not kept, and draws nothing else
+            return False
+    problems = Vocabulary.from_store(store).parse(url, accept=page.QUERY)[1]
+    return bool(problems) and not _placeholder_only(problems)
 
 
 #: Headers of a request a page's drawing depends on (language, viewport frame), passed on to the router.

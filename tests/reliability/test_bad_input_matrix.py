@@ -369,6 +369,17 @@ def test_a_forged_host_never_reaches_the_next_visitors_page(prod_url: str) -> No
     assert json.loads(openapi[2])["servers"] == [{"url": f"http://127.0.0.1:{port}"}]
 
 
+def test_links_with_invented_parameters_are_composed_or_drawn_by_the_lane(prod_url: str, built_root: Path) -> None:
+    """Issue 16: each such link was a drawing in a worker; composed from its view's drawing, or (pinned) drawn by the heavy lane."""
+    host = f"127.0.0.1:{urlsplit(prod_url).port}"
+    release = read_store(built_root).release.id
+    for search, composed in ((f"?u{time.monotonic_ns()}=1", True), (f"?release={release}&u{time.monotonic_ns()}=1", False)):
+        status, headers, answer = raw_request(prod_url, callback_request(host, router_payload("/country/KHM", search)))
+        assert status == 200, answer[:300]
+        assert (headers.get("x-essa-cache") == "composed") is composed
+        assert f"Unknown parameter '{search.rpartition('&')[2].lstrip('?').removesuffix('=1')}'." in answer.decode()
+
+
 def test_the_callback_cache_keeps_each_browser_language_apart(built_root: Path) -> None:
     """A page drawn for a browser asking for Vietnamese must not be the answer an English browser gets."""
     client = create_app(built_root).server.test_client()  # an empty cache of its own

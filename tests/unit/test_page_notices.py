@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import flask
 import pytest
 from flask.testing import FlaskClient
 from werkzeug.test import Client
 
-from essa_dash import page_views
+from essa_dash import lane, page_views
 from essa_dash.app import create_app
 from essa_dash.pages import country
 from essa_dash.serving import router_payload
@@ -104,3 +105,20 @@ def test_a_composed_answer_is_the_page_drawn_byte_for_byte(client: FlaskClient, 
         assert {k: v for k, v in answer.headers.items() if k != "X-ESSA-Cache"} == dict(drawn.headers.items()), url
         assert (NOTICE_JSON in answer.text) == (index != 12), url  # a release that is not kept: its refusal, no page
     assert json.loads(composed[0].data)["response"]["_pages_store"]["data"]["title"].startswith("Progress")
+
+
+def test_links_that_cannot_be_put_together_are_the_heavy_lanes_in_production(client: FlaskClient, monkeypatch, store) -> None:
+    """A pinned link with invented names is drawn for each: by the lane at nice 19 (and its limits), never by a worker."""
+    sent: list[str] = []
+
+    def lane_answer() -> flask.Response:
+        sent.append(flask.request.get_json()["inputs"][1]["value"])
+        return flask.Response("{}", mimetype="application/json")
+
+    monkeypatch.setattr(lane, "enabled", lambda: True)
+    monkeypatch.setattr(lane, "answer", lane_answer)
+    pinned = f"?release={store.release.id}&sex=male"
+    for search in (f"{pinned}&u=1", "?lang=vi%20&u=1", f"{pinned}&edition=nothing", "?u=1", pinned, "?release=000000000000&u=1"):
+        assert _post(client, f"/country/MYS{search}").status_code == 200, search
+    # composed, a pinned link without problems and one to a release not kept (its refusal draws nothing) stay in the worker
+    assert sent == [f"{pinned}&u=1", "?lang=vi%20&u=1", f"{pinned}&edition=nothing"]
