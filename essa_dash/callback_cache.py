@@ -11,7 +11,9 @@ and the configured public address (the same for every request of one app: never 
 request's Host header, which no answer may depend on). A page the pages router draws is
 keyed on the view it parses to and the language it is drawn in (essa_dash.page_views),
 so every spelling of one view shares one answer. The second visitor to a view gets the
-stored bytes instead of a re-render, whichever gunicorn worker answers.
+stored bytes instead of a re-render, whichever gunicorn worker answers. A link with problems
+in its words (invented parameters) is put together from its view's stored drawing and its own
+notice (essa_dash.page_notices), and is never stored itself.
 
 The store is a folder of files (one per answer, written atomically), shared by every
 process of one server: gunicorn's master creates it before it forks, so a view drawn by
