@@ -104,7 +104,7 @@ class Noticed:
     language: str
 
 
-def _read(store: Store, pathname: str, search: str | None, strip: Callable[[str], str]) -> tuple[ModuleType, Mapping[str, Any]] | None:
+def _read(pathname: str, search: str | None, strip: Callable[[str], str]) -> tuple[ModuleType, Mapping[str, Any]] | None:
     """The page at ``pathname`` and its URL parameters as its layout gets them, or None: no page that reads a query, or past the cap.
 
     One text per name (guard.one_value_each), the path variables taken from the path only (guard.from_path).
@@ -125,7 +125,7 @@ def noticed(store: Store, pathname: str, search: str | None, accept_language: st
     ``lang=`` the page and its title read otherwise than the parse (``lang=vi%20``,
     ``lang=vi&lang=th``): those are drawn as before (see :func:`faulty`).
     """
-    read = _read(store, pathname, search, strip)
+    read = _read(pathname, search, strip)
     if read is None or PINNED in read[1]:
         return None
     page, url = read
@@ -154,7 +154,7 @@ def faulty(store: Store, pathname: str, search: str | None, *, strip: Callable[[
     Such a link that :func:`noticed` cannot put together is drawn afresh for every spelling
     (a pinned one with invented names); essa_dash.page_notices hands those to the heavy lane.
     """
-    read = _read(store, pathname, search, strip)
+    read = _read(pathname, search, strip)
     if read is None:
         return False
     page, url = read
