@@ -102,6 +102,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
 
     traces: list[dict] = []
 
+    # arrays and lists, not Series: the figure is made without validators (essa_dash.figures.spec), so a Series would
+    # reach serialisation, which converts each through narwhals (~0.7 ms apiece, about 50 in a trend chart)
     def add(trace: dict, panel: Panel) -> None:
         traces.append({"type": "scatter", **trace, "xaxis": panel.x, "yaxis": panel.y})
 
@@ -116,11 +118,11 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     name=name,
                     legendgroup=role,
                     showlegend=legend_once(name),
-                    x=ref[C.year],
-                    y=ref[C.coverage_pct],
+                    x=ref[C.year].to_numpy(),
+                    y=ref[C.coverage_pct].to_numpy(),
                     mode="lines",
                     line={"width": 1.5, **REFERENCE_STYLE[role]},
-                    customdata=ref["_hover"],
+                    customdata=ref["_hover"].tolist(),
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 panel,
@@ -135,8 +137,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     name=name,
                     legendgroup=other,
                     showlegend=legend_once(name),
-                    x=part[C.year],
-                    y=part[C.coverage_pct],
+                    x=part[C.year].to_numpy(),
+                    y=part[C.coverage_pct].to_numpy(),
                     mode="markers",
                     marker={
                         "symbol": OTHER_SYMBOLS[k % len(OTHER_SYMBOLS)],
@@ -144,7 +146,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                         "color": OTHER_COLOURS[k % len(OTHER_COLOURS)],
                         "line": {"width": 1.5},
                     },
-                    customdata=part["_hover"],
+                    customdata=part["_hover"].tolist(),
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 panel,
@@ -157,8 +159,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     name=name,
                     legendgroup="chosen",
                     showlegend=legend_once(name),
-                    x=chosen[C.year],
-                    y=chosen[C.coverage_pct],
+                    x=chosen[C.year].to_numpy(),
+                    y=chosen[C.coverage_pct].to_numpy(),
                     mode="lines+markers+text",
                     # a flagged figure: the mark beside its point, under it near 100 % (beside it, the mark reached
                     # up into the panel's name on slides); in a run of flagged years only the first is marked, so
@@ -167,7 +169,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     textposition=["bottom right" if value > MARK_BELOW_PCT else "middle right" for value in chosen[C.coverage_pct]],
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
-                    customdata=chosen["_hover"],
+                    customdata=chosen["_hover"].tolist(),
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 panel,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 from plotly.io.json import to_json_plotly
@@ -29,8 +30,21 @@ from tests.parallel import in_processes
 CHARTS = sorted(load_all())
 
 
+def _pandas_in(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_pandas_in(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_pandas_in(v) for v in value)
+    return isinstance(value, pd.Series | pd.Index | pd.DataFrame)
+
+
 def problems_of(fig: go.Figure, where: str) -> list[str]:
-    """What plotly's validators refuse in ``fig``, or where what they make of it differs from what is sent; [] if none."""
+    """What plotly's validators refuse in ``fig``, or where what they make of it differs from what is sent; [] if none.
+
+    A pandas object in a figure is refused too: unvalidated, it reaches serialisation as it is, ~0.7 ms apiece.
+    """
+    if any(_pandas_in(trace.to_plotly_json()) for trace in fig.data) or _pandas_in(fig.layout.to_plotly_json()):
+        return [f"{where}: a pandas object in the figure (give its values as an array or a list)"]
     sent = fig.to_dict()
     try:
         checked = go.Figure(sent)
@@ -78,10 +92,11 @@ def test_every_chart_in_every_frame_is_valid_plotly(checked: dict[tuple[str, str
 
 
 def test_an_invalid_spec_is_caught() -> None:
-    """The check finds what the unvalidated figure lets through: a property plotly does not know, a wrong value."""
+    """The check finds what the unvalidated figure lets through: a property plotly does not know, a wrong value, a Series."""
     for spec in (
         {"data": [{"type": "bar", "x": [1], "colour": "red"}]},
         {"data": [], "layout": {"xaxis": {"range": "wide"}}},
+        {"data": [{"type": "scatter", "x": pd.Series([1, 2])}]},
     ):
         assert problems_of(unvalidated(spec), "made up")
 
