@@ -8,6 +8,7 @@ navigation bar, or None) and ``layout(**url)``. Adding a page is adding a module
 from __future__ import annotations
 
 import importlib
+import json
 import pkgutil
 from collections.abc import Callable
 from pathlib import Path
@@ -19,16 +20,32 @@ import dash._callback
 import dash.dash
 import flask
 from dash import Dash, Input, Output, dcc, html
+from dash._utils import to_json
 from dash.exceptions import MissingCallbackContextException
 
-from essa_dash import api, bundles, callback_cache, first_page, guard, page_notices, page_views, pages, pinning, security, settings, share
+from essa_dash import (
+    api,
+    bundles,
+    callback_cache,
+    first_page,
+    first_view,
+    guard,
+    page_notices,
+    page_views,
+    pages,
+    pinning,
+    security,
+    settings,
+    share,
+)
 from essa_dash.components.context import DATA_DIR_KEY, DEFAULT_PUBLIC_URL, PUBLIC_URL_KEY
 from essa_dash.components.controls import PAGES_LOCATION, register_url_sync
 from essa_dash.components.language import in_language, language_links, request_language, search_lang, search_language
 from essa_dash.components.language import install as install_language
 from essa_dash.components.release import pinnable
-from essa_dash.components.viewport import in_frame
+from essa_dash.components.viewport import in_frame, request_frame
 from essa_dash.export import images
+from essa_dash.figures.frames import PHONE
 from essa_dash.paths import ASSETS_DIR, data_dir
 from essa_dash.query.state import Vocabulary, read_query
 from essa_dash.store import get_store
@@ -202,6 +219,33 @@ def _plotly_per_page(app: Dash) -> None:
     app.interpolate_index = interpolate_index
 
 
+def _first_view(app: Dash, frame: Callable[[object, str | None, str | None], html.Div]) -> None:
+    """Put a static copy of the page down to its first chart in its HTML, the chart drawn before Dash boots (first_view.py).
+
+    The copy is the first layout ``_dash-layout?page=`` answers (first_page.py: the router's
+    answer through the answer store, so a view is drawn once), drawn for the request's language
+    and viewport frame: the HTML varies with Cookie as the layout does, besides Accept-Language.
+    """
+    original = app.interpolate_index
+
+    def interpolate_index(**kwargs: str) -> str:
+        path = flask.request.path
+        if bundles.bundle_for(path) is not None:
+            query = flask.request.query_string.decode("latin-1")
+            layout = first_page.framed(frame, path + ("?" + query if query else ""))
+            if layout is not None:
+                kwargs["app_entry"] = first_view.render(json.loads(to_json(layout)), phone=request_frame() == PHONE) + kwargs["app_entry"]
+
+                @flask.after_this_request
+                def _vary(response: flask.Response) -> flask.Response:
+                    response.vary.add("Cookie")  # the viewport's frame, as the first layout
+                    return response
+
+        return original(**kwargs)
+
+    app.interpolate_index = interpolate_index
+
+
 def create_app(root: Path | None = None, *, public_url: str | None = None) -> Dash:
     """Build the app on the data in ``root`` (default: ``ESSA_DATA_DIR`` or ``data/``).
 
@@ -236,11 +280,13 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     for page in modules:
         path = {"path_template": page.PATH} if "<" in page.PATH else {"path": page.PATH}
         dash.register_page(page.__name__, **path, title=_page_title(page.TITLE), name=page.TITLE, layout=_layout(page))
-    app.layout = first_page.layout(_frame_around(modules))
+    frame = _frame_around(modules)
+    app.layout = first_page.layout(frame)
     _own_page_callbacks(app)
     _register_frame(app, modules)
     _plotly_per_page(app)
     _html_lang(app)
+    _first_view(app, frame)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
     install_language(app.server)

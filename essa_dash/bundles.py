@@ -20,6 +20,7 @@ Every page starts its scripts with ``assets/viewport.js`` and ``first-page.js``,
 for the first layout, with the page inside (essa_dash.first_page), while the others are parsed.
 Right after its plotly.js a page links ``plotly-queue.js``, which draws its charts one per
 task: Dash mounts them all in one commit, and the browser showed none until the last was drawn.
+The same script first draws the chart the page's HTML carries (essa_dash.first_view), before Dash boots.
 
 Two scripts Dash links on every page are replaced or left out (:func:`page_scripts`):
 ``@babel/polyfill`` (32 kB compressed) by the regenerator runtime it contains (3 kB),
@@ -40,7 +41,8 @@ import flask
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 BASIC, GEO = "plotly-essa-basic.min.js", "plotly-essa-geo.min.js"
 REGENERATOR = "regenerator-runtime.min.js"
-#: Draws a page's charts one per task (see the script): linked right after the bundle, before Dash's scripts.
+#: Draws a page's charts one per task (see the script), and first the chart the page's HTML carries
+#: (first_view.py): linked right after the bundle, before Dash's scripts.
 QUEUE = "plotly-queue.js"
 #: Asks for the first layout (with the page in it) and the callbacks' graph before the other scripts run (first_page.py).
 FIRST_PAGE = "first-page.js"

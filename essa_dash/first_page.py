@@ -51,7 +51,11 @@ def _opened() -> tuple[str, str, dict[str, Any]] | None:
     """(pathname, search, the router's answer) of the page the layout request names, else None."""
     if not flask.has_request_context():
         return None
-    page = flask.request.args.get(PARAM, "")
+    return opened(flask.request.args.get(PARAM, ""))
+
+
+def opened(page: str) -> tuple[str, str, dict[str, Any]] | None:
+    """(pathname, search, the router's answer) of ``page`` (its path and query string, as the browser has them), else None."""
     if not page.startswith("/") or page.startswith("//"):
         return None
     pathname, mark, search = page.partition("?")
@@ -63,6 +67,12 @@ def _opened() -> tuple[str, str, dict[str, Any]] | None:
     if CONTENT not in answer:
         return None
     return pathname, search, answer
+
+
+def framed(frame: Callable[[Any, str | None, str | None], Any], page: str) -> Any:
+    """The first layout of ``page`` (path and query string) as ``layout(frame)`` draws it for ``?page=``, or None when not drawn."""
+    found = opened(page)
+    return None if found is None else frame(_container(found), found[0], found[1])
 
 
 def _container(opened: tuple[str, str, dict[str, Any]] | None) -> Any:

@@ -124,9 +124,11 @@ def screenshot(page: Page, name: str) -> Path:
     return path
 
 
-#: The page is settled: its controls are on screen and no callback is in flight.
+#: The page is settled: Dash's page replaced the HTML's copy (essa_dash/first_view.py), its controls are on screen and
+#: no callback is in flight.
 _SETTLED = (
-    "(before) => { const form = document.querySelector('form.controls');"
+    "(before) => { const form = document.querySelector('#react-entry-point form.controls');"
+    " if (document.getElementById('first-view')) return false;"
     " return form !== null && form.dataset.renderedUrl !== before"
     " && document.querySelector('[data-dash-is-loading=\"true\"]') === null; }"
 )
@@ -134,7 +136,7 @@ _SETTLED = (
 
 def rendered_url(page: Page) -> str | None:
     """The URL the controls on screen were drawn for (every default spelled out), or None before they are."""
-    return page.evaluate("() => document.querySelector('form.controls')?.dataset.renderedUrl ?? null")
+    return page.evaluate("() => document.querySelector('#react-entry-point form.controls')?.dataset.renderedUrl ?? null")
 
 
 def choose(page: Page, param: str, option: str) -> None:
@@ -152,4 +154,6 @@ def choose(page: Page, param: str, option: str) -> None:
 
 
 def wait_for_graph(page: Page, graph_id: str) -> None:
-    page.wait_for_selector(f"#{graph_id} .main-svg", timeout=30_000)
+    """Wait until Dash's graph ``graph_id`` is drawn and the HTML's copy of the page (first_view.py) is gone."""
+    page.wait_for_selector(f"#react-entry-point #{graph_id} .main-svg", timeout=30_000)
+    page.wait_for_selector("#first-view", state="detached", timeout=30_000)
