@@ -192,6 +192,22 @@ def _colorbar(fit: Frame) -> dict[str, Any]:
     }
 
 
+def _words_on(iso3: pd.Series, words: str, font: dict, hover: pd.Series, name: str) -> dict:
+    """A text-only trace writing ``words`` on each country of ``iso3``, its hover the country's own."""
+    return {
+        "type": "scattergeo",
+        "locations": iso3.tolist(),
+        "locationmode": "ISO-3",
+        "mode": "text",
+        "text": [words] * len(iso3),
+        "textfont": font,
+        "customdata": hover.tolist(),
+        "hovertemplate": "%{customdata}<extra></extra>",
+        "showlegend": False,
+        "name": name,
+    }
+
+
 def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -> go.Figure:
     """Choropleth of ``rows``: one row per Member State, NaN ``coverage_pct`` for no data.
 
@@ -262,31 +278,12 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
             "showlegend": False,
             "name": "small states",
         },
-        {
-            "type": "scattergeo",
-            "locations": rows.loc[gap_label, C.iso3].tolist(),
-            "locationmode": "ISO-3",
-            "mode": "text",
-            "text": [tr("no data")] * int(gap_label.sum()),  # placed below, once the map's size is known
-            "textfont": {"size": LABEL_PX, "color": NO_DATA_TEXT},
-            "customdata": hover[gap_label].tolist(),
-            "hovertemplate": "%{customdata}<extra></extra>",
-            "showlegend": False,
-            "name": "no data labels",
-        },
+        # placed below, once the map's size is known
+        _words_on(
+            rows.loc[gap_label, C.iso3], tr("no data"), {"size": LABEL_PX, "color": NO_DATA_TEXT}, hover[gap_label], "no data labels"
+        ),
         # a flagged figure: the mark on its country, the words in its hover
-        {
-            "type": "scattergeo",
-            "locations": rows.loc[flagged, C.iso3].tolist(),
-            "locationmode": "ISO-3",
-            "mode": "text",
-            "text": [MARK] * int(flagged.sum()),
-            "textfont": {"size": MARK_PX, "color": TEXT},
-            "customdata": hover[flagged].tolist(),
-            "hovertemplate": "%{customdata}<extra></extra>",
-            "showlegend": False,
-            "name": "flag marks",
-        },
+        _words_on(rows.loc[flagged, C.iso3], MARK, {"size": MARK_PX, "color": TEXT}, hover[flagged], "flag marks"),
     ]
     geo = {
         "domain": {"x": [0, 1 - SIDE_BAR_SHARE], "y": [0, 1]} if fit.height else {"x": [0, 1], "y": [COLORBAR_SPACE, 1]},
