@@ -54,6 +54,7 @@ from urllib.parse import urlparse
 import kaleido
 import plotly.graph_objects as go
 from choreographer.errors import BrowserClosedError, BrowserFailedError, ChannelClosedError
+from kaleido.errors import JavascriptError
 
 from essa_dash import settings
 
@@ -162,8 +163,23 @@ class _Renderer:
         return self._thread.is_alive() and self.browser_pid() is not None
 
     def render(self, spec: dict[str, Any], opts: dict[str, Any], topojson: str | None) -> bytes:
+        """Draw one figure; once more if the tab's page had not loaded (see :func:`_page_not_loaded`).
+
+        kaleido reloads its tab after every render, failed ones included, and takes a
+        fresh JavaScript context then, so the second try runs in kaleido's own page.
+        """
         if self._kaleido is None:
             raise RenderError("renderer is not open")
+        try:
+            return self._calc(spec, opts, topojson)
+        except JavascriptError as error:
+            if not _page_not_loaded(error):
+                raise
+            _log.info("kaleido's page was not loaded in the context it drew in; drawing again after its reload")
+            return self._calc(spec, opts, topojson)
+
+    def _calc(self, spec: dict[str, Any], opts: dict[str, Any], topojson: str | None) -> bytes:
+        assert self._kaleido is not None  # checked by render
         return self._run(self._kaleido.calc_fig(spec, opts=opts, topojson=topojson), RENDER_TIMEOUT + 10, watch=True)
 
     def close(self) -> None:
@@ -219,6 +235,19 @@ class _Renderer:
             wrapper.wait(5)
         except Exception:
             _log.warning("Chromium wrapper %s did not exit", wrapper.pid)
+
+
+def _page_not_loaded(error: BaseException) -> bool:
+    """Whether a render failed because kaleido's script was not in the JavaScript context it drew in.
+
+    kaleido 1.5 takes the first ``Runtime.executionContextCreated`` event after it
+    navigates its tab, and enables those events only after ``Page.navigate`` returns. On a
+    busy machine the context reported first can be the blank document's, which has no
+    ``kaleido_scopes``: CI saw "ReferenceError: kaleido_scopes is not defined" on the
+    first image of a freshly started renderer. Nothing is wrong with the figure or the
+    browser, and the tab's reload after the failure takes the right context.
+    """
+    return isinstance(error, JavascriptError) and "kaleido_scopes is not defined" in str(error)
 
 
 async def _cancel_pending() -> None:
@@ -366,7 +395,8 @@ def render(fig: go.Figure, *, fmt: Format, width: int, height: int, scale: float
         try:
             data = renderer.render(spec, opts, _topojson)
         except Exception as error:
-            broken = isinstance(error, _BROWSER_GONE) or not renderer.alive()
+            # A page still missing after the retry: a fresh browser, not a third try on this one.
+            broken = isinstance(error, _BROWSER_GONE) or _page_not_loaded(error) or not renderer.alive()
             if broken:
                 _drop_renderer(f"render failed: {error!r}")
             raise RenderError(_explain(error, spec, restarted=broken)) from error
@@ -443,6 +473,8 @@ def _explain(error: BaseException, spec: dict[str, Any], *, restarted: bool) -> 
     """A message for the log and the HTTP error: what failed, and whether retrying can help."""
     if isinstance(error, TimeoutError):
         text = f"render took longer than {RENDER_TIMEOUT:.0f} s"
+    elif _page_not_loaded(error):
+        text = "the renderer's page had not loaded plotly.js, twice"
     elif restarted:
         text = f"Chromium stopped during the render (crashed or was killed): {type(error).__name__}: {error}"
     else:

@@ -286,6 +286,52 @@ def test_a_figure_error_is_reported_and_keeps_the_browser(tmp_path: Path) -> Non
         images.set_topojson_base(None)
 
 
+def _point_the_tab_at_a_world_without_kaleido() -> None:
+    """Make kaleido's tab draw in a JavaScript context of its page where ``kaleido_scopes`` does not exist.
+
+    An isolated world shares the page's document but none of its scripts: the same state
+    kaleido is in when it took the blank document's context before its page loaded
+    (``images._page_not_loaded``), which a test cannot time on purpose.
+    """
+    renderer = images._renderer
+    assert renderer is not None and renderer._kaleido is not None
+    tab = renderer._kaleido.tabs_ready._queue[0]  # the one idle kaleido tab
+
+    async def isolate() -> int:
+        answer = await tab.tab.send_command("Page.createIsolatedWorld", params={"frameId": tab.tab.target_id})
+        return answer["result"]["executionContextId"]
+
+    tab._current_js_id = renderer._run(isolate(), 10)
+
+
+@needs_chromium
+def test_a_render_in_a_context_without_kaleidos_page_is_drawn_again_on_the_same_browser() -> None:
+    """CI failed once on "ReferenceError: kaleido_scopes is not defined" (the first image of a new renderer)."""
+    images.render(TINY, fmt="png", width=400, height=300)
+    pid = images.browser_pid()
+    _point_the_tab_at_a_world_without_kaleido()
+    assert png_size(images.render(TINY, fmt="png", width=400, height=300)) == (400, 300)
+    assert images.browser_pid() == pid
+
+
+@needs_chromium
+def test_a_page_missing_twice_is_reported_and_the_next_render_starts_a_new_browser(monkeypatch: pytest.MonkeyPatch) -> None:
+    images.render(TINY, fmt="png", width=400, height=300)
+    pid = images.browser_pid()
+    calc = images._Renderer._calc
+
+    def always_without_kaleido(self: images._Renderer, *args: object) -> bytes:
+        _point_the_tab_at_a_world_without_kaleido()
+        return calc(self, *args)
+
+    monkeypatch.setattr(images._Renderer, "_calc", always_without_kaleido)
+    with pytest.raises(images.RenderError, match=r"had not loaded plotly\.js, twice.*next render starts a new one"):
+        images.render(TINY, fmt="png", width=400, height=300)
+    monkeypatch.undo()
+    assert png_size(images.render(TINY, fmt="png", width=400, height=300)) == (400, 300)
+    assert images.browser_pid() != pid
+
+
 @needs_chromium
 def test_maps_render_offline_from_a_local_topojson_base(tmp_path: Path) -> None:
     empty = {"type": "GeometryCollection", "geometries": []}
