@@ -1,12 +1,13 @@
 """CPU and answer bytes of cold page draws: the router callback for a sample of the test suite's every_page URLs.
 
-Usage: ``PYTHONPATH=. .venv/bin/python bench/bench_cold_pages.py [--pages 60]``
+Usage: ``PYTHONPATH=. .venv/bin/python bench/bench_cold_pages.py [--pages 60] [--lang th]``
 
 Each URL (a country, risk or overview page for one edition and sex) is drawn once by
 a new app through Flask's test client, as tests/unit/conftest.py's ``every_page``
 pass draws them: the process CPU time per page is what a cold view costs a web worker
 (issue 16) and the test suite, without the network or a server's scheduling in it; printed for all
-and per page (/, /country, /risk, /progress: median and mean).
+and per page (/, /country, /risk, /progress: median and mean). ``--lang`` draws the same URLs in
+another language (``lang=`` as the switcher's links add it): views the precomputing pass leaves cold.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tests.unit.conftest import page_urls
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pages", type=int, default=60, help="about how many URLs, evenly spread over every_page's (default 60)")
+    parser.add_argument("--lang", default=None, help="draw every URL in this language (lang=CODE), e.g. th")
     args = parser.parse_args()
     urls = list(page_urls(read_store(DEFAULT_DATA_DIR)))
     sample = urls[:: max(1, len(urls) // args.pages)]
@@ -32,6 +34,7 @@ def main() -> None:
 
     def draw(url: str) -> int:
         pathname, _, search = url.partition("?")
+        search = "&".join(part for part in (search, f"lang={args.lang}" if args.lang else "") if part)
         response = client.post("/_dash-update-component", json=router_payload(pathname, f"?{search}" if search else ""))
         assert response.status_code == 200, (url, response.status_code)
         return len(response.get_data())

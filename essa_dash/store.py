@@ -15,7 +15,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
@@ -44,6 +44,9 @@ class Store:
     root: Path
     release: Release
     tables: dict[str, pd.DataFrame]
+    #: (table, language) -> the table named in that language (:meth:`_named`); not an init field, so
+    #: ``dataclasses.replace`` with other tables starts an empty one
+    _in_language: dict[tuple[str, str], pd.DataFrame] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def build_id(self) -> str:
@@ -52,10 +55,23 @@ class Store:
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name].copy(deep=False)
 
+    def _named(self, name: str, name_it: Callable[[pd.DataFrame], pd.DataFrame]) -> pd.DataFrame:
+        """A table with its reader-facing names in the current language, named once per language.
+
+        Naming maps every row through the catalog (the coverage table: 2,605 country names), and
+        a page reads these tables dozens of times; the tables and the catalogs never change
+        within a build. A fresh shallow copy is handed out each time, as :meth:`table` does.
+        """
+        key = (name, current_language())
+        named = self._in_language.get(key)
+        if named is None:
+            named = self._in_language.setdefault(key, name_it(self.table(name)))
+        return named.copy(deep=False)
+
     # Reference names reach every reader in the language being written (codes never change): see text.names.
     @property
     def coverage(self) -> pd.DataFrame:
-        return names.coverage(self.table("coverage"), self.tables["countries"])
+        return self._named("coverage", lambda table: names.coverage(table, self.tables["countries"]))
 
     @property
     def sources(self) -> pd.DataFrame:
@@ -63,19 +79,19 @@ class Store:
 
     @property
     def editions(self) -> pd.DataFrame:
-        return names.translated(self.table("editions"), "editions")
+        return self._named("editions", lambda table: names.translated(table, "editions"))
 
     @property
     def risks(self) -> pd.DataFrame:
-        return names.translated(self.table("risks"), "risks")
+        return self._named("risks", lambda table: names.translated(table, "risks"))
 
     @property
     def countries(self) -> pd.DataFrame:
-        return names.countries(self.table("countries"))
+        return self._named("countries", names.countries)
 
     @property
     def headlines(self) -> pd.DataFrame:
-        return names.translated(self.table("headlines"), "headlines")
+        return self._named("headlines", lambda table: names.translated(table, "headlines"))
 
     @property
     def population(self) -> pd.DataFrame:
@@ -89,7 +105,7 @@ class Store:
     @property
     def indicators(self) -> pd.DataFrame:
         """What each context indicator is: SDG number, the UN's label, unit, definition, custodian."""
-        return names.translated(self.table("indicators"), "indicators")
+        return self._named("indicators", lambda table: names.translated(table, "indicators"))
 
 
 def _read_table(release: Release, name: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from essa_dash.query.state import State
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 
 #: The default of data releases built before ``editions.is_default`` existed (it was this constant then);
 #: pinned links to such a release keep showing what they showed.
@@ -62,6 +62,44 @@ def filter_coverage(
         include_withdrawn=include_withdrawn,
     )
     return coverage[all_of(coverage, masks.values())]
+
+
+def coverage_rows(
+    store: Store,
+    *,
+    countries: Iterable[str] | None = None,
+    risks: Iterable[str] | None = None,
+    sexes: Iterable[str] | None = None,
+    editions: Iterable[str] | None = None,
+    include_withdrawn: bool = False,
+) -> pd.DataFrame:
+    """:func:`filter_coverage` of the store's coverage table, computed once per build, language and filter.
+
+    A page asks the same few selections again and again (a country's rows for its editions, its
+    notices and each of its charts; a risk's rows for every panel), and each selection takes
+    every string column of the 2,605-row table (about 1-2 ms); across views they repeat too.
+    The filters are keyed as sorted tuples (their order never changes the rows), and each
+    caller gets its own shallow copy, so setting a column on it cannot reach the next caller.
+    """
+    return _coverage_rows(store, _as_key(countries), _as_key(risks), _as_key(sexes), _as_key(editions), include_withdrawn).copy(deep=False)
+
+
+def _as_key(values: Iterable[str] | None) -> tuple[str, ...] | None:
+    return None if values is None else tuple(sorted(set(values)))
+
+
+@per_build(maxsize=2048)
+def _coverage_rows(
+    store: Store,
+    countries: tuple[str, ...] | None,
+    risks: tuple[str, ...] | None,
+    sexes: tuple[str, ...] | None,
+    editions: tuple[str, ...] | None,
+    include_withdrawn: bool,
+) -> pd.DataFrame:
+    return filter_coverage(
+        store.coverage, countries=countries, risks=risks, sexes=sexes, editions=editions, include_withdrawn=include_withdrawn
+    )
 
 
 def coverage_masks(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from essa_dash.query.comparable import revisions, sex_pair_flags
-from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, latest_per_cell, member_states
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -54,7 +54,7 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
     if iso3 not in names:
         problems.append(Problem.of("country", iso3, "unknown_country", tuple(names), iso3=iso3))
         iso3 = DEFAULT_COUNTRY
-    editions = set(filter_coverage(store.coverage, countries=[iso3])[C.edition])
+    editions = set(coverage_rows(store, countries=[iso3])[C.edition])
     edition = state.edition if state.edition in editions else default_edition(store)
     if state.edition and state.edition not in editions:
         problems.append(_absent(store, state.edition, iso3, names[iso3], tuple(sorted(editions))))
@@ -63,7 +63,7 @@ def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
 
 def _absent(store: Store, edition: str, iso3: str, name: str, editions: tuple[str, ...]) -> Problem:
     """Why an edition's figures for a country are not shown: it has none, or the publisher withdrew them."""
-    withdrawn = filter_coverage(store.coverage, countries=[iso3], editions=[edition], include_withdrawn=True)
+    withdrawn = coverage_rows(store, countries=[iso3], editions=[edition], include_withdrawn=True)
     if withdrawn.empty:
         return Problem.of("edition", edition, "edition_absent", editions, edition=edition, country=name)
     table = store.editions.set_index("edition")
@@ -93,7 +93,7 @@ def _sexes(risks: pd.DataFrame, sex: str) -> dict[str, str]:
 
 def regional_comparator(store: Store, edition: str) -> str | None:
     """The aggregate that stands for the region in an edition, or None if it has none."""
-    areas = set(filter_coverage(store.coverage, editions=[edition])[C.iso3])
+    areas = set(coverage_rows(store, editions=[edition])[C.iso3])
     return next((r for r in REGIONS if r in areas), None)
 
 
@@ -107,7 +107,7 @@ def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -
     risks = core_risks(store.risks)
     region = regional_comparator(store, edition)
     areas = {"country": iso3, "region": region, "world": WORLD}
-    rows = filter_coverage(store.coverage, editions=[edition], countries=[a for a in areas.values() if a], risks=risks["risk"])
+    rows = coverage_rows(store, editions=[edition], countries=[a for a in areas.values() if a], risks=risks["risk"])
     rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
     latest = latest_per_cell(rows)
     used = risks[risks["risk"].isin(latest[C.risk])]
@@ -132,7 +132,7 @@ def profile_bars(store: Store, iso3: str, *, edition: str, sex: str = "total") -
 def edition_history(store: Store, iso3: str, *, sex: str = "total") -> pd.DataFrame:
     """The latest value of each core risk in every edition that has one: how figures moved between releases."""
     risks = core_risks(store.risks)
-    rows = filter_coverage(store.coverage, countries=[iso3], risks=risks["risk"])
+    rows = coverage_rows(store, countries=[iso3], risks=risks["risk"])
     rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
     latest = latest_per_cell(rows)
     published = store.editions.set_index("edition")["published"]
@@ -155,7 +155,7 @@ def edition_revisions(store: Store, iso3: str, *, sex: str = "total") -> pd.Data
     Revisions, not changes (see :mod:`essa_dash.query.comparable`), largest first, with ``risk_label``.
     """
     risks = core_risks(store.risks)
-    rows = filter_coverage(store.coverage, countries=[iso3], risks=risks["risk"])
+    rows = coverage_rows(store, countries=[iso3], risks=risks["risk"])
     rows = rows[rows[C.sex] == rows[C.risk].map(_sexes(risks, sex))]
     revised = revisions(rows, store.editions.set_index("edition")["published"])
     return revised.assign(risk_label=revised[C.risk].map(risks.set_index("risk")["short_label"]))
@@ -167,7 +167,7 @@ def sex_split(store: Store, iso3: str, *, edition: str) -> pd.DataFrame | None:
 
     None when the edition publishes no such pair for the country.
     """
-    rows = filter_coverage(store.coverage, editions=[edition], countries=[iso3], sexes=["female", "male"])
+    rows = coverage_rows(store, editions=[edition], countries=[iso3], sexes=["female", "male"])
     latest = latest_per_cell(rows)
     wide = latest.pivot_table(index=[C.risk, C.year, C.source_id], columns=C.sex, values=C.coverage_pct).reset_index()
     if not {"female", "male"} <= set(wide.columns):
@@ -198,7 +198,7 @@ class PeopleWithout:
 
 def people_without_any_benefit(store: Store, iso3: str, *, edition: str) -> PeopleWithout | None:
     """Only for 'at least one benefit', whose denominator is the total population; never for other risks."""
-    rows = filter_coverage(store.coverage, editions=[edition], countries=[iso3], risks=["at_least_one"], sexes=["total"])
+    rows = coverage_rows(store, editions=[edition], countries=[iso3], risks=["at_least_one"], sexes=["total"])
     latest = latest_per_cell(rows)
     if latest.empty:
         return None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from essa_dash.query.core import core_risks, filter_coverage, member_states
+from essa_dash.query.core import core_risks, coverage_rows, member_states
 from essa_dash.query.state import SEXES
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
@@ -24,7 +24,7 @@ def risk_options(store: Store, *, core_only: bool = True) -> list[Option]:
 
 def edition_options(store: Store, *, countries: list[str] | None = None) -> list[Option]:
     """Editions with at least one (non-withdrawn) figure for the countries, newest first."""
-    present = set(filter_coverage(store.coverage, countries=countries)[C.edition])
+    present = set(coverage_rows(store, countries=countries)[C.edition])
     editions = store.editions.sort_values("published", ascending=False)
     return [{"label": label, "value": e} for e, label in zip(editions["edition"], editions["label"], strict=True) if e in present]
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from essa_dash.query.comparable import SAME_FIGURE_PP
-from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, latest_per_cell, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, latest_per_cell, member_states
 from essa_dash.query.country import regional_comparator
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -24,7 +24,7 @@ def heatmap_grid(store: Store, *, edition: str | None = None) -> pd.DataFrame:
     edition = edition or default_edition(store)
     risks = core_risks(store.risks)
     sexes = default_sex(risks)
-    rows = filter_coverage(store.coverage, editions=[edition], risks=risks["risk"])
+    rows = coverage_rows(store, editions=[edition], risks=risks["risk"])
     rows = rows[rows[C.sex] == rows[C.risk].map(sexes)]
     latest = latest_per_cell(rows)
     risks = risks[risks["risk"].isin(latest[C.risk])]
@@ -181,7 +181,7 @@ def headlines(store: Store) -> list[Headline]:
     latest beside the producer's own figure), dated before undated; ``same_definition``
     says whether it measures the same thing as the headline.
     """
-    coverage = filter_coverage(store.coverage, countries=["WLD"])
+    coverage = coverage_rows(store, countries=["WLD"])
     out = []
     for spec in store.headlines.sort_values("order").itertuples():
         own = coverage[(coverage[C.source_id] == spec.source_id) & (coverage[C.risk] == spec.risk)].iloc[0]

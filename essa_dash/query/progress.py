@@ -24,7 +24,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from essa_dash.query.comparable import joined_flags
-from essa_dash.query.core import core_risks, default_sex, filter_coverage, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_sex, member_states
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -82,8 +82,8 @@ def progress_risks(store: Store) -> pd.DataFrame:
 
 def progress_editions(store: Store) -> list[str]:
     """Editions with at least one dated figure for a Member State on the nine risks, newest first."""
-    rows = filter_coverage(
-        store.coverage,
+    rows = coverage_rows(
+        store,
         countries=member_states(store.countries)["iso3"],
         risks=progress_risks(store)["risk"],
     )
@@ -154,7 +154,7 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
     wanted = set(countries)
     chosen = [c for c in names if c in wanted]
 
-    rows = filter_coverage(store.coverage, countries=chosen, risks=risk_table["risk"])
+    rows = coverage_rows(store, countries=chosen, risks=risk_table["risk"])
     rows = rows[(rows[C.sex] == rows[C.risk].map(sexes)) & rows[C.year].notna()]
     table = store.editions.set_index("edition")
     meta = Editions(table["published"].to_dict(), table["year_basis"].to_dict())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from essa_dash.query.comparable import sex_pair_flags
-from essa_dash.query.core import core_risks, default_edition, default_sex, filter_coverage, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, member_states
 from essa_dash.query.country import BAR_COLUMNS, WORLD, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
@@ -92,7 +92,7 @@ def edition_options(store: Store, risk: str) -> list[dict[str, str]]:
 def _editions_with_members(store: Store, risk: str) -> tuple[tuple[str, str], ...]:
     # every risk page asks this several times (the page, the controls, each chart resolving its view): once per risk
     members = member_states(store.countries)["iso3"]
-    present = set(filter_coverage(store.coverage, risks=[risk], countries=members)[C.edition])
+    present = set(coverage_rows(store, risks=[risk], countries=members)[C.edition])
     editions = store.editions.sort_values("published", ascending=False)
     return tuple((e, label) for e, label in zip(editions["edition"], editions["label"], strict=True) if e in present)
 
@@ -180,7 +180,7 @@ def ranking(store: Store, view: RiskView) -> pd.DataFrame:
         [(iso3, "country") for iso3 in members["iso3"]] + ([(region, "region")] if region else []) + [(WORLD, "world")],
         columns=[C.iso3, "role"],
     )
-    rows = filter_coverage(store.coverage, editions=[view.edition], risks=[view.risk], sexes=[view.shown_sex], countries=areas[C.iso3])
+    rows = coverage_rows(store, editions=[view.edition], risks=[view.risk], sexes=[view.shown_sex], countries=areas[C.iso3])
     latest = _latest_by_area(rows).drop(columns=[C.country])
     table = areas.merge(latest, on=C.iso3, how="left")
     names = store.countries.set_index("iso3")["short_name"]
@@ -233,10 +233,9 @@ def trend(store: Store, view: RiskView) -> pd.DataFrame:
     members = member_states(store.countries)
     countries = list(view.countries) or members["iso3"].tolist()
     region = regional_comparator(store, view.edition)
-    own = filter_coverage(store.coverage, countries=countries, risks=[view.risk], sexes=[view.shown_sex])
-    aggregates = filter_coverage(
-        store.coverage, countries=[a for a in (region, WORLD) if a], risks=[view.risk], sexes=[view.shown_sex], editions=[view.edition]
-    )
+    own = coverage_rows(store, countries=countries, risks=[view.risk], sexes=[view.shown_sex])
+    comparators = [a for a in (region, WORLD) if a]
+    aggregates = coverage_rows(store, countries=comparators, risks=[view.risk], sexes=[view.shown_sex], editions=[view.edition])
     rows = pd.concat([own, aggregates])
     rows = rows[rows[C.year].notna()]
     role = {iso3: "country" for iso3 in countries} | {region: "region", WORLD: "world"}
@@ -278,7 +277,7 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     countries = list(view.countries) or members["iso3"].tolist()
     region = regional_comparator(store, view.edition)
     areas = [*countries, *(a for a in (region, WORLD) if a)]
-    rows = filter_coverage(store.coverage, editions=[view.edition], risks=[view.risk], sexes=["female", "male"], countries=areas)
+    rows = coverage_rows(store, editions=[view.edition], risks=[view.risk], sexes=["female", "male"], countries=areas)
     rows = rows[rows[C.year].notna()]
     wide = rows.pivot_table(index=[C.iso3, C.year, C.source_id], columns=C.sex, values=C.coverage_pct).reset_index()
     if not {"female", "male"} <= set(wide.columns):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from essa_dash.query.core import filter_coverage
+from essa_dash.query.core import coverage_rows
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 from essa_dash.text import fmt_int, fmt_pct, fmt_year, tr, trn
@@ -19,7 +19,7 @@ def aggregate_note(store: Store, region: str | None, edition: str, risks: list[s
     if region is None:
         return tr("{edition} publishes no regional figure for South-East Asia.", edition=edition)
     covers = store.countries.set_index("iso3").loc[region, "covers"]
-    rows = filter_coverage(store.coverage, editions=[edition], risks=risks, sexes=["total", "female"])
+    rows = coverage_rows(store, editions=[edition], risks=risks, sexes=["total", "female"])
     members = store.countries[store.countries["is_asean_member"]]
     present = set(rows[C.iso3])
     missing = [name for iso3, name in zip(members["iso3"], members["short_name"], strict=True) if iso3 not in present]
