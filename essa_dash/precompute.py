@@ -10,8 +10,10 @@ shares (essa_dash.callback_cache), so the first visitor to any of them gets stor
 The store keys a page on its parsed view (essa_dash.page_views), so a link that spells
 the view otherwise (parameters in another order, ``lang=``, another case) finds it too.
 
-Languages: every view in English (no ``lang=``, an English or absent Accept-Language),
-then every view again in Indonesian and Vietnamese (:data:`EVERY_VIEW_LANGUAGES`: the
+Frames and languages: every view in English (no ``lang=``, an English or absent Accept-Language),
+on a desktop and then on a phone (:func:`phone_views`: a phone sends its viewport cookie and each
+view is laid out for it, another answer; only the phones' first visits were stored, so every
+next view a phone opened was a cold draw), then every view again in Indonesian and Vietnamese (:data:`EVERY_VIEW_LANGUAGES`: the
 project works most closely with Indonesia and Viet Nam), and in each other language the
 first visits (every page of the navigation, asked by a browser in that language and by the
 switcher's ``?lang=`` link, on a desktop and a phone). Each translated view is drawn both ways
@@ -54,7 +56,7 @@ DONE = "views precomputed"
 #: Besides English, the languages every reachable view is drawn in, after the English views (visitors of other
 #: languages get each page's first visit stored, and draw the views they open next).
 EVERY_VIEW_LANGUAGES = ("id", "vi")
-#: The viewport width a phone's first visit sends (any width of the phone frame draws the same page).
+#: The viewport cookie a phone sends (assets/viewport.js; any width of the phone frame draws the same page).
 PHONE_COOKIE = "essa_vw=390"
 
 
@@ -115,6 +117,11 @@ def first_visits(languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
 def in_language(url: str, code: str) -> str:
     """``url`` as the language switcher spells it in ``code`` (``?lang=`` added to the query)."""
     return f"{url}{'&' if '?' in url else '?'}lang={code}"
+
+
+def phone_views(urls: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
+    """Each of ``urls`` as a phone asks for it: with the viewport cookie that lays the page out for a phone."""
+    return [(url, {"Cookie": PHONE_COOKIE}) for url in urls]
 
 
 def translated_views(urls: Iterable[str], languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
@@ -186,12 +193,13 @@ def _pass(root: Path, public_url: str | None) -> None:
     install(app.server)  # the same compression as the server's workers: the same bytes under the same key
     urls = reachable_urls(get_store(root))
     visits = first_visits(LANGUAGES)
+    phones = phone_views(urls)
     translated = translated_views(urls[5:], EVERY_VIEW_LANGUAGES)
-    drawn, failed = precompute(app.server, [*urls[:5], *visits, *urls[5:], *translated])
+    drawn, failed = precompute(app.server, [*urls[:5], *visits, *urls[5:], *phones, *translated])
     size = app.server.extensions["essa_answers"].size
     print(
-        f"ESSA Dash: {drawn} of {len(urls) + len(visits) + len(translated)} {DONE} in {time.perf_counter() - start:.0f} s "
-        f"({len(urls)} views in English, {len(translated)} in {', '.join(EVERY_VIEW_LANGUAGES)}, "
+        f"ESSA Dash: {drawn} of {len(urls) + len(visits) + len(phones) + len(translated)} {DONE} in {time.perf_counter() - start:.0f} s "
+        f"({len(urls)} views in English and {len(phones)} of them on a phone, {len(translated)} in {', '.join(EVERY_VIEW_LANGUAGES)}, "
         f"{len(visits)} first visits in {len(LANGUAGES)} languages; answer folder {size / 2**20:.0f} MiB)",
         flush=True,
     )

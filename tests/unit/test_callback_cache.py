@@ -231,6 +231,19 @@ def test_every_view_in_indonesian_and_vietnamese_answers_a_browser_in_that_langu
     assert "X-ESSA-Cache" not in _post(client, "/country/KHM?sex=female", **{"Accept-Encoding": "br", "Accept-Language": "th"}).headers
 
 
+def test_every_view_on_a_phone_is_a_stored_answer_for_the_phone_only(client: FlaskClient) -> None:
+    """Issue 17: only a phone's first visit was stored; each next view it opened was drawn for it afresh."""
+    from essa_dash import precompute
+
+    views = ["/country/LAO?sex=male", "/risk/children?sex=total&edition=un-sdg-db-2023-07"]
+    assert precompute.phone_views(views) == [(url, {"Cookie": precompute.PHONE_COOKIE}) for url in views]
+    assert precompute.precompute(client.application, precompute.phone_views(views)) == (2, [])
+    browser = client.application.test_client(use_cookies=False)  # sends the Cookie header as given
+    for url in views:
+        assert _post(browser, url, **{"Accept-Encoding": "br", "Cookie": "essa_vw=360"}).headers.get("X-ESSA-Cache") == "hit", url
+        assert "X-ESSA-Cache" not in _post(browser, url, **{"Accept-Encoding": "br", "Cookie": "essa_vw=1440"}).headers, url
+
+
 def _variants() -> list[tuple[str, dict[str, str]]]:
     """Requests for a few views, spelled in every way the key folds, and every detail an answer may depend on."""
     return [
