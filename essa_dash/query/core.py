@@ -88,7 +88,7 @@ def _as_key(values: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if values is None else tuple(sorted(set(values)))
 
 
-@per_build(maxsize=2048)
+@per_build(maxsize=256)
 def _coverage_rows(
     store: Store,
     countries: tuple[str, ...] | None,
