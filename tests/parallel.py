@@ -1,6 +1,6 @@
 """Share a costly pass of the suite between processes, one per core.
 
-The suite runs in one process, and two passes are most of a CI run's wait: every page drawn
+Two passes are the longest work of one pytest worker (``./dev test`` runs one per core): every page drawn
 for every view (tests/unit/conftest.py) and every chart measured in its longest translation
 (tests/unit/test_longest_translation.py). Each is a loop over independent items, so its items
 are dealt out to fresh processes and the answers put back together. "spawn", not "fork":
