@@ -3,8 +3,8 @@
 Tests never write into the checkout's data/: they work on a copy under pytest's
 temporary directory, selected with ``root`` arguments or ``ESSA_DATA_DIR``.
 
-``./dev test`` runs the suite in one pytest-xdist worker per core (``--dist loadgroup``);
-:func:`pytest_collection_modifyitems` keeps together the tests that share a costly session
+``./dev test`` runs the suite in one pytest-xdist worker per core (``--dist loadscope``);
+:func:`pytest_xdist_make_scheduler` keeps together the tests that share a costly session
 fixture, so it is made once, as in a run of one process.
 """
 
@@ -38,8 +38,8 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     served dashboard and Debian's Chromium, tests/e2e/conftest.py), and the modules reading
     the every_page pass (every page drawn for every view, tests/unit/conftest.py;
     :data:`EVERY_PAGE_MODULES`, checked in :func:`pytest_collection_modifyitems`). The browser
-    tests come first in the suite, so they run first in their worker, as in one process: a test
-    that kills a renderer (the images' and the lane's recovery tests) never runs before them there.
+    tests come first in the suite, so they run first in their worker, as in one process (with files
+    dealt freely, one worker's Playwright browser died mid-run; the cause was not pinned down).
     (xdist's own ``--dist loadgroup`` marks are not read under pytest 9: the groups are named here.)
     """
     from xdist.scheduler import LoadScopeScheduling
