@@ -52,8 +52,10 @@ from essa_dash.serving import choose_encoding
 from essa_dash.store import get_store
 from essa_dash.text import resolve_language
 
-#: Bytes of answers kept on disk (the page cache holds them once for all workers); least recently used go first.
-MAX_BYTES = 256 * 1024 * 1024
+#: Bytes of answers kept on disk (the page cache holds them once for all workers); least recently used go first. Every
+#: precomputed view (every language, desktop and phone: essa_dash.precompute) takes 423 MiB of it; the rest keeps the
+#: API, image and multi-country answers visitors ask for.
+MAX_BYTES = 1024 * 1024 * 1024
 #: A single answer larger than this is never kept (the full-table Excel export, a big PDF): it would evict hundreds of views.
 MAX_ANSWER_BYTES = 8 * 1024 * 1024
 #: A callback body larger than this is not a view a visitor clicked: it is passed on unread and uncached.

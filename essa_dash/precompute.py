@@ -4,29 +4,31 @@ A view nobody opened before costs a full render (queries, figures, the page's JS
 100-300 ms on the 2-core server, 35-360x a static file), and each country x edition x sex
 and risk x edition x sex is its own view; a restart (every deploy) forgets them all. The
 space the controls reach with one country (or all) is finite and small: :func:`reachable_urls`
-lists it as the controls and links spell it (about 1,300 views), :func:`precompute` draws
+lists it as the controls and links spell it (about 1,000 views), :func:`precompute` draws
 each through the pages router, as a browser asks, into the answer store every worker
 shares (essa_dash.callback_cache), so the first visitor to any of them gets stored bytes.
 The store keys a page on its parsed view (essa_dash.page_views), so a link that spells
 the view otherwise (parameters in another order, ``lang=``, another case) finds it too.
 
-Frames and languages: every view in English (no ``lang=``, an English or absent Accept-Language),
-on a desktop and then on a phone (:func:`phone_views`: a phone sends its viewport cookie and each
-view is laid out for it, another answer; only the phones' first visits were stored, so every
-next view a phone opened was a cold draw), then every view again in Indonesian and Vietnamese (:data:`EVERY_VIEW_LANGUAGES`: the
-project works most closely with Indonesia and Viet Nam), and in each other language the
-first visits (every page of the navigation, asked by a browser in that language and by the
-switcher's ``?lang=`` link, on a desktop and a phone). Each translated view is drawn both ways
-a reader asks for it: by the switcher's ``?lang=`` link and by a browser in the language (the
-two answers' links differ). Every view in all nine languages, both ways, would be 17x the
-English pass (a view costs about the same in each language) every day, and about 220 MiB
-of the store's 256 MiB (11-16 KiB a view), pushing out the API and image answers visitors
-asked for; two languages are 5x and about 60 MiB (bench/RESULTS.md, "Cold views after
-precompute").
+Frames and languages: every view in every language, on a desktop and on a phone, in the order
+visitors are likeliest to ask for them: English (no ``lang=``, an English or absent Accept-Language)
+on a desktop, with each page's first visit in every language (the navigation's pages, asked by a
+browser in the language and by the switcher's ``?lang=`` link, on a desktop and a phone), then English
+on a phone (:func:`on_phone`: a phone sends its viewport cookie and each view is laid out for it,
+another answer), then Indonesian and Vietnamese (:data:`FIRST_LANGUAGES`: the project works most
+closely with Indonesia and Viet Nam), then the six other languages, each group on a desktop and then
+on a phone. Each translated view is drawn both ways a reader asks for it: by the switcher's ``?lang=``
+link and by a browser in the language (the two answers' links differ). Until session 11 only English
+(desktop and phone), Indonesian and Vietnamese on a desktop and the first visits were stored, to keep
+the pass short and the store small: a Thai or Khmer reader's every next view, and an Indonesian
+phone's, was a cold draw of 250-400 ms. All of them are 34,532
+views: about 35 minutes of one core, 423 MiB of the store's 1 GiB (bench/RESULTS.md, "Every view in
+every language").
 
 ``essa-dash serve --prod`` starts it as its own process at the lowest CPU priority
 (:func:`spawn`): the server answers from its first second, the precomputed views fill in
-behind it (a few minutes), and a view a visitor asks for first is drawn for them as before.
+behind it (English in the first minutes, every language within the hour), and a view a visitor
+asks for first is drawn for them as before.
 A page cites the day it was accessed, so stored pages are keyed by the day: the process
 draws them again each day, in a child process that exits after its pass (the waiting
 parent holds no app). Selections of several countries are not precomputed: there are
@@ -53,9 +55,8 @@ if TYPE_CHECKING:  # the daily parent imports nothing heavy: it only waits and s
 ENV = "ESSA_PRECOMPUTE"
 #: What the process prints when it is done (benchmarks wait for it).
 DONE = "views precomputed"
-#: Besides English, the languages every reachable view is drawn in, after the English views (visitors of other
-#: languages get each page's first visit stored, and draw the views they open next).
-EVERY_VIEW_LANGUAGES = ("id", "vi")
+#: The languages every view is drawn in right after the English ones, before the others (the project's first languages).
+FIRST_LANGUAGES = ("id", "vi")
 #: The viewport cookie a phone sends (assets/viewport.js; any width of the phone frame draws the same page).
 PHONE_COOKIE = "essa_vw=390"
 
@@ -119,9 +120,11 @@ def in_language(url: str, code: str) -> str:
     return f"{url}{'&' if '?' in url else '?'}lang={code}"
 
 
-def phone_views(urls: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
-    """Each of ``urls`` as a phone asks for it: with the viewport cookie that lays the page out for a phone."""
-    return [(url, {"Cookie": PHONE_COOKIE}) for url in urls]
+def on_phone(visits: Iterable[str | tuple[str, dict[str, str]]]) -> list[tuple[str, dict[str, str]]]:
+    """Each of ``visits`` (URL, or (URL, headers)) as a phone asks for it: with the viewport cookie that lays the page out for it."""
+    return [
+        (item, {"Cookie": PHONE_COOKIE}) if isinstance(item, str) else (item[0], {**item[1], "Cookie": PHONE_COOKIE}) for item in visits
+    ]
 
 
 def translated_views(urls: Iterable[str], languages: Iterable[str]) -> list[tuple[str, dict[str, str]]]:
@@ -131,6 +134,21 @@ def translated_views(urls: Iterable[str], languages: Iterable[str]) -> list[tupl
     Accept-Language and links without it. The links in the two answers differ, so each is its own view.
     """
     return [visit for code in languages for url in urls for visit in ((in_language(url, code), {}), (url, {"Accept-Language": code}))]
+
+
+def visit_groups(urls: list[str], languages: Iterable[str]) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
+    """(name, visits) of every view of ``urls`` (reachable_urls' order) in every language and frame, likeliest first.
+
+    English on a desktop with every language's first visits, English on a phone, then :data:`FIRST_LANGUAGES`
+    and then the other languages, each on a desktop and then on a phone.
+    """
+    english = [(url, {}) for url in urls[:5]] + first_visits(languages) + [(url, {}) for url in urls[5:]]
+    groups = [("English", english), ("English on a phone", on_phone(urls))]
+    others = tuple(code for code in languages if code not in ("en", *FIRST_LANGUAGES))
+    for codes in (FIRST_LANGUAGES, others):
+        translated = translated_views(urls[5:], codes)  # the entry pages are first visits, above
+        groups += [(", ".join(codes), translated), (f"{', '.join(codes)} on a phone", on_phone(translated))]
+    return groups
 
 
 def precompute(server: Any, urls: Iterable[str | tuple[str, dict[str, str]]], *, accept_encoding: str = "br") -> tuple[int, list[str]]:
@@ -191,16 +209,12 @@ def _pass(root: Path, public_url: str | None) -> None:
     start = time.perf_counter()
     app = create_app(root, public_url=public_url)
     install(app.server)  # the same compression as the server's workers: the same bytes under the same key
-    urls = reachable_urls(get_store(root))
-    visits = first_visits(LANGUAGES)
-    phones = phone_views(urls)
-    translated = translated_views(urls[5:], EVERY_VIEW_LANGUAGES)
-    drawn, failed = precompute(app.server, [*urls[:5], *visits, *urls[5:], *phones, *translated])
+    groups = visit_groups(reachable_urls(get_store(root)), LANGUAGES)
+    drawn, failed = precompute(app.server, [visit for _, group in groups for visit in group])
     size = app.server.extensions["essa_answers"].size
     print(
-        f"ESSA Dash: {drawn} of {len(urls) + len(visits) + len(phones) + len(translated)} {DONE} in {time.perf_counter() - start:.0f} s "
-        f"({len(urls)} views in English and {len(phones)} of them on a phone, {len(translated)} in {', '.join(EVERY_VIEW_LANGUAGES)}, "
-        f"{len(visits)} first visits in {len(LANGUAGES)} languages; answer folder {size / 2**20:.0f} MiB)",
+        f"ESSA Dash: {drawn} of {sum(len(group) for _, group in groups)} {DONE} in {time.perf_counter() - start:.0f} s "
+        f"({'; '.join(f'{name}: {len(group)}' for name, group in groups)}; answer folder {size / 2**20:.0f} MiB)",
         flush=True,
     )
     for url in failed:

@@ -215,9 +215,9 @@ def test_every_view_in_indonesian_and_vietnamese_answers_a_browser_in_that_langu
     """Issue 17: beyond each page's first visit, a Vietnamese reader's next view was a cold draw (160-425x a static file)."""
     from essa_dash import precompute
 
-    assert precompute.EVERY_VIEW_LANGUAGES == ("id", "vi")
+    assert precompute.FIRST_LANGUAGES == ("id", "vi")
     views = ["/country/KHM?sex=female", "/risk/maternity?sex=male&edition=ilostat-2025"]
-    translated = precompute.translated_views(views, precompute.EVERY_VIEW_LANGUAGES)
+    translated = precompute.translated_views(views, precompute.FIRST_LANGUAGES)
     assert translated[:2] == [("/country/KHM?sex=female&lang=id", {}), ("/country/KHM?sex=female", {"Accept-Language": "id"})]
     assert precompute.precompute(client.application, translated) == (8, [])
     sent = [
@@ -236,12 +236,48 @@ def test_every_view_on_a_phone_is_a_stored_answer_for_the_phone_only(client: Fla
     from essa_dash import precompute
 
     views = ["/country/LAO?sex=male", "/risk/children?sex=total&edition=un-sdg-db-2023-07"]
-    assert precompute.phone_views(views) == [(url, {"Cookie": precompute.PHONE_COOKIE}) for url in views]
-    assert precompute.precompute(client.application, precompute.phone_views(views)) == (2, [])
+    assert precompute.on_phone(views) == [(url, {"Cookie": precompute.PHONE_COOKIE}) for url in views]
+    assert precompute.precompute(client.application, precompute.on_phone(views)) == (2, [])
     browser = client.application.test_client(use_cookies=False)  # sends the Cookie header as given
     for url in views:
         assert _post(browser, url, **{"Accept-Encoding": "br", "Cookie": "essa_vw=360"}).headers.get("X-ESSA-Cache") == "hit", url
         assert "X-ESSA-Cache" not in _post(browser, url, **{"Accept-Encoding": "br", "Cookie": "essa_vw=1440"}).headers, url
+
+
+def test_every_view_is_precomputed_in_every_language_on_a_desktop_and_a_phone(client: FlaskClient, store) -> None:
+    """Issue 17: beyond the first visits, a Thai or Khmer reader's every next view, and a phone's in Indonesian, was a cold draw."""
+    from essa_dash import precompute
+    from essa_dash.text import LANGUAGES
+
+    urls = precompute.reachable_urls(store)
+    groups = precompute.visit_groups(urls, LANGUAGES)
+    names = [name for name, _ in groups]
+    assert names == [
+        "English",
+        "English on a phone",
+        "id, vi",
+        "id, vi on a phone",
+        "th, km, lo, my, ms, fil",
+        "th, km, lo, my, ms, fil on a phone",
+    ]
+    visits = [visit for _, group in groups for visit in group]
+    phone = {"Cookie": precompute.PHONE_COOKIE}
+    view = "/risk/maternity?sex=male&edition=ilostat-2025"
+    for code in LANGUAGES:
+        for cookie in ({}, phone):
+            if code == "en":
+                assert (view, cookie) in visits
+                continue
+            assert (f"{view}&lang={code}", cookie) in visits, (code, cookie)  # the switcher's link
+            assert (view, {"Accept-Language": code, **cookie}) in visits, (code, cookie)  # a browser in the language
+            assert ("/progress", {"Accept-Language": code, **cookie}) in visits  # an entry page: its first visit
+    assert len(visits) == len(set(map(repr, visits)))  # each drawn once
+    # a Khmer reader's next view is a stored answer after the pass, on a phone and on a desktop
+    khmer = [visit for visit in visits if visit[0] == f"{view}&lang=km"]
+    assert precompute.precompute(client.application, khmer) == (2, [])
+    browser = client.application.test_client(use_cookies=False)  # sends the Cookie header as given
+    for cookie in ("essa_vw=375", "essa_vw=1440"):
+        assert _post(browser, f"{view}&lang=km", **{"Accept-Encoding": "br", "Cookie": cookie}).headers.get("X-ESSA-Cache") == "hit"
 
 
 def _variants() -> list[tuple[str, dict[str, str]]]:
