@@ -143,3 +143,4 @@ def test_dash_scripts_are_loaded_after_the_copys_chart_not_fetched_beside_plotly
     # a page without a copy (no chart) runs Dash's scripts as Dash writes them
     assert first_view.HELD_BACK not in client.get("/data").get_data(as_text=True)
     assert first_view.held_back('<script src="a.js"></script>', after="<script>q</script>") == ('<script src="a.js"></script>', "")
+    assert f'script[type="{first_view.HELD_BACK}"]' in (bundles.STATIC_DIR / bundles.QUEUE).read_text()  # what the queue loads
