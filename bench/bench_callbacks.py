@@ -62,7 +62,7 @@ from _harness import (
     time_calls,
 )
 
-from essa_dash.precompute import FIRST_LANGUAGES
+from essa_dash.precompute import FIRST_LANGUAGES, in_language
 from essa_dash.text import LANGUAGES
 
 #: The languages besides English, in the order the new views are asked in: the six drawn only as first visits before
@@ -132,9 +132,8 @@ def measure(server: Server, pages: list[str], store: object, assets: Path, runs:
         respelled = time_new_views(server.url, [respell(view) for view in views[runs : 2 * runs]])
         # and the new views again, each in another language in turn: the vocabulary's later views (aggregates as country
         # pages, risks no control offers) are reached only by hand-written links, and no pass draws them in any language
-        languages = (OTHER_LANGUAGES[i % len(OTHER_LANGUAGES)] for i in range(runs))
-        translated = [f"{view}{'&' if '?' in view else '?'}lang={code}" for view, code in zip(views[:runs], languages, strict=False)]
-        in_language = time_new_views(server.url, translated)
+        translated = [in_language(view, OTHER_LANGUAGES[i % len(OTHER_LANGUAGES)]) for i, view in enumerate(views[:runs])]
+        other_language = time_new_views(server.url, translated)
         same_view = time_same_view(server.url, call, runs)
         times = time_calls(server.url, [call, static], runs)
         same, st = times[call.label], times[static.label]
@@ -145,11 +144,11 @@ def measure(server: Server, pages: list[str], store: object, assets: Path, runs:
                 path,
                 f"{ms_cell(new)} (n={len(new)})",
                 f"{ms_cell(respelled)} (n={len(respelled)})",
-                f"{ms_cell(in_language)} (n={len(in_language)})",
+                f"{ms_cell(other_language)} (n={len(other_language)})",
                 ms_cell(same_view),
                 ms_cell(same),
                 f"{median(st) * 1000:.2f} / {percentile(st, 95) * 1000:.2f}",
-                " / ".join(f"{median(t) / base:.1f}x" if t else "-" for t in (new, respelled, in_language, same_view, same)),
+                " / ".join(f"{median(t) / base:.1f}x" if t else "-" for t in (new, respelled, other_language, same_view, same)),
                 kib(len(raw)).strip(),
                 f"{kib(len(wire)).strip()} ({headers.get('content-encoding', 'none')})",
             ]

@@ -91,8 +91,7 @@ def test_without_a_page_of_this_site_the_frame_is_empty_and_the_router_draws_the
 
 def test_every_page_asks_for_its_first_layout_after_the_viewport_and_before_plotly_js(client: FlaskClient) -> None:
     for path in ("/", "/risk/old_age", "/data"):
-        # the scripts the browser runs as it parses (not Dash's, held back on a page with a copy: first_view.held_back)
-        scripts = re.findall(r'<script src="([^"]+)"></script>', client.get(path).get_data(as_text=True))
+        scripts = re.findall(r'<script src="([^"]+)"', client.get(path).get_data(as_text=True))
         # the viewport's frame is in its cookie before the layout is asked for; plotly.js (if any) is parsed after
         assert scripts[0].startswith("/assets/viewport.js?"), path
         assert scripts[1].startswith("/static/first-page.js?v="), path
