@@ -12,7 +12,8 @@ stays), which ``static/plotly-queue.js``, linked right after plotly.js, draws.
 Where it sits: Dash's renderer replaces ``#react-entry-point``'s children with "Loading..."
 at its first render, long before the page is rendered, so the copy is a sibling in front of it
 (``#first-view``), and the renderer's tree is laid out hidden under it (assets/style.css) until
-its own first chart is drawn; then the copy is removed in the same frame. Both are laid out by
+it has drawn the chart the copy shows (the plot's ``data-graph`` names it); then the copy is removed
+in the same frame. Both are laid out by
 the same CSS from the same tags, ids and classes, so nothing moves.
 """
 
@@ -88,7 +89,8 @@ def _node(node: Any, out: list[str]) -> dict[str, Any] | None:
     if kind == "Graph":
         style = props.get("style") or {"height": "100%"}  # as dcc.Graph writes it
         out.append(f"<div{_attributes({'className': 'dash-graph', 'style': style})}>")
-        out.append(f'<div></div><div id="{PLOT}" style="height:100%;width:100%"></div></div>')
+        # data-graph: the renderer's graph this chart stands in for (its element's id), whose drawing ends the copy
+        out.append(f'<div></div><div{_attributes({"id": PLOT, "data-graph": props.get("id")})} style="height:100%;width:100%"></div></div>')
         return props
     if kind == "Link":
         return _element("a", {k: props.get(k) for k in ("id", "className", "href", "style")}, out, props.get("children"))

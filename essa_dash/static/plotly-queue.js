@@ -43,7 +43,7 @@
 // chart's figure and config (dcc.Graph's) as JSON in #first-view-figure. Drawn here, right after
 // plotly.js: on a 4x-throttled CPU about 2.5 s before dcc.Graph would. The renderer's own page is
 // laid out hidden under the copy (assets/style.css); the copy is removed, in the same frame, once
-// the renderer's first chart is drawn: the same tags and classes under the same CSS, nothing moves.
+// the renderer has drawn the same chart: the same tags and classes under the same CSS, nothing moves.
 (function () {
   "use strict";
   var view = document.getElementById("first-view");
@@ -58,8 +58,13 @@
     drawn = window.Plotly.newPlot(plot, figure.data || [], figure.layout || {}, first.config);
   }
   var entry = document.getElementById("react-entry-point");
+  var own = plot.getAttribute("data-graph"); // the renderer's graph the copy's chart stands in for
+  // the renderer has drawn that graph, or drawn a page without it (then any chart of its own ends the copy):
+  // a chart it draws first that is not the copy's (a remount puts that graph back in the queue) leaves the copy up
   function mounted() {
-    return entry.querySelector(".js-plotly-plot .main-svg");
+    if (!entry.querySelector(".js-plotly-plot .main-svg")) return false;
+    var graph = own === null ? null : document.getElementById(own);
+    return graph === null || !entry.contains(graph) || graph.querySelector(".main-svg") !== null;
   }
   function remove() {
     if (drawn && window.Plotly) window.Plotly.purge(plot); // its window resize listener goes with it

@@ -72,3 +72,34 @@ def test_a_first_visit_on_a_phone_shows_no_desktop_copy(browser: Browser, base_u
         assert page.evaluate("document.documentElement.scrollWidth") <= 391
     finally:
         context.close()
+
+
+#: The renderer's Plotly.react calls for the ranking wait 2 s before it reaches the chart queue, as when the
+#: renderer remounts that graph after drawing others: the page's other charts are drawn first.
+RANKING_LATE = """
+let plotly;
+Object.defineProperty(window, 'Plotly', { configurable: true, get() { return plotly; }, set(value) {
+    plotly = value;
+    let react = value.react;
+    Object.defineProperty(value, 'react', { configurable: true, get() { return react; }, set(queued) {
+        let late = null; // every call for the ranking waits for the first one's 2 s, in their order
+        react = function (gd, ...rest) {
+            if (gd.parentNode.id !== 'risk-ranking') return queued.call(this, gd, ...rest);
+            late = late || new Promise(resolve => setTimeout(resolve, 2000));
+            late = late.then(() => queued.call(this, gd, ...rest));
+            return late;
+        };
+    } });
+} });
+"""
+
+
+def test_the_copy_stays_until_the_renderer_draws_the_chart_it_shows(page: Page, base_url: str) -> None:
+    page.add_init_script(RANKING_LATE)
+    page.goto(base_url + "/risk/old_age")
+    # attached, not visible: the renderer's page is hidden under the copy until the copy goes
+    page.wait_for_selector("#react-entry-point #risk-map .main-svg", state="attached", timeout=30_000)
+    assert page.locator("#react-entry-point #risk-ranking .main-svg").count() == 0
+    assert page.locator("#first-view .main-svg").count() > 0, "the copy left before the renderer drew its ranking"
+    page.wait_for_selector("#react-entry-point #risk-ranking .main-svg", timeout=30_000)
+    page.wait_for_selector("#first-view", state="detached", timeout=5_000)

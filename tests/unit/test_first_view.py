@@ -88,6 +88,7 @@ def test_components_render_to_the_tags_ids_and_classes_react_writes_and_stop_aft
     parsed = _parsed(html)
     assert parsed.tags[:4] == [("div", "first-view", "desktop"), ("div", "control-risk", "page"), ("h1", None, None), ("a", None, "nav")]
     assert ("div", None, "dash-graph") in parsed.tags and ("div", first_view.PLOT, None) in parsed.tags
+    assert f'<div id="{first_view.PLOT}" data-graph="g"' in html  # the renderer's graph whose drawing ends the copy
     assert 'style="margin-top:4px;flex-grow:0"' in html and 'href="/x"' in html and "A &lt;title&gt;" in html
     assert "role=" not in html and "where" not in html and "after the chart" not in html
     assert "<span>One</span>" in html  # the dropdown shows its chosen label, as Dash 4's closed dropdown does
@@ -108,6 +109,7 @@ def test_the_page_html_holds_its_first_graph_with_the_figure_the_first_layout_gi
     ids = {ident for _, ident, _ in _parsed(copy).tags if ident}
     # only the ids the stylesheets select on: scripts and tests looking for an id find the renderer's element
     assert ids - {first_view.ELEMENT, first_view.PLOT, first_view.FIGURE} <= first_view.styled_ids() and first["id"] not in ids
+    assert f'data-graph="{first["id"]}"' in copy
     assert [tag for tag, _, classes in _parsed(copy).tags if classes == "dash-graph"] == ["div"]
     assert ("div", "first-view", frame) in parsed.tags
     # data, not code: the copy adds no executable script, so the CSP is unchanged
