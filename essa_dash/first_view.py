@@ -13,8 +13,7 @@ Where it sits: Dash's renderer replaces ``#react-entry-point``'s children with "
 at its first render, long before the page is rendered, so the copy is a sibling in front of it
 (``#first-view``), and the renderer's tree is laid out hidden under it (assets/style.css) until
 it has drawn the chart the copy shows (the plot's ``data-graph`` names it); then the copy is removed
-in the same frame. Both are laid out by
-the same CSS from the same tags, ids and classes, so nothing moves.
+in the same frame. Both are laid out by the same CSS from the same tags, ids and classes, so nothing moves.
 """
 
 from __future__ import annotations

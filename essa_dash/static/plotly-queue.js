@@ -62,9 +62,9 @@
   // the renderer has drawn that graph, or drawn a page without it (then any chart of its own ends the copy):
   // a chart it draws first that is not the copy's (a remount puts that graph back in the queue) leaves the copy up
   function mounted() {
-    if (!entry.querySelector(".js-plotly-plot .main-svg")) return false;
     var graph = own === null ? null : document.getElementById(own);
-    return graph === null || !entry.contains(graph) || graph.querySelector(".main-svg") !== null;
+    if (graph !== null && entry.contains(graph)) return graph.querySelector(".main-svg") !== null;
+    return entry.querySelector(".js-plotly-plot .main-svg") !== null;
   }
   function remove() {
     if (drawn && window.Plotly) window.Plotly.purge(plot); // its window resize listener goes with it

@@ -74,7 +74,7 @@ def test_a_first_visit_on_a_phone_shows_no_desktop_copy(browser: Browser, base_u
         context.close()
 
 
-#: The renderer's Plotly.react calls for the ranking wait 2 s before it reaches the chart queue, as when the
+#: The renderer's Plotly.react calls for the ranking wait 2 s before they reach the chart queue, as when the
 #: renderer remounts that graph after drawing others: the page's other charts are drawn first.
 RANKING_LATE = """
 let plotly;
