@@ -30,6 +30,7 @@ from essa_dash import (
     first_page,
     first_view,
     guard,
+    next_views,
     page_notices,
     page_views,
     pages,
@@ -303,6 +304,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     guard.install(app)  # a malformed request is answered 400 before Dash or a route sees it
     page_notices.install(app, root)  # a link with problems: its view's stored drawing with its own notice put in
     callback_cache.install(app.server, views=page_views.keyer(root, app.strip_relative_path))
+    next_views.install(app.server, root, app.strip_relative_path)  # the views one click away, drawn before they are asked for
     bundles.install(app.server)
     images.set_topojson_base(ASSETS_DIR / "topojson")  # maps render offline from the vendored shapes
 

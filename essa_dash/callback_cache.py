@@ -35,12 +35,13 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
 import shutil
 import struct
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,6 +151,10 @@ class AnswerStore:
             with contextlib.suppress(FileNotFoundError):
                 Path(path).unlink()
             total -= size
+
+    def has(self, key: str) -> bool:
+        """Whether an answer is stored under ``key`` (without reading it, or counting a hit)."""
+        return self._path(key).is_file()
 
     @property
     def size(self) -> int:
@@ -294,12 +299,26 @@ class SharedAnswers:
         self.store = store
         self.app_id = app_id
         self.views = views
+        #: called with (environ, body) once a callback's 200 is sent from the store or into it (essa_dash.next_views)
+        self.after_page: list[Callable[[dict[str, Any], bytes], None]] = []
+
+    @classmethod
+    def of(cls, server: flask.Flask) -> SharedAnswers:
+        """The middleware :func:`install` put around ``server``."""
+        middleware = server.wsgi_app
+        if not isinstance(middleware, cls):
+            raise TypeError("the answer store is not installed around this server (callback_cache.install)")
+        return middleware
+
+    def key(self, environ: dict[str, Any], body: bytes) -> str | None:
+        """The store key of a request (its environ and body), as this middleware keys it; None: not stored."""
+        return _key(environ, body, self.app_id(), self.views)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
         body = _read_body(environ) if method == "POST" else b""
-        key = None if body is None else _key(environ, body, self.app_id(), self.views)
-        if key is None:
+        key = None if body is None else self.key(environ, body)
+        if key is None or body is None:
             return self.app(environ, start_response)
         hit = self.store.get(key)
         if hit is not None:
@@ -310,7 +329,7 @@ class SharedAnswers:
                 start_response("304 NOT MODIFIED", [(k, v) for k, v in headers if k.lower() in keep])
                 return [b""]
             start_response(status, [(k, v) for k, v in headers if k.lower() != "content-length"] + [("Content-Length", str(len(data)))])
-            return [data]
+            return self._sent(data, environ, body)
         captured: dict[str, Any] = {}
 
         def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], object]:
@@ -327,7 +346,34 @@ class SharedAnswers:
         headers = captured.get("headers", [])
         if captured.get("status", "").startswith("200") and not any(k.lower() == CACHE_HEADER.lower() for k, _ in headers):
             self.store.put(key, captured["status"], [(k, v) for k, v in headers if k.lower() not in EXCHANGE_HEADERS], data)
+            return self._sent(data, environ, body)
         return [data]
+
+    def _sent(self, data: bytes, environ: dict[str, Any], body: bytes) -> Iterable[bytes]:
+        """A stored callback answer, with :attr:`after_page` run once the server has sent it (any other answer as it is)."""
+        if not self.after_page or environ.get("REQUEST_METHOD") != "POST":
+            return [data]
+        return _ThenRun(data, lambda: [after(environ, body) for after in self.after_page])
+
+
+class _ThenRun:
+    """An answer's bytes and work to do once they are sent: a WSGI server calls ``close`` after the last byte.
+
+    The work never touches the answer; if it fails, the failure is logged and the visitor's answer stands.
+    """
+
+    def __init__(self, data: bytes, work: Callable[[], object]) -> None:
+        self.data = data
+        self.work = work
+
+    def __iter__(self) -> Iterator[bytes]:
+        yield self.data
+
+    def close(self) -> None:
+        try:
+            self.work()
+        except Exception:  # work after an answer must never reach its visitor
+            logging.getLogger(__name__).exception("work after an answer failed")
 
 
 def _default_directory() -> Path:

@@ -148,15 +148,20 @@ def one_value_each(layout: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def page_of(path: str) -> dict[str, Any]:
-    """Dash's page for an address (relative, without the leading slash), or ``{}`` when it is no page.
+    """Dash's page for an address (relative, without the leading slash), or ``{}`` when it is no page."""
+    return page_at(path)[0]
+
+
+def page_at(path: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """Dash's page for an address (relative, without the leading slash) and its path variables, or ``({}, {})``: no page.
 
     Dash turns ``<iso3>`` into ``.*``, so ``country/VNM/extra`` is the country page of
     "VNM/extra"; a path variable never holds a slash here, so that address is no page.
     """
     page, variables = _path_to_page(path)
     if variables and any("/" in str(value) for value in variables.values()):
-        return {}
-    return page
+        return {}, {}
+    return page, {str(name): str(value) for name, value in (variables or {}).items()}
 
 
 def path_names(template: str) -> list[str]:

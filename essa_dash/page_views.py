@@ -104,7 +104,7 @@ class Noticed:
     language: str
 
 
-def _read(pathname: str, search: str | None, strip: Callable[[str], str]) -> tuple[ModuleType, Mapping[str, Any]] | None:
+def read(pathname: str, search: str | None, strip: Callable[[str], str]) -> tuple[ModuleType, Mapping[str, Any]] | None:
     """The page at ``pathname`` and its URL parameters as its layout gets them, or None: no page that reads a query, or past the cap.
 
     One text per name (guard.one_value_each), the path variables taken from the path only (guard.from_path).
@@ -125,10 +125,10 @@ def noticed(store: Store, pathname: str, search: str | None, accept_language: st
     ``lang=`` the page and its title read otherwise than the parse (``lang=vi%20``,
     ``lang=vi&lang=th``): those are drawn as before (see :func:`faulty`).
     """
-    read = _read(pathname, search, strip)
-    if read is None or PINNED in read[1]:
+    found = read(pathname, search, strip)
+    if found is None or PINNED in found[1]:
         return None
-    page, url = read
+    page, url = found
     vocabulary = Vocabulary.from_store(store)
     state, problems = vocabulary.parse(url, accept=page.QUERY)
     if not problems or _placeholder_only(problems):
@@ -154,10 +154,10 @@ def faulty(store: Store, pathname: str, search: str | None, *, strip: Callable[[
     Such a link that :func:`noticed` cannot put together is drawn afresh for every spelling
     (a pinned one with invented names); essa_dash.page_notices hands those to the heavy lane.
     """
-    read = _read(pathname, search, strip)
-    if read is None:
+    found = read(pathname, search, strip)
+    if found is None:
         return False
-    page, url = read
+    page, url = found
     if PINNED in url:
         try:
             store = get_store(store.root, release=str(url[PINNED]))
@@ -188,7 +188,8 @@ def drawing(pathname: str, search: str, headers: Mapping[str, str]) -> bytes | N
         response = server.test_client(use_cookies=False).post(
             guard.CALLBACK_PATH, json=router_payload(pathname, search), headers={**forwarded, "Accept-Encoding": "br"}
         )
+        body = response.get_data()
+        response.close()  # as a WSGI server does once an answer is sent: the views one click away are queued then (next_views)
     if response.status_code != 200:
         return None
-    body = response.get_data()
     return brotli.decompress(body) if response.headers.get("Content-Encoding") == "br" else body

@@ -30,9 +30,11 @@ every language").
 behind it (English in the first minutes, every language within the hour), and a view a visitor
 asks for first is drawn for them as before.
 A page cites the day it was accessed, so stored pages are keyed by the day: the process
-draws them again each day, in a child process that exits after its pass (the waiting
+draws them again each day, in a child process that exits when its day ends (the waiting
 parent holds no app). Selections of several countries are not precomputed: there are
-2^11 of them per view.
+2^11 of them per view. The views one click from a visitor's selection are drawn ahead
+instead (essa_dash.next_views): the child draws the ones visitors' clicks queue between
+its own views and, after its pass, as they come.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +59,8 @@ ENV = "ESSA_PRECOMPUTE"
 DONE = "views precomputed"
 #: The languages every view is drawn in right after the English ones, before the others (the project's first languages).
 FIRST_LANGUAGES = ("id", "vi")
+#: How often the pass, once done, looks for views visitors' clicks asked for ahead (essa_dash.next_views).
+WANTED_POLL_SECONDS = 0.2
 #: The viewport cookie a phone sends (assets/viewport.js; any width of the phone frame draws the same page).
 PHONE_COOKIE = "essa_vw=390"
 
@@ -151,20 +155,34 @@ def visit_groups(urls: list[str], languages: Iterable[str]) -> list[tuple[str, l
     return groups
 
 
-def precompute(server: Any, urls: Iterable[str | tuple[str, dict[str, str]]], *, accept_encoding: str = "br") -> tuple[int, list[str]]:
-    """Draw each URL (or (URL, headers)) through the pages router of ``server`` (a Flask app); (views drawn, URLs that failed)."""
+def precompute(
+    server: Any,
+    urls: Iterable[str | tuple[str, dict[str, str]]],
+    *,
+    accept_encoding: str = "br",
+    between: Callable[[], object] | None = None,
+) -> tuple[int, list[str]]:
+    """Draw each URL (or (URL, headers)) through the pages router of ``server`` (a Flask app); (views drawn, URLs that failed).
+
+    ``between`` runs before each of them (the views visitors' clicks asked for ahead come first: essa_dash.next_views).
+    """
+    from essa_dash.next_views import AHEAD_HEADER
     from essa_dash.serving import router_payload
 
     client = server.test_client(use_cookies=False)  # a cookie jar would replace a visit's Cookie (the phone's viewport) with its own
     drawn, failed = 0, []
     for item in urls:
+        if between is not None:
+            between()
         url, headers = (item, {}) if isinstance(item, str) else item
         pathname, _, search = url.partition("?")
         response = client.post(
             "/_dash-update-component",
             json=router_payload(pathname, f"?{search}" if search else ""),
-            headers={"Accept-Encoding": accept_encoding, **headers},
+            # no visitor's click: the views one click away are not queued (every one of them would be)
+            headers={"Accept-Encoding": accept_encoding, **headers, AHEAD_HEADER: "1"},
         )
+        response.close()
         if response.status_code == 200:
             drawn += 1
         else:
@@ -183,7 +201,10 @@ def _command(root: Path, public_url: str | None) -> list[str]:
 
 
 def _daily(root: Path, public_url: str | None) -> None:
-    """One pass now and one each day after (a page cites the day it was accessed), each in a child that exits after it."""
+    """One pass now and one each day after (a page cites the day it was accessed), each in a child that exits when its day ends.
+
+    After its pass the child draws the views visitors' clicks ask for ahead (essa_dash.next_views) as they come.
+    """
     child: subprocess.Popen[bytes] | None = None
 
     def stop(_signum: int, _frame: object) -> None:
@@ -194,23 +215,31 @@ def _daily(root: Path, public_url: str | None) -> None:
     signal.signal(signal.SIGTERM, stop)
     while True:
         day = dt.date.today()
-        child = subprocess.Popen(_command(root, public_url))
+        child = subprocess.Popen([*_command(root, public_url), "--ahead"])
         child.wait()
         while dt.date.today() == day:
             time.sleep(60)
 
 
-def _pass(root: Path, public_url: str | None) -> None:
+def _pass(root: Path, public_url: str | None, *, ahead: bool = False) -> None:
+    """Draw every reachable view, with the views visitors' clicks ask for ahead between them; then, with ``ahead``, those
+    as they come until the day ends (the server's own pass: alone, for a measurement, it exits when its views are drawn)."""
+    from essa_dash import next_views
     from essa_dash.app import create_app
+    from essa_dash.callback_cache import folder_of
     from essa_dash.serving import install
     from essa_dash.store import get_store
     from essa_dash.text import LANGUAGES
 
-    start = time.perf_counter()
+    start, day = time.perf_counter(), dt.date.today()
     app = create_app(root, public_url=public_url)
     install(app.server)  # the same compression as the server's workers: the same bytes under the same key
+    wanted = next_views.Wanted(folder_of(app.server))
+    wanted.start_drawing()
+    ahead = app.server.test_client(use_cookies=False)
     groups = visit_groups(reachable_urls(get_store(root)), LANGUAGES)
-    drawn, failed = precompute(app.server, [visit for _, group in groups for visit in group])
+    visits = [visit for _, group in groups for visit in group]
+    drawn, failed = precompute(app.server, visits, between=lambda: next_views.draw_wanted(ahead, wanted))
     size = app.server.extensions["essa_answers"].size
     print(
         f"ESSA Dash: {drawn} of {sum(len(group) for _, group in groups)} {DONE} in {time.perf_counter() - start:.0f} s "
@@ -219,6 +248,9 @@ def _pass(root: Path, public_url: str | None) -> None:
     )
     for url in failed:
         print(f"ESSA Dash: precomputing {url} failed", file=sys.stderr, flush=True)
+    while ahead and dt.date.today() == day:  # then the parent starts the next day's pass
+        if not next_views.draw_wanted(ahead, wanted):
+            time.sleep(WANTED_POLL_SECONDS)
 
 
 def main() -> None:
@@ -226,8 +258,12 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--public-url")
     parser.add_argument("--daily", action="store_true", help="a pass now and one each day after, each in a child process")
+    parser.add_argument("--ahead", action="store_true", help="after the pass, draw the views clicks ask for ahead until the day ends")
     args = parser.parse_args()
-    (_daily if args.daily else _pass)(Path(args.data_dir), args.public_url)
+    if args.daily:
+        _daily(Path(args.data_dir), args.public_url)
+    else:
+        _pass(Path(args.data_dir), args.public_url, ahead=args.ahead)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,8 @@ from essa_dash.components.notice import problems_notice
 from essa_dash.components.scroll_region import scroll_region
 from essa_dash.query import default_edition, options
 from essa_dash.query import progress as q
-from essa_dash.query.state import Vocabulary
+from essa_dash.query.state import State, Vocabulary
+from essa_dash.store import Store
 from essa_dash.text import fmt_year, mark, tr
 from essa_dash.text import progress as words
 from essa_dash.views import build
@@ -22,12 +23,20 @@ NAV = 4
 NAV_HREF = "/progress"
 #: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
 QUERY = ("country", "risk", "edition", "sex")
+#: The page's multi-choice controls (a visitor changes them one item at a time) and the choices each offers:
+#: essa_dash.next_views has the views one click away drawn before the visitor asks for them.
+CHOICES = {"country": options.country_options, "risk": q.risk_choices}
 
 DUMBBELLS = "progress-dumbbells"
 BARS = "progress-bars"
 TABLE = "progress-table"
 #: Table columns that hold numbers: right-aligned so the decimals line up.
 NUMERIC = ("baseline_year", "baseline", "latest_year", "latest", "change")
+
+
+def controls_state(store: Store, state: State) -> State:
+    """What the page's controls hold for a URL's state, every default spelled out: what a change of one writes back."""
+    return q.restrict(store, state, default_edition(store))[0].update(lang=state.lang)
 
 
 def layout(**url: str) -> html.Main:

@@ -18,6 +18,7 @@ from essa_dash.query.state import State, Vocabulary
 from essa_dash.text import fmt_int, mark, tr
 from essa_dash.text import risk as words
 from essa_dash.views import build
+from essa_dash.views.risk import view_of
 
 if TYPE_CHECKING:
     from essa_dash.store import Store
@@ -28,12 +29,20 @@ NAV = 3
 NAV_HREF = f"/risk/{q.DEFAULT_RISK}"
 #: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
 QUERY = q.PARAMS  # read by q.resolve_view
+#: The page's multi-choice controls (a visitor changes them one item at a time) and the choices each offers:
+#: essa_dash.next_views has the views one click away drawn before the visitor asks for them.
+CHOICES = {"country": options.country_options}
 
 RANKING = "risk-ranking"
 MAP = "risk-map"
 TREND = "risk-trend"
 SEX = "risk-sex"
 CONTEXT = "risk-context"
+
+
+def controls_state(store: Store, state: State, risk: str = q.DEFAULT_RISK) -> State:
+    """What the page's controls hold for a URL's state, every default spelled out: what a change of one writes back."""
+    return view_of(store, state.update(risk=(risk,))).state.update(lang=state.lang)
 
 
 def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:

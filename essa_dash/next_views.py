@@ -1,0 +1,225 @@
+"""The views one click away from a visitor's selection, drawn before the visitor asks for them.
+
+Selections of several countries are not precomputed (essa_dash.precompute): there are 2^11 of
+them per risk view, and a cold one costs a worker 200-400 ms (bench/RESULTS.md). But a visitor
+reaches them one click at a time: a multi-choice control (the countries on /risk and /progress,
+the risks on /progress) adds or takes away one item, so from any view the next is one of at most
+21. When a worker has answered a page with such controls, it names those views
+(:func:`next_searches`, spelled as the controls will write them) and queues each one not stored
+yet (:class:`Wanted`: a folder beside the answers, one small file per view named by its store
+key, at most :data:`MAX_WANTED`, newest first, forgotten after :data:`STALE_SECONDS`). The
+precomputing process draws them between its own views and, once its pass is done, as they come
+(:func:`draw_wanted`), at the lowest CPU priority, in the visitor's language, frame and encoding:
+the next click finds a stored answer.
+
+The queueing runs after the answer is sent (callback_cache.SharedAnswers.after_page), so it costs
+the visitor nothing. The drawer's own requests say so (:data:`AHEAD_HEADER`) and queue nothing: a
+click asks for its neighbours, never for theirs. Nothing is queued while no drawer runs
+(``ESSA_PRECOMPUTE=0``, or its process gone): its pid is in the folder. A flood of requests costs
+at most the queue's bound in nice-19 drawings and changes no visitor's answer: a view drawn ahead
+is the same pure function of its request as one drawn for its visitor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from http.cookies import CookieError, SimpleCookie
+from pathlib import Path
+from typing import Any
+
+import flask
+
+from essa_dash import guard, page_views
+from essa_dash.callback_cache import CALLBACK_PATH, SharedAnswers, router_location
+from essa_dash.components.viewport import COOKIE
+from essa_dash.query.state import Vocabulary
+from essa_dash.serving import choose_encoding, router_payload
+from essa_dash.store import Store, get_store
+from essa_dash.text import resolve_language
+
+#: The queue's folder, inside the answer folder every process of the server shares.
+FOLDER = "wanted"
+#: The file in it that names the drawer's process.
+DRAWER = ".drawer"
+#: Views queued at most: past it, a click's neighbours are not asked for (a flood's cost is bounded by it).
+MAX_WANTED = 256
+#: A view queued longer ago than this is dropped unread: its visitor has moved on.
+STALE_SECONDS = 600
+#: The header on the drawer's requests: what they draw is not a visitor's click, and queues nothing.
+AHEAD_HEADER = "X-ESSA-Ahead"
+_AHEAD_ENVIRON = "HTTP_" + AHEAD_HEADER.upper().replace("-", "_")
+
+
+def next_searches(store: Store, pathname: str, search: str | None, *, strip: Callable[[str], str]) -> list[str]:
+    """The query strings of the views one click of a multi-choice control away from ``pathname?search``.
+
+    Spelled as the page's controls write them after that click (every default spelled out,
+    ``lang=`` kept: components.controls.register_url_sync), so each is the request the browser
+    sends next. None for a page without such controls (``CHOICES``), a pinned link, a link with
+    problems in its words or past the parameter cap.
+    """
+    read = page_views.read(pathname, search, strip)
+    if read is None:
+        return []
+    page, url = read
+    choices = getattr(page, "CHOICES", None)
+    if not choices or page_views.PINNED in url:
+        return []
+    vocabulary = Vocabulary.from_store(store)
+    state, problems = vocabulary.parse(url, accept=page.QUERY)
+    if problems:
+        return []
+    held = page.controls_state(store, state, **guard.page_at((strip(pathname) or "").strip("/"))[1])
+    searches = []
+    for param, offered in choices.items():
+        chosen = getattr(held, param)
+        for value in (option["value"] for option in offered(store)):
+            changed = tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
+            searches.append(vocabulary.encode(held.update(**{param: changed})))
+    here = vocabulary.encode(held)
+    return [found for found in dict.fromkeys(searches) if found != here]
+
+
+@dataclass(frozen=True)
+class Want:
+    """A view to draw ahead: the answer's store key, the router's location, and the headers the visitor's answer depends on."""
+
+    key: str
+    pathname: str
+    search: str
+    headers: dict[str, str]
+
+
+class Wanted:
+    """The queue of views to draw ahead: a folder of small files, one per view, named by the answer's key.
+
+    Written by every worker (each file whole, by a rename), read and emptied by the one drawer.
+    """
+
+    def __init__(self, answers: Path) -> None:
+        self.directory = answers / FOLDER
+
+    def start_drawing(self) -> None:
+        """Mark this process as the drawer: workers queue views from now on (until it exits)."""
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self._write(DRAWER, str(os.getpid()).encode())
+
+    def drawer_alive(self) -> bool:
+        try:
+            pid = int((self.directory / DRAWER).read_text())
+        except (OSError, ValueError):
+            return False
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:  # alive, another user's
+            return True
+        return True
+
+    def _names(self) -> list[str]:
+        try:
+            return [entry.name for entry in os.scandir(self.directory) if not entry.name.startswith(".")]
+        except FileNotFoundError:
+            return []
+
+    def add(self, wants: Iterable[Want]) -> int:
+        """Queue ``wants`` (in the order given: the likeliest first) within :data:`MAX_WANTED`; how many were queued."""
+        room = MAX_WANTED - len(self._names())
+        queued, now = 0, time.time()
+        for order, want in enumerate(wants):
+            if queued >= room:
+                break
+            entry = {"pathname": want.pathname, "search": want.search, "headers": want.headers, "time": now, "order": order}
+            if self._write(want.key, json.dumps(entry).encode()):
+                queued += 1
+        return queued
+
+    def _write(self, name: str, data: bytes) -> bool:
+        try:
+            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            Path(tmp).replace(self.directory / name)
+        except OSError:  # a full or vanished disk costs a view drawn ahead, never an answer
+            return False
+        return True
+
+    def take(self) -> Want | None:
+        """The newest view queued (the first of its click's), taken off the queue; None when it is empty. Stale ones are dropped."""
+        entries = []
+        for name in self._names():
+            path = self.directory / name
+            try:
+                entry = json.loads(path.read_bytes())
+            except (OSError, ValueError):  # taken by another reader, or not ours: dropped
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                continue
+            if not isinstance(entry, dict) or time.time() - float(entry.get("time", 0)) > STALE_SECONDS:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                continue
+            entries.append((-float(entry["time"]), int(entry["order"]), name, entry))
+        if not entries:
+            return None
+        *_, name, entry = min(entries)
+        with contextlib.suppress(OSError):
+            (self.directory / name).unlink()
+        return Want(name, str(entry["pathname"]), str(entry["search"]), {str(k): str(v) for k, v in entry["headers"].items()})
+
+
+def _asked_headers(environ: dict[str, Any]) -> dict[str, str]:
+    """The headers a visitor's page depends on, as the drawer sends them: language, viewport frame, encoding (nothing else kept)."""
+    headers = {"Accept-Language": resolve_language(None, environ.get("HTTP_ACCEPT_LANGUAGE"))}
+    with contextlib.suppress(CookieError):
+        width = SimpleCookie(environ.get("HTTP_COOKIE") or "").get(COOKIE)
+        if width is not None and width.value.isdigit() and len(width.value) <= 5:
+            headers["Cookie"] = f"{COOKIE}={width.value}"
+    headers["Accept-Encoding"] = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", "")) or "identity"
+    return headers
+
+
+def _environ(path_info: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
+    """The WSGI environ of a POST with ``headers``, as far as the answer store keys it."""
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path_info, "CONTENT_LENGTH": str(len(body))}
+    return environ | {"HTTP_" + name.upper().replace("-", "_"): value for name, value in headers.items()}
+
+
+def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> None:
+    """Queue the views one click away from every page a visitor is answered (hit or drawn), once the answer is sent."""
+    answers = SharedAnswers.of(server)
+    wanted = Wanted(answers.store.directory)
+
+    def after_page(environ: dict[str, Any], body: bytes) -> None:
+        if _AHEAD_ENVIRON in environ or not wanted.drawer_alive():
+            return
+        location = router_location(body)
+        if location is None:
+            return
+        pathname, search = location
+        headers = _asked_headers(environ)
+        wants = []
+        for found in next_searches(get_store(root), pathname, search, strip=strip):
+            payload = json.dumps(router_payload(pathname, found)).encode()
+            key = answers.key(_environ(environ.get("PATH_INFO", CALLBACK_PATH), headers, payload), payload)
+            if key is not None and not answers.store.has(key):
+                wants.append(Want(key, pathname, found, headers))
+        wanted.add(wants)
+
+    answers.after_page.append(after_page)
+
+
+def draw_wanted(client: Any, wanted: Wanted) -> int:
+    """Draw every view queued, newest first, through ``client`` (a Flask test client of the app); how many were drawn."""
+    drawn = 0
+    while (want := wanted.take()) is not None:
+        response = client.post(CALLBACK_PATH, json=router_payload(want.pathname, want.search), headers={**want.headers, AHEAD_HEADER: "1"})
+        drawn += response.status_code == 200
+    return drawn

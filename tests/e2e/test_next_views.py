@@ -1,0 +1,79 @@
+"""The views drawn ahead of a visitor (essa_dash.next_views) are the ones the browser asks for after a click of a multi-choice control.
+
+A view drawn ahead is only worth its drawing if the store finds it under the key of the request the
+browser then sends: same path, same parsed query, same language. So a real browser clicks the
+dropdowns, and every router request it sends after a click must be one of the views named ahead
+from the view before it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Page, Request
+
+from essa_dash import next_views, page_views
+from essa_dash.app import create_app
+from essa_dash.callback_cache import ROUTER_OUTPUT
+from essa_dash.store import Store, read_store
+from tests.e2e.conftest import choose, wait_for_graph
+
+
+def same(path: str) -> str:
+    return path
+
+
+@pytest.fixture(scope="module")
+def store(built_root: Path) -> Store:
+    create_app(built_root)  # Dash's page registry, which names the pages of a path
+    return read_store(built_root)
+
+
+def router_searches(page: Page) -> list[str]:
+    """Every location the page's router is asked to draw from now on (the search of each), in order."""
+    searches: list[str] = []
+
+    def seen(request: Request) -> None:
+        if request.method != "POST" or not urlsplit(request.url).path.endswith("/_dash-update-component"):
+            return
+        body: Any = request.post_data_json
+        if isinstance(body, dict) and body.get("output") == ROUTER_OUTPUT:
+            searches.append(next(item.get("value") or "" for item in body["inputs"] if item["property"] == "search"))
+
+    page.on("request", seen)
+    return searches
+
+
+def assert_drawn_ahead(store: Store, path: str, before: str, after: str) -> None:
+    key = page_views.view_key(store, path, after, "en", strip=same)
+    ahead = {page_views.view_key(store, path, search, "en", strip=same) for search in next_views.next_searches(store, path, before, strip=same)}
+    assert key is not None and key in ahead, (before, after, sorted(next_views.next_searches(store, path, before, strip=same)))
+
+
+def test_each_country_a_visitor_adds_on_the_risk_page_was_named_ahead(page: Page, base_url: str, store: Store) -> None:
+    searches = router_searches(page)
+    page.goto(base_url + "/risk/old_age?country=VNM")  # a shared link: the controls spell out the defaults on the next click
+    wait_for_graph(page, "risk-ranking")
+    searches.append("?country=VNM")  # the first view came in the page's HTML (first_page.py), not by the router
+    for name in ("Indonesia", "Thailand"):
+        before = searches[-1]
+        choose(page, "country", name)
+        assert searches[-1] != before
+        assert_drawn_ahead(store, "/risk/old_age", before, searches[-1])
+    assert searches[-1].startswith("?country=VNM,IDN,THA&")
+
+
+def test_a_country_and_a_risk_taken_away_on_the_progress_page_were_named_ahead(page: Page, base_url: str, store: Store) -> None:
+    searches = router_searches(page)
+    page.goto(base_url + "/progress")
+    wait_for_graph(page, "progress-dumbbells")
+    searches.append("")
+    for param, name in (("country", "Viet Nam"), ("risk", "Unemployed receiving unemployment benefits")):
+        before = searches[-1]
+        choose(page, param, name)  # every choice is chosen at first: a click takes it away
+        assert searches[-1] != before
+        assert_drawn_ahead(store, "/progress", before, searches[-1])
+    assert "VNM" not in searches[-1] and "unemployment" not in searches[-1]

@@ -1,0 +1,175 @@
+"""The views one click from a visitor's selection are queued when the visitor is answered, drawn ahead, and then answered from the store."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+
+from essa_dash import next_views
+from essa_dash.app import create_app
+from essa_dash.callback_cache import SharedAnswers
+from essa_dash.serving import router_payload
+from essa_dash.store import Store
+
+#: What Chromium sends with a router request (its encodings, an English browser).
+BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd", "Accept-Language": "en-GB,en;q=0.9"}
+RISK = "/risk/old_age"
+
+
+def same(path: str) -> str:
+    return path
+
+
+@pytest.fixture(scope="module")
+def pages(built_root: Path) -> None:
+    """Dash's page registry, which a new app fills (the next views are named from it)."""
+    create_app(built_root)
+
+
+@pytest.fixture
+def client(built_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> FlaskClient:
+    """A new app on an empty answer folder of its own (each test counts what it queues)."""
+    monkeypatch.setenv("ESSA_CACHE_DIR", str(tmp_path / "answers"))
+    app = create_app(built_root)
+    client = app.server.test_client(use_cookies=False)
+    client.get("/")  # the pages router is registered on the first request
+    return client
+
+
+def wanted(client: FlaskClient) -> next_views.Wanted:
+    return next_views.Wanted(SharedAnswers.of(client.application).store.directory)
+
+
+def visit(client: FlaskClient, path: str, search: str, **headers: str) -> str | None:
+    """A visitor's router request; its X-ESSA-Cache header (``hit``: a stored answer)."""
+    response = client.post("/_dash-update-component", json=router_payload(path, search), headers={**BROWSER, **headers})
+    assert response.status_code == 200
+    response.close()  # a WSGI server closes the answer once sent: the queueing runs then
+    return response.headers.get("X-ESSA-Cache")
+
+
+def test_the_next_views_are_one_country_more_or_less_spelled_as_the_controls_write_them(store: Store, pages: None) -> None:
+    searches = next_views.next_searches(store, RISK, "?country=VNM,IDN", strip=same)
+    # the link left the defaults out; the controls write them (components.controls.register_url_sync)
+    assert "?country=VNM,IDN,THA&sex=total&edition=ilostat-2025" in searches
+    assert "?country=VNM&sex=total&edition=ilostat-2025" in searches and "?country=IDN&sex=total&edition=ilostat-2025" in searches
+    assert len(searches) == 11  # nine countries more, two less
+    assert next_views.next_searches(store, RISK, "?country=VNM&lang=vi&sex=female", strip=same)[0].endswith("lang=vi")
+
+
+def test_progress_offers_its_countries_and_its_risks(store: Store, pages: None) -> None:
+    searches = next_views.next_searches(store, "/progress", "", strip=same)
+    assert len(searches) == 11 + 9  # every country and risk is chosen at first: each can be taken away
+    assert all("country=" in s and "risk=" in s for s in searches)
+
+
+@pytest.mark.parametrize(
+    ("path", "search"),
+    [
+        ("/", ""),  # no multi-choice control
+        ("/country/VNM", ""),
+        (RISK, "?country=VNM&colour=red"),  # a link with problems: its notice is not what the controls write
+        (RISK, "?country=VNM&release=2026.11.0"),  # pinned
+        ("/nowhere", ""),
+    ],
+)
+def test_no_next_views_for_pages_without_choices_or_links_the_controls_do_not_write(store: Store, pages: None, path: str, search: str) -> None:
+    assert next_views.next_searches(store, path, search, strip=same) == []
+
+
+def test_a_visitor_s_next_click_is_a_stored_answer_once_the_drawer_has_drawn_ahead(client: FlaskClient) -> None:
+    queue = wanted(client)
+    queue.start_drawing()
+    assert visit(client, RISK, "?country=VNM&sex=total&edition=ilostat-2025") is None  # drawn for its visitor
+    assert len(queue._names()) == 11  # ten more countries, and all of them (Viet Nam taken away)
+    drawer = client.application.test_client(use_cookies=False)
+    assert next_views.draw_wanted(drawer, queue) == 11
+    assert queue._names() == []  # its own requests queue nothing
+    assert visit(client, RISK, "?country=VNM,IDN&sex=total&edition=ilostat-2025") == "hit"
+    # a hit queues its own next views, those not stored: the visitor who goes on adding countries finds them drawn too
+    assert len(queue._names()) == 9 + 1  # nine more countries; Indonesia alone (Viet Nam alone is stored)
+    assert visit(client, RISK, "?sex=total&edition=ilostat-2025") == "hit"
+
+
+def test_the_views_are_drawn_in_the_visitor_s_language_and_frame(client: FlaskClient) -> None:
+    queue = wanted(client)
+    queue.start_drawing()
+    thai_phone = {"Accept-Language": "th-TH,th;q=0.9", "Cookie": "essa_vw=390; other=private"}
+    visit(client, RISK, "?country=KHM&sex=total&edition=ilostat-2025", **thai_phone)
+    want = queue.take()
+    assert want is not None and want.headers == {"Accept-Language": "th", "Cookie": "essa_vw=390", "Accept-Encoding": "br"}
+    next_views.draw_wanted(client.application.test_client(use_cookies=False), queue)
+    assert visit(client, RISK, "?country=KHM,LAO&sex=total&edition=ilostat-2025", **thai_phone) == "hit"
+    assert visit(client, RISK, "?country=KHM,LAO&sex=total&edition=ilostat-2025") is None  # an English desktop: another answer
+
+
+def test_nothing_is_queued_without_a_drawer(client: FlaskClient) -> None:
+    visit(client, RISK, "?country=VNM,THA")
+    assert wanted(client)._names() == []
+    queue = wanted(client)
+    queue.start_drawing()
+    (queue.directory / next_views.DRAWER).write_text(str(dead_pid()))
+    visit(client, RISK, "?country=VNM,PHL")
+    assert queue._names() == []
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_the_queue_is_bounded_newest_first_and_forgets_stale_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(next_views, "MAX_WANTED", 3)
+    queue = next_views.Wanted(tmp_path)
+    queue.start_drawing()
+    old = [next_views.Want(f"old{i}", RISK, f"?country=VNM,{c}", {}) for i, c in enumerate(("IDN", "THA"))]
+    assert queue.add(old) == 2
+    stale = queue.directory / "old1"
+    entry = json.loads(stale.read_text())
+    stale.write_text(json.dumps({**entry, "time": time.time() - next_views.STALE_SECONDS - 1}))
+    later = [next_views.Want(f"new{i}", RISK, f"?country=KHM,{c}", {}) for i, c in enumerate(("IDN", "THA", "LAO"))]
+    time.sleep(0.01)
+    assert queue.add(later) == 1  # room for one more: a flood costs at most the bound
+    assert [queue.take().key, queue.take().key, queue.take()] == ["new0", "old0", None]  # the stale one is dropped unread
+    assert os.listdir(queue.directory) == [next_views.DRAWER]
+
+
+def test_a_failure_after_the_answer_is_logged_and_the_answer_stands(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    wanted(client).start_drawing()
+
+    def broken(*_args: object, **_kwargs: object) -> list[str]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(next_views, "next_searches", broken)
+    response = client.post("/_dash-update-component", json=router_payload(RISK, "?country=SGP,BRN"), headers=BROWSER)
+    body = response.get_data()
+    with caplog.at_level(logging.ERROR):
+        response.close()
+    assert response.status_code == 200 and b"Singapore" in body
+    assert "work after an answer failed" in caplog.text
+
+
+def test_the_pass_draws_the_queued_views_before_each_of_its_own_and_queues_none(client: FlaskClient) -> None:
+    from essa_dash import precompute
+
+    queue = wanted(client)
+    queue.start_drawing()
+    visit(client, RISK, "?country=MMR&sex=total&edition=ilostat-2025")
+    drawer = client.application.test_client(use_cookies=False)
+    asked: list[int] = []
+    pass_views = [f"{RISK}?country=MMR,{c}&sex=total&edition=ilostat-2025" for c in ("SGP", "BRN")]  # multi-country: they have next views
+    drawn = precompute.precompute(client.application, pass_views, between=lambda: asked.append(next_views.draw_wanted(drawer, queue)))
+    assert drawn == (2, [])
+    assert asked == [11, 0]  # the visitor's next views first; the pass's own views queued nothing
+    assert visit(client, RISK, "?country=MMR,LAO&sex=total&edition=ilostat-2025") == "hit"
