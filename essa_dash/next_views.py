@@ -27,6 +27,7 @@ import json
 import os
 import tempfile
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
@@ -51,6 +52,10 @@ DRAWER = ".drawer"
 MAX_WANTED = 256
 #: A view queued longer ago than this is dropped unread: its visitor has moved on.
 STALE_SECONDS = 600
+#: A worker names a view's next views at most once in this many seconds (for each language, frame and encoding) ...
+RECENT_SECONDS = 60.0
+#: ... remembering this many views it named them for (the least recent forgotten first).
+RECENT_VIEWS = 4096
 #: The header on the drawer's requests: what they draw is not a visitor's click, and queues nothing.
 AHEAD_HEADER = "X-ESSA-Ahead"
 _AHEAD_ENVIRON = "HTTP_" + AHEAD_HEADER.upper().replace("-", "_")
@@ -196,6 +201,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
     """Queue the views one click away from every page a visitor is answered (hit or drawn), once the answer is sent."""
     answers = SharedAnswers.of(server)
     wanted = Wanted(answers.store.directory)
+    recent: OrderedDict[tuple[str, str | None, tuple[str, ...]], float] = OrderedDict()
 
     def after_page(environ: dict[str, Any], body: bytes) -> None:
         if _AHEAD_ENVIRON in environ or not wanted.drawer_alive():
@@ -205,6 +211,15 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
             return
         pathname, search = location
         headers = _asked_headers(environ)
+        # a view many visitors open (a shared link) names its next views once a minute per worker, not for each of
+        # them: naming them costs 4-8 ms of CPU (bench/RESULTS.md), a stored answer about 1
+        asked, now = (pathname, search, tuple(headers.values())), time.monotonic()
+        if now - recent.get(asked, -RECENT_SECONDS) < RECENT_SECONDS:
+            return
+        recent[asked] = now
+        recent.move_to_end(asked)
+        while len(recent) > RECENT_VIEWS:
+            recent.popitem(last=False)
         wants = []
         for found in next_searches(get_store(root), pathname, search, strip=strip):
             payload = json.dumps(router_payload(pathname, found)).encode()

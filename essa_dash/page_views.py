@@ -189,7 +189,17 @@ def drawing(pathname: str, search: str, headers: Mapping[str, str]) -> bytes | N
             guard.CALLBACK_PATH, json=router_payload(pathname, search), headers={**forwarded, "Accept-Encoding": "br"}
         )
         body = response.get_data()
-        response.close()  # as a WSGI server does once an answer is sent: the views one click away are queued then (next_views)
+    # closing the drawing runs the answer store's work after an answer (next_views queues the views one click away):
+    # once this request's own answer is sent, as a WSGI server would, not before it
+    if flask.has_request_context():
+        flask.after_this_request(lambda sent: _closing_after(sent, response.close))
+    else:
+        response.close()
     if response.status_code != 200:
         return None
     return brotli.decompress(body) if response.headers.get("Content-Encoding") == "br" else body
+
+
+def _closing_after(sent: flask.Response, close: Callable[[], object]) -> flask.Response:
+    sent.call_on_close(close)
+    return sent

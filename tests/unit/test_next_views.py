@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import subprocess
 import sys
 import time
@@ -81,7 +80,7 @@ def test_progress_offers_its_countries_and_its_risks(store: Store, pages: None) 
         ("/nowhere", ""),
     ],
 )
-def test_no_next_views_for_pages_without_choices_or_links_the_controls_do_not_write(store: Store, pages: None, path: str, search: str) -> None:
+def test_none_for_pages_without_choices_or_links_the_controls_do_not_write(store: Store, pages: None, path: str, search: str) -> None:
     assert next_views.next_searches(store, path, search, strip=same) == []
 
 
@@ -140,7 +139,7 @@ def test_the_queue_is_bounded_newest_first_and_forgets_stale_views(tmp_path: Pat
     time.sleep(0.01)
     assert queue.add(later) == 1  # room for one more: a flood costs at most the bound
     assert [queue.take().key, queue.take().key, queue.take()] == ["new0", "old0", None]  # the stale one is dropped unread
-    assert os.listdir(queue.directory) == [next_views.DRAWER]
+    assert [path.name for path in queue.directory.iterdir()] == [next_views.DRAWER]
 
 
 def test_a_failure_after_the_answer_is_logged_and_the_answer_stands(
@@ -173,3 +172,32 @@ def test_the_pass_draws_the_queued_views_before_each_of_its_own_and_queues_none(
     assert drawn == (2, [])
     assert asked == [11, 0]  # the visitor's next views first; the pass's own views queued nothing
     assert visit(client, RISK, "?country=MMR,LAO&sex=total&edition=ilostat-2025") == "hit"
+
+
+def test_a_first_visit_queues_the_next_views_once_its_html_is_sent(client: FlaskClient) -> None:
+    """The page's HTML carries its first drawing (first_page.py); the queueing waits until that HTML has gone out."""
+    queue = wanted(client)
+    queue.start_drawing()
+    response = client.get("/risk/old_age?country=PHL,THA", headers=BROWSER)
+    assert response.status_code == 200 and b"Philippines" in response.get_data()
+    assert queue._names() == []
+    response.close()
+    assert len(queue._names()) == 9 + 2
+
+
+def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    queue = wanted(client)
+    queue.start_drawing()
+    link = "?country=BRN,TLS&sex=total&edition=ilostat-2025"
+    visit(client, RISK, link)
+    while queue.take() is not None:  # as if the drawer had taken them (not drawn: they stay unstored)
+        pass
+    assert visit(client, RISK, link) == "hit"
+    assert queue._names() == []  # named a moment ago: not named again for the next visitor
+    visit(client, RISK, link, **{"Accept-Language": "vi"})
+    assert len(queue._names()) == 11  # another language: other answers, named for it
+    monkeypatch.setattr(next_views, "RECENT_SECONDS", 0.0)
+    while queue.take() is not None:
+        pass
+    visit(client, RISK, link)
+    assert len(queue._names()) == 11
