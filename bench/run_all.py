@@ -44,6 +44,7 @@ STEPS = (
     Step("bench_start.py", ("--runs", "3"), ("--runs", "1"), 300),
     Step("bench_callbacks.py", ("--runs", "30", "--precomputed"), ("--runs", "8", "--precomputed"), 1500),
     Step("bench_api.py", ("--runs", "30"), ("--runs", "8"), 200),
+    Step("bench_ahead.py", ("--visitors", "6"), ("--visitors", "2", "--think", "1", "3"), 1200),
     Step("bench_browser.py", ("--runs", "3"), ("--runs", "1"), 1200),
     Step("bench_load.py", ("--duration", "60", "--baseline-duration", "10"), ("--duration", "6", "--baseline-duration", "2"), 400),
     Step("bench_replicas.py", ("--duration", "10", "--failover-seconds", "10"), ("--duration", "5", "--failover-seconds", "6"), 300),

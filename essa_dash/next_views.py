@@ -3,12 +3,13 @@
 Selections of several countries are not precomputed (essa_dash.precompute): there are 2^11 of
 them per risk view, and a cold one costs a worker 200-400 ms (bench/RESULTS.md). But a visitor
 reaches them one click at a time: a multi-choice control (the countries on /risk and /progress,
-the risks on /progress) adds or takes away one item, so from any view the next is one of at most
-21. When a worker has answered a page with such controls, it names those views
-(:func:`next_searches`, spelled as the controls will write them) and queues each one not stored
-yet (:class:`Wanted`: a folder beside the answers, one small file per view named by its store
-key, at most :data:`MAX_WANTED`, newest first, forgotten after :data:`STALE_SECONDS`). The
-precomputing process draws them between its own views and, once its pass is done, as they come
+the risks on /progress) adds or takes away one item, the sex and the edition change to another,
+so from any view the next is one of a few dozen. When a worker has answered a page with such
+controls, it names those views (:func:`next_searches`, spelled as the controls will write them)
+and queues each one not stored yet (a view with one country or all is precomputed) in
+:class:`Wanted`: a folder beside the answers, one small file per view named by its store key, at
+most :data:`MAX_WANTED`, newest first, forgotten after :data:`STALE_SECONDS`. The precomputing
+process draws them between its own views and, once its pass is done, as they come
 (:func:`draw_wanted`), at the lowest CPU priority, in the visitor's language, frame and encoding:
 the next click finds a stored answer.
 
@@ -62,30 +63,34 @@ _AHEAD_ENVIRON = "HTTP_" + AHEAD_HEADER.upper().replace("-", "_")
 
 
 def next_searches(store: Store, pathname: str, search: str | None, *, strip: Callable[[str], str]) -> list[str]:
-    """The query strings of the views one click of a multi-choice control away from ``pathname?search``.
+    """The query strings of the views one click of a control away from ``pathname?search``.
 
-    Spelled as the page's controls write them after that click (every default spelled out,
-    ``lang=`` kept: components.controls.register_url_sync), so each is the request the browser
-    sends next. None for a page without such controls (``CHOICES``), a pinned link, a link with
-    problems in its words or past the parameter cap.
+    The page names what its controls hold and offer (its ``controls``): a multi-choice control (a
+    tuple in the state) gives one item more or one less, any other each of its other values, in the
+    page's order (the drawer takes a click's views in it). Spelled as the controls write them after
+    that click (every default spelled out, ``lang=`` kept: components.controls.register_url_sync),
+    so each is the request the browser sends next. None for a page without ``controls``, a pinned
+    link, a link with problems in its words or past the parameter cap.
     """
     read = page_views.read(pathname, search, strip)
     if read is None:
         return []
     page, url = read
-    choices = getattr(page, "CHOICES", None)
-    if not choices or page_views.PINNED in url:
+    if getattr(page, "controls", None) is None or page_views.PINNED in url:
         return []
     vocabulary = Vocabulary.from_store(store)
     state, problems = vocabulary.parse(url, accept=page.QUERY)
     if problems:
         return []
-    held = page.controls_state(store, state, **guard.page_at((strip(pathname) or "").strip("/"))[1])
+    held, offered = page.controls(store, state, **guard.page_at((strip(pathname) or "").strip("/"))[1])
     searches = []
-    for param, offered in choices.items():
+    for param, values in offered.items():
         chosen = getattr(held, param)
-        for value in (option["value"] for option in offered(store)):
-            changed = tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
+        for value in values:
+            if isinstance(chosen, tuple):  # a multi-choice control: one item more, or one less
+                changed: object = tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
+            else:
+                changed = value
             searches.append(vocabulary.encode(held.update(**{param: changed})))
     here = vocabulary.encode(held)
     return [found for found in dict.fromkeys(searches) if found != here]

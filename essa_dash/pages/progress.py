@@ -23,9 +23,6 @@ NAV = 4
 NAV_HREF = "/progress"
 #: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
 QUERY = ("country", "risk", "edition", "sex")
-#: The page's multi-choice controls (a visitor changes them one item at a time) and the choices each offers:
-#: essa_dash.next_views has the views one click away drawn before the visitor asks for them.
-CHOICES = {"country": options.country_options, "risk": q.risk_choices}
 
 DUMBBELLS = "progress-dumbbells"
 BARS = "progress-bars"
@@ -34,9 +31,17 @@ TABLE = "progress-table"
 NUMERIC = ("baseline_year", "baseline", "latest_year", "latest", "change")
 
 
-def controls_state(store: Store, state: State) -> State:
-    """What the page's controls hold for a URL's state, every default spelled out: what a change of one writes back."""
-    return q.restrict(store, state, default_edition(store))[0].update(lang=state.lang)
+def controls(store: Store, state: State) -> tuple[State, dict[str, list[str]]]:
+    """What the page's controls hold for a URL's state (every default spelled out: what a change writes back), and the
+    values each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
+    offered = {
+        "country": options.country_options(store),
+        "risk": q.risk_choices(store),
+        "sex": options.sex_options(),
+        "edition": q.edition_choices(store),
+    }
+    held = q.restrict(store, state, default_edition(store))[0].update(lang=state.lang)
+    return held, {param: [option["value"] for option in values] for param, values in offered.items()}
 
 
 def layout(**url: str) -> html.Main:

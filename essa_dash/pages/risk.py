@@ -29,9 +29,6 @@ NAV = 3
 NAV_HREF = f"/risk/{q.DEFAULT_RISK}"
 #: The URL parameters the page reads (the answer store keys its drawings on them: essa_dash.page_views).
 QUERY = q.PARAMS  # read by q.resolve_view
-#: The page's multi-choice controls (a visitor changes them one item at a time) and the choices each offers:
-#: essa_dash.next_views has the views one click away drawn before the visitor asks for them.
-CHOICES = {"country": options.country_options}
 
 RANKING = "risk-ranking"
 MAP = "risk-map"
@@ -40,9 +37,16 @@ SEX = "risk-sex"
 CONTEXT = "risk-context"
 
 
-def controls_state(store: Store, state: State, risk: str = q.DEFAULT_RISK) -> State:
-    """What the page's controls hold for a URL's state, every default spelled out: what a change of one writes back."""
-    return view_of(store, state.update(risk=(risk,))).state.update(lang=state.lang)
+def controls(store: Store, state: State, risk: str = q.DEFAULT_RISK) -> tuple[State, dict[str, list[str]]]:
+    """What the page's query controls hold for a URL's state (every default spelled out: what a change writes back), and
+    the values each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
+    view = view_of(store, state.update(risk=(risk,)))
+    offered = {
+        "country": options.country_options(store),
+        "sex": options.sex_options(),
+        "edition": q.edition_options(store, view.risk),
+    }
+    return view.state.update(lang=state.lang), {param: [option["value"] for option in values] for param, values in offered.items()}
 
 
 def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:

@@ -19,7 +19,8 @@ from essa_dash import next_views, page_views
 from essa_dash.app import create_app
 from essa_dash.callback_cache import ROUTER_OUTPUT
 from essa_dash.store import Store, read_store
-from tests.e2e.conftest import choose, wait_for_graph
+from tests.e2e.conftest import _SETTLED as SETTLED
+from tests.e2e.conftest import choose, rendered_url, wait_for_graph
 
 
 def same(path: str) -> str:
@@ -65,6 +66,21 @@ def test_each_country_a_visitor_adds_on_the_risk_page_was_named_ahead(page: Page
         assert searches[-1] != before
         assert_drawn_ahead(store, "/risk/old_age", before, searches[-1])
     assert searches[-1].startswith("?country=VNM,IDN,THA&")
+    before = searches[-1]
+    check(page, "sex", "female")
+    assert_drawn_ahead(store, "/risk/old_age", before, searches[-1])
+    before = searches[-1]
+    choose(page, "edition", "UN SDG Global Database (July 2023)")
+    assert_drawn_ahead(store, "/risk/old_age", before, searches[-1])
+    assert searches[-1] == "?country=VNM,IDN,THA&sex=female&edition=un-sdg-db-2023-07"
+
+
+def check(page: Page, param: str, value: str) -> None:
+    """Click a radio button of the page's controls and wait until the page is drawn for it (as conftest.choose)."""
+    page.wait_for_function(SETTLED, arg=None, timeout=30_000)
+    before = rendered_url(page)
+    page.locator(f"#control-{param} input[value={value}]").check()
+    page.wait_for_function(SETTLED, arg=before, timeout=30_000)
 
 
 def test_a_country_and_a_risk_taken_away_on_the_progress_page_were_named_ahead(page: Page, base_url: str, store: Store) -> None:

@@ -15,12 +15,16 @@ from flask.testing import FlaskClient
 from essa_dash import next_views
 from essa_dash.app import create_app
 from essa_dash.callback_cache import SharedAnswers
+from essa_dash.query.progress import edition_choices
+from essa_dash.query.risk import edition_options
 from essa_dash.serving import router_payload
 from essa_dash.store import Store
 
 #: What Chromium sends with a router request (its encodings, an English browser).
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd", "Accept-Language": "en-GB,en;q=0.9"}
 RISK = "/risk/old_age"
+#: The views one click of the sex or the edition away from an old-age view: two other sexes, three other editions.
+OTHERS = 2 + 3
 
 
 def same(path: str) -> str:
@@ -55,18 +59,23 @@ def visit(client: FlaskClient, path: str, search: str, **headers: str) -> str | 
     return response.headers.get("X-ESSA-Cache")
 
 
-def test_the_next_views_are_one_country_more_or_less_spelled_as_the_controls_write_them(store: Store, pages: None) -> None:
+def test_the_next_views_are_one_click_of_a_control_away_spelled_as_the_controls_write_them(store: Store, pages: None) -> None:
     searches = next_views.next_searches(store, RISK, "?country=VNM,IDN", strip=same)
     # the link left the defaults out; the controls write them (components.controls.register_url_sync)
     assert "?country=VNM,IDN,THA&sex=total&edition=ilostat-2025" in searches
     assert "?country=VNM&sex=total&edition=ilostat-2025" in searches and "?country=IDN&sex=total&edition=ilostat-2025" in searches
-    assert len(searches) == 11  # nine countries more, two less
-    assert next_views.next_searches(store, RISK, "?country=VNM&lang=vi&sex=female", strip=same)[0].endswith("lang=vi")
+    assert searches[:11] == [s for s in searches if s.endswith("sex=total&edition=ilostat-2025")]  # the countries first
+    assert "?country=VNM,IDN&sex=female&edition=ilostat-2025" in searches  # the other sexes, then the other editions
+    assert "?country=VNM,IDN&sex=total&edition=un-sdg-db-2023-07" in searches
+    editions = [option["value"] for option in edition_options(store, "old_age")]
+    assert len(searches) == 11 + 2 + len(editions) - 1  # nine countries more, two less; two sexes, the other editions
+    assert all(s.endswith("lang=vi") for s in next_views.next_searches(store, RISK, "?country=VNM&lang=vi&sex=female", strip=same))
 
 
-def test_progress_offers_its_countries_and_its_risks(store: Store, pages: None) -> None:
+def test_progress_offers_its_countries_risks_sexes_and_editions(store: Store, pages: None) -> None:
     searches = next_views.next_searches(store, "/progress", "", strip=same)
-    assert len(searches) == 11 + 9  # every country and risk is chosen at first: each can be taken away
+    editions = edition_choices(store)
+    assert len(searches) == 11 + 9 + 2 + len(editions) - 1  # every country and risk is chosen at first: each can be taken away
     assert all("country=" in s and "risk=" in s for s in searches)
 
 
@@ -88,13 +97,13 @@ def test_a_visitor_s_next_click_is_a_stored_answer_once_the_drawer_has_drawn_ahe
     queue = wanted(client)
     queue.start_drawing()
     assert visit(client, RISK, "?country=VNM&sex=total&edition=ilostat-2025") is None  # drawn for its visitor
-    assert len(queue._names()) == 11  # ten more countries, and all of them (Viet Nam taken away)
+    assert len(queue._names()) == 10 + 1 + OTHERS  # ten countries more, all of them (Viet Nam taken away), other sexes and editions
     drawer = client.application.test_client(use_cookies=False)
-    assert next_views.draw_wanted(drawer, queue) == 11
+    assert next_views.draw_wanted(drawer, queue) == 10 + 1 + OTHERS
     assert queue._names() == []  # its own requests queue nothing
     assert visit(client, RISK, "?country=VNM,IDN&sex=total&edition=ilostat-2025") == "hit"
     # a hit queues its own next views, those not stored: the visitor who goes on adding countries finds them drawn too
-    assert len(queue._names()) == 9 + 1  # nine more countries; Indonesia alone (Viet Nam alone is stored)
+    assert len(queue._names()) == 9 + 1 + OTHERS  # nine countries more; Indonesia alone (Viet Nam alone is stored)
     assert visit(client, RISK, "?sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -170,7 +179,7 @@ def test_the_pass_draws_the_queued_views_before_each_of_its_own_and_queues_none(
     pass_views = [f"{RISK}?country=MMR,{c}&sex=total&edition=ilostat-2025" for c in ("SGP", "BRN")]  # multi-country: they have next views
     drawn = precompute.precompute(client.application, pass_views, between=lambda: asked.append(next_views.draw_wanted(drawer, queue)))
     assert drawn == (2, [])
-    assert asked == [11, 0]  # the visitor's next views first; the pass's own views queued nothing
+    assert asked == [10 + 1 + OTHERS, 0]  # the visitor's next views first; the pass's own views queued nothing
     assert visit(client, RISK, "?country=MMR,LAO&sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -182,7 +191,7 @@ def test_a_first_visit_queues_the_next_views_once_its_html_is_sent(client: Flask
     assert response.status_code == 200 and b"Philippines" in response.get_data()
     assert queue._names() == []
     response.close()
-    assert len(queue._names()) == 9 + 2
+    assert len(queue._names()) == 9 + 2 + OTHERS
 
 
 def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -195,9 +204,9 @@ def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: Fl
     assert visit(client, RISK, link) == "hit"
     assert queue._names() == []  # named a moment ago: not named again for the next visitor
     visit(client, RISK, link, **{"Accept-Language": "vi"})
-    assert len(queue._names()) == 11  # another language: other answers, named for it
+    assert len(queue._names()) == 9 + 2 + OTHERS  # another language: other answers, named for it
     monkeypatch.setattr(next_views, "RECENT_SECONDS", 0.0)
     while queue.take() is not None:
         pass
     visit(client, RISK, link)
-    assert len(queue._names()) == 11
+    assert len(queue._names()) == 9 + 2 + OTHERS
