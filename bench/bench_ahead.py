@@ -12,7 +12,7 @@ Each visitor opens a risk page (a risk and a country chosen at random, seeded: t
 both servers) as its controls write it, which is not counted, then makes ``--clicks`` clicks each
 adding one more country, ``--think`` seconds apart: for each click, the time of the router's answer
 (as a browser asks: keep-alive, its encodings), whether it was a stored answer, and a static file of
-the same bytes fetched from the same server right after (the baseline, as in bench_callbacks).
+the previous answer's bytes fetched from the same server just before it (the baseline, as in bench_callbacks).
 Servers: ``serve --prod`` as shipped (precomputing on: its pass runs during the measurement, English
 first, and the views queued ahead come first between its own) and with ``ESSA_PRECOMPUTE=0``
 (nothing drawn ahead: every click is drawn for its visitor). Visitors come one after another (each
@@ -73,7 +73,7 @@ def measure(server: Server, paths: list[list[str]], think: float, assets: Path) 
 
     The static file is fetched on the same connection just before each click, after the think time: the bytes of the
     answer before it (about the size of the click's). Fetched right after a click, it waited for the worker's naming of
-    the click's next views (4-8 ms, run once the answer is sent, on the connection's thread).
+    the click's next views (5-11 ms of CPU, run once the answer is sent, on the connection's thread).
     """
     clicks, static, stored = [], [], 0
     for n, views in enumerate(paths):
@@ -109,8 +109,8 @@ def main() -> None:
         header(
             "Views drawn ahead: a visitor adding countries on /risk, click by click (serve --prod)",
             f"{args.visitors} visitors one after another, each {args.clicks} clicks adding a country (2, 3, ... countries), "
-            "a think time between clicks; click time median / p95 in ms, and over a static file of the same bytes fetched "
-            "right after each click",
+            "a think time between clicks; click time median / p95 in ms, and over a static file of an answer's bytes fetched "
+            "just before each click",
         )
         rows, notes = [], []
         for label, env in (("as shipped (drawn ahead)", {}), ("ESSA_PRECOMPUTE=0 (none drawn ahead)", {"ESSA_PRECOMPUTE": "0"})):

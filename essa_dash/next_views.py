@@ -217,7 +217,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
         pathname, search = location
         headers = _asked_headers(environ)
         # a view many visitors open (a shared link) names its next views once a minute per worker, not for each of
-        # them: naming them costs 4-8 ms of CPU (bench/RESULTS.md), a stored answer about 1
+        # them: naming them costs 5-11 ms of CPU (bench/RESULTS.md, "Views drawn ahead"), a stored answer about 1
         asked, now = (pathname, search, tuple(headers.values())), time.monotonic()
         if now - recent.get(asked, -RECENT_SECONDS) < RECENT_SECONDS:
             return
