@@ -30,11 +30,12 @@ every language").
 behind it (English in the first minutes, every language within the hour), and a view a visitor
 asks for first is drawn for them as before.
 A page cites the day it was accessed, so stored pages are keyed by the day: the process
-draws them again each day, in a child process that exits when its day ends (the waiting
+draws them again each day, in a child process that exits after its pass (the waiting
 parent holds no app). Selections of several countries are not precomputed: there are
 2^11 of them per view. The views one click from a visitor's selection are drawn ahead
-instead (essa_dash.next_views): the child draws the ones visitors' clicks queue between
-its own views and, after its pass, as they come.
+instead (essa_dash.next_views): the pass draws the ones visitors' clicks queue between
+its own views, and after it another child (``--ahead``) draws them as they come until the
+day ends.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ ENV = "ESSA_PRECOMPUTE"
 DONE = "views precomputed"
 #: The languages every view is drawn in right after the English ones, before the others (the project's first languages).
 FIRST_LANGUAGES = ("id", "vi")
-#: How often the pass, once done, looks for views visitors' clicks asked for ahead (essa_dash.next_views).
+#: How often the process drawing views ahead (``--ahead``) looks for those visitors' clicks asked for (essa_dash.next_views).
 WANTED_POLL_SECONDS = 0.2
 #: The viewport cookie a phone sends (assets/viewport.js; any width of the phone frame draws the same page).
 PHONE_COOKIE = "essa_vw=390"
@@ -201,9 +202,10 @@ def _command(root: Path, public_url: str | None) -> list[str]:
 
 
 def _daily(root: Path, public_url: str | None) -> None:
-    """One pass now and one each day after (a page cites the day it was accessed), each in a child that exits when its day ends.
+    """One pass now and one each day after (a page cites the day it was accessed), each in a child that exits after it.
 
-    After its pass the child draws the views visitors' clicks ask for ahead (essa_dash.next_views) as they come.
+    Between two passes another child draws the views visitors' clicks ask for ahead (essa_dash.next_views) as they
+    come: a process of its own, started without the pass's memory, until the day ends (again after a pause if it fails).
     """
     child: subprocess.Popen[bytes] | None = None
 
@@ -215,31 +217,40 @@ def _daily(root: Path, public_url: str | None) -> None:
     signal.signal(signal.SIGTERM, stop)
     while True:
         day = dt.date.today()
-        child = subprocess.Popen([*_command(root, public_url), "--ahead"])
+        child = subprocess.Popen(_command(root, public_url))
         child.wait()
         while dt.date.today() == day:
-            time.sleep(60)
+            child = subprocess.Popen([*_command(root, public_url), "--ahead"])
+            child.wait()
+            if dt.date.today() == day:
+                time.sleep(60)
 
 
-def _pass(root: Path, public_url: str | None, *, ahead: bool = False) -> None:
-    """Draw every reachable view, with the views visitors' clicks ask for ahead between them; then, with ``ahead``, those
-    as they come until the day ends (the server's own pass: alone, for a measurement, it exits when its views are drawn)."""
+def _drawer(root: Path, public_url: str | None) -> tuple[Any, Any, Any]:
+    """(app, queue, client) of a process that draws views: its app, marked as the drawer of the views asked for ahead."""
     from essa_dash import next_views
     from essa_dash.app import create_app
     from essa_dash.callback_cache import folder_of
     from essa_dash.serving import install
-    from essa_dash.store import get_store
-    from essa_dash.text import LANGUAGES
 
-    start, day = time.perf_counter(), dt.date.today()
     app = create_app(root, public_url=public_url)
     install(app.server)  # the same compression as the server's workers: the same bytes under the same key
     wanted = next_views.Wanted(folder_of(app.server))
     wanted.start_drawing()
-    ahead = app.server.test_client(use_cookies=False)
+    return app, wanted, app.server.test_client(use_cookies=False)
+
+
+def _pass(root: Path, public_url: str | None) -> None:
+    """Draw every reachable view, and the views visitors' clicks ask for ahead between them."""
+    from essa_dash.next_views import draw_wanted
+    from essa_dash.store import get_store
+    from essa_dash.text import LANGUAGES
+
+    start = time.perf_counter()
+    app, wanted, client = _drawer(root, public_url)
     groups = visit_groups(reachable_urls(get_store(root)), LANGUAGES)
     visits = [visit for _, group in groups for visit in group]
-    drawn, failed = precompute(app.server, visits, between=lambda: next_views.draw_wanted(ahead, wanted))
+    drawn, failed = precompute(app.server, visits, between=lambda: draw_wanted(client, wanted))
     size = app.server.extensions["essa_answers"].size
     print(
         f"ESSA Dash: {drawn} of {sum(len(group) for _, group in groups)} {DONE} in {time.perf_counter() - start:.0f} s "
@@ -248,8 +259,16 @@ def _pass(root: Path, public_url: str | None, *, ahead: bool = False) -> None:
     )
     for url in failed:
         print(f"ESSA Dash: precomputing {url} failed", file=sys.stderr, flush=True)
-    while ahead and dt.date.today() == day:  # then the parent starts the next day's pass
-        if not next_views.draw_wanted(ahead, wanted):
+
+
+def _ahead(root: Path, public_url: str | None) -> None:
+    """Draw the views visitors' clicks ask for ahead as they come, until the day ends (then the next day's pass starts)."""
+    from essa_dash.next_views import draw_wanted
+
+    day = dt.date.today()
+    _, wanted, client = _drawer(root, public_url)
+    while dt.date.today() == day:
+        if not draw_wanted(client, wanted):
             time.sleep(WANTED_POLL_SECONDS)
 
 
@@ -258,12 +277,10 @@ def main() -> None:
     parser.add_argument("--data-dir", required=True)
     parser.add_argument("--public-url")
     parser.add_argument("--daily", action="store_true", help="a pass now and one each day after, each in a child process")
-    parser.add_argument("--ahead", action="store_true", help="after the pass, draw the views clicks ask for ahead until the day ends")
+    parser.add_argument("--ahead", action="store_true", help="no pass: draw the views clicks ask for ahead until the day ends")
     args = parser.parse_args()
-    if args.daily:
-        _daily(Path(args.data_dir), args.public_url)
-    else:
-        _pass(Path(args.data_dir), args.public_url, ahead=args.ahead)
+    run = _daily if args.daily else _ahead if args.ahead else _pass
+    run(Path(args.data_dir), args.public_url)
 
 
 if __name__ == "__main__":

@@ -210,3 +210,28 @@ def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: Fl
         pass
     visit(client, RISK, link)
     assert len(queue._names()) == 9 + 2 + OTHERS
+
+
+def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
+    client: FlaskClient, built_root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``python -m essa_dash.precompute --ahead``, the daily parent's child once the day's pass is done."""
+    import datetime as dt
+
+    from essa_dash import precompute
+
+    days = iter([dt.date(2026, 12, 7)] * 3 + [dt.date(2026, 12, 8)] * 10)
+
+    class Clock:
+        class date:  # noqa: N801 - stands in for the datetime module's class
+            @staticmethod
+            def today() -> dt.date:
+                return next(days)
+
+    wanted(client).start_drawing()
+    visit(client, RISK, "?country=LAO,MMR&sex=total&edition=ilostat-2025")
+    assert len(wanted(client)._names()) == 9 + 2 + OTHERS
+    monkeypatch.setattr(precompute, "dt", Clock)
+    precompute._ahead(built_root, None)  # it drew the queue on its first round, then the day ended
+    assert wanted(client)._names() == []
+    assert visit(client, RISK, "?country=LAO,MMR,KHM&sex=total&edition=ilostat-2025") == "hit"
