@@ -44,7 +44,7 @@ from bench._harness import (
     scratch,
     table,
 )
-from essa_dash.pages.risk import controls
+from essa_dash.pages.risk import control_choices
 from essa_dash.query import member_states
 from essa_dash.query.risk import risk_ids
 from essa_dash.query.state import State, Vocabulary
@@ -63,7 +63,7 @@ def visitors(store: Store, count: int, clicks: int, seed: int) -> list[list[str]
     paths = []
     for _ in range(count):
         risk, chosen = chooser.choice(risks), chooser.sample(countries, clicks + 1)
-        states = [controls(store, State(country=tuple(chosen[: n + 1]), sex="total"), risk)[0] for n in range(clicks + 1)]
+        states = [control_choices(store, State(country=tuple(chosen[: n + 1]), sex="total"), risk)[0] for n in range(clicks + 1)]
         paths.append([f"/risk/{risk}{vocabulary.encode(state)}" for state in states])
     return paths
 

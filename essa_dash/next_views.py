@@ -65,28 +65,28 @@ _AHEAD_ENVIRON = "HTTP_" + AHEAD_HEADER.upper().replace("-", "_")
 def next_searches(store: Store, pathname: str, search: str | None, *, strip: Callable[[str], str]) -> list[str]:
     """The query strings of the views one click of a control away from ``pathname?search``.
 
-    The page names what its controls hold and offer (its ``controls``): a multi-choice control (a
+    The page names what its controls hold and offer (its ``control_choices``): a multi-choice control (a
     tuple in the state) gives one item more or one less, any other each of its other values, in the
     page's order (the drawer takes a click's views in it). Spelled as the controls write them after
     that click (every default spelled out, ``lang=`` kept: components.controls.register_url_sync),
-    so each is the request the browser sends next. None for a page without ``controls``, a pinned
+    so each is the request the browser sends next. None for a page without ``control_choices``, a pinned
     link, a link with problems in its words or past the parameter cap.
     """
     read = page_views.read(pathname, search, strip)
     if read is None:
         return []
     page, url = read
-    if getattr(page, "controls", None) is None or page_views.PINNED in url:
+    if getattr(page, "control_choices", None) is None or page_views.PINNED in url:
         return []
     vocabulary = Vocabulary.from_store(store)
     state, problems = vocabulary.parse(url, accept=page.QUERY)
     if problems:
         return []
-    held, offered = page.controls(store, state, **guard.page_at((strip(pathname) or "").strip("/"))[1])
+    held, offered = page.control_choices(store, state, **guard.page_at((strip(pathname) or "").strip("/"))[1])
     searches = []
-    for param, values in offered.items():
+    for param, choices in offered.items():
         chosen = getattr(held, param)
-        for value in values:
+        for value in (option["value"] for option in choices):
             if isinstance(chosen, tuple):  # a multi-choice control: one item more, or one less
                 changed: object = tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
             else:

@@ -31,17 +31,16 @@ TABLE = "progress-table"
 NUMERIC = ("baseline_year", "baseline", "latest_year", "latest", "change")
 
 
-def controls(store: Store, state: State) -> tuple[State, dict[str, list[str]]]:
+def control_choices(store: Store, state: State) -> tuple[State, dict[str, list[options.Option]]]:
     """What the page's controls hold for a URL's state (every default spelled out: what a change writes back), and the
-    values each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
+    options each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
     offered = {
         "country": options.country_options(store),
         "risk": q.risk_choices(store),
         "sex": options.sex_options(),
         "edition": q.edition_choices(store),
     }
-    held = q.restrict(store, state, default_edition(store))[0].update(lang=state.lang)
-    return held, {param: [option["value"] for option in values] for param, values in offered.items()}
+    return q.restrict(store, state, default_edition(store))[0].update(lang=state.lang), offered
 
 
 def layout(**url: str) -> html.Main:

@@ -37,16 +37,12 @@ SEX = "risk-sex"
 CONTEXT = "risk-context"
 
 
-def controls(store: Store, state: State, risk: str = q.DEFAULT_RISK) -> tuple[State, dict[str, list[str]]]:
+def control_choices(store: Store, state: State, risk: str = q.DEFAULT_RISK) -> tuple[State, dict[str, list[options.Option]]]:
     """What the page's query controls hold for a URL's state (every default spelled out: what a change writes back), and
-    the values each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
+    the options each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
     view = view_of(store, state.update(risk=(risk,)))
-    offered = {
-        "country": options.country_options(store),
-        "sex": options.sex_options(),
-        "edition": q.edition_options(store, view.risk),
-    }
-    return view.state.update(lang=state.lang), {param: [option["value"] for option in values] for param, values in offered.items()}
+    offered = {"country": options.country_options(store), "sex": options.sex_options(), "edition": q.edition_options(store, view.risk)}
+    return view.state.update(lang=state.lang), offered
 
 
 def layout(risk: str = q.DEFAULT_RISK, **url: str) -> html.Main:
