@@ -27,6 +27,7 @@ import contextlib
 import json
 import os
 import tempfile
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -121,6 +122,7 @@ class Wanted:
         self._write(DRAWER, str(os.getpid()).encode())
 
     def drawer_alive(self) -> bool:
+        """Whether the process that last marked itself the drawer is running (else nothing would take what is queued)."""
         try:
             pid = int((self.directory / DRAWER).read_text())
         except (OSError, ValueError):
@@ -162,27 +164,30 @@ class Wanted:
         return True
 
     def take(self) -> Want | None:
-        """The newest view queued (the first of its click's), taken off the queue; None when it is empty. Stale ones are dropped."""
+        """The newest view queued (the first of its click's), taken off the queue; None when it is empty.
+
+        Stale entries and any file that is not a whole entry are deleted unread.
+        """
         entries = []
         for name in self._names():
             path = self.directory / name
             try:
                 entry = json.loads(path.read_bytes())
-            except (OSError, ValueError):  # taken by another reader, or not ours: dropped
+                queued, order = float(entry["time"]), int(entry["order"])
+                want = Want(name, str(entry["pathname"]), str(entry["search"]), {str(k): str(v) for k, v in entry["headers"].items()})
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):  # taken meanwhile, or not an entry
+                queued, want = 0.0, None
+            if want is None or time.time() - queued > STALE_SECONDS:
                 with contextlib.suppress(OSError):
                     path.unlink()
                 continue
-            if not isinstance(entry, dict) or time.time() - float(entry.get("time", 0)) > STALE_SECONDS:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                continue
-            entries.append((-float(entry["time"]), int(entry["order"]), name, entry))
+            entries.append((-queued, order, name, want))
         if not entries:
             return None
-        *_, name, entry = min(entries)
+        *_, name, want = min(entries)
         with contextlib.suppress(OSError):
             (self.directory / name).unlink()
-        return Want(name, str(entry["pathname"]), str(entry["search"]), {str(k): str(v) for k, v in entry["headers"].items()})
+        return want
 
 
 def _asked_headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -207,6 +212,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
     answers = SharedAnswers.of(server)
     wanted = Wanted(answers.store.directory)
     recent: OrderedDict[tuple[str, str | None, tuple[str, ...]], float] = OrderedDict()
+    named_lock = threading.Lock()
 
     def after_page(environ: dict[str, Any], body: bytes) -> None:
         if _AHEAD_ENVIRON in environ or not wanted.drawer_alive():
@@ -219,12 +225,13 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
         # a view many visitors open (a shared link) names its next views once a minute per worker, not for each of
         # them: naming them costs 5-11 ms of CPU (bench/RESULTS.md, "Views drawn ahead"), a stored answer about 1
         asked, now = (pathname, search, tuple(headers.values())), time.monotonic()
-        if now - recent.get(asked, -RECENT_SECONDS) < RECENT_SECONDS:
-            return
-        recent[asked] = now
-        recent.move_to_end(asked)
-        while len(recent) > RECENT_VIEWS:
-            recent.popitem(last=False)
+        with named_lock:  # the worker's threads share the memo
+            if now - recent.get(asked, -RECENT_SECONDS) < RECENT_SECONDS:
+                return
+            recent[asked] = now
+            recent.move_to_end(asked)
+            while len(recent) > RECENT_VIEWS:
+                recent.popitem(last=False)
         wants = []
         for found in next_searches(get_store(root), pathname, search, strip=strip):
             payload = json.dumps(router_payload(pathname, found)).encode()
@@ -241,5 +248,6 @@ def draw_wanted(client: Any, wanted: Wanted) -> int:
     drawn = 0
     while (want := wanted.take()) is not None:
         response = client.post(CALLBACK_PATH, json=router_payload(want.pathname, want.search), headers={**want.headers, AHEAD_HEADER: "1"})
+        response.close()
         drawn += response.status_code == 200
     return drawn

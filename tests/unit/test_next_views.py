@@ -147,6 +147,7 @@ def test_the_queue_is_bounded_newest_first_and_forgets_stale_views(tmp_path: Pat
     later = [next_views.Want(f"new{i}", RISK, f"?country=KHM,{c}", {}) for i, c in enumerate(("IDN", "THA", "LAO"))]
     time.sleep(0.01)
     assert queue.add(later) == 1  # room for one more: a flood costs at most the bound
+    (queue.directory / "stray").write_text('{"time": "soon"}')  # not an entry: deleted unread, the queue goes on
     assert [queue.take().key, queue.take().key, queue.take()] == ["new0", "old0", None]  # the stale one is dropped unread
     assert [path.name for path in queue.directory.iterdir()] == [next_views.DRAWER]
 
