@@ -8,7 +8,7 @@ so from any view the next is one of a few dozen. When a worker has answered a pa
 controls, it names those views (:func:`next_searches`, spelled as the controls will write them)
 and queues each one not stored yet (a view with one country or all is precomputed) in
 :class:`Wanted`: a folder beside the answers, one small file per view named by its store key, at
-most :data:`MAX_WANTED`, newest first, forgotten after :data:`STALE_SECONDS`. The precomputing
+most :data:`MAX_WANTED` (the oldest make room), newest first, forgotten after :data:`STALE_SECONDS`. The precomputing
 process draws them between its own views and, once its pass is done, as they come
 (:func:`draw_wanted`), at the lowest CPU priority, in the visitor's language, frame and encoding:
 the next click finds a stored answer.
@@ -30,7 +30,7 @@ import tempfile
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
@@ -50,7 +50,7 @@ from essa_dash.text import resolve_language
 FOLDER = "wanted"
 #: The file in it that names the drawer's process.
 DRAWER = ".drawer"
-#: Views queued at most: past it, a click's neighbours are not asked for (a flood's cost is bounded by it).
+#: Views queued at most: past it, those queued longest ago are dropped (a flood's cost is bounded by it).
 MAX_WANTED = 256
 #: A view queued longer ago than this is dropped unread: its visitor has moved on.
 STALE_SECONDS = 600
@@ -141,17 +141,30 @@ class Wanted:
         except FileNotFoundError:
             return []
 
-    def add(self, wants: Iterable[Want]) -> int:
-        """Queue ``wants`` (in the order given: the likeliest first) within :data:`MAX_WANTED`; how many were queued."""
-        room = MAX_WANTED - len(self._names())
+    def add(self, wants: list[Want]) -> int:
+        """Queue ``wants`` (in the order given: the likeliest first), how many were queued.
+
+        Within :data:`MAX_WANTED`: the views queued longest ago make room (their visitors have likely moved
+        on, and the drawer takes the newest first), and of one click's views the likeliest are kept.
+        """
+        wants = wants[:MAX_WANTED]
+        self._make_room(len(wants))
         queued, now = 0, time.time()
         for order, want in enumerate(wants):
-            if queued >= room:
-                break
             entry = {"pathname": want.pathname, "search": want.search, "headers": want.headers, "time": now, "order": order}
             if self._write(want.key, json.dumps(entry).encode()):
                 queued += 1
         return queued
+
+    def _make_room(self, count: int) -> None:
+        """Delete the views queued longest ago until ``count`` more fit within :data:`MAX_WANTED`."""
+        entries = []
+        for name in self._names():
+            with contextlib.suppress(OSError):  # taken meanwhile
+                entries.append(((self.directory / name).stat().st_mtime, name))
+        for _, name in sorted(entries)[: max(0, len(entries) + count - MAX_WANTED)]:
+            with contextlib.suppress(OSError):
+                (self.directory / name).unlink()
 
     def _write(self, name: str, data: bytes) -> bool:
         try:

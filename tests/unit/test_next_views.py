@@ -135,7 +135,7 @@ def dead_pid() -> int:
     return process.pid
 
 
-def test_the_queue_is_bounded_newest_first_and_forgets_stale_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_queue_is_bounded_keeps_the_newest_and_forgets_stale_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(next_views, "MAX_WANTED", 3)
     queue = next_views.Wanted(tmp_path)
     queue.start_drawing()
@@ -146,10 +146,12 @@ def test_the_queue_is_bounded_newest_first_and_forgets_stale_views(tmp_path: Pat
     stale.write_text(json.dumps({**entry, "time": time.time() - next_views.STALE_SECONDS - 1}))
     later = [next_views.Want(f"new{i}", RISK, f"?country=KHM,{c}", {}) for i, c in enumerate(("IDN", "THA", "LAO"))]
     time.sleep(0.01)
-    assert queue.add(later) == 1  # room for one more: a flood costs at most the bound
+    assert queue.add(later[:2]) == 2  # the oldest made room: a flood costs at most the bound
+    assert sorted(queue._names()) == ["new0", "new1", "old1"]
     (queue.directory / "stray").write_text('{"time": "soon"}')  # not an entry: deleted unread, the queue goes on
-    assert [queue.take().key, queue.take().key, queue.take()] == ["new0", "old0", None]  # the stale one is dropped unread
-    assert [path.name for path in queue.directory.iterdir()] == [next_views.DRAWER]
+    assert [queue.take().key, queue.take().key, queue.take()] == ["new0", "new1", None]  # the stale one is dropped unread
+    assert queue.add(later * 2) == 3  # one click's views past the bound: its likeliest are kept
+    assert sorted(queue._names()) == ["new0", "new1", "new2"]
 
 
 def test_a_failure_after_the_answer_is_logged_and_the_answer_stands(
