@@ -1,6 +1,6 @@
-"""A visitor comparing countries on /risk: each click that adds a country, with and without the views one click away drawn ahead.
+"""A visitor comparing countries on /risk (or /progress): each click, with and without the views one click away drawn ahead.
 
-Usage: ``.venv/bin/python bench/bench_ahead.py [--visitors 6] [--clicks 3] [--think 1 3 6]``
+Usage: ``.venv/bin/python bench/bench_ahead.py [--visitors 6] [--clicks 3] [--think 1 3 6] [--page /risk]``
 
 Selections of several countries are not precomputed (2^11 a view); essa_dash.next_views has
 the views one click from a visitor's selection drawn ahead by the precomputing process, at nice
@@ -44,27 +44,37 @@ from bench._harness import (
     scratch,
     table,
 )
-from essa_dash.pages.risk import control_choices
+from essa_dash.pages import progress as progress_page
+from essa_dash.pages import risk as risk_page
 from essa_dash.query import member_states
 from essa_dash.query.risk import risk_ids
 from essa_dash.query.state import State, Vocabulary
 from essa_dash.store import Store, read_store
 
 
-def visitors(store: Store, count: int, clicks: int, seed: int) -> list[list[str]]:
-    """Each visitor's views: a risk page with one country, then one more country per click, as the controls write them.
+def visitors(store: Store, page: str, count: int, clicks: int, seed: int) -> list[list[str]]:
+    """Each visitor's views, as the page's controls write them, one click apart.
 
-    The controls write the view the page resolved (an edition without figures for the risk falls back to one with them).
+    /risk: a risk page with one country, then one more country per click. /progress: every country (as
+    the page opens), then one fewer per click. The controls write the view the page resolved (an edition
+    without figures for the risk falls back to one with them: pages' control_choices).
     """
     chooser = random.Random(seed)
     countries = member_states(store.countries)["iso3"].tolist()
-    risks = risk_ids(store)
     vocabulary = Vocabulary.from_store(store)
     paths = []
     for _ in range(count):
-        risk, chosen = chooser.choice(risks), chooser.sample(countries, clicks + 1)
-        states = [control_choices(store, State(country=tuple(chosen[: n + 1]), sex="total"), risk)[0] for n in range(clicks + 1)]
-        paths.append([f"/risk/{risk}{vocabulary.encode(state)}" for state in states])
+        picked = chooser.sample(countries, clicks + 1)
+        if page == "/risk":
+            risk = chooser.choice(risk_ids(store))
+            held = [
+                risk_page.control_choices(store, State(country=tuple(picked[: n + 1]), sex="total"), risk)[0] for n in range(clicks + 1)
+            ]
+            paths.append([f"/risk/{risk}{vocabulary.encode(state)}" for state in held])
+        else:
+            kept = [tuple(c for c in countries if c not in picked[:n]) for n in range(clicks + 1)]
+            held = [progress_page.control_choices(store, State(country=chosen))[0] for chosen in kept]
+            paths.append([f"/progress{vocabulary.encode(state)}" for state in held])
     return paths
 
 
@@ -100,15 +110,17 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=3)
     parser.add_argument("--think", type=float, nargs="+", default=[1.0, 3.0, 6.0])
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--page", choices=("/risk", "/progress"), default="/risk", help="/progress: each click takes a country away")
     args = parser.parse_args()
+    clicking = "adding a country (2, 3, ... countries)" if args.page == "/risk" else "taking a country away (10, 9, ... countries)"
     with scratch() as tmp:
         data = built_data(tmp / "data")
         store = read_store(data)
         assets = assets_copy(tmp / "assets")
         (assets / "bench").mkdir()
         header(
-            "Views drawn ahead: a visitor adding countries on /risk, click by click (serve --prod)",
-            f"{args.visitors} visitors one after another, each {args.clicks} clicks adding a country (2, 3, ... countries), "
+            f"Views drawn ahead: a visitor choosing countries on {args.page}, click by click (serve --prod)",
+            f"{args.visitors} visitors one after another, each {args.clicks} clicks {clicking}, "
             "a think time between clicks; click time median / p95 in ms, and over a static file of an answer's bytes fetched "
             "just before each click",
         )
@@ -116,7 +128,7 @@ def main() -> None:
         for label, env in (("as shipped (drawn ahead)", {}), ("ESSA_PRECOMPUTE=0 (none drawn ahead)", {"ESSA_PRECOMPUTE": "0"})):
             for k, think in enumerate(args.think):
                 # each think time its own visitors (a new seed): views the previous rows stored are not asked again
-                paths = visitors(store, args.visitors, args.clicks, args.seed + k)
+                paths = visitors(store, args.page, args.visitors, args.clicks, args.seed + k)
                 with Server("prod", data, assets=assets, env=env) as server:
                     server.wait_workers(2)
                     clicks, static, stored = measure(server, paths, think, assets)
