@@ -135,7 +135,8 @@ class Wanted:
             return True
         return True
 
-    def _names(self) -> list[str]:
+    def keys(self) -> list[str]:
+        """The store keys of the views queued now."""
         try:
             return [entry.name for entry in os.scandir(self.directory) if not entry.name.startswith(".")]
         except FileNotFoundError:
@@ -159,7 +160,7 @@ class Wanted:
     def _make_room(self, count: int) -> None:
         """Delete the views queued longest ago until ``count`` more fit within :data:`MAX_WANTED`."""
         entries = []
-        for name in self._names():
+        for name in self.keys():
             with contextlib.suppress(OSError):  # taken meanwhile
                 entries.append(((self.directory / name).stat().st_mtime, name))
         for _, name in sorted(entries)[: max(0, len(entries) + count - MAX_WANTED)]:
@@ -182,7 +183,7 @@ class Wanted:
         Stale entries and any file that is not a whole entry are deleted unread.
         """
         entries = []
-        for name in self._names():
+        for name in self.keys():
             path = self.directory / name
             try:
                 entry = json.loads(path.read_bytes())

@@ -97,13 +97,13 @@ def test_a_visitor_s_next_click_is_a_stored_answer_once_the_drawer_has_drawn_ahe
     queue = wanted(client)
     queue.start_drawing()
     assert visit(client, RISK, "?country=VNM&sex=total&edition=ilostat-2025") is None  # drawn for its visitor
-    assert len(queue._names()) == 10 + 1 + OTHERS  # ten countries more, all of them (Viet Nam taken away), other sexes and editions
+    assert len(queue.keys()) == 10 + 1 + OTHERS  # ten countries more, all of them (Viet Nam taken away), other sexes and editions
     drawer = client.application.test_client(use_cookies=False)
     assert next_views.draw_wanted(drawer, queue) == 10 + 1 + OTHERS
-    assert queue._names() == []  # its own requests queue nothing
+    assert queue.keys() == []  # its own requests queue nothing
     assert visit(client, RISK, "?country=VNM,IDN&sex=total&edition=ilostat-2025") == "hit"
     # a hit queues its own next views, those not stored: the visitor who goes on adding countries finds them drawn too
-    assert len(queue._names()) == 9 + 1 + OTHERS  # nine countries more; Indonesia alone (Viet Nam alone is stored)
+    assert len(queue.keys()) == 9 + 1 + OTHERS  # nine countries more; Indonesia alone (Viet Nam alone is stored)
     assert visit(client, RISK, "?sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -121,12 +121,12 @@ def test_the_views_are_drawn_in_the_visitor_s_language_and_frame(client: FlaskCl
 
 def test_nothing_is_queued_without_a_drawer(client: FlaskClient) -> None:
     visit(client, RISK, "?country=VNM,THA")
-    assert wanted(client)._names() == []
+    assert wanted(client).keys() == []
     queue = wanted(client)
     queue.start_drawing()
     (queue.directory / next_views.DRAWER).write_text(str(dead_pid()))
     visit(client, RISK, "?country=VNM,PHL")
-    assert queue._names() == []
+    assert queue.keys() == []
 
 
 def dead_pid() -> int:
@@ -147,11 +147,11 @@ def test_the_queue_is_bounded_keeps_the_newest_and_forgets_stale_views(tmp_path:
     later = [next_views.Want(f"new{i}", RISK, f"?country=KHM,{c}", {}) for i, c in enumerate(("IDN", "THA", "LAO"))]
     time.sleep(0.01)
     assert queue.add(later[:2]) == 2  # the oldest made room: a flood costs at most the bound
-    assert sorted(queue._names()) == ["new0", "new1", "old1"]
+    assert sorted(queue.keys()) == ["new0", "new1", "old1"]
     (queue.directory / "stray").write_text('{"time": "soon"}')  # not an entry: deleted unread, the queue goes on
     assert [queue.take().key, queue.take().key, queue.take()] == ["new0", "new1", None]  # the stale one is dropped unread
     assert queue.add(later * 2) == 3  # one click's views past the bound: its likeliest are kept
-    assert sorted(queue._names()) == ["new0", "new1", "new2"]
+    assert sorted(queue.keys()) == ["new0", "new1", "new2"]
 
 
 def test_a_failure_after_the_answer_is_logged_and_the_answer_stands(
@@ -192,9 +192,9 @@ def test_a_first_visit_queues_the_next_views_once_its_html_is_sent(client: Flask
     queue.start_drawing()
     response = client.get("/risk/old_age?country=PHL,THA", headers=BROWSER)
     assert response.status_code == 200 and b"Philippines" in response.get_data()
-    assert queue._names() == []
+    assert queue.keys() == []
     response.close()
-    assert len(queue._names()) == 9 + 2 + OTHERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS
 
 
 def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -205,14 +205,14 @@ def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: Fl
     while queue.take() is not None:  # as if the drawer had taken them (not drawn: they stay unstored)
         pass
     assert visit(client, RISK, link) == "hit"
-    assert queue._names() == []  # named a moment ago: not named again for the next visitor
+    assert queue.keys() == []  # named a moment ago: not named again for the next visitor
     visit(client, RISK, link, **{"Accept-Language": "vi"})
-    assert len(queue._names()) == 9 + 2 + OTHERS  # another language: other answers, named for it
+    assert len(queue.keys()) == 9 + 2 + OTHERS  # another language: other answers, named for it
     monkeypatch.setattr(next_views, "RECENT_SECONDS", 0.0)
     while queue.take() is not None:
         pass
     visit(client, RISK, link)
-    assert len(queue._names()) == 9 + 2 + OTHERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS
 
 
 def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
@@ -233,8 +233,8 @@ def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
 
     wanted(client).start_drawing()
     visit(client, RISK, "?country=LAO,MMR&sex=total&edition=ilostat-2025")
-    assert len(wanted(client)._names()) == 9 + 2 + OTHERS
+    assert len(wanted(client).keys()) == 9 + 2 + OTHERS
     monkeypatch.setattr(precompute, "dt", Clock)
     precompute._ahead(built_root, None)  # it drew the queue on its first round, then the day ended
-    assert wanted(client)._names() == []
+    assert wanted(client).keys() == []
     assert visit(client, RISK, "?country=LAO,MMR,KHM&sex=total&edition=ilostat-2025") == "hit"
