@@ -52,6 +52,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the daily parent imports nothing heavy: it only waits and starts a pass
+    from dash import Dash
+    from flask.testing import FlaskClient
+
+    from essa_dash.next_views import Wanted
     from essa_dash.store import Store
 
 #: ``0`` turns the precomputing off (e.g. to measure first renders); anything else, or unset, leaves it on.
@@ -226,7 +230,7 @@ def _daily(root: Path, public_url: str | None) -> None:
                 time.sleep(60)
 
 
-def _drawer(root: Path, public_url: str | None) -> tuple[Any, Any, Any]:
+def _drawer(root: Path, public_url: str | None) -> tuple[Dash, Wanted, FlaskClient]:
     """(app, queue, client) of a process that draws views: its app, marked as the drawer of the views asked for ahead."""
     from essa_dash import next_views
     from essa_dash.app import create_app
