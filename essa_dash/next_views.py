@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import flask
+from flask.testing import FlaskClient
 
 from essa_dash import guard, page_views
 from essa_dash.callback_cache import CALLBACK_PATH, SharedAnswers, router_location
@@ -257,7 +258,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
     answers.after_page.append(after_page)
 
 
-def draw_wanted(client: Any, wanted: Wanted) -> int:
+def draw_wanted(client: FlaskClient, wanted: Wanted) -> int:
     """Draw every view queued, newest first, through ``client`` (a Flask test client of the app); how many were drawn."""
     drawn = 0
     while (want := wanted.take()) is not None:
