@@ -1,11 +1,15 @@
-// One chart drawn at a time, each in a task of its own, in the order the page asks for them.
+// One chart drawn at a time, each in a task of its own, the first on the page first.
 //
 // Dash mounts every graph of a page in one React commit, and each dcc.Graph calls Plotly.react
 // as it mounts: five charts were drawn in one task of ~3 s on a 4x-throttled CPU (most of it
 // plotly.js measuring text), and the browser showed none of them until the last was done.
 // Queued, the first chart is on screen after its own drawing and the page answers input between
-// two charts. Plotly.react keeps its contract: it returns a promise of the plotted div, and calls
-// for the same div run in the order they were made (a figure update waits for the first drawing).
+// two charts. The next chart drawn is the waiting one that comes first in the document, not the
+// one asked for first: when the renderer mounts the graphs again (a page's layout replaced while
+// the first were waiting), the calls of the new ones come in whatever order their mounts ran, and
+// the first chart, the one the HTML's copy stands in for, was seen drawn last under load.
+// Plotly.react keeps its contract: it returns a promise of the plotted div, and calls for the same
+// div run in the order they were made (a figure update waits for the first drawing).
 // Loaded right after the page's plotly.js (essa_dash/bundles.py), before Dash's scripts; below, in the
 // same file (one request fewer on a first visit, which is near its 650 kB), the first chart drawn from the HTML.
 (function () {
@@ -13,26 +17,69 @@
   var Plotly = window.Plotly;
   if (!Plotly || Plotly.essaQueued) return;
   var react = Plotly.react;
-  var free = Promise.resolve(); // settles when the previous chart is drawn and the browser has had a turn
+  var waiting = []; // {self, args, div, resolve, reject}, in the order asked
+  var busy = false; // a chart is being drawn, or the browser is having its turn after one
 
-  function nextTask() {
-    return new Promise(function (resolve) {
-      setTimeout(resolve, 0);
+  function div(gd) {
+    return typeof gd === "string" ? document.getElementById(gd) : gd;
+  }
+
+  // the waiting call whose div comes first in the document (the first asked among equals)
+  function first() {
+    var best = 0;
+    for (var i = 1; i < waiting.length; i++) {
+      var a = waiting[best].div;
+      var b = waiting[i].div;
+      if (a && b && a !== b && b.compareDocumentPosition(a) & Node.DOCUMENT_POSITION_FOLLOWING) best = i;
+    }
+    return waiting.splice(best, 1)[0];
+  }
+
+  function next() {
+    busy = false;
+    if (waiting.length) draw();
+  }
+
+  function draw() {
+    busy = true;
+    // a div taken off the page while it waited (the visitor moved on) is not drawn: its
+    // dcc.Graph has unmounted and would never purge it (nor its window resize listener)
+    var gone = waiting.filter(function (call) {
+      return call.div && call.div.nodeType === 1 && !call.div.isConnected;
     });
+    waiting = waiting.filter(function (call) {
+      return gone.indexOf(call) < 0;
+    });
+    gone.forEach(function (call) {
+      call.resolve(call.args[0]);
+    });
+    if (!waiting.length) {
+      busy = false;
+      return;
+    }
+    var call = first();
+    var drawn;
+    try {
+      drawn = Promise.resolve(react.apply(call.self, call.args));
+    } catch (error) {
+      drawn = Promise.reject(error);
+    }
+    drawn.then(call.resolve, call.reject);
+    function turn() {
+      setTimeout(next, 0);
+    }
+    drawn.then(turn, turn);
   }
 
   Plotly.react = function () {
-    var self = this;
     var args = arguments;
-    var drawn = free.then(function () {
-      var gd = args[0];
-      // a graph taken off the page while it waited (the visitor moved on) is not drawn: its
-      // dcc.Graph has unmounted and would never purge it (nor its window resize listener)
-      if (gd && gd.nodeType === 1 && !gd.isConnected) return gd;
-      return react.apply(self, args);
+    var self = this;
+    return new Promise(function (resolve, reject) {
+      waiting.push({ self: self, args: args, div: div(args[0]), resolve: resolve, reject: reject });
+      if (!busy) Promise.resolve().then(function () {
+        if (!busy) draw();
+      });
     });
-    free = drawn.then(nextTask, nextTask);
-    return drawn;
   };
   Plotly.essaQueued = true;
 })();

@@ -160,3 +160,35 @@ def test_charts_are_drawn_one_per_task_in_page_order(page: Page, base_url: str) 
     drawn = page.evaluate("window.essaDrawnIn")
     assert {"risk-ranking", "risk-map", "risk-trend", "risk-sex"} <= set(drawn), drawn
     assert drawn["risk-ranking"] < drawn["risk-map"] < drawn["risk-trend"] < drawn["risk-sex"], drawn
+
+
+#: Three charts asked of the queue last on the page first, and the first asked twice: the order they are drawn in.
+ASKED_OUT_OF_ORDER = """async () => {
+    const divs = ['queue-a', 'queue-b', 'queue-c'].map(id => {
+        const div = document.createElement('div');
+        div.id = id;
+        document.body.appendChild(div);
+        return div;
+    });
+    const order = [];
+    const ask = (div, title) => window.Plotly.react(div, [{type: 'bar', x: [1], y: [1]}], {title: {text: title}})
+        .then(() => order.push(div.id + ':' + title));
+    const gone = document.createElement('div');
+    gone.id = 'gone';
+    document.body.appendChild(gone);
+    const asked = [ask(divs[2], 'c'), ask(gone, 'gone'), ask(divs[1], 'b'), ask(divs[0], 'first'), ask(divs[0], 'update')];
+    gone.remove();
+    await Promise.all(asked);
+    return {order, goneDrawn: gone.querySelector('.main-svg') !== null, title: divs[0].querySelector('.gtitle').textContent};
+}"""
+
+
+def test_the_queue_draws_the_chart_first_on_the_page_first_whatever_order_it_is_asked_in(page: Page, base_url: str) -> None:
+    """A remount asks for the charts in its own order: the first on the page is still drawn first; a div's calls keep theirs."""
+    open_risk(page, base_url)
+    for graph in ("risk-map", "risk-trend", "risk-sex"):
+        wait_for_graph(page, graph)
+    result = page.evaluate(ASKED_OUT_OF_ORDER)
+    assert result["order"] == ["gone:gone", "queue-a:first", "queue-a:update", "queue-b:b", "queue-c:c"], result
+    assert result["goneDrawn"] is False
+    assert result["title"] == "update"
