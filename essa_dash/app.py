@@ -234,8 +234,11 @@ def _first_view(app: Dash, frame: Callable[[object, str | None, str | None], htm
         if bundles.bundle_for(path) is not None:
             query = flask.request.query_string.decode("latin-1")
             layout = first_page.framed(frame, path + ("?" + query if query else ""))
-            if layout is not None:
-                kwargs["app_entry"] = first_view.render(json.loads(to_json(layout)), phone=request_frame() == PHONE) + kwargs["app_entry"]
+            copy = first_view.render(json.loads(to_json(layout)), phone=request_frame() == PHONE) if layout is not None else ""
+            if copy:
+                # Dash's scripts, held back in front of the page's, are loaded by plotly-queue.js once it has drawn the copy's chart
+                kwargs["scripts"], scripts = first_view.held_back(kwargs["scripts"] + kwargs["renderer"], after=bundles.queue_tag())
+                kwargs["app_entry"], kwargs["renderer"] = copy + kwargs["app_entry"] + scripts, ""
 
                 @flask.after_this_request
                 def _vary(response: flask.Response) -> flask.Response:
@@ -285,9 +288,9 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     app.layout = first_page.layout(frame)
     _own_page_callbacks(app)
     _register_frame(app, modules)
+    _first_view(app, frame)  # inside _plotly_per_page's wrapper: it holds back the scripts that one writes
     _plotly_per_page(app)
     _html_lang(app)
-    _first_view(app, frame)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
     install_language(app.server)

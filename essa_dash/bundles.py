@@ -20,7 +20,8 @@ Every page starts its scripts with ``assets/viewport.js`` and ``first-page.js``,
 for the first layout, with the page inside (essa_dash.first_page), while the others are parsed.
 Right after its plotly.js a page links ``plotly-queue.js``, which draws its charts one per
 task: Dash mounts them all in one commit, and the browser showed none until the last was drawn.
-The same script first draws the chart the page's HTML carries (essa_dash.first_view), before Dash boots.
+The same script first draws the chart the page's HTML carries (essa_dash.first_view), before Dash boots,
+then loads Dash's own scripts, which a page with that chart holds back (``first_view.held_back``).
 
 Two scripts Dash links on every page are replaced or left out (:func:`page_scripts`):
 ``@babel/polyfill`` (32 kB compressed) by the regenerator runtime it contains (3 kB),
@@ -90,11 +91,16 @@ def needs_full_load(href: str) -> bool:
 def page_scripts(path: str, scripts: str) -> str:
     """Dash's ``<script>`` tags for the page at ``path`` as this app sends them: its plotly.js first, no dead weight."""
     bundle = bundle_for(path)
-    plotly_js = f'<script src="{url(bundle)}"></script><script src="{url(QUEUE)}"></script>' if bundle else ""
+    plotly_js = f'<script src="{url(bundle)}"></script>{queue_tag()}' if bundle else ""
     viewport = VIEWPORT.search(scripts)
     first = (viewport.group(0).strip() if viewport else "") + f'<script src="{url(FIRST_PAGE)}"></script>'
     scripts = POLYFILL.sub(lambda _: f'<script src="{url(REGENERATOR)}"></script>', VIEWPORT.sub("", scripts))
     return first + plotly_js + UNUSED.sub("", scripts)
+
+
+def queue_tag() -> str:
+    """The script tag of plotly-queue.js, as :func:`page_scripts` writes it (Dash's scripts follow it)."""
+    return f'<script src="{url(QUEUE)}"></script>'
 
 
 def install(server: flask.Flask) -> None:

@@ -91,19 +91,61 @@
 // plotly.js: on a 4x-throttled CPU about 2.5 s before dcc.Graph would. The renderer's own page is
 // laid out hidden under the copy (assets/style.css); the copy is removed, in the same frame, once
 // the renderer has drawn the same chart: the same tags and classes under the same CSS, nothing moves.
+//
+// Dash's scripts (React, the renderer, the component suites) come in front of the page's scripts
+// under an inert type (first_view.held_back): fetched beside plotly.js, they took half the bandwidth
+// a slow network had for it. They are loaded here, in their order, once the copy's chart is drawn
+// (at once when it is not drawn): this script runs when plotly.js has arrived.
 (function () {
   "use strict";
   var view = document.getElementById("first-view");
   var data = document.getElementById("first-view-figure");
   var plot = document.getElementById("first-view-plot");
-  if (!view || !data || !plot) return;
+  var held = document.querySelectorAll('script[type="text/x-essa-after-first-chart"]');
+
+  // each held-back script as the parser would have run it, in order: the files are fetched at once and
+  // run in their order (async = false); an inline one (the same text: its CSP hash holds) once the
+  // files before it have run, and what follows it after it
+  function load(scripts) {
+    var loaded = Promise.resolve(); // the files added so far have run
+    var chain = null; // set once an inline script waits: what follows waits for it
+    Array.prototype.forEach.call(scripts, function (old) {
+      function add() {
+        var script = document.createElement("script");
+        for (var a = 0; a < old.attributes.length; a++) {
+          if (old.attributes[a].name !== "type") script.setAttribute(old.attributes[a].name, old.attributes[a].value);
+        }
+        var done = Promise.resolve();
+        if (old.src) {
+          script.async = false;
+          done = new Promise(function (resolve) {
+            script.onload = script.onerror = resolve;
+          });
+        } else {
+          script.text = old.text;
+        }
+        old.parentNode.replaceChild(script, old);
+        return done;
+      }
+      if (chain === null && old.src) loaded = add();
+      else chain = (chain || loaded).then(add);
+    });
+  }
+
   var drawn = null;
   // not shown when drawn for the other frame (assets/style.css): not drawn either
-  if (window.Plotly && window.getComputedStyle(view).display !== "none") {
-    var first = JSON.parse(data.textContent);
-    var figure = first.figure;
-    drawn = window.Plotly.newPlot(plot, figure.data || [], figure.layout || {}, first.config);
+  if (view && data && plot && window.Plotly && window.getComputedStyle(view).display !== "none") {
+    try {
+      var first = JSON.parse(data.textContent);
+      var figure = first.figure;
+      drawn = window.Plotly.newPlot(plot, figure.data || [], figure.layout || {}, first.config);
+    } catch (error) {
+      drawn = null; // the renderer draws the page as without the copy
+    }
   }
+  load(held);
+  if (!view || !data || !plot) return;
+
   var entry = document.getElementById("react-entry-point");
   var own = plot.getAttribute("data-graph"); // the renderer's graph the copy's chart stands in for
   // the renderer has drawn that graph, or drawn a page without it (then any chart of its own ends the copy):

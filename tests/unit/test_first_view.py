@@ -120,3 +120,29 @@ def test_the_page_html_holds_its_first_graph_with_the_figure_the_first_layout_gi
 
 def test_a_page_without_charts_carries_no_copy(client: FlaskClient) -> None:
     assert 'id="first-view"' not in client.get("/data").get_data(as_text=True)
+
+
+def test_dash_scripts_are_loaded_after_the_copys_chart_not_fetched_beside_plotly_js(client: FlaskClient) -> None:
+    """Issue 17: on a slow network Dash's scripts took half the bandwidth plotly.js had, and the copy's chart waited."""
+    import re
+
+    from essa_dash import bundles
+
+    html = client.get("/risk/old_age").get_data(as_text=True)
+    queue = html.index(bundles.queue_tag())
+    tags = re.findall(r"<script\b[^>]*>", html)
+    held = [tag for tag in tags if f'type="{first_view.HELD_BACK}"' in tag]
+    files = [re.search(r'src="([^"]+)"', tag).group(1) for tag in held if "src=" in tag]
+    # every script after the queue is held back, in front of the page's scripts (parsed before the queue runs), in order
+    assert held and all(html.index(tag) < queue for tag in held)
+    assert not [tag for tag in tags if html.index(tag) > queue]
+    assert any("dash_renderer" in src for src in files) and any("react-dom" in src for src in files) and len(files) >= 8
+    assert held[-1] == f'<script id="_dash-renderer" type="{first_view.HELD_BACK}">'  # the renderer's start last
+    assert "new DashRenderer()" in html  # the same text: the CSP's hash of it still holds
+    # the page's own scripts stop at the queue: plotly.js, then the script that draws the copy and loads the rest
+    assert re.findall(r'<script src="([^"]+)"></script>', html)[-1] == bundles.url(bundles.QUEUE)
+    assert first_view.HELD_BACK in client.get("/", headers={"Cookie": "essa_vw=390"}).get_data(as_text=True)  # a phone's copy too
+    # a page without a copy (no chart) runs Dash's scripts as Dash writes them
+    assert first_view.HELD_BACK not in client.get("/data").get_data(as_text=True)
+    assert first_view.held_back('<script src="a.js"></script>', after="<script>q</script>") == ('<script src="a.js"></script>', "")
+    assert f'script[type="{first_view.HELD_BACK}"]' in (bundles.STATIC_DIR / bundles.QUEUE).read_text()  # what the queue loads
