@@ -5,9 +5,9 @@
 // plotly.js measuring text), and the browser showed none of them until the last was done.
 // Queued, the first chart is on screen after its own drawing and the page answers input between
 // two charts. The next chart drawn is the waiting one that comes first in the document, not the
-// one asked for first: when the renderer mounts the graphs again (a page's layout replaced while
-// the first were waiting), the calls of the new ones come in whatever order their mounts ran, and
-// the first chart, the one the HTML's copy stands in for, was seen drawn last under load.
+// one asked for first: on a busy machine React reveals some suspended graphs a commit after the
+// others (the ranking and map of /risk after its last three), and the first chart, the one the
+// HTML's copy stands in for, was drawn after charts below it that were still waiting.
 // Plotly.react keeps its contract: it returns a promise of the plotted div, and calls for the same
 // div run in the order they were made (a figure update waits for the first drawing).
 // Loaded right after the page's plotly.js (essa_dash/bundles.py), before Dash's scripts; below, in the
