@@ -20,10 +20,6 @@
   var waiting = []; // {self, args, div, resolve, reject}, in the order asked
   var busy = false; // a chart is being drawn, or the browser is having its turn after one
 
-  function div(gd) {
-    return typeof gd === "string" ? document.getElementById(gd) : gd;
-  }
-
   // the waiting call whose div comes first in the document (the first asked among equals)
   function first() {
     var best = 0;
@@ -35,48 +31,36 @@
     return waiting.splice(best, 1)[0];
   }
 
-  function next() {
-    busy = false;
-    if (waiting.length) draw();
+  function turn() {
+    setTimeout(draw, 0);
   }
 
   function draw() {
-    busy = true;
     // a div taken off the page while it waited (the visitor moved on) is not drawn: its
     // dcc.Graph has unmounted and would never purge it (nor its window resize listener)
-    var gone = waiting.filter(function (call) {
-      return call.div && call.div.nodeType === 1 && !call.div.isConnected;
-    });
     waiting = waiting.filter(function (call) {
-      return gone.indexOf(call) < 0;
+      var gone = call.div && call.div.nodeType === 1 && !call.div.isConnected;
+      if (gone) call.resolve(call.args[0]);
+      return !gone;
     });
-    gone.forEach(function (call) {
-      call.resolve(call.args[0]);
-    });
-    if (!waiting.length) {
-      busy = false;
-      return;
-    }
+    busy = waiting.length > 0;
+    if (!busy) return;
     var call = first();
-    var drawn;
-    try {
-      drawn = Promise.resolve(react.apply(call.self, call.args));
-    } catch (error) {
-      drawn = Promise.reject(error);
-    }
+    var drawn = new Promise(function (resolve) {
+      resolve(react.apply(call.self, call.args)); // a throw rejects
+    });
     drawn.then(call.resolve, call.reject);
-    function turn() {
-      setTimeout(next, 0);
-    }
     drawn.then(turn, turn);
   }
 
   Plotly.react = function () {
     var args = arguments;
     var self = this;
+    var gd = args[0];
     return new Promise(function (resolve, reject) {
-      waiting.push({ self: self, args: args, div: div(args[0]), resolve: resolve, reject: reject });
-      if (!busy) Promise.resolve().then(function () {
+      waiting.push({ self: self, args: args, div: typeof gd === "string" ? document.getElementById(gd) : gd, resolve: resolve, reject: reject });
+      // after the current task's other calls (Dash mounts a page's graphs in one commit)
+      Promise.resolve().then(function () {
         if (!busy) draw();
       });
     });
