@@ -5,8 +5,8 @@ Usage: ``.venv/bin/python bench/bench_ahead.py [--visitors 6] [--clicks 3] [--th
 Selections of several countries are not precomputed (2^11 a view); essa_dash.next_views has
 the views one click from a visitor's selection drawn ahead by the precomputing process, at nice
 19, while the visitor looks at the page. Whether that pays depends on how long the visitor looks
-(``--think``, seconds between two clicks) against how long the drawer takes for the 10-11 views
-one click away (about 0.2-0.4 s each on an idle core).
+(``--think``, seconds between two clicks) against how long the drawer takes for the 16 views
+one click away (24 on /progress) (about 0.2-0.4 s each on an idle core).
 
 Each visitor opens a risk page (a risk and a country chosen at random, seeded: the same visitors on
 both servers) as its controls write it, which is not counted, then makes ``--clicks`` clicks each

@@ -16,16 +16,21 @@ the next click finds a stored answer.
 The queueing runs after the answer is sent (callback_cache.SharedAnswers.after_page), so it costs
 the visitor nothing. The drawer's own requests say so (:data:`AHEAD_HEADER`) and queue nothing: a
 click asks for its neighbours, never for theirs. Nothing is queued while no drawer runs
-(``ESSA_PRECOMPUTE=0``, or its process gone): its pid is in the folder. A flood of requests costs
-at most the queue's bound in nice-19 drawings and changes no visitor's answer: a view drawn ahead
-is the same pure function of its request as one drawn for its visitor.
+(``ESSA_PRECOMPUTE=0``, or its process gone): it holds a lock on a file in the folder for as long
+as it lives. What a flood of requests can cost is bounded: the queue holds :data:`MAX_WANTED`
+views, only links the controls write name any (an address the page corrects names none), the
+drawer draws at most :data:`DRAW_AT_ONCE` between two of the pass's views and at nice 19, and the
+answers it stores are the same pure function of a request as those drawn for a visitor.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
+import hashlib
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
@@ -49,7 +54,7 @@ from essa_dash.text import resolve_language
 
 #: The queue's folder, inside the answer folder every process of the server shares.
 FOLDER = "wanted"
-#: The file in it that names the drawer's process.
+#: The file in it the drawer holds locked while it lives (and writes its pid in, for whoever looks).
 DRAWER = ".drawer"
 #: Views queued at most: past it, those queued longest ago are dropped (a flood's cost is bounded by it).
 MAX_WANTED = 256
@@ -59,9 +64,14 @@ STALE_SECONDS = 600
 RECENT_SECONDS = 60.0
 #: ... remembering this many views it named them for (the least recent forgotten first).
 RECENT_VIEWS = 4096
+#: Views drawn at most in one go (one click's views on /progress): a queue that visitors keep filling never holds up
+#: the pass's own views, nor the end of the day (the next day's pass).
+DRAW_AT_ONCE = 24
 #: The header on the drawer's requests: what they draw is not a visitor's click, and queues nothing.
 AHEAD_HEADER = "X-ESSA-Ahead"
 _AHEAD_ENVIRON = "HTTP_" + AHEAD_HEADER.upper().replace("-", "_")
+#: The drawer files this process holds locked (open for as long as it lives), by folder.
+_HELD: dict[Path, int] = {}
 
 
 def next_searches(store: Store, pathname: str, search: str | None, *, strip: Callable[[str], str]) -> list[str]:
@@ -71,8 +81,8 @@ def next_searches(store: Store, pathname: str, search: str | None, *, strip: Cal
     tuple in the state) gives one item more or one less, any other each of its other values, in the
     page's order (the drawer takes a click's views in it). Spelled as the controls write them after
     that click (every default spelled out, ``lang=`` kept: components.controls.register_url_sync),
-    so each is the request the browser sends next. None for a page without ``control_choices``, a pinned
-    link, a link with problems in its words or past the parameter cap.
+    so each is the request the browser sends next. Nothing for a page without ``control_choices``, a pinned
+    link, a link with problems in its words or past the parameter cap, and an address the page corrects.
     """
     read = page_views.read(pathname, search, strip)
     if read is None:
@@ -118,23 +128,40 @@ class Wanted:
         self.directory = answers / FOLDER
 
     def start_drawing(self) -> None:
-        """Mark this process as the drawer: workers queue views from now on (until it exits)."""
+        """Mark this process as the drawer: workers queue views from now on, until it exits (the lock goes with it).
+
+        A pid alone could name another process once the drawer is gone; a lock cannot outlive its holder.
+        Raises OSError if another process is the drawer.
+        """
         self.directory.mkdir(parents=True, exist_ok=True)
-        self._write(DRAWER, str(os.getpid()).encode())
+        path = (self.directory / DRAWER).resolve()
+        if path in _HELD:
+            return
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            os.ftruncate(fd, 0)
+            os.write(fd, str(os.getpid()).encode())
+        except OSError:
+            os.close(fd)
+            raise
+        _HELD[path] = fd
 
     def drawer_alive(self) -> bool:
-        """Whether the process that last marked itself the drawer is running (else nothing would take what is queued)."""
+        """Whether a drawer holds the folder's lock now (else nothing would take what is queued)."""
         try:
-            pid = int((self.directory / DRAWER).read_text())
-        except (OSError, ValueError):
+            fd = os.open(self.directory / DRAWER, os.O_RDONLY)
+        except OSError:
             return False
         try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:  # alive, another user's
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
             return True
-        return True
+        except OSError:
+            return False
+        finally:
+            os.close(fd)  # a lock taken here goes with it
+        return False
 
     def keys(self) -> list[str]:
         """The store keys of the views queued now."""
@@ -171,10 +198,15 @@ class Wanted:
     def _write(self, name: str, data: bytes) -> bool:
         try:
             fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
+        except OSError:  # a full or vanished disk costs a view drawn ahead, never an answer
+            return False
+        try:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             Path(tmp).replace(self.directory / name)
-        except OSError:  # a full or vanished disk costs a view drawn ahead, never an answer
+        except OSError:
+            with contextlib.suppress(OSError):
+                Path(tmp).unlink()
             return False
         return True
 
@@ -210,7 +242,7 @@ def _asked_headers(environ: dict[str, Any]) -> dict[str, str]:
     headers = {"Accept-Language": resolve_language(None, environ.get("HTTP_ACCEPT_LANGUAGE"))}
     with contextlib.suppress(CookieError):
         width = SimpleCookie(environ.get("HTTP_COOKIE") or "").get(COOKIE)
-        if width is not None and width.value.isdigit() and len(width.value) <= 5:
+        if width is not None and width.value.isascii() and width.value.isdigit() and len(width.value) <= 5:
             headers["Cookie"] = f"{COOKIE}={width.value}"
     headers["Accept-Encoding"] = choose_encoding(environ.get("HTTP_ACCEPT_ENCODING", "")) or "identity"
     return headers
@@ -226,7 +258,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
     """Queue the views one click away from every page a visitor is answered (hit or drawn), once the answer is sent."""
     answers = SharedAnswers.of(server)
     wanted = Wanted(answers.store.directory)
-    recent: OrderedDict[tuple[str, str | None, tuple[str, ...]], float] = OrderedDict()
+    recent: OrderedDict[bytes, float] = OrderedDict()
     named_lock = threading.Lock()
 
     def after_page(environ: dict[str, Any], body: bytes) -> None:
@@ -238,8 +270,10 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
         pathname, search = location
         headers = _asked_headers(environ)
         # a view many visitors open (a shared link) names its next views once a minute per worker, not for each of
-        # them: naming them costs 5-11 ms of CPU (bench/RESULTS.md, "Views drawn ahead"), a stored answer about 1
-        asked, now = (pathname, search, tuple(headers.values())), time.monotonic()
+        # them: naming them costs 5-11 ms of CPU (bench/RESULTS.md, "Views drawn ahead"), a stored answer about 1;
+        # remembered by a digest, so a long padded address costs the memo no more than a short one
+        asked = hashlib.blake2b(repr((pathname, search, *headers.values())).encode(), digest_size=16).digest()
+        now = time.monotonic()
         with named_lock:  # the worker's threads share the memo
             if now - recent.get(asked, -RECENT_SECONDS) < RECENT_SECONDS:
                 return
@@ -258,11 +292,22 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
     answers.after_page.append(after_page)
 
 
-def draw_wanted(client: FlaskClient, wanted: Wanted) -> int:
-    """Draw every view queued, newest first, through ``client`` (a Flask test client of the app); how many were drawn."""
+def draw_wanted(client: FlaskClient, wanted: Wanted, *, limit: int = DRAW_AT_ONCE) -> int:
+    """Draw the views queued, newest first, at most ``limit``, through ``client`` (a Flask test client of the app); how many.
+
+    A view that fails is reported and dropped: the drawer goes on with the next (it draws for visitors not yet there).
+    """
     drawn = 0
-    while (want := wanted.take()) is not None:
-        response = client.post(CALLBACK_PATH, json=router_payload(want.pathname, want.search), headers={**want.headers, AHEAD_HEADER: "1"})
-        response.close()
+    for _ in range(limit):
+        want = wanted.take()
+        if want is None:
+            break
+        try:
+            payload = router_payload(want.pathname, want.search)
+            response = client.post(CALLBACK_PATH, json=payload, headers={**want.headers, AHEAD_HEADER: "1"})
+            response.close()
+        except Exception as error:  # one view's failure must not end the drawing
+            print(f"ESSA Dash: drawing {want.pathname}{want.search} ahead failed: {error!r}", file=sys.stderr, flush=True)
+            continue
         drawn += response.status_code == 200
     return drawn

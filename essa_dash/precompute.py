@@ -254,7 +254,7 @@ def _pass(root: Path, public_url: str | None) -> None:
     app, wanted, client = _drawer(root, public_url)
     groups = visit_groups(reachable_urls(get_store(root)), LANGUAGES)
     visits = [visit for _, group in groups for visit in group]
-    drawn, failed = precompute(app.server, visits, between=lambda: draw_wanted(client, wanted))
+    drawn, failed = precompute(app.server, visits, between=lambda: draw_wanted(client, wanted))  # at most DRAW_AT_ONCE between two views
     size = app.server.extensions["essa_answers"].size
     print(
         f"ESSA Dash: {drawn} of {sum(len(group) for _, group in groups)} {DONE} in {time.perf_counter() - start:.0f} s "

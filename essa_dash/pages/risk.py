@@ -39,8 +39,13 @@ CONTEXT = "risk-context"
 
 def control_choices(store: Store, state: State, risk: str = q.DEFAULT_RISK) -> tuple[State, dict[str, list[options.Option]]]:
     """What the page's query controls hold for a URL's state (every default spelled out: what a change writes back), and
-    the options each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away)."""
+    the options each offers, those a visitor likeliest changes first (essa_dash.next_views draws the views one click away).
+
+    An address the page corrects (an unknown risk, another spelling of one) offers nothing: the controls never write it.
+    """
     view = view_of(store, state.update(risk=(risk,)))
+    if view.risk != risk:
+        return view.state.update(lang=state.lang), {}
     offered = {"country": options.country_options(store), "sex": options.sex_options(), "edition": q.edition_options(store, view.risk)}
     return view.state.update(lang=state.lang), offered
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -87,6 +89,8 @@ def test_progress_offers_its_countries_risks_sexes_and_editions(store: Store, pa
         (RISK, "?country=VNM&colour=red"),  # a link with problems: its notice is not what the controls write
         (RISK, "?country=VNM&release=2026.11.0"),  # pinned
         ("/nowhere", ""),
+        ("/risk/" + "x" * 500, "?country=VNM,THA"),  # an address the page corrects: the controls never write it
+        ("/risk/OLD_AGE", "?country=VNM,THA"),
     ],
 )
 def test_none_for_pages_without_choices_or_links_the_controls_do_not_write(store: Store, pages: None, path: str, search: str) -> None:
@@ -119,20 +123,44 @@ def test_the_views_are_drawn_in_the_visitor_s_language_and_frame(client: FlaskCl
     assert visit(client, RISK, "?country=KHM,LAO&sex=total&edition=ilostat-2025") is None  # an English desktop: another answer
 
 
-def test_nothing_is_queued_without_a_drawer(client: FlaskClient) -> None:
-    visit(client, RISK, "?country=VNM,THA")
-    assert wanted(client).keys() == []
+def test_nothing_is_queued_without_a_drawer(client: FlaskClient, tmp_path: Path) -> None:
     queue = wanted(client)
-    queue.start_drawing()
-    (queue.directory / next_views.DRAWER).write_text(str(dead_pid()))
+    queue.directory.mkdir(parents=True)  # the queue's folder is there, no drawer ever was
+    visit(client, RISK, "?country=VNM,THA")
+    assert queue.keys() == []
+    with drawer_process(queue.directory.parent):  # a drawer that ran and is gone: its pid file stays, its lock went
+        assert queue.drawer_alive()
+    assert (queue.directory / next_views.DRAWER).read_text().isdigit()
     visit(client, RISK, "?country=VNM,PHL")
     assert queue.keys() == []
 
 
-def dead_pid() -> int:
-    process = subprocess.Popen([sys.executable, "-c", "pass"])
-    process.wait()
-    return process.pid
+@contextlib.contextmanager
+def drawer_process(answers: Path) -> Iterator[None]:
+    """Another process marked as the drawer of ``answers``' queue while the block runs, then exited."""
+    code = (
+        "import sys; from pathlib import Path; from essa_dash.next_views import Wanted; "
+        f"Wanted(Path({str(answers)!r})).start_drawing(); print('drawing', flush=True); sys.stdin.read()"
+    )
+    child = subprocess.Popen([sys.executable, "-c", code], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "drawing"
+        yield
+    finally:
+        child.communicate(timeout=60)
+
+
+def test_one_drawer_at_a_time_and_none_once_its_process_is_gone(tmp_path: Path) -> None:
+    queue = next_views.Wanted(tmp_path)
+    assert not queue.drawer_alive()
+    with drawer_process(tmp_path):
+        assert queue.drawer_alive()
+        with pytest.raises(OSError):  # this process cannot be a second drawer
+            queue.start_drawing()
+    assert not queue.drawer_alive()
+    queue.start_drawing()
+    queue.start_drawing()  # again in the same process: still the drawer
+    assert queue.drawer_alive()
 
 
 def test_the_queue_is_bounded_keeps_the_newest_and_forgets_stale_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,3 +266,28 @@ def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
     precompute._ahead(built_root, None)  # it drew the queue on its first round, then the day ended
     assert wanted(client).keys() == []
     assert visit(client, RISK, "?country=LAO,MMR,KHM&sex=total&edition=ilostat-2025") == "hit"
+
+
+def test_the_drawer_draws_at_most_its_limit_at_once_and_goes_on_past_a_failing_view(
+    client: FlaskClient, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A queue visitors keep filling never holds up the pass's own views or the day's end; one broken view ends nothing."""
+    queue = wanted(client)
+    queue.start_drawing()
+    visit(client, RISK, "?country=VNM,THA")
+    assert len(queue.keys()) == 9 + 2 + OTHERS
+    drawer = client.application.test_client(use_cookies=False)
+    assert next_views.draw_wanted(drawer, queue, limit=5) == 5
+    assert len(queue.keys()) == 9 + 2 + OTHERS - 5
+    post, calls = drawer.post, []
+
+    def fails_once(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("a broken stored answer")
+        return post(*args, **kwargs)
+
+    monkeypatch.setattr(drawer, "post", fails_once)
+    assert next_views.draw_wanted(drawer, queue) == 9 + 2 + OTHERS - 5 - 1
+    assert queue.keys() == []
+    assert "drawing /risk/old_age?" in capsys.readouterr().err
