@@ -365,6 +365,7 @@ def warm(app: Dash, extra: Iterable[str] = ()) -> dict[str, float]:
     for url in dict.fromkeys([*_linked_urls(index.get_data(as_text=True)), *_package_scripts(app), *plotly_bundles]):
         for encoding in ("br", "gzip"):
             response = client.get(url, headers={"Accept-Encoding": encoding})
+            response.close()  # a file sent as it is (the icon) holds the file open until closed
             if response.status_code != 200:
                 raise RuntimeError(f"warm-up: {url} answered {response.status_code}")
     timings["compress assets"] = time.perf_counter() - start
