@@ -56,7 +56,8 @@ from essa_dash.text import resolve_language
 FOLDER = "wanted"
 #: The file in it the drawer holds locked while it lives (and writes its pid in, for whoever looks).
 DRAWER = ".drawer"
-#: Views queued at most: past it, those queued longest ago are dropped (a flood's cost is bounded by it).
+#: Views queued at most: past it, those queued longest ago are dropped (a flood's cost is bounded by it). Each worker makes
+#: room before it adds, without a lock between workers: workers adding at one moment may pass it by one click's views each.
 MAX_WANTED = 256
 #: A view queued longer ago than this is dropped unread: its visitor has moved on.
 STALE_SECONDS = 600
