@@ -49,6 +49,7 @@ import flask
 
 from essa_dash.components.context import DATA_DIR_KEY, PUBLIC_URL_KEY
 from essa_dash.components.viewport import frame_from_cookies
+from essa_dash.files import write_replacing
 from essa_dash.serving import choose_encoding
 from essa_dash.store import get_store
 from essa_dash.text import resolve_language
@@ -119,10 +120,7 @@ class AnswerStore:
         head = json.dumps([status, headers]).encode()
         try:
             self.directory.mkdir(parents=True, exist_ok=True)  # someone may have emptied /tmp under a long-running server
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
-            with os.fdopen(fd, "wb") as out:
-                out.write(_HEAD.pack(len(head)) + head + body)
-            Path(tmp).replace(self._path(key))
+            write_replacing(self._path(key), _HEAD.pack(len(head)) + head + body)
         except OSError:
             return  # a full or vanished disk costs a stored answer, never the visitor's answer
         with self._lock:

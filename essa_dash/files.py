@@ -1,13 +1,15 @@
 """Durable file writes: a reader sees the old file or the new one, never half of one, even after a crash.
 
 One place for the fsync-and-rename dance, used by the data releases, the exports and
-the deck builder. Imports nothing of ours, so any module can use it.
+the deck builder, and for its cheaper form without the flush, used by the caches (the
+answer store, the queue of views drawn ahead). Imports nothing of ours, so any module can use it.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -42,3 +44,20 @@ def write_atomic(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
         raise
     fsync_dir(path.parent)
+
+
+def write_replacing(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` so a reader sees the old file or the new one, never half of one, without a disk flush.
+
+    For caches, written on every answer: a crash may lose the file (it is drawn again), never leave half of it.
+    The temporary file beside it is hidden (``.put-``: readers and sweeps skip dot files) and removed if the
+    write fails. Raises OSError.
+    """
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".put-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        Path(tmp).replace(path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

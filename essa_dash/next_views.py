@@ -31,7 +31,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 import threading
 import time
 from collections import OrderedDict
@@ -47,6 +46,7 @@ from flask.testing import FlaskClient
 from essa_dash import guard, page_views
 from essa_dash.callback_cache import CALLBACK_PATH, SharedAnswers, router_location
 from essa_dash.components.viewport import COOKIE
+from essa_dash.files import write_replacing
 from essa_dash.query.state import Vocabulary
 from essa_dash.serving import choose_encoding, router_payload
 from essa_dash.store import Store, get_store
@@ -198,16 +198,8 @@ class Wanted:
 
     def _write(self, name: str, data: bytes) -> bool:
         try:
-            fd, tmp = tempfile.mkstemp(dir=self.directory, prefix=".put-")
+            write_replacing(self.directory / name, data)
         except OSError:  # a full or vanished disk costs a view drawn ahead, never an answer
-            return False
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(data)
-            Path(tmp).replace(self.directory / name)
-        except OSError:
-            with contextlib.suppress(OSError):
-                Path(tmp).unlink()
             return False
         return True
 
