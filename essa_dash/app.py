@@ -30,6 +30,7 @@ from essa_dash import (
     first_page,
     first_view,
     guard,
+    link_preview,
     next_views,
     page_notices,
     page_views,
@@ -52,7 +53,6 @@ from essa_dash.query.state import Vocabulary, read_query
 from essa_dash.store import get_store
 from essa_dash.text import LANGUAGES, tr, use_language
 
-APP_TITLE = "ESSA Dash"
 SKIP_LINK, HEADER, FOOTER = "skip-link", "site-header", "site-footer"
 _PAGE_CALLBACKS: tuple[dict[str, object], list[object]] = ({}, [])
 
@@ -108,10 +108,7 @@ def _navbar(modules: list[ModuleType], current: str, lang: str | None, pathname:
 def _footer(lang: str | None = None) -> html.P:
     return html.P(
         [
-            tr(
-                "ESSA Dash: social protection coverage in ASEAN (SDG 1.3.1). Figures as published by the ILO, the UN and the World Bank; "
-                "each chart names its sources under 'Definition and source'."
-            ),
+            tr(link_preview.ABOUT),
             " ",
             dcc.Link(tr("Languages and translations"), href=_with_lang("/languages", lang), className="footer-languages"),
         ]
@@ -193,7 +190,7 @@ def _page_title(title: str) -> Callable[..., str]:
         except (MissingCallbackContextException, LookupError):  # the first load: the HTML request has it
             code = request_language(flask.request.args.get("lang"))
         with use_language(code):
-            return tr(title) + " · " + APP_TITLE
+            return link_preview.titled(title)
 
     return titled
 
@@ -272,7 +269,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
         use_pages=True,
         pages_folder="",
         assets_folder=str(ASSETS_DIR),
-        title=APP_TITLE,
+        title=link_preview.APP_TITLE,
         update_title=None,
         serve_locally=True,
         suppress_callback_exceptions=True,
@@ -291,6 +288,7 @@ def create_app(root: Path | None = None, *, public_url: str | None = None) -> Da
     _first_view(app, frame)  # inside _plotly_per_page's wrapper: it holds back the scripts that one writes
     _plotly_per_page(app)
     _html_lang(app)
+    link_preview.install(app, modules)
     register_url_sync(app, Vocabulary.from_store(store))
     pinning.install(app.server)
     install_language(app.server)
