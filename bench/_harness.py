@@ -72,6 +72,22 @@ def copy_raw(target: Path) -> Path:
     return target
 
 
+#: countries chosen together (two to four; each view with one of them is drawn in one process after the others, so a
+#: query that kept one selection's rows for the next would show)
+SELECTIONS = (("VNM", "IDN"), ("THA", "KHM", "LAO"), ("PHL", "MYS", "SGP", "BRN"), ("MMR", "TLS"))
+
+
+def with_selections(urls: list[str]) -> list[str]:
+    """The /risk and /progress URLs among ``urls`` (none chooses a country or several) with each of SELECTIONS chosen."""
+    chosen = [",".join(countries) for countries in SELECTIONS]
+    return [
+        f"{url}{'&' if '?' in url else '?'}country={countries}"
+        for countries in chosen
+        for url in urls
+        if url.startswith(("/risk/", "/progress")) and "country=" not in url
+    ]
+
+
 def existing_pages(wanted: Sequence[str] = PAGES) -> list[str]:
     """The wanted pages that the app registers now (others are editing pages in parallel)."""
     from essa_dash import serving

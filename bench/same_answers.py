@@ -2,12 +2,14 @@
 
 Usage (from a checkout whose ``data/`` is built; run ``save`` before a change and after it, same day)::
 
-    PYTHONPATH=. .venv/bin/python bench/same_answers.py save DIR [--every 1]
+    PYTHONPATH=. .venv/bin/python bench/same_answers.py save DIR [--every 1] [--selections]
     PYTHONPATH=. .venv/bin/python bench/same_answers.py compare BEFORE AFTER
 
 ``save`` draws, through a new app and Flask's test client, the pages router's answer (the JSON
 Dash sends, figures and all) for every ``every``-th view of essa_dash.precompute.reachable_urls,
-on a desktop and on a phone (viewport cookie), and the JSON of every registered chart in
+on a desktop and on a phone (viewport cookie); with ``--selections``, each /risk and /progress
+view again with several countries chosen (bench._harness.SELECTIONS: the views precomputing leaves to be drawn
+for their visitor or ahead of a click); and the JSON of every registered chart in
 render-all's four views and five frames (page, phone, embed, slide, 4K image: the slide-sized
 ones through slide_theme), as plotly.io and Dash serialise a figure. Each answer is kept in DIR
 as its JSON with sorted keys (gzip) and the digests of its bytes as sent and as sorted.
@@ -31,6 +33,7 @@ from typing import Any
 
 from plotly.io.json import to_json_plotly
 
+from bench._harness import with_selections
 from essa_dash.app import create_app
 from essa_dash.paths import DEFAULT_DATA_DIR
 from essa_dash.precompute import PHONE_COOKIE, reachable_urls
@@ -44,11 +47,12 @@ def _entry(raw: bytes) -> tuple[dict[str, Any], bytes]:
     return digest, canonical
 
 
-def _answers(every: int) -> Any:
+def _answers(every: int, selections: bool) -> Any:
     """(name, bytes) of every answer saved: the pages' callbacks, then the charts' figures."""
     store = read_store(DEFAULT_DATA_DIR)
     client = create_app(DEFAULT_DATA_DIR).server.test_client(use_cookies=False)
-    for url in reachable_urls(store)[::every]:
+    urls = reachable_urls(store)[::every]
+    for url in urls + (with_selections(urls) if selections else []):
         pathname, _, search = url.partition("?")
         for device, headers in (("desktop", {}), ("phone", {"Cookie": PHONE_COOKIE})):
             body = router_payload(pathname, f"?{search}" if search else "")
@@ -66,11 +70,11 @@ def _answers(every: int) -> Any:
                     yield f"figure {chart} {view} {frame_name}", to_json_plotly(drawn[0]).encode()
 
 
-def save(folder: Path, every: int) -> None:
+def save(folder: Path, every: int, selections: bool) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     index: dict[str, dict[str, Any]] = {}
     started = time.monotonic()
-    for number, (name, raw) in enumerate(_answers(every)):
+    for number, (name, raw) in enumerate(_answers(every, selections)):
         digest, canonical = _entry(raw)
         digest["file"] = f"{number}.json.gz"
         (folder / digest["file"]).write_bytes(gzip.compress(canonical, compresslevel=3))
@@ -118,12 +122,13 @@ def main() -> None:
     saving = commands.add_parser("save")
     saving.add_argument("folder", type=Path)
     saving.add_argument("--every", type=int, default=1, help="draw every N-th reachable view (default 1: all)")
+    saving.add_argument("--selections", action="store_true", help="also each /risk and /progress view with several countries")
     comparing = commands.add_parser("compare")
     comparing.add_argument("before", type=Path)
     comparing.add_argument("after", type=Path)
     args = parser.parse_args()
     if args.command == "save":
-        save(args.folder, args.every)
+        save(args.folder, args.every, args.selections)
     else:
         sys.exit(compare(args.before, args.after))
 
