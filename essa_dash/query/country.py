@@ -91,8 +91,10 @@ def _sexes(risks: pd.DataFrame, sex: str) -> dict[str, str]:
     return {risk: ("female" if default == "female" else sex) for risk, default in default_sex(risks).items()}
 
 
+@per_build()
 def regional_comparator(store: Store, edition: str) -> str | None:
-    """The aggregate that stands for the region in an edition, or None if it has none."""
+    """The aggregate that stands for the region in an edition, or None if it has none (once per edition: every chart of
+    a view asks, and reading the edition's areas costs more than the rest of a selection's rows)."""
     areas = set(coverage_rows(store, editions=[edition])[C.iso3])
     return next((r for r in REGIONS if r in areas), None)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from essa_dash.query.comparable import sex_pair_flags
@@ -174,34 +175,40 @@ def ranking(store: Store, view: RiskView) -> pd.DataFrame:
     "no data" rather than draw a zero. ``highlighted`` marks the chosen countries (all,
     when none are chosen).
     """
+    table = _ranked(store, view.risk, view.edition, view.shown_sex)
+    chosen = set(view.countries) or set(table.loc[table["role"].eq("country"), C.iso3])
+    return table.assign(highlighted=table[C.iso3].isin(chosen) & table["role"].eq("country"))[RANKING_COLUMNS]
+
+
+@per_build()
+def _ranked(store: Store, risk: str, edition: str, sex: str) -> pd.DataFrame:
+    # once per risk, edition and sex: the choice of countries only highlights (2^11 selections share it)
     members = member_states(store.countries)
-    region = regional_comparator(store, view.edition)
+    region = regional_comparator(store, edition)
     areas = pd.DataFrame(
         [(iso3, "country") for iso3 in members["iso3"]] + ([(region, "region")] if region else []) + [(WORLD, "world")],
         columns=[C.iso3, "role"],
     )
-    rows = coverage_rows(store, editions=[view.edition], risks=[view.risk], sexes=[view.shown_sex], countries=areas[C.iso3])
+    rows = coverage_rows(store, editions=[edition], risks=[risk], sexes=[sex], countries=areas[C.iso3])
     latest = _latest_by_area(rows).drop(columns=[C.country])
     table = areas.merge(latest, on=C.iso3, how="left")
     names = store.countries.set_index("iso3")["short_name"]
     titles = store.sources.set_index("source_id")["title"]
-    chosen = set(view.countries) or set(members["iso3"])
     table = table.assign(
         **{
             C.country: table[C.iso3].map(names),
-            C.risk: view.risk,
-            "risk_label": risk_label(store, view.risk),
-            C.sex: view.shown_sex,
-            C.edition: view.edition,
+            C.risk: risk,
+            "risk_label": risk_label(store, risk),
+            C.sex: sex,
+            C.edition: edition,
             "source_title": table[C.source_id].map(titles),
-            "highlighted": table[C.iso3].isin(chosen) & table["role"].eq("country"),
             "_known": table[C.coverage_pct].notna(),
             "_aggregate": table["role"].ne("country"),
         }
     )
     known = table[table["_known"]].sort_values([C.coverage_pct, C.country], ascending=[False, True], kind="stable")
     unknown = table[~table["_known"]].sort_values(["_aggregate", C.country], kind="stable")
-    return pd.concat([known, unknown], ignore_index=True)[RANKING_COLUMNS]
+    return pd.concat([known, unknown], ignore_index=True)
 
 
 def map_rows(ranking_rows: pd.DataFrame) -> pd.DataFrame:
@@ -217,6 +224,21 @@ def missing_states(ranking_rows: pd.DataFrame) -> list[str]:
     return states[C.country].tolist()
 
 
+def _order(store: Store, view: RiskView) -> dict[str, int]:
+    """Where each area goes in a chart of the view: the countries in the order chosen (all of them alphabetically), then the
+    edition's region and the world."""
+    countries = list(view.countries) or member_states(store.countries)["iso3"].tolist()
+    region = regional_comparator(store, view.edition)
+    return {iso3: i for i, iso3 in enumerate([*countries, *(a for a in (region, WORLD) if a)])}
+
+
+def _in_order(rows: pd.DataFrame, order: dict[str, int]) -> pd.DataFrame:
+    """The rows of the areas in ``order``, area by area in that order, each area's rows in the order they had."""
+    rank = np.array([order.get(iso3, -1) for iso3 in rows[C.iso3].tolist()], dtype=np.int64)
+    kept = np.flatnonzero(rank >= 0)
+    return rows.take(kept[np.argsort(rank[kept], kind="stable")]).reset_index(drop=True)
+
+
 # -- the trend across editions ---------------------------------------------------------------------
 
 
@@ -230,18 +252,26 @@ def trend(store: Store, view: RiskView) -> pd.DataFrame:
     with NaN year and coverage, so the chart can still give it a panel saying "no data".
     Undated figures cannot be placed on a time axis and are left out.
     """
-    members = member_states(store.countries)
-    countries = list(view.countries) or members["iso3"].tolist()
-    region = regional_comparator(store, view.edition)
-    own = coverage_rows(store, countries=countries, risks=[view.risk], sexes=[view.shown_sex])
+    rows = _trend_of_all(store, view.risk, view.edition, view.shown_sex)
+    if not view.countries:
+        return rows
+    return _in_order(rows, _order(store, view))
+
+
+@per_build()
+def _trend_of_all(store: Store, risk: str, edition: str, sex: str) -> pd.DataFrame:
+    # once per risk, edition and sex, every Member State alphabetically: a choice of countries takes its rows from it
+    countries = member_states(store.countries)["iso3"].tolist()
+    region = regional_comparator(store, edition)
+    own = coverage_rows(store, countries=countries, risks=[risk], sexes=[sex])
     comparators = [a for a in (region, WORLD) if a]
-    aggregates = coverage_rows(store, countries=comparators, risks=[view.risk], sexes=[view.shown_sex], editions=[view.edition])
+    aggregates = coverage_rows(store, countries=comparators, risks=[risk], sexes=[sex], editions=[edition])
     rows = pd.concat([own, aggregates])
     rows = rows[rows[C.year].notna()]
     role = {iso3: "country" for iso3 in countries} | {region: "region", WORLD: "world"}
     drawn = set(rows[C.iso3])  # once: built inside the comprehension it cost countries x rows
     empty = [c for c in countries if c not in drawn]
-    placeholders = pd.DataFrame({C.iso3: empty, C.edition: view.edition, C.coverage_pct: float("nan")})
+    placeholders = pd.DataFrame({C.iso3: empty, C.edition: edition, C.coverage_pct: float("nan")})
     rows = pd.concat([rows, placeholders], ignore_index=True)
     order = {iso3: i for i, iso3 in enumerate([*countries, region, WORLD])}
     published = store.editions.set_index("edition")["published"]
@@ -249,11 +279,11 @@ def trend(store: Store, view: RiskView) -> pd.DataFrame:
         role=rows[C.iso3].map(role),
         **{
             C.country: rows[C.iso3].map(store.countries.set_index("iso3")["short_name"]),
-            C.risk: view.risk,
-            C.sex: view.shown_sex,
+            C.risk: risk,
+            C.sex: sex,
             "source_title": rows[C.source_id].map(store.sources.set_index("source_id")["title"]),
         },
-        chosen=rows[C.edition].eq(view.edition),
+        chosen=rows[C.edition].eq(edition),
         published=rows[C.edition].map(published),
         _order=rows[C.iso3].map(order),
     )
@@ -273,33 +303,40 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     """
     if shown_sex(store, view.risk, "male") != "male":
         return None
-    members = member_states(store.countries)
-    countries = list(view.countries) or members["iso3"].tolist()
-    region = regional_comparator(store, view.edition)
-    areas = [*countries, *(a for a in (region, WORLD) if a)]
-    rows = coverage_rows(store, editions=[view.edition], risks=[view.risk], sexes=["female", "male"], countries=areas)
+    pairs = _sex_pairs(store, view.risk, view.edition)
+    countries = list(view.countries) or member_states(store.countries)["iso3"].tolist()
+    if pairs is None or not pairs[C.iso3].isin(countries).any():
+        return None
+    wide = _in_order(pairs, _order(store, view))
+    role = wide[C.iso3].map(lambda a: "country" if a in countries else ("world" if a == WORLD else "region"))
+    return wide.assign(role=role)[SEX_COLUMNS]
+
+
+@per_build()
+def _sex_pairs(store: Store, risk: str, edition: str) -> pd.DataFrame | None:
+    # once per risk and edition, every Member State and comparator: a choice of countries takes its rows from it.
+    # An area's latest pair is its own (the sort is stable), whichever other areas are drawn beside it
+    members = member_states(store.countries)["iso3"].tolist()
+    region = regional_comparator(store, edition)
+    areas = [*members, *(a for a in (region, WORLD) if a)]
+    rows = coverage_rows(store, editions=[edition], risks=[risk], sexes=["female", "male"], countries=areas)
     rows = rows[rows[C.year].notna()]
     wide = rows.pivot_table(index=[C.iso3, C.year, C.source_id], columns=C.sex, values=C.coverage_pct).reset_index()
     if not {"female", "male"} <= set(wide.columns):
         return None
-    wide = wide.dropna(subset=["female", "male"]).sort_values(C.year).drop_duplicates(C.iso3, keep="last")
-    if not wide[C.iso3].isin(countries).any():
-        return None
-    order = {iso3: i for i, iso3 in enumerate(areas)}
+    wide = wide.dropna(subset=["female", "male"]).sort_values(C.year, kind="stable").drop_duplicates(C.iso3, keep="last")
     wide = wide.merge(sex_pair_flags(rows, [C.iso3, C.year, C.source_id]), on=[C.iso3, C.year, C.source_id], how="left")
-    wide = wide.assign(_order=wide[C.iso3].map(order)).sort_values("_order")
     names = wide[C.iso3].map(store.countries.set_index("iso3")["short_name"])
     return wide.assign(
         **{
             C.country: names,
             # equal values draw one marker over the other: the label says so (text.risk.with_sex_labels)
             "equal": wide["female"] == wide["male"],
-            C.risk: view.risk,
-            C.edition: view.edition,
-            "role": wide[C.iso3].map(lambda a: "country" if a in countries else ("world" if a == WORLD else "region")),
-            "hover": wide[C.year].astype("str") + " · " + view.edition,
+            C.risk: risk,
+            C.edition: edition,
+            "hover": wide[C.year].astype("str") + " · " + edition,
         }
-    ).reset_index(drop=True)[SEX_COLUMNS]
+    )
 
 
 # -- captions -----------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from essa_dash.figures.trend import edition_trend
 from essa_dash.query import risk as q
 from essa_dash.query.state import State, edition_slug
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, per_build
 from essa_dash.text import risk as words
 from essa_dash.text import tr
 from essa_dash.text.names import sex_label
@@ -23,8 +23,12 @@ PAGE = "/risk/<risk>"
 PARAMS = ("risk", "country", "edition", "sex")
 
 
+@per_build()
 def view_of(store: Store, state: State) -> q.RiskView:
-    """The risk page's resolved view for a state (the first risk, else the default)."""
+    """The risk page's resolved view for a state (the first risk, else the default).
+
+    Once per state: each chart resolves it, for its canonical state and again to draw (a view is read, never changed).
+    """
     url = {"country": ",".join(state.country), "sex": state.sex or "", "edition": edition_slug(state.edition) if state.edition else ""}
     return q.resolve_view(store, state.risk[0] if state.risk else q.DEFAULT_RISK, {k: v for k, v in url.items() if v})
 
