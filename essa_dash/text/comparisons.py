@@ -117,22 +117,28 @@ def flag_reading(rows: pd.DataFrame) -> list[str]:
     pairs = C.coverage_pct not in rows and {"female", "male"} <= set(rows.columns)  # a women-and-men chart
     if C.coverage_pct not in rows and not pairs:
         return []
-    # named against all the rows drawn: "Singapore maternity" where the chart has several risks
-    named = rows.assign(_name=_names(rows))
+    if C.obs_flags not in rows:
+        return []
+    # named against all the rows drawn: "Singapore maternity" where the chart has several risks; only the columns read
+    # are kept (each filter below takes every column kept)
+    kept = [c for c in (C.obs_flags, C.year, *(["female", "male"] if pairs else [C.coverage_pct])) if c in rows]
+    named = rows[kept].assign(_name=_names(rows))
     flagged = flagged_rows(named if pairs else named.dropna(subset=[C.coverage_pct]))
     if flagged.empty:
         return []
-    flagged = flagged.assign(_value=_values(flagged, pairs=pairs))
     sentences = []
-    codes = list(dict.fromkeys(code for cell in flagged[C.obs_flags] for code in flag_codes(cell)))
+    cells = [flag_codes(cell) for cell in flagged[C.obs_flags]]  # each cell read once, not once per code
+    codes = list(dict.fromkeys(code for cell in cells for code in cell))
     for code in codes:
-        part = flagged[flagged[C.obs_flags].map(lambda cell, code=code: code in flag_codes(cell))]
+        part = flagged[[code in cell for cell in cells]]
+        listed = part.head(LISTED)  # only these are named and formatted: the others are counted
         names = [
-            tr("{name} ({value}, {year})", name=row["_name"], value=row["_value"], year=fmt_year(row[C.year])) for _, row in part.iterrows()
+            tr("{name} ({value}, {year})", name=name, value=value, year=fmt_year(year))
+            for name, value, year in zip(listed["_name"], _values(listed, pairs=pairs), listed[C.year], strict=True)
         ]
-        shown = ", ".join(names[:LISTED])
-        if len(names) > LISTED:
-            shown = tr("{names} and {n} more", names=shown, n=len(names) - LISTED)
+        shown = ", ".join(names)
+        if len(part) > LISTED:
+            shown = tr("{names} and {n} more", names=shown, n=len(part) - LISTED)
         sentence = flag_sentences(code)[0]
         if code == CHECK:
             sentences.append(tr("Check this figure: {names}. {meaning}", names=shown, meaning=sentence))

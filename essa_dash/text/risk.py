@@ -145,9 +145,9 @@ def ranking_reading(ranking_rows: pd.DataFrame) -> list[str]:
     chosen = known[known["highlighted"]]
     if 0 < len(chosen) < len(states):
         places = ", ".join(
-            tr("{country} {rank}", country=row[C.country], rank=fmt_int(rank))
-            for rank, (_, row) in enumerate(known.iterrows(), start=1)
-            if row["highlighted"]
+            tr("{country} {rank}", country=country, rank=fmt_int(rank))
+            for rank, (country, highlighted) in enumerate(zip(known[C.country], known["highlighted"], strict=True), start=1)
+            if highlighted
         )
         sentences.append(tr("Chosen countries' places among the {n} with data: {places}.", n=fmt_int(len(known)), places=places))
     years = known[C.year].dropna()
@@ -201,21 +201,24 @@ def map_reading(rows: pd.DataFrame) -> list[str]:
 
 def trend_reading(rows: pd.DataFrame, edition: str) -> list[str]:
     """The change within the chosen edition, the comparators, and what the other editions add."""
+    rows = rows[["role", C.country, C.edition, "chosen", C.year, C.coverage_pct]]  # each filter below takes these only
     states = rows[(rows["role"] == "country") & rows[C.coverage_pct].notna()]
     own = states[states["chosen"]]
     sentences = []
     if own.empty:
         sentences.append(tr("{edition} has no dated figure for the chosen Member States.", edition=edition))
     else:
-        ends = own.groupby(C.country, sort=False).agg(
-            first=(C.coverage_pct, "first"), last=(C.coverage_pct, "last"), y0=(C.year, "first"), y1=(C.year, "last")
-        )
-        series = ends[ends["y0"] != ends["y1"]]
-        if series.empty:
+        # each country's first and last dated figure in the edition (the rows come year by year)
+        ends: dict[str, tuple[float, object, float, object]] = {}
+        for country, pct, year in zip(own[C.country], own[C.coverage_pct], own[C.year], strict=True):
+            first, first_year = ends[country][:2] if country in ends else (pct, year)
+            ends[country] = (first, first_year, pct, year)
+        series = {country: end for country, end in ends.items() if end[1] != end[3]}
+        if not series:
             sentences.append(tr("{edition} has one year per country here, so it shows no change over time.", edition=edition))
         else:
-            top = (series["last"] - series["first"]).abs().idxmax()
-            row = series.loc[top]
+            top = max(series, key=lambda country: abs(series[country][2] - series[country][0]))  # the first of equals
+            first, first_year, last, last_year = series[top]
             sentences.append(
                 tr(
                     "{n} of {total} countries have more than one year in {edition}; "
@@ -224,10 +227,10 @@ def trend_reading(rows: pd.DataFrame, edition: str) -> list[str]:
                     total=fmt_int(states[C.country].nunique()),
                     edition=edition,
                     country=top,
-                    first=_pct(row["first"]),
-                    first_year=fmt_year(row["y0"]),
-                    last=_pct(row["last"]),
-                    last_year=fmt_year(row["y1"]),
+                    first=_pct(first),
+                    first_year=fmt_year(first_year),
+                    last=_pct(last),
+                    last_year=fmt_year(last_year),
                 )
             )
     for role in ("region", "world"):
