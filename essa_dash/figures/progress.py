@@ -69,14 +69,16 @@ def _span(part: pd.DataFrame) -> list[str]:
 def _hover(part: pd.DataFrame) -> list[str]:
     """One hover text per row: both figures with their years, the change and the edition."""
     texts = []
-    flags = flag_hover(part).tolist()
-    for row, flag in zip(part.itertuples(index=False), flags, strict=True):
-        lines = [f"<b>{getattr(row, C.country)}</b> · {row.risk_label}", f"{_year(row.baseline_year)}: {_pct(row.baseline_pct)}"]
-        if row.status == COMPARED:
-            lines += [f"{_year(row.latest_year)}: {_pct(row.latest_pct)}", tr("change {points}", points=row.change_label)]
+    # the columns read, zipped: itertuples built a tuple of every column for each row
+    read = (C.country, "risk_label", "baseline_year", "baseline_pct", "status", "latest_year", "latest_pct", "change_label", C.edition)
+    for values, flag in zip(zip(*(part[column] for column in read), strict=True), flag_hover(part).tolist(), strict=True):
+        country, risk_label, baseline_year, baseline_pct, status, latest_year, latest_pct, change_label, edition = values
+        lines = [f"<b>{country}</b> · {risk_label}", f"{_year(baseline_year)}: {_pct(baseline_pct)}"]
+        if status == COMPARED:
+            lines += [f"{_year(latest_year)}: {_pct(latest_pct)}", tr("change {points}", points=change_label)]
         else:
-            lines[-1] += f" ({row.change_label})"
-        texts.append("<br>".join([*lines, str(getattr(row, C.edition))]) + flag)
+            lines[-1] += f" ({change_label})"
+        texts.append("<br>".join([*lines, str(edition)]) + flag)
     return texts
 
 

@@ -107,8 +107,14 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     def add(trace: dict, panel: Panel) -> None:
         traces.append({"type": "scatter", **trace, "xaxis": panel.x, "yaxis": panel.y})
 
+    # each country's rows by edition, split once (a mask per panel and edition cost more than the panels' traces)
+    empty = dated.iloc[0:0]
+    by_country = {
+        name: dict(tuple(part.groupby(C.edition, sort=False)))
+        for name, part in dated[dated["role"] == "country"].groupby(C.country, sort=False)
+    }
     for panel, country in zip(panels, countries, strict=False):
-        own = dated[(dated["role"] == "country") & (dated[C.country] == country)]
+        editions = by_country.get(country, {})
         for role, ref in references:
             if ref.empty:
                 continue
@@ -128,7 +134,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 panel,
             )
         for k, other in enumerate(others):
-            part = own[own[C.edition] == other]
+            part = editions.get(other, empty)
             if part.empty:
                 continue
             name = tr("{edition} (not joined)", edition=other)
@@ -151,7 +157,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 ),
                 panel,
             )
-        chosen = own[own[C.edition] == edition]
+        chosen = editions.get(edition, empty)
         if not chosen.empty:
             name = tr("{edition}, joined by year", edition=edition)
             add(
@@ -175,14 +181,14 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 panel,
             )
         if chosen.empty:
-            note = tr("no data") if own.empty else tr("none in {edition}", edition=edition)
+            note = tr("no data") if not editions else tr("none in {edition}", edition=edition)
             # wrapped to its panel ("none in UN SDG DB 2018-10" in Burmese ran into the next panel on a slide)
             lines = wrap_text(note, (panel.x_domain[1] - panel.x_domain[0]) * plot_px, NOTE_PX)
             notes.append(
                 {
                     "text": "<br>".join(lines),
                     "x": 0.5,
-                    "y": 0.5 if own.empty else 0.6,  # below the panel's name even in a short slide panel
+                    "y": 0.5 if not editions else 0.6,  # below the panel's name even in a short slide panel
                     "xref": f"{panel.x} domain",
                     "yref": f"{panel.y} domain",
                     "showarrow": False,
