@@ -314,3 +314,32 @@ def test_every_query_works_for_every_sex_and_edition(store: Store, risk: str) ->
             split = q.sex_split(store, v)
             if split is not None:
                 words.sex_reading(split)
+
+
+# -- a selection of several countries ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("risk", ["old_age", "unemployment", "disability", "health"])
+@pytest.mark.parametrize("chosen", [("VNM", "IDN"), ("THA", "KHM", "LAO"), ("TLS", "MMR", "SGP", "BRN")])
+def test_a_countrys_rows_are_the_same_whoever_is_chosen_beside_it(store: Store, risk: str, chosen: tuple[str, ...]) -> None:
+    # what lets 2^11 selections share one table per risk, edition and sex (query.risk): each country's rows as drawn
+    # alone, the countries in the order chosen, then the region and the world
+    several = view(store, risk, country=",".join(chosen))
+    for query in (q.trend, q.sex_split):
+        rows = query(store, several)
+        if rows is None:
+            assert all(query(store, view(store, risk, country=c)) is None for c in chosen)
+            continue
+        countries = rows[rows["role"] == "country"]
+        assert list(dict.fromkeys(countries[C.iso3])) == [c for c in chosen if c in set(countries[C.iso3])]
+        place = rows["role"].map({"country": 0, "region": 1, "world": 2})
+        assert place.is_monotonic_increasing  # the countries, then the region and the world where the edition has them
+        for iso3 in chosen:
+            alone = query(store, view(store, risk, country=iso3))
+            mine = rows[rows[C.iso3] == iso3].reset_index(drop=True)
+            expected = mine.iloc[0:0] if alone is None else alone[alone[C.iso3] == iso3].reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, expected)
+    ranked = q.ranking(store, several)
+    everyone = q.ranking(store, view(store, risk))
+    pd.testing.assert_frame_equal(ranked.drop(columns="highlighted"), everyone.drop(columns="highlighted"))
+    assert set(ranked.loc[ranked["highlighted"], C.iso3]) == set(chosen)
