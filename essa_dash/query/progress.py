@@ -82,6 +82,12 @@ def progress_risks(store: Store) -> pd.DataFrame:
 
 def progress_editions(store: Store) -> list[str]:
     """Editions with at least one dated figure for a Member State on the nine risks, newest first."""
+    return list(_progress_editions(store))
+
+
+@per_build()
+def _progress_editions(store: Store) -> tuple[str, ...]:
+    # once per build: the page, its controls and the check of its URL each ask
     rows = coverage_rows(
         store,
         countries=member_states(store.countries)["iso3"],
@@ -89,7 +95,7 @@ def progress_editions(store: Store) -> list[str]:
     )
     present = set(rows.loc[rows[C.year].notna(), C.edition])
     editions = store.editions.sort_values("published", ascending=False)
-    return [e for e in editions["edition"] if e in present]
+    return tuple(e for e in editions["edition"] if e in present)
 
 
 def edition_choices(store: Store) -> list[dict[str, str]]:
@@ -136,7 +142,6 @@ def restrict(store: Store, state: State, default_edition: str) -> tuple[State, l
 # --- the comparison -------------------------------------------------------------------------
 
 
-@per_build()
 def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[str], edition: str, sex: str = "total") -> pd.DataFrame:
     """One row per (country, risk): baseline and latest figure of ONE edition, and the change.
 
@@ -147,6 +152,16 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
     :class:`Revision`, the other editions' figures for the baseline cell that differ from it.
     Numbers and facts only: :func:`essa_dash.text.progress.labelled` adds the words.
     """
+    members = member_states(store.countries)["iso3"].tolist()
+    if not countries or not set(countries) <= set(members):
+        return _cells_of(store, tuple(countries), tuple(risks), edition, sex)
+    # a choice of Member States takes its rows from all of theirs: each cell is one country's, whoever is beside it
+    cells = _cells_of(store, tuple(members), tuple(risks), edition, sex)
+    return cells if set(countries) == set(members) else cells[cells[C.iso3].isin(set(countries))].reset_index(drop=True)
+
+
+@per_build()
+def _cells_of(store: Store, countries: tuple[str, ...], risks: tuple[str, ...], edition: str, sex: str) -> pd.DataFrame:
     risk_table = progress_risks(store)
     risk_table = risk_table[risk_table["risk"].isin(risks)]
     sexes = {risk: ("female" if default == "female" else sex) for risk, default in default_sex(risk_table).items()}

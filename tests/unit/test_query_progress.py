@@ -351,3 +351,18 @@ def test_any_change_tells_whether_the_change_chart_has_bars(
 ) -> None:
     assert q.any_change(ilostat)
     assert not q.any_change(progress_cells(store, countries=members, risks=nine, edition=SDG_2018))
+
+
+@pytest.mark.parametrize("chosen", [("VNM", "IDN"), ("THA", "KHM", "LAO", "SGP"), ("TLS",)])
+@pytest.mark.parametrize("edition", [ILOSTAT, SDG_2023])
+def test_a_countrys_cells_are_the_same_whoever_is_chosen_beside_it(
+    store: Store, members: list[str], nine: list[str], chosen: tuple[str, ...], edition: str
+) -> None:
+    # what lets every choice of Member States share one table (query.progress: each cell is one country's)
+    some = q.progress_cells(store, countries=chosen, risks=nine, edition=edition)
+    everyone = q.progress_cells(store, countries=members, risks=nine, edition=edition)
+    pd.testing.assert_frame_equal(some, everyone[everyone[C.iso3].isin(chosen)].reset_index(drop=True))
+    # with an aggregate beside them the cells are drawn for that choice alone: the same cells for the Member States
+    with_region = q.progress_cells(store, countries=(*chosen, "ASEAN"), risks=nine, edition=edition)
+    assert set(with_region[C.iso3]) == {*chosen, "ASEAN"}
+    pd.testing.assert_frame_equal(with_region[with_region[C.iso3] != "ASEAN"].reset_index(drop=True), some)
