@@ -234,12 +234,13 @@ def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
             **where,
         }
     ]
+    hover = _hover(compared)  # the baseline's and the latest's markers say the same
     markers = (
-        ("baseline_pct", {"symbol": "circle-open", "size": 11, "color": colour, "line": {"width": 3, "color": colour}}, compared),
-        ("latest_pct", {"symbol": "circle", "size": 12, "color": colour, "line": {"width": 1, "color": TEXT}}, compared),
-        ("baseline_pct", {"symbol": "diamond", "size": 10, "color": MUTED, "line": {"width": 1, "color": "white"}}, one),
+        ("baseline_pct", {"symbol": "circle-open", "size": 11, "color": colour, "line": {"width": 3, "color": colour}}, compared, hover),
+        ("latest_pct", {"symbol": "circle", "size": 12, "color": colour, "line": {"width": 1, "color": TEXT}}, compared, [*hover]),
+        ("baseline_pct", {"symbol": "diamond", "size": 10, "color": MUTED, "line": {"width": 1, "color": "white"}}, one, _hover(one)),
     )
-    for column, marker, rows in markers:
+    for column, marker, rows, texts in markers:
         traces.append(
             {
                 "type": "scatter",
@@ -247,7 +248,7 @@ def _panel(part: pd.DataFrame, risk: str, panel: Panel) -> list[dict]:
                 "y": rows[C.country].tolist(),
                 "mode": "markers",
                 "marker": marker,
-                "customdata": _hover(rows),
+                "customdata": texts,
                 "hovertemplate": "%{customdata}<extra></extra>",
                 "showlegend": False,
                 **where,

@@ -9,6 +9,8 @@ module writes the captions, the readings and the table from the labelled cells.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -255,7 +257,7 @@ def _year(value: object) -> str:
     return "" if value is None or pd.isna(value) else str(int(value))
 
 
-def _where(row: pd.Series) -> tuple[str, str]:
+def _where(row: Mapping[str, Any]) -> tuple[str, str]:
     """Where both figures are: ("ILOSTAT_DDF_2025, lines 313 and 315", "<file>.csv, lines 313 and 315").
 
     The first is short enough for a table cell; the second names the raw file too.
@@ -273,7 +275,7 @@ def _where(row: pd.Series) -> tuple[str, str]:
     return f"{row[C.source_id]}, {lines}", f"{files.pop()}, {lines}"
 
 
-def _note(row: pd.Series, denominators: dict[str, str]) -> str:
+def _note(row: Mapping[str, Any], denominators: dict[str, str]) -> str:
     parts = []
     status = row["status"]
     if status == ONE_YEAR:
@@ -311,7 +313,7 @@ def table_rows(store: Store, cells: pd.DataFrame) -> list[dict[str, str]]:
     """
     denominators = store.risks.set_index("risk")["denominator"].loc[list(DENOMINATOR_VARIES)].to_dict()
     rows = []
-    for _, row in cells.iterrows():
+    for row in cells.to_dict("records"):  # plain dicts: iterrows built a Series a cell
         status = row["status"]
         latest_year = _year(row["latest_year"])
         source, location = _where(row)
