@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from types import ModuleType
+from urllib.parse import quote
 
 import flask
 from dash import Dash
@@ -70,7 +71,8 @@ def install(app: Dash, modules: list[ModuleType]) -> None:
     def interpolate_index(**kwargs: str) -> str:
         request = flask.request
         query = request.query_string.decode("latin-1")
-        url = public_url() + request.path + ("?" + query if query else "")
+        # the path as sent (Werkzeug decodes %xx: "/risk/old_age%3Fcountry=VNM" would name another address)
+        url = public_url() + quote(request.path, safe="/") + ("?" + query if query else "")
         with use_language(request_language(request.args.get("lang"))):
             title = page_title(modules, request.path)
             description = tr(ABOUT)

@@ -89,3 +89,9 @@ def test_markup_in_the_address_is_written_as_text(client: FlaskClient) -> None:
 )
 def test_each_path_is_named_by_its_page(path: str, title: str) -> None:
     assert link_preview.page_title(page_modules(), path) == f"{title} · ESSA Dash"
+
+
+def test_the_address_is_the_one_asked_for_even_with_escapes_in_its_path(client: FlaskClient) -> None:
+    # Werkzeug hands the path decoded: written as it came, "%3F" became a query of another address
+    parsed, _ = head(client, "/risk/old_age%3Fcountry=VNM")
+    assert parsed.metas["og:url"] == PUBLIC + "/risk/old_age%3Fcountry%3DVNM"
