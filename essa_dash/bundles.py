@@ -63,24 +63,21 @@ def url(name: str) -> str:
     return f"/static/{name}?v={digest}"
 
 
-def _template_regex(template: str) -> re.Pattern[str]:
-    return re.compile("^" + re.sub(r"<\w+>", "[^/]+", template) + "/?$")
-
-
 @cache
-def _pages() -> tuple[tuple[re.Pattern[str], str], ...]:
-    """(page path pattern, bundle) for every page that draws a registered chart."""
+def _pages() -> tuple[tuple[str, str], ...]:
+    """(page template, bundle) for every page that draws a registered chart."""
     from essa_dash.views import load_all
 
     charts = load_all().values()
     pages = dict.fromkeys(c.page for c in charts)
-    return tuple((_template_regex(page), GEO if any(c.map for c in charts if c.page == page) else BASIC) for page in pages)
+    return tuple((page, GEO if any(c.map for c in charts if c.page == page) else BASIC) for page in pages)
 
 
 def bundle_for(path: str) -> str | None:
     """The bundle a page at ``path`` links (file name), or None when it draws no chart."""
-    path = path.split("?", 1)[0] or "/"
-    return next((bundle for pattern, bundle in _pages() if pattern.match(path)), None)
+    from essa_dash.views import of_page
+
+    return next((bundle for page, bundle in _pages() if of_page(page, path)), None)
 
 
 def needs_full_load(href: str) -> bool:

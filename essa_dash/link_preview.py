@@ -11,7 +11,6 @@ another host never puts that host in a page.
 from __future__ import annotations
 
 import html
-import re
 from types import ModuleType
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from dash import Dash
 from essa_dash.components.context import public_url
 from essa_dash.components.language import request_language
 from essa_dash.text import mark, tr, use_language
+from essa_dash.views import of_page
 
 APP_TITLE = "ESSA Dash"
 #: what the app is, in a sentence every page's footer shows too (so every language of the catalogue has it)
@@ -30,15 +30,9 @@ ABOUT = mark(
 )
 
 
-def _matcher(path: str) -> re.Pattern[str]:
-    """``/risk/<risk>`` -> a pattern matching ``/risk/old_age`` (one path segment per variable)."""
-    return re.compile("".join(r"[^/]+" if part.startswith("<") else re.escape(part) for part in re.split(r"(<\w+>)", path)))
-
-
 def page_title(modules: list[ModuleType], path: str) -> str:
     """The title of the page at ``path`` in the current language, as the browser's tab shows it once Dash runs."""
-    path = path.rstrip("/") or "/"
-    titles = [m.TITLE for m in modules if _matcher(m.PATH).fullmatch(path)]
+    titles = [m.TITLE for m in modules if of_page(m.PATH, path)]
     missing = [m.TITLE for m in modules if m.PATH == "/404"]
     title = (titles or missing or [None])[0]
     return titled(title) if title else APP_TITLE

@@ -113,8 +113,14 @@ def load_all() -> dict[str, Chart]:
 PATH_PARAMS = {"iso3": "country", "risk": "risk"}
 
 
-def _template_regex(template: str) -> re.Pattern[str]:
+def page_pattern(template: str) -> re.Pattern[str]:
+    """``/risk/<risk>`` -> a pattern of the page's paths, each path variable a named group of one segment."""
     return re.compile("^" + re.sub(r"<(\w+)>", r"(?P<\1>[^/]+)", re.escape(template).replace(r"\<", "<").replace(r"\>", ">")) + "$")
+
+
+def of_page(template: str, path: str) -> bool:
+    """Whether ``path`` (its query left off) is a path of the page ``template``, a trailing slash allowed."""
+    return page_pattern(template).fullmatch(path.split("?", 1)[0].rstrip("/") or "/") is not None
 
 
 def charts_for_url(url: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, State]], list[Problem]]:
@@ -135,7 +141,7 @@ def charts_for_url(url: str, vocabulary: Vocabulary) -> tuple[list[tuple[str, St
             return [], [*problems, Problem.of("view", url, "unknown_chart", tuple(registry), chart=chart)]
         return [(chart, state)], problems
     for template in dict.fromkeys(c.page for c in registry.values()):
-        found = _template_regex(template).fullmatch(path)
+        found = page_pattern(template).fullmatch(path)
         if found is None:
             continue
         for name, value in found.groupdict().items():
