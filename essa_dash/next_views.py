@@ -13,6 +13,12 @@ process draws them between its own views and, once its pass is done, as they com
 (:func:`draw_wanted`), at the lowest CPU priority, in the visitor's language, frame and encoding:
 the next click finds a stored answer.
 
+The same view for its other readers: a view drawn for one visitor is what a link to it shows, and a
+link is sent on, to a colleague on a phone or reading another language, each another answer (a
+multi-country link nobody opened in that language and frame was a cold draw, 41-45x a static file:
+bench/RESULTS.md). So the view itself is queued too, in every other language and frame
+(:func:`other_readers`), after its next views: a click comes within seconds, a link's reader later.
+
 The queueing runs after the answer is sent (callback_cache.SharedAnswers.after_page), so it costs
 the visitor nothing. The drawer's own requests say so (:data:`AHEAD_HEADER`) and queue nothing: a
 click asks for its neighbours, never for theirs. Nothing is queued while no drawer runs
@@ -47,10 +53,11 @@ from essa_dash import guard, page_views
 from essa_dash.callback_cache import CALLBACK_PATH, SharedAnswers, router_location
 from essa_dash.components.viewport import COOKIE
 from essa_dash.files import write_replacing
+from essa_dash.precompute import PHONE_COOKIE
 from essa_dash.query.state import Vocabulary
 from essa_dash.serving import choose_encoding, router_payload
 from essa_dash.store import Store, get_store
-from essa_dash.text import resolve_language
+from essa_dash.text import LANGUAGES, resolve_language
 
 #: The queue's folder, inside the answer folder every process of the server shares.
 FOLDER = "wanted"
@@ -241,6 +248,23 @@ def _asked_headers(environ: dict[str, Any]) -> dict[str, str]:
     return headers
 
 
+def other_readers(headers: dict[str, str]) -> list[dict[str, str]]:
+    """The headers of the view's other readers: every language, on a desktop and a phone, the visitor's language first.
+
+    In the visitor's encoding (a link's reader asks with the same kind of browser). A link whose ``lang=``
+    chooses the language makes one answer of every Accept-Language: the store key says so, and the
+    caller keeps one want per key.
+    """
+    own = headers["Accept-Language"]
+    readers = []
+    for code in (own, *(code for code in LANGUAGES if code != own)):
+        for frame in ({}, {"Cookie": PHONE_COOKIE}):
+            reader = {"Accept-Language": code, **frame, "Accept-Encoding": headers["Accept-Encoding"]}
+            if reader != headers:
+                readers.append(reader)
+    return readers
+
+
 def _environ(path_info: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
     """The WSGI environ of a POST with ``headers``, as far as the answer store keys it."""
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": path_info, "CONTENT_LENGTH": str(len(body))}
@@ -248,7 +272,10 @@ def _environ(path_info: str, headers: dict[str, str], body: bytes) -> dict[str, 
 
 
 def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> None:
-    """Queue the views one click away from every page a visitor is answered (hit or drawn), once the answer is sent."""
+    """Queue the views one click from every page a visitor is answered (hit or drawn), then the page for its other readers.
+
+    Once the answer is sent: the visitor waits for none of it.
+    """
     answers = SharedAnswers.of(server)
     wanted = Wanted(answers.store.directory)
     recent: OrderedDict[bytes, float] = OrderedDict()
@@ -274,13 +301,19 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
             recent.move_to_end(asked)
             while len(recent) > RECENT_VIEWS:
                 recent.popitem(last=False)
-        wants = []
-        for found in next_searches(get_store(root), pathname, search, strip=strip):
-            payload = json.dumps(router_payload(pathname, found)).encode()
-            key = answers.key(_environ(environ.get("PATH_INFO", CALLBACK_PATH), headers, payload), payload)
-            if key is not None and not answers.store.has(key):
-                wants.append(Want(key, pathname, found, headers))
-        wanted.add(wants)
+        path_info = environ.get("PATH_INFO", CALLBACK_PATH)
+        here = json.dumps(router_payload(pathname, search)).encode()
+        searches = next_searches(get_store(root), pathname, search, strip=strip)
+        # the view for its other readers only where it has next views: a link the controls write, never an address the
+        # page corrects; the pages without multi-choice controls draw one country or all, precomputed in every reader's
+        asked_for = [(found, headers) for found in searches] + [(search, reader) for reader in (other_readers(headers) if searches else [])]
+        wants: dict[str, Want] = {}  # one want per answer (a key named twice is one view)
+        for found, reader in asked_for:
+            payload = here if found == search else json.dumps(router_payload(pathname, found)).encode()
+            key = answers.key(_environ(path_info, reader, payload), payload)
+            if key is not None and key not in wants and not answers.store.has(key):
+                wants[key] = Want(key, pathname, found, reader)
+        wanted.add(list(wants.values()))
 
     answers.after_page.append(after_page)
 

@@ -32,10 +32,10 @@ asks for first is drawn for them as before.
 A page cites the day it was accessed, so stored pages are keyed by the day: the process
 draws them again each day, in a child process that exits after its pass (the waiting
 parent holds no app). Selections of several countries are not precomputed: there are
-2^11 of them per view. The views one click from a visitor's selection are drawn ahead
-instead (essa_dash.next_views): the pass draws the ones visitors' clicks queue between
-its own views, and after it another child (``--ahead``) draws them as they come until the
-day ends.
+2^11 of them per view. The views one click from a visitor's selection, and the visitor's view for
+its other readers (languages and frames), are drawn ahead instead (essa_dash.next_views): the
+pass draws the ones visitors queue between its own views, and after it another child
+(``--ahead``) draws them as they come until the day ends.
 """
 
 from __future__ import annotations

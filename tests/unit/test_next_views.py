@@ -21,12 +21,15 @@ from essa_dash.query.progress import edition_choices
 from essa_dash.query.risk import edition_options
 from essa_dash.serving import router_payload
 from essa_dash.store import Store
+from essa_dash.text import LANGUAGES
 
 #: What Chromium sends with a router request (its encodings, an English browser).
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd", "Accept-Language": "en-GB,en;q=0.9"}
 RISK = "/risk/old_age"
 #: The views one click of the sex or the edition away from an old-age view: two other sexes, three other editions.
 OTHERS = 2 + 3
+#: The view itself for its other readers: every language on a desktop and a phone, but the visitor's own.
+READERS = 2 * len(LANGUAGES) - 1
 
 
 def same(path: str) -> str:
@@ -101,13 +104,14 @@ def test_a_visitor_s_next_click_is_a_stored_answer_once_the_drawer_has_drawn_ahe
     queue = wanted(client)
     queue.start_drawing()
     assert visit(client, RISK, "?country=VNM&sex=total&edition=ilostat-2025") is None  # drawn for its visitor
-    assert len(queue.keys()) == 10 + 1 + OTHERS  # ten countries more, all of them (Viet Nam taken away), other sexes and editions
+    # ten countries more, all of them (Viet Nam taken away), other sexes and editions; the view for its other readers
+    assert len(queue.keys()) == 10 + 1 + OTHERS + READERS
     drawer = client.application.test_client(use_cookies=False)
-    assert next_views.draw_wanted(drawer, queue) == 10 + 1 + OTHERS
+    assert next_views.draw_wanted(drawer, queue, limit=100) == 10 + 1 + OTHERS + READERS
     assert queue.keys() == []  # its own requests queue nothing
     assert visit(client, RISK, "?country=VNM,IDN&sex=total&edition=ilostat-2025") == "hit"
     # a hit queues its own next views, those not stored: the visitor who goes on adding countries finds them drawn too
-    assert len(queue.keys()) == 9 + 1 + OTHERS  # nine countries more; Indonesia alone (Viet Nam alone is stored)
+    assert len(queue.keys()) == 9 + 1 + OTHERS + READERS  # nine countries more; Indonesia alone (Viet Nam alone is stored)
     assert visit(client, RISK, "?sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -210,7 +214,9 @@ def test_the_pass_draws_the_queued_views_before_each_of_its_own_and_queues_none(
     pass_views = [f"{RISK}?country=MMR,{c}&sex=total&edition=ilostat-2025" for c in ("SGP", "BRN")]  # multi-country: they have next views
     drawn = precompute.precompute(client.application, pass_views, between=lambda: asked.append(next_views.draw_wanted(drawer, queue)))
     assert drawn == (2, [])
-    assert asked == [10 + 1 + OTHERS, 0]  # the visitor's next views first; the pass's own views queued nothing
+    # the visitor's next views and readers first, at most DRAW_AT_ONCE between two of the pass's views
+    assert asked == [next_views.DRAW_AT_ONCE, 10 + 1 + OTHERS + READERS - next_views.DRAW_AT_ONCE]
+    assert queue.keys() == []  # the pass's own views queued nothing
     assert visit(client, RISK, "?country=MMR,LAO&sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -222,7 +228,7 @@ def test_a_first_visit_queues_the_next_views_once_its_html_is_sent(client: Flask
     assert response.status_code == 200 and b"Philippines" in response.get_data()
     assert queue.keys() == []
     response.close()
-    assert len(queue.keys()) == 9 + 2 + OTHERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS
 
 
 def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,12 +241,13 @@ def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: Fl
     assert visit(client, RISK, link) == "hit"
     assert queue.keys() == []  # named a moment ago: not named again for the next visitor
     visit(client, RISK, link, **{"Accept-Language": "vi"})
-    assert len(queue.keys()) == 9 + 2 + OTHERS  # another language: other answers, named for it
+    # another language: other answers, named for it; its readers but the English desktop, stored already
+    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS - 1
     monkeypatch.setattr(next_views, "RECENT_SECONDS", 0.0)
     while queue.take() is not None:
         pass
     visit(client, RISK, link)
-    assert len(queue.keys()) == 9 + 2 + OTHERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS - 1  # the Vietnamese desktop is stored
 
 
 def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
@@ -261,7 +268,7 @@ def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
 
     wanted(client).start_drawing()
     visit(client, RISK, "?country=LAO,MMR&sex=total&edition=ilostat-2025")
-    assert len(wanted(client).keys()) == 9 + 2 + OTHERS
+    assert len(wanted(client).keys()) == 9 + 2 + OTHERS + READERS
     monkeypatch.setattr(precompute, "dt", Clock)
     precompute._ahead(built_root, None)  # it drew the queue on its first round, then the day ended
     assert wanted(client).keys() == []
@@ -275,10 +282,10 @@ def test_the_drawer_draws_at_most_its_limit_at_once_and_goes_on_past_a_failing_v
     queue = wanted(client)
     queue.start_drawing()
     visit(client, RISK, "?country=VNM,THA")
-    assert len(queue.keys()) == 9 + 2 + OTHERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS
     drawer = client.application.test_client(use_cookies=False)
     assert next_views.draw_wanted(drawer, queue, limit=5) == 5
-    assert len(queue.keys()) == 9 + 2 + OTHERS - 5
+    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS - 5
     post, calls = drawer.post, []
 
     def fails_once(*args: object, **kwargs: object) -> object:
@@ -288,6 +295,37 @@ def test_the_drawer_draws_at_most_its_limit_at_once_and_goes_on_past_a_failing_v
         return post(*args, **kwargs)
 
     monkeypatch.setattr(drawer, "post", fails_once)
-    assert next_views.draw_wanted(drawer, queue) == 9 + 2 + OTHERS - 5 - 1
+    assert next_views.draw_wanted(drawer, queue, limit=100) == 9 + 2 + OTHERS + READERS - 5 - 1
     assert queue.keys() == []
     assert "drawing /risk/old_age?" in capsys.readouterr().err
+
+
+def test_a_view_is_drawn_for_its_other_readers_after_its_next_views(client: FlaskClient) -> None:
+    """A link is sent on: its reader on a phone, or in another language, finds the view drawn."""
+    queue = wanted(client)
+    queue.start_drawing()
+    link = "?country=IDN,PHL&sex=total&edition=ilostat-2025"
+    visit(client, RISK, link)  # an English desktop
+    readers = [want for want in iter(queue.take, None) if want.search == link]
+    assert len(readers) == READERS and len({want.key for want in readers}) == READERS
+    assert [want.headers for want in readers] == next_views.other_readers({"Accept-Language": "en", "Accept-Encoding": "br"})
+    visit(client, RISK, link)
+    assert queue.keys() == []  # taken, not drawn: named once a minute, as the next views are
+    for want in readers:
+        queue.add([want])
+    assert next_views.draw_wanted(client.application.test_client(use_cookies=False), queue, limit=100) == READERS
+    assert visit(client, RISK, link, **{"Accept-Language": "th", "Cookie": "essa_vw=390"}) == "hit"
+    assert visit(client, RISK, link, **{"Accept-Language": "vi-VN,vi;q=0.9"}) == "hit"
+
+
+def test_the_visitor_s_language_on_the_other_frame_comes_first_and_a_link_s_lang_makes_one_answer_per_frame(
+    client: FlaskClient,
+) -> None:
+    readers = next_views.other_readers({"Accept-Language": "vi", "Cookie": next_views.PHONE_COOKIE, "Accept-Encoding": "gzip"})
+    assert readers[0] == {"Accept-Language": "vi", "Accept-Encoding": "gzip"}  # the same reader on a desktop
+    assert len(readers) == READERS and all(reader["Accept-Encoding"] == "gzip" for reader in readers)
+    queue = wanted(client)
+    queue.start_drawing()
+    link = "?country=IDN,VNM&sex=total&edition=ilostat-2025&lang=vi"
+    visit(client, RISK, link)
+    assert [want.headers.get("Cookie") for want in iter(queue.take, None) if want.search == link] == [next_views.PHONE_COOKIE]
