@@ -68,6 +68,11 @@ DRAWER = ".drawer"
 MAX_WANTED = 256
 #: A view queued longer ago than this is dropped unread: its visitor has moved on.
 STALE_SECONDS = 600
+#: The folder of the views visitors were answered (:class:`Asked`), beside the queue's; at most this many views, the
+#: least recently asked making room, each forgotten this long after it was last asked.
+ASKED_FOLDER = "asked"
+MAX_ASKED = 1024
+REMEMBER_SECONDS = 7 * 86_400
 #: A worker names a view's next views at most once in this many seconds (for each language, frame and encoding) ...
 RECENT_SECONDS = 60.0
 #: ... remembering this many views it named them for (the least recent forgotten first).
@@ -126,10 +131,40 @@ class Want:
     headers: dict[str, str]
 
 
-class Wanted:
-    """The queue of views to draw ahead: a folder of small files, one per view, named by the answer's key.
+class _Views:
+    """A folder of small files, one per view, written whole (by a rename) by every worker, bounded by making room."""
 
-    Written by every worker (each file whole, by a rename), read and emptied by the one drawer.
+    directory: Path
+
+    def keys(self) -> list[str]:
+        """The names of the views in the folder now."""
+        try:
+            return [entry.name for entry in os.scandir(self.directory) if not entry.name.startswith(".")]
+        except FileNotFoundError:
+            return []
+
+    def _make_room(self, count: int, bound: int) -> None:
+        """Delete the views written longest ago until ``count`` more fit within ``bound``."""
+        entries = []
+        for name in self.keys():
+            with contextlib.suppress(OSError):  # taken meanwhile
+                entries.append(((self.directory / name).stat().st_mtime, name))
+        for _, name in sorted(entries)[: max(0, len(entries) + count - bound)]:
+            with contextlib.suppress(OSError):
+                (self.directory / name).unlink()
+
+    def _write(self, name: str, data: bytes) -> bool:
+        try:
+            write_replacing(self.directory / name, data)
+        except OSError:  # a full or vanished disk costs a view drawn ahead, never an answer
+            return False
+        return True
+
+
+class Wanted(_Views):
+    """The queue of views to draw ahead, each file named by the answer's key.
+
+    Written by every worker, read and emptied by the one drawer.
     """
 
     def __init__(self, answers: Path) -> None:
@@ -171,13 +206,6 @@ class Wanted:
             os.close(fd)  # a lock taken here goes with it
         return False
 
-    def keys(self) -> list[str]:
-        """The store keys of the views queued now."""
-        try:
-            return [entry.name for entry in os.scandir(self.directory) if not entry.name.startswith(".")]
-        except FileNotFoundError:
-            return []
-
     def add(self, wants: list[Want]) -> int:
         """Queue ``wants`` (in the order given: the likeliest first), how many were queued.
 
@@ -185,30 +213,13 @@ class Wanted:
         on, and the drawer takes the newest first), and of one click's views the likeliest are kept.
         """
         wants = wants[:MAX_WANTED]
-        self._make_room(len(wants))
+        self._make_room(len(wants), MAX_WANTED)
         queued, now = 0, time.time()
         for order, want in enumerate(wants):
             entry = {"pathname": want.pathname, "search": want.search, "headers": want.headers, "time": now, "order": order}
             if self._write(want.key, json.dumps(entry).encode()):
                 queued += 1
         return queued
-
-    def _make_room(self, count: int) -> None:
-        """Delete the views queued longest ago until ``count`` more fit within :data:`MAX_WANTED`."""
-        entries = []
-        for name in self.keys():
-            with contextlib.suppress(OSError):  # taken meanwhile
-                entries.append(((self.directory / name).stat().st_mtime, name))
-        for _, name in sorted(entries)[: max(0, len(entries) + count - MAX_WANTED)]:
-            with contextlib.suppress(OSError):
-                (self.directory / name).unlink()
-
-    def _write(self, name: str, data: bytes) -> bool:
-        try:
-            write_replacing(self.directory / name, data)
-        except OSError:  # a full or vanished disk costs a view drawn ahead, never an answer
-            return False
-        return True
 
     def take(self) -> Want | None:
         """The newest view queued (the first of its click's), taken off the queue; None when it is empty.
@@ -235,6 +246,50 @@ class Wanted:
         with contextlib.suppress(OSError):
             (self.directory / name).unlink()
         return want
+
+
+class Asked(_Views):
+    """The views visitors were answered, remembered across days and restarts, for the next pass to draw again.
+
+    A stored answer lasts its day (a page cites the day it was accessed) and a deploy starts a new store,
+    so the selections of several countries visitors drew, and the links they sent on, were cold again the
+    next morning: the pass draws every view of one country or all, never theirs. Each view answered on a
+    page with multi-choice controls (the links the controls write: essa_dash.precompute draws the
+    others anyway) is remembered here, one file per view, language and frame, named by a digest of them
+    (not by the answer's key, which changes with the day); the pass draws the ones asked for in the
+    last :data:`REMEMBER_SECONDS`, the latest first, after its English views. Nothing of the visitor is
+    kept but what the answer depends on: the address, its language, frame and encoding.
+    """
+
+    def __init__(self, answers: Path) -> None:
+        self.directory = answers / ASKED_FOLDER
+
+    def remember(self, pathname: str, search: str, headers: dict[str, str]) -> None:
+        """Note that ``pathname?search`` was answered for ``headers`` (the file's time says when it was last asked)."""
+        name = hashlib.blake2b(repr((pathname, search, sorted(headers.items()))).encode(), digest_size=16).hexdigest()
+        if not (self.directory / name).exists():
+            self._make_room(1, MAX_ASKED)
+        with contextlib.suppress(OSError):
+            self.directory.mkdir(parents=True, exist_ok=True)
+        self._write(name, json.dumps({"pathname": pathname, "search": search, "headers": headers}).encode())
+
+    def visits(self) -> list[tuple[str, dict[str, str]]]:
+        """(URL, headers) of each view remembered, the latest asked first; those older than :data:`REMEMBER_SECONDS` are deleted."""
+        entries = []
+        for name in self.keys():
+            path = self.directory / name
+            try:
+                asked = path.stat().st_mtime
+                entry = json.loads(path.read_bytes())
+                visit = (str(entry["pathname"]) + str(entry["search"]), {str(k): str(v) for k, v in entry["headers"].items()})
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):  # gone meanwhile, or not an entry
+                asked, visit = 0.0, None
+            if visit is None or time.time() - asked > REMEMBER_SECONDS:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                continue
+            entries.append((-asked, visit))
+        return [visit for _, visit in sorted(entries, key=lambda entry: entry[0])]
 
 
 def _asked_headers(environ: dict[str, Any]) -> dict[str, str]:
@@ -277,7 +332,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
     Once the answer is sent: the visitor waits for none of it.
     """
     answers = SharedAnswers.of(server)
-    wanted = Wanted(answers.store.directory)
+    wanted, remembered = Wanted(answers.store.directory), Asked(answers.store.directory)
     recent: OrderedDict[bytes, float] = OrderedDict()
     named_lock = threading.Lock()
 
@@ -314,6 +369,8 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
             if key is not None and key not in wants and not answers.store.has(key):
                 wants[key] = Want(key, pathname, found, reader)
         wanted.add(list(wants.values()))
+        if searches:
+            remembered.remember(pathname, search, headers)
 
     answers.after_page.append(after_page)
 

@@ -35,7 +35,9 @@ parent holds no app). Selections of several countries are not precomputed: there
 2^11 of them per view. The views one click from a visitor's selection, and the visitor's view for
 its other readers (languages and frames), are drawn ahead instead (essa_dash.next_views): the
 pass draws the ones visitors queue between its own views, and after it another child
-(``--ahead``) draws them as they come until the day ends.
+(``--ahead``) draws them as they come until the day ends. The views visitors were answered are
+remembered (essa_dash.next_views.Asked) and drawn again by the next day's pass, or the first after a
+deploy, right after its English views.
 """
 
 from __future__ import annotations
@@ -145,14 +147,18 @@ def translated_views(urls: Iterable[str], languages: Iterable[str]) -> list[tupl
     return [visit for code in languages for url in urls for visit in ((in_language(url, code), {}), (url, {"Accept-Language": code}))]
 
 
-def visit_groups(urls: list[str], languages: Iterable[str]) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
+def visit_groups(
+    urls: list[str], languages: Iterable[str], asked: list[tuple[str, dict[str, str]]] | None = None
+) -> list[tuple[str, list[tuple[str, dict[str, str]]]]]:
     """(name, visits) of every view of ``urls`` (reachable_urls' order) in every language and frame, likeliest first.
 
-    English on a desktop with every language's first visits, English on a phone, then :data:`FIRST_LANGUAGES`
-    and then the other languages, each on a desktop and then on a phone.
+    English on a desktop with every language's first visits, then the views visitors asked for before
+    (``asked``: essa_dash.next_views.Asked, the latest first: selections of several countries no other
+    group draws), English on a phone, then :data:`FIRST_LANGUAGES` and then the other languages, each on
+    a desktop and then on a phone.
     """
     english = [(url, {}) for url in urls[:5]] + first_visits(languages) + [(url, {}) for url in urls[5:]]
-    groups = [("English", english), ("English on a phone", on_phone(urls))]
+    groups = [("English", english), ("asked for before", asked or []), ("English on a phone", on_phone(urls))]
     others = tuple(code for code in languages if code not in ("en", *FIRST_LANGUAGES))
     for codes in (FIRST_LANGUAGES, others):
         translated = translated_views(urls[5:], codes)  # the entry pages are first visits, above
@@ -245,14 +251,15 @@ def _drawer(root: Path, public_url: str | None) -> tuple[Dash, Wanted, FlaskClie
 
 
 def _pass(root: Path, public_url: str | None) -> None:
-    """Draw every reachable view, and the views visitors' clicks ask for ahead between them."""
-    from essa_dash.next_views import draw_wanted
+    """Draw every reachable view and the views visitors asked for before, and the views their clicks ask for ahead between them."""
+    from essa_dash.next_views import Asked, draw_wanted
     from essa_dash.store import get_store
     from essa_dash.text import LANGUAGES
 
     start = time.perf_counter()
     app, wanted, client = _drawer(root, public_url)
-    groups = visit_groups(reachable_urls(get_store(root)), LANGUAGES)
+    asked = Asked(wanted.directory.parent).visits()
+    groups = visit_groups(reachable_urls(get_store(root)), LANGUAGES, asked)
     visits = [visit for _, group in groups for visit in group]
     drawn, failed = precompute(app.server, visits, between=lambda: draw_wanted(client, wanted))  # at most DRAW_AT_ONCE between two views
     size = app.server.extensions["essa_answers"].size

@@ -254,6 +254,7 @@ def test_every_view_is_precomputed_in_every_language_on_a_desktop_and_a_phone(cl
     names = [name for name, _ in groups]
     assert names == [
         "English",
+        "asked for before",  # none here: essa_dash.next_views.Asked (tests/unit/test_next_views.py)
         "English on a phone",
         "id, vi",
         "id, vi on a phone",

@@ -329,3 +329,55 @@ def test_the_visitor_s_language_on_the_other_frame_comes_first_and_a_link_s_lang
     link = "?country=IDN,VNM&sex=total&edition=ilostat-2025&lang=vi"
     visit(client, RISK, link)
     assert [want.headers.get("Cookie") for want in iter(queue.take, None) if want.search == link] == [next_views.PHONE_COOKIE]
+
+
+def test_the_views_visitors_were_answered_are_drawn_again_by_the_next_pass(
+    client: FlaskClient, built_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored answer lasts its day and a deploy starts a new store: the selections visitors drew are drawn again for them."""
+    from essa_dash import precompute
+
+    wanted(client).start_drawing()
+    answers = SharedAnswers.of(client.application).store.directory
+    thai_phone = {"Accept-Language": "th", "Cookie": "essa_vw=390"}
+    visit(client, RISK, "?country=VNM,KHM")
+    visit(client, RISK, "?country=THA,LAO&sex=female", **thai_phone)
+    visit(client, "/", "")  # no multi-choice control: one country or all, which the pass draws anyway
+    visits = next_views.Asked(answers).visits()
+    assert visits == [
+        (f"{RISK}?country=THA,LAO&sex=female", {"Accept-Language": "th", "Cookie": "essa_vw=390", "Accept-Encoding": "br"}),
+        (f"{RISK}?country=VNM,KHM", {"Accept-Language": "en", "Accept-Encoding": "br"}),
+    ]
+    # the next morning's store (here: a new answer folder, with what the workers remembered)
+    later = tmp_path / "later"
+    (later / next_views.ASKED_FOLDER).mkdir(parents=True)
+    for entry in (answers / next_views.ASKED_FOLDER).iterdir():
+        (later / next_views.ASKED_FOLDER / entry.name).write_bytes(entry.read_bytes())
+    monkeypatch.setenv("ESSA_CACHE_DIR", str(later))
+    morning = create_app(built_root)
+    groups = dict(precompute.visit_groups(["/"], [], next_views.Asked(later).visits()))
+    assert precompute.precompute(morning.server, groups["asked for before"]) == (2, [])
+    reader = morning.server.test_client(use_cookies=False)
+    reader.get("/")
+    assert visit(reader, RISK, "?country=VNM,KHM") == "hit"
+    assert visit(reader, RISK, "?country=THA,LAO&sex=female", **thai_phone) == "hit"
+
+
+def test_the_views_remembered_are_bounded_the_latest_asked_kept_and_forgotten_after_a_week(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    monkeypatch.setattr(next_views, "MAX_ASKED", 2)
+    asked = next_views.Asked(tmp_path)
+    english = {"Accept-Language": "en", "Accept-Encoding": "br"}
+    for countries in ("VNM,THA", "VNM,IDN", "VNM,THA", "KHM,LAO"):
+        asked.remember(RISK, f"?country={countries}", english)
+        for entry in asked.directory.iterdir():  # one second apart, the latest last
+            os.utime(entry, (entry.stat().st_mtime - 1, entry.stat().st_mtime - 1))
+    # Viet Nam and Thailand asked again made it the latest but one: Viet Nam and Indonesia made room
+    assert [url for url, _ in asked.visits()] == [f"{RISK}?country=KHM,LAO", f"{RISK}?country=VNM,THA"]
+    week = time.time() - next_views.REMEMBER_SECONDS - 1
+    os.utime(next(asked.directory.iterdir()), (week, week))
+    (asked.directory / "stray").write_text("{}")  # not an entry: deleted unread
+    assert len(asked.visits()) == 1 and len(list(asked.directory.iterdir())) == 1
