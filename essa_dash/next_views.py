@@ -254,8 +254,8 @@ class Asked(_Views):
     A stored answer lasts its day (a page cites the day it was accessed) and a deploy starts a new store,
     so the selections of several countries visitors drew, and the links they sent on, were cold again the
     next morning: the pass draws every view of one country or all, never theirs. Each view answered on a
-    page with multi-choice controls (the links the controls write: essa_dash.precompute draws the
-    others anyway) is remembered here, one file per view, language and frame, named by a digest of them
+    page with multi-choice controls, as the controls write it (the other pages draw one country or all,
+    which the pass draws anyway), is remembered here, one file per view, language and frame, named by a digest of them
     (not by the answer's key, which changes with the day); the pass draws the ones asked for in the
     last :data:`REMEMBER_SECONDS`, the latest first, after its English views. Nothing of the visitor is
     kept but what the answer depends on: the address, its language, frame and encoding.
@@ -359,8 +359,8 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
         path_info = environ.get("PATH_INFO", CALLBACK_PATH)
         here = json.dumps(router_payload(pathname, search)).encode()
         searches = next_searches(get_store(root), pathname, search, strip=strip)
-        # the view for its other readers only where it has next views: a link the controls write, never an address the
-        # page corrects; the pages without multi-choice controls draw one country or all, precomputed in every reader's
+        # the view for its other readers (and remembered) only where it has next views: a link the controls write, never
+        # an address the page corrects; the pages without multi-choice controls draw one country or all, precomputed
         asked_for = [(found, headers) for found in searches] + [(search, reader) for reader in (other_readers(headers) if searches else [])]
         wants: dict[str, Want] = {}  # one want per answer (a key named twice is one view)
         for found, reader in asked_for:
