@@ -104,14 +104,14 @@ def test_a_visitor_s_next_click_is_a_stored_answer_once_the_drawer_has_drawn_ahe
     queue = wanted(client)
     queue.start_drawing()
     assert visit(client, RISK, "?country=VNM&sex=total&edition=ilostat-2025") is None  # drawn for its visitor
-    # ten countries more, all of them (Viet Nam taken away), other sexes and editions; the view for its other readers
-    assert len(queue.keys()) == 10 + 1 + OTHERS + READERS
+    # ten countries more, all of them (Viet Nam taken away), other sexes and editions; one entry for the view's other readers
+    assert len(queue.keys()) == 10 + 1 + OTHERS + 1
     drawer = client.application.test_client(use_cookies=False)
     assert next_views.draw_wanted(drawer, queue, limit=100) == 10 + 1 + OTHERS + READERS
     assert queue.keys() == []  # its own requests queue nothing
     assert visit(client, RISK, "?country=VNM,IDN&sex=total&edition=ilostat-2025") == "hit"
     # a hit queues its own next views, those not stored: the visitor who goes on adding countries finds them drawn too
-    assert len(queue.keys()) == 9 + 1 + OTHERS + READERS  # nine countries more; Indonesia alone (Viet Nam alone is stored)
+    assert len(queue.keys()) == 9 + 1 + OTHERS + 1  # nine countries more; Indonesia alone (Viet Nam alone is stored); readers
     assert visit(client, RISK, "?sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -214,8 +214,8 @@ def test_the_pass_draws_the_queued_views_before_each_of_its_own_and_queues_none(
     pass_views = [f"{RISK}?country=MMR,{c}&sex=total&edition=ilostat-2025" for c in ("SGP", "BRN")]  # multi-country: they have next views
     drawn = precompute.precompute(client.application, pass_views, between=lambda: asked.append(next_views.draw_wanted(drawer, queue)))
     assert drawn == (2, [])
-    # the visitor's next views and readers first, at most DRAW_AT_ONCE between two of the pass's views
-    assert asked == [next_views.DRAW_AT_ONCE, 10 + 1 + OTHERS + READERS - next_views.DRAW_AT_ONCE]
+    # the visitor's next views and readers first, at most DRAW_AT_ONCE turns between two of the pass's views (one names the readers)
+    assert asked == [next_views.DRAW_AT_ONCE - 1, 10 + 1 + OTHERS + READERS - (next_views.DRAW_AT_ONCE - 1)]
     assert queue.keys() == []  # the pass's own views queued nothing
     assert visit(client, RISK, "?country=MMR,LAO&sex=total&edition=ilostat-2025") == "hit"
 
@@ -228,7 +228,7 @@ def test_a_first_visit_queues_the_next_views_once_its_html_is_sent(client: Flask
     assert response.status_code == 200 and b"Philippines" in response.get_data()
     assert queue.keys() == []
     response.close()
-    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS + 1
 
 
 def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,13 +241,12 @@ def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: Fl
     assert visit(client, RISK, link) == "hit"
     assert queue.keys() == []  # named a moment ago: not named again for the next visitor
     visit(client, RISK, link, **{"Accept-Language": "vi"})
-    # another language: other answers, named for it; its readers but the English desktop, stored already
-    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS - 1
+    assert len(queue.keys()) == 9 + 2 + OTHERS + 1  # another language: other answers, named for it
     monkeypatch.setattr(next_views, "RECENT_SECONDS", 0.0)
     while queue.take() is not None:
         pass
     visit(client, RISK, link)
-    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS - 1  # the Vietnamese desktop is stored
+    assert len(queue.keys()) == 9 + 2 + OTHERS + 1
 
 
 def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
@@ -268,7 +267,7 @@ def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
 
     wanted(client).start_drawing()
     visit(client, RISK, "?country=LAO,MMR&sex=total&edition=ilostat-2025")
-    assert len(wanted(client).keys()) == 9 + 2 + OTHERS + READERS
+    assert len(wanted(client).keys()) == 9 + 2 + OTHERS + 1
     monkeypatch.setattr(precompute, "dt", Clock)
     precompute._ahead(built_root, None)  # it drew the queue on its first round, then the day ended
     assert wanted(client).keys() == []
@@ -282,10 +281,10 @@ def test_the_drawer_draws_at_most_its_limit_at_once_and_goes_on_past_a_failing_v
     queue = wanted(client)
     queue.start_drawing()
     visit(client, RISK, "?country=VNM,THA")
-    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS
+    assert len(queue.keys()) == 9 + 2 + OTHERS + 1
     drawer = client.application.test_client(use_cookies=False)
     assert next_views.draw_wanted(drawer, queue, limit=5) == 5
-    assert len(queue.keys()) == 9 + 2 + OTHERS + READERS - 5
+    assert len(queue.keys()) == 9 + 2 + OTHERS + 1 - 5
     post, calls = drawer.post, []
 
     def fails_once(*args: object, **kwargs: object) -> object:
@@ -306,14 +305,16 @@ def test_a_view_is_drawn_for_its_other_readers_after_its_next_views(client: Flas
     queue.start_drawing()
     link = "?country=IDN,PHL&sex=total&edition=ilostat-2025"
     visit(client, RISK, link)  # an English desktop
-    readers = [want for want in iter(queue.take, None) if want.search == link]
-    assert len(readers) == READERS and len({want.key for want in readers}) == READERS
-    assert [want.headers for want in readers] == next_views.other_readers({"Accept-Language": "en", "Accept-Encoding": "br"})
+    entry = [want for want in iter(queue.take, None) if want.readers]
+    assert len(entry) == 1 and (entry[0].search, entry[0].headers) == (link, {"Accept-Language": "en", "Accept-Encoding": "br"})
+    drawer = client.application.test_client(use_cookies=False)
+    readers = next_views.readers_of(drawer, entry[0])  # named by the drawer, one per answer
+    assert [want.headers for want in readers] == next_views.other_readers(entry[0].headers)
+    assert len({want.key for want in readers}) == READERS and all(want.search == link and not want.readers for want in readers)
     visit(client, RISK, link)
     assert queue.keys() == []  # taken, not drawn: named once a minute, as the next views are
-    for want in readers:
-        queue.add([want])
-    assert next_views.draw_wanted(client.application.test_client(use_cookies=False), queue, limit=100) == READERS
+    queue.add(entry)
+    assert next_views.draw_wanted(drawer, queue, limit=100) == READERS
     assert visit(client, RISK, link, **{"Accept-Language": "th", "Cookie": "essa_vw=390"}) == "hit"
     assert visit(client, RISK, link, **{"Accept-Language": "vi-VN,vi;q=0.9"}) == "hit"
 
@@ -328,7 +329,9 @@ def test_the_visitor_s_language_on_the_other_frame_comes_first_and_a_link_s_lang
     queue.start_drawing()
     link = "?country=IDN,VNM&sex=total&edition=ilostat-2025&lang=vi"
     visit(client, RISK, link)
-    assert [want.headers.get("Cookie") for want in iter(queue.take, None) if want.search == link] == [next_views.PHONE_COOKIE]
+    (entry,) = [want for want in iter(queue.take, None) if want.readers]
+    drawer = client.application.test_client(use_cookies=False)
+    assert [want.headers.get("Cookie") for want in next_views.readers_of(drawer, entry)] == [next_views.PHONE_COOKIE]
 
 
 def test_the_views_visitors_were_answered_are_drawn_again_by_the_next_pass(
