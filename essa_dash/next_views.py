@@ -404,16 +404,17 @@ def draw_wanted(client: FlaskClient, wanted: Wanted, *, limit: int = DRAW_AT_ONC
     """Draw the views queued, newest first, at most ``limit``, through ``client`` (a Flask test client of the app); how many.
 
     A view that fails is reported and dropped: the drawer goes on with the next (it draws for visitors not yet there).
+    An entry for a view's other readers takes a turn: it names their answers, which the next turns draw.
     """
     drawn = 0
     for _ in range(limit):
         want = wanted.take()
         if want is None:
             break
-        if want.readers:  # their answers named here, in the drawer, and queued first: the next turns draw them
-            wanted.add(readers_of(client, want))
-            continue
         try:
+            if want.readers:  # named here, in the drawer, and queued as the newest
+                wanted.add(readers_of(client, want))
+                continue
             payload = router_payload(want.pathname, want.search)
             response = client.post(CALLBACK_PATH, json=payload, headers={**want.headers, AHEAD_HEADER: "1"})
             response.close()
