@@ -140,6 +140,11 @@ class Want:
     readers: bool = False
 
 
+def _headers(entry: dict[str, Any]) -> dict[str, str]:
+    """The headers of a view's file as strings (AttributeError or TypeError: not an entry)."""
+    return {str(k): str(v) for k, v in entry["headers"].items()}
+
+
 class _Views:
     """A folder of small files, one per view, written whole (by a rename) by every worker, bounded by making room."""
 
@@ -242,8 +247,7 @@ class Wanted(_Views):
             try:
                 entry = json.loads(path.read_bytes())
                 queued, order = float(entry["time"]), int(entry["order"])
-                headers = {str(k): str(v) for k, v in entry["headers"].items()}
-                want = Want(name, str(entry["pathname"]), str(entry["search"]), headers, bool(entry.get("readers")))
+                want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), bool(entry.get("readers")))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):  # taken meanwhile, or not an entry
                 queued, want = 0.0, None
             if want is None or time.time() - queued > STALE_SECONDS:
@@ -266,10 +270,10 @@ class Asked(_Views):
     so the selections of several countries visitors drew, and the links they sent on, were cold again the
     next morning: the pass draws every view of one country or all, never theirs. Each view answered on a
     page with multi-choice controls, as the controls write it (the other pages draw one country or all,
-    which the pass draws anyway), is remembered here, one file per view, language and frame, named by a digest of them
-    (not by the answer's key, which changes with the day); the pass draws the ones asked for in the
-    last :data:`REMEMBER_SECONDS`, the latest first, after its English views. Nothing of the visitor is
-    kept but what the answer depends on: the address, its language, frame and encoding.
+    which the pass draws anyway), is remembered here: one file per view, language and frame, named by a
+    digest of them (not by the answer's key, which changes with the day). The pass draws the ones asked
+    for in the last :data:`REMEMBER_SECONDS`, the latest first, after its English views. Nothing of the
+    visitor is kept but what the answer depends on: the address, its language, frame and encoding.
     """
 
     def __init__(self, answers: Path) -> None:
@@ -292,7 +296,7 @@ class Asked(_Views):
             try:
                 asked = path.stat().st_mtime
                 entry = json.loads(path.read_bytes())
-                visit = (str(entry["pathname"]) + str(entry["search"]), {str(k): str(v) for k, v in entry["headers"].items()})
+                visit = (str(entry["pathname"]) + str(entry["search"]), _headers(entry))
             except (OSError, ValueError, KeyError, TypeError, AttributeError):  # gone meanwhile, or not an entry
                 asked, visit = 0.0, None
             if visit is None or time.time() - asked > REMEMBER_SECONDS:
