@@ -46,7 +46,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import flask
 from flask.testing import FlaskClient
@@ -140,6 +140,10 @@ class Want:
     readers: bool = False
 
 
+#: What a folder's reader makes of one entry.
+T = TypeVar("T")
+
+
 def _headers(entry: dict[str, Any]) -> dict[str, str]:
     """The headers of a view's file as strings (AttributeError or TypeError: not an entry)."""
     return {str(k): str(v) for k, v in entry["headers"].items()}
@@ -166,6 +170,22 @@ class _Views:
         for _, name in sorted(entries)[: max(0, len(entries) + count - bound)]:
             with contextlib.suppress(OSError):
                 (self.directory / name).unlink()
+
+    def _fresh(self, max_age: float, read: Callable[[str, Path], tuple[float, T]]) -> list[tuple[float, T]]:
+        """(time, what ``read`` made of it) of each whole entry of at most ``max_age`` seconds; stale or broken ones are deleted."""
+        found = []
+        for name in self.keys():
+            path = self.directory / name
+            try:
+                when, value = read(name, path)
+            except (OSError, ValueError, KeyError, TypeError, AttributeError):  # gone meanwhile, or not an entry
+                when, value = 0.0, None
+            if value is None or time.time() - when > max_age:
+                with contextlib.suppress(OSError):
+                    path.unlink()
+                continue
+            found.append((when, value))
+        return found
 
     def _write(self, name: str, data: bytes) -> bool:
         try:
@@ -241,23 +261,16 @@ class Wanted(_Views):
 
         Stale entries and any file that is not a whole entry are deleted unread.
         """
-        entries = []
-        for name in self.keys():
-            path = self.directory / name
-            try:
-                entry = json.loads(path.read_bytes())
-                queued, order = float(entry["time"]), int(entry["order"])
-                want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), bool(entry.get("readers")))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):  # taken meanwhile, or not an entry
-                queued, want = 0.0, None
-            if want is None or time.time() - queued > STALE_SECONDS:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                continue
-            entries.append((-queued, order, name, want))
+
+        def read(name: str, path: Path) -> tuple[float, tuple[int, str, Want]]:
+            entry = json.loads(path.read_bytes())
+            want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), bool(entry.get("readers")))
+            return float(entry["time"]), (int(entry["order"]), name, want)
+
+        entries = [(-queued, *rest) for queued, rest in self._fresh(STALE_SECONDS, read)]
         if not entries:
             return None
-        *_, name, want = min(entries)
+        *_, name, want = min(entries)  # names are unique: wants are never compared
         with contextlib.suppress(OSError):
             (self.directory / name).unlink()
         return want
@@ -290,21 +303,13 @@ class Asked(_Views):
 
     def visits(self) -> list[tuple[str, dict[str, str]]]:
         """(URL, headers) of each view remembered, the latest asked first; those older than :data:`REMEMBER_SECONDS` are deleted."""
-        entries = []
-        for name in self.keys():
-            path = self.directory / name
-            try:
-                asked = path.stat().st_mtime
-                entry = json.loads(path.read_bytes())
-                visit = (str(entry["pathname"]) + str(entry["search"]), _headers(entry))
-            except (OSError, ValueError, KeyError, TypeError, AttributeError):  # gone meanwhile, or not an entry
-                asked, visit = 0.0, None
-            if visit is None or time.time() - asked > REMEMBER_SECONDS:
-                with contextlib.suppress(OSError):
-                    path.unlink()
-                continue
-            entries.append((-asked, visit))
-        return [visit for _, visit in sorted(entries, key=lambda entry: entry[0])]
+
+        def read(_name: str, path: Path) -> tuple[float, tuple[str, dict[str, str]]]:
+            asked = path.stat().st_mtime
+            entry = json.loads(path.read_bytes())
+            return asked, (str(entry["pathname"]) + str(entry["search"]), _headers(entry))
+
+        return [visit for _, visit in sorted(self._fresh(REMEMBER_SECONDS, read), key=lambda found: -found[0])]
 
 
 def _asked_headers(environ: dict[str, Any]) -> dict[str, str]:
