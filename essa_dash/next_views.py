@@ -3,23 +3,27 @@
 Selections of several countries are not precomputed (essa_dash.precompute): there are 2^11 of
 them per risk view, and a cold one costs a worker 200-400 ms (bench/RESULTS.md). But a visitor
 reaches them one click at a time: a multi-choice control (the countries on /risk and /progress,
-the risks on /progress) adds or takes away one item, the sex and the edition change to another,
-so from any view the next is one of a few dozen. When a worker has answered a page with such
-controls, it names those views (:func:`next_searches`, spelled as the controls will write them)
-and queues each one not stored yet (a view with one country or all is precomputed) in
-:class:`Wanted`: a folder beside the answers, one small file per view named by its store key, at
-most :data:`MAX_WANTED` (the oldest make room), newest first, forgotten after :data:`STALE_SECONDS`. The precomputing
-process draws them between its own views and, once its pass is done, as they come
-(:func:`draw_wanted`), at the lowest CPU priority, in the visitor's language, frame and encoding:
-the next click finds a stored answer.
+the risks on /progress, the countries, risks, kinds and sources of /data) adds or takes away one
+item, any other control changes to another value, so from any view the next is one of a few dozen
+(on /data, about a hundred). The views one click away (:func:`next_searches`, spelled as the
+controls will write them) are queued in :class:`Wanted`: a folder beside the answers, one small
+file per view named by its store key, at most :data:`MAX_WANTED` (the oldest make room), newest
+first, forgotten after :data:`STALE_SECONDS`. The precomputing process draws them between its own
+views and, once its pass is done, as they come (:func:`draw_wanted`), at the lowest CPU priority,
+in the visitor's language, frame and encoding: the next click finds a stored answer.
 
 The same view for its other readers: a view drawn for one visitor is what a link to it shows, and a
 link is sent on, to a colleague on a phone or reading another language, each another answer (a
 multi-country link nobody opened in that language and frame was a cold draw, 41-45x a static file:
 bench/RESULTS.md). So the view itself is queued too, in every other language and frame
 (:func:`other_readers`), after its next views: a click comes within seconds, a link's reader later.
-The worker queues one entry for all of them, and the drawer names their answers when it takes it
-(:func:`readers_of`): the worker's part stays one file, where a file each cost it 13 ms of CPU.
+
+What the worker does is one file: when it has answered a page whose controls name next views, it
+queues one entry for the view (:data:`NEXT`), and the drawer names what it stands for when it takes
+it: the next views not stored yet, then one entry for the readers (:data:`READERS`), named in turn
+(:func:`readers_of`). Naming is not free (5-11 ms of CPU on /risk and /progress, about 30 ms on
+/data, whose facets are counted), and a file each cost a worker 13 ms more: in the drawer, at nice
+19, it costs no visitor anything.
 
 The queueing runs after the answer is sent (callback_cache.SharedAnswers.after_page), so it costs
 the visitor nothing. The drawer's own requests say so (:data:`AHEAD_HEADER`) and queue nothing: a
@@ -56,13 +60,16 @@ from essa_dash.callback_cache import CALLBACK_PATH, SharedAnswers, router_locati
 from essa_dash.components.viewport import COOKIE
 from essa_dash.files import write_replacing
 from essa_dash.precompute import PHONE_COOKIE
-from essa_dash.query.state import Vocabulary
+from essa_dash.query.state import PARAMS, TABLE_VIEW_PARAMS, Vocabulary, query_pairs
 from essa_dash.serving import choose_encoding, router_payload
 from essa_dash.store import Store, get_store
 from essa_dash.text import LANGUAGES, resolve_language
 
 #: The queue's folder, inside the answer folder every process of the server shares.
 FOLDER = "wanted"
+#: What a click writes: the controls' parameters and the table's order (components.controls.register_url_sync reads a
+#: click's URL with these), and the table's page (its pager's links).
+WRITTEN = (*PARAMS, *TABLE_VIEW_PARAMS)
 #: The file in it the drawer holds locked while it lives (and writes its pid in, for whoever looks).
 DRAWER = ".drawer"
 #: Views queued at most: past it, those queued longest ago are dropped (a flood's cost is bounded by it). Each worker makes
@@ -70,8 +77,11 @@ DRAWER = ".drawer"
 MAX_WANTED = 256
 #: A view queued longer ago than this is dropped unread: its visitor has moved on.
 STALE_SECONDS = 600
-#: The start of the name of a view's entry for its other readers (the rest: the visitor's answer's key).
-READERS_MARK = "readers-"
+#: What a queue entry stands for (:attr:`Want.kind`): a view to draw; a view answered, whose next views and readers the
+#: drawer names; the view for its other readers, whom the drawer names. The last two's names start with their kind.
+DRAW, NEXT, READERS = "draw", "next", "readers"
+#: Where the drawer finds how to name a view's next views (the app's store and path prefix): :func:`install` puts it there.
+NAMER = "essa_next_searches"
 #: The folder of the views visitors were answered (:class:`Asked`), beside the queue's; at most this many views, the
 #: least recently asked making room, each forgotten this long after it was last asked.
 ASKED_FOLDER = "asked"
@@ -97,8 +107,9 @@ def next_searches(store: Store, pathname: str, search: str | None, *, strip: Cal
     The page names what its controls hold and offer (its ``control_choices``): a multi-choice control (a
     tuple in the state) gives one item more or one less, any other each of its other values, in the
     page's order (the drawer takes a click's views in it). Spelled as the controls write them after
-    that click (every default spelled out, ``lang=`` kept: components.controls.register_url_sync),
-    so each is the request the browser sends next. Nothing for a page without ``control_choices``, a pinned
+    that click (read back as components.controls.register_url_sync reads them: every default spelled
+    out, ``lang=`` and the table's order kept, a year range the wrong way round dropped), so each is
+    the request the browser sends next. Nothing for a page without ``control_choices``, a pinned
     link, a link with problems in its words or past the parameter cap, and an address the page corrects.
     """
     read = page_views.read(pathname, search, strip)
@@ -120,7 +131,9 @@ def next_searches(store: Store, pathname: str, search: str | None, *, strip: Cal
                 changed: object = tuple(c for c in chosen if c != value) if value in chosen else (*chosen, value)
             else:
                 changed = value
-            searches.append(vocabulary.encode(held.update(**{param: changed})))
+            clicked = held.update(**{"page": None, param: changed})  # a control's change starts the table at its first page
+            written, _ = vocabulary.parse(dict(query_pairs(vocabulary.encode(clicked)) or ()), accept=WRITTEN)
+            searches.append(vocabulary.encode(written))
     here = vocabulary.encode(held)
     return [found for found in dict.fromkeys(searches) if found != here]
 
@@ -129,15 +142,16 @@ def next_searches(store: Store, pathname: str, search: str | None, *, strip: Cal
 class Want:
     """A view to draw ahead: the answer's store key, the router's location, and the headers the visitor's answer depends on.
 
-    ``readers``: not this answer but the view's answers for its other readers (:func:`other_readers`), which the
-    drawer names when it takes it (``key`` is then the visitor's answer's, marked).
+    ``kind``: :data:`DRAW` that answer; :data:`NEXT` a view a visitor was answered, whose next views and readers the
+    drawer names when it takes it (:func:`named`); :data:`READERS` the view's answers for its other readers
+    (:func:`readers_of`). ``key`` names the entry: the answer's store key, for the last two after their kind.
     """
 
     key: str
     pathname: str
     search: str
     headers: dict[str, str]
-    readers: bool = False
+    kind: str = DRAW
 
 
 #: What a folder's reader makes of one entry.
@@ -250,7 +264,7 @@ class Wanted(_Views):
         self._make_room(len(wants), MAX_WANTED)
         queued, now = 0, time.time()
         for order, want in enumerate(wants):
-            entry = {"pathname": want.pathname, "search": want.search, "headers": want.headers, "readers": want.readers}
+            entry = {"pathname": want.pathname, "search": want.search, "headers": want.headers, "kind": want.kind}
             entry |= {"time": now, "order": order}
             if self._write(want.key, json.dumps(entry).encode()):
                 queued += 1
@@ -264,7 +278,10 @@ class Wanted(_Views):
 
         def read(name: str, path: Path) -> tuple[float, tuple[int, str, Want]]:
             entry = json.loads(path.read_bytes())
-            want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), bool(entry.get("readers")))
+            kind = entry.get("kind", DRAW)
+            if kind not in (DRAW, NEXT, READERS):
+                raise ValueError(kind)
+            want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), kind)
             return float(entry["time"]), (int(entry["order"]), name, want)
 
         entries = [(-queued, *rest) for queued, rest in self._fresh(STALE_SECONDS, read)]
@@ -340,16 +357,43 @@ def other_readers(headers: dict[str, str]) -> list[dict[str, str]]:
     return readers
 
 
+def named(client: FlaskClient, want: Want) -> list[Want]:
+    """What a :data:`NEXT` entry stands for: the view's next views not stored yet, then one entry for its other readers.
+
+    Nothing for a view without next views (a pinned link, one with problems, an address the page corrects: the
+    controls never write it). The view is remembered for the next pass (:class:`Asked`).
+    """
+    answers = SharedAnswers.of(client.application)
+    searches = client.application.extensions[NAMER](want.pathname, want.search)
+    if not searches:
+        return []
+    wants = []
+    for found in searches:
+        key = _key(answers, want.pathname, found, want.headers)
+        if key is not None and not answers.store.has(key):
+            wants.append(Want(key, want.pathname, found, want.headers))
+    key = _key(answers, want.pathname, want.search, want.headers)
+    if key is not None:
+        wants.append(Want(f"{READERS}-{key}", want.pathname, want.search, want.headers, READERS))
+    Asked(answers.store.directory).remember(want.pathname, want.search, want.headers)
+    return wants
+
+
 def readers_of(client: FlaskClient, want: Want) -> list[Want]:
     """The answers of ``want``'s view for its other readers that are not stored yet, one per answer (its drawer's app keys them)."""
     answers = SharedAnswers.of(client.application)
-    payload = json.dumps(router_payload(want.pathname, want.search)).encode()
     found: dict[str, Want] = {}
     for reader in other_readers(want.headers):
-        key = answers.key(_environ(CALLBACK_PATH, reader, payload), payload)
+        key = _key(answers, want.pathname, want.search, reader)
         if key is not None and key not in found and not answers.store.has(key):
             found[key] = Want(key, want.pathname, want.search, reader)
     return list(found.values())
+
+
+def _key(answers: SharedAnswers, pathname: str, search: str, headers: dict[str, str]) -> str | None:
+    """The store key of the router's answer for ``pathname?search`` asked with ``headers`` (None: not stored by view)."""
+    payload = json.dumps(router_payload(pathname, search)).encode()
+    return answers.key(_environ(CALLBACK_PATH, headers, payload), payload)
 
 
 def _environ(path_info: str, headers: dict[str, str], body: bytes) -> dict[str, Any]:
@@ -359,12 +403,14 @@ def _environ(path_info: str, headers: dict[str, str], body: bytes) -> dict[str, 
 
 
 def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> None:
-    """Queue the views one click from every page a visitor is answered (hit or drawn), then the page for its other readers.
+    """Queue one entry for every page a visitor is answered (hit or drawn) whose controls name next views.
 
-    Once the answer is sent: the visitor waits for none of it.
+    Once the answer is sent: the visitor waits for none of it. The drawer names the views it stands for
+    (:func:`named`), with the app's store and path prefix it finds under :data:`NAMER`.
     """
     answers = SharedAnswers.of(server)
-    wanted, remembered = Wanted(answers.store.directory), Asked(answers.store.directory)
+    wanted = Wanted(answers.store.directory)
+    server.extensions[NAMER] = lambda pathname, search: next_searches(get_store(root), pathname, search, strip=strip)
     recent: OrderedDict[bytes, float] = OrderedDict()
     named_lock = threading.Lock()
 
@@ -375,9 +421,11 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
         if location is None:
             return
         pathname, search = location
+        read = page_views.read(pathname, search, strip)
+        if read is None or getattr(read[0], "control_choices", None) is None or page_views.PINNED in read[1]:
+            return  # the pages without controls that name next views draw one country or all: precomputed
         headers = _asked_headers(environ)
-        # a view many visitors open (a shared link) names its next views once a minute per worker, not for each of
-        # them: naming them costs 5-11 ms of CPU (bench/RESULTS.md, "Views drawn ahead"), a stored answer about 1;
+        # a view many visitors open (a shared link) is queued once a minute per worker, not for each of them;
         # remembered by a digest, so a long padded address costs the memo no more than a short one
         asked = hashlib.blake2b(repr((pathname, search, *headers.values())).encode(), digest_size=16).digest()
         now = time.monotonic()
@@ -388,23 +436,7 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
             recent.move_to_end(asked)
             while len(recent) > RECENT_VIEWS:
                 recent.popitem(last=False)
-        path_info = environ.get("PATH_INFO", CALLBACK_PATH)
-        wants = []
-        searches = next_searches(get_store(root), pathname, search, strip=strip)
-        for found in searches:
-            payload = json.dumps(router_payload(pathname, found)).encode()
-            key = answers.key(_environ(path_info, headers, payload), payload)
-            if key is not None and not answers.store.has(key):
-                wants.append(Want(key, pathname, found, headers))
-        # the view for its other readers (and remembered) only where it has next views: a link the controls write, never
-        # an address the page corrects; the pages without multi-choice controls draw one country or all, precomputed
-        if searches:
-            payload = json.dumps(router_payload(pathname, search)).encode()
-            key = answers.key(_environ(path_info, headers, payload), payload)
-            if key is not None:
-                wants.append(Want(READERS_MARK + key, pathname, search, headers, readers=True))
-            remembered.remember(pathname, search, headers)
-        wanted.add(wants)
+        wanted.add([Want(f"{NEXT}-{asked.hex()}", pathname, search, headers, NEXT)])
 
     answers.after_page.append(after_page)
 
@@ -413,7 +445,8 @@ def draw_wanted(client: FlaskClient, wanted: Wanted, *, limit: int = DRAW_AT_ONC
     """Draw the views queued, newest first, at most ``limit``, through ``client`` (a Flask test client of the app); how many.
 
     A view that fails is reported and dropped: the drawer goes on with the next (it draws for visitors not yet there).
-    An entry for a view's other readers takes a turn: it names their answers, which the next turns draw.
+    An entry for a view's next views or its other readers takes a turn: it names them, queued as the newest, which
+    the next turns draw.
     """
     drawn = 0
     for _ in range(limit):
@@ -421,8 +454,8 @@ def draw_wanted(client: FlaskClient, wanted: Wanted, *, limit: int = DRAW_AT_ONC
         if want is None:
             break
         try:
-            if want.readers:  # named here, in the drawer, and queued as the newest
-                wanted.add(readers_of(client, want))
+            if want.kind != DRAW:  # named here, in the drawer, and queued as the newest
+                wanted.add(named(client, want) if want.kind == NEXT else readers_of(client, want))
                 continue
             payload = router_payload(want.pathname, want.search)
             response = client.post(CALLBACK_PATH, json=payload, headers={**want.headers, AHEAD_HEADER: "1"})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 from dash import dcc, html
 
@@ -13,7 +15,17 @@ from essa_dash.export.tables import FORMATS
 from essa_dash.query import explorer as q
 from essa_dash.query import options
 from essa_dash.query.context import CONTEXT_PARAMS
-from essa_dash.query.state import GLOBAL_PARAMS, PAGE_SIZE, PARAMS, SHOWN_COLUMNS, TABLE_VIEW_PARAMS, TABLES, Problem, State, Vocabulary
+from essa_dash.query.state import (
+    GLOBAL_PARAMS,
+    PAGE_SIZE,
+    PARAMS,
+    SHOWN_COLUMNS,
+    TABLE_VIEW_PARAMS,
+    TABLES,
+    Problem,
+    State,
+    Vocabulary,
+)
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
 from essa_dash.text import fmt_int, fmt_published, fmt_year, mark, tr, trn
@@ -67,6 +79,47 @@ SOURCE_WORDS = ("source_location", "obs_status", "nature", "note", "source_id", 
 CONTEXT_SOURCE_WORDS = ("source_location", "edition")
 #: Numeric columns and how a cell writes them: published figures with their own decimals.
 NUMBERS: dict[str, Formatter] = {"year": fmt_year, "coverage_pct": fmt_published, "value": fmt_published}
+#: The parameters each table's controls hold (the layouts below draw them): a click writes these, and the language, a
+#: pinned release and the table's order (components.controls.register_url_sync); the rest of a link goes, and the
+#: table's page is its first again.
+CONTROLS = {
+    "coverage": ("table", "country", "risk", "sex", "edition", "kind", "source", "year_from", "year_to", "latest", "include_withdrawn"),
+    "context": ("table", "country", "indicator", "sex", "year_from", "year_to", "latest"),
+}
+#: A choice a filter offers: its value in the state (None: the control cleared).
+Choice = dict[str, object]
+
+
+def control_choices(store: Store, state: State) -> tuple[State, dict[str, list[Choice]]]:
+    """What the explorer's controls hold for a URL's state and what each offers, the likeliest changed first (the
+    facets, the table's next and previous page, the checkboxes, the years, the other table): essa_dash.next_views
+    draws the views one click away.
+
+    Of a facet, the values that give rows (the page greys out the others: they cannot be chosen) and those chosen.
+    """
+    table = state.table or TABLES[0]
+    held = State(**{name: getattr(state, name) for name in (*CONTROLS[table], *GLOBAL_PARAMS, *TABLE_VIEW_PARAMS)})
+    held = held.update(latest=held.latest or None, include_withdrawn=held.include_withdrawn or None)  # unticked: not written
+    context = table == "context"
+    facets = (q.context_facets if context else q.facets)(store, held.selection())
+    shown = len((q.context_rows if context else q.rows)(store, held.selection()))
+    here, pages = held.page or 1, math.ceil(shown / PAGE_SIZE)
+    low, high = Vocabulary.from_store(store).years
+
+    def facet(param: str) -> list[Choice]:
+        chosen = getattr(held, param)
+        values = [{"value": o.value} for o in facets[param] if o.count or (isinstance(chosen, tuple) and o.value in chosen)]
+        return values if isinstance(chosen, tuple) else [{"value": None}, *values]  # a single choice can be cleared
+
+    checked = [{"value": None}, {"value": True}]
+    years: list[Choice] = [{"value": None}, *({"value": year} for year in range(low, high + 1))]
+    offered = {name: facet(name) for name in (("country", "indicator", "sex") if context else ("country", "risk", "sex", "edition"))}
+    offered["page"] = [{"value": number if number > 1 else None} for number in (here + 1, here - 1) if 1 <= number <= pages]
+    offered["latest"] = checked
+    if not context:
+        offered |= {"include_withdrawn": checked, "kind": facet("kind"), "source": facet("source")}
+    offered |= {"year_from": years, "year_to": years, "table": [{"value": None if other == TABLES[0] else other} for other in TABLES]}
+    return held, offered
 
 
 def _shown(frame: pd.DataFrame) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page, Request, expect
 
 from essa_dash import next_views, page_views
 from essa_dash.app import create_app
@@ -94,3 +94,41 @@ def test_a_country_and_a_risk_taken_away_on_the_progress_page_were_named_ahead(p
         assert searches[-1] != before
         assert_drawn_ahead(store, "/progress", before, searches[-1])
     assert "VNM" not in searches[-1] and "unemployment" not in searches[-1]
+
+
+def test_an_analyst_s_filters_checkbox_and_next_page_on_the_explorer_were_named_ahead(page: Page, base_url: str, store: Store) -> None:
+    """The explorer's choices carry their row counts in their names, its checkbox and pager are no dropdowns: each click's view
+    is one the drawer names ahead of it."""
+    searches = router_searches(page)
+    page.goto(base_url + "/data?country=VNM")
+    page.wait_for_selector("#react-entry-point #explorer-table tbody tr", timeout=30_000)
+    searches.append("?country=VNM")
+    steps = [
+        lambda: choose(page, "country", "Thailand (94)"),
+        lambda: choose(page, "risk", "Older persons receiving a pension (15)"),
+        lambda: click_and_settle(page, lambda: page.get_by_label("Latest value per country, risk and edition only").check()),
+        lambda: choose(page, "risk", "Older persons receiving a pension (6)"),  # taken away: the latest values of every risk
+        lambda: next_page(page),
+    ]
+    for step in steps:
+        before = searches[-1]
+        step()
+        assert searches[-1] != before
+        assert_drawn_ahead(store, "/data", before, searches[-1])
+    assert searches[-1] == "?country=VNM,THA&latest=true&page=2", searches
+
+
+def click_and_settle(page: Page, click: Any) -> None:
+    """Run ``click`` and wait until the page is drawn for the URL it wrote (as conftest.choose)."""
+    page.wait_for_function(SETTLED, arg=None, timeout=30_000)
+    before = rendered_url(page)
+    click()
+    page.wait_for_function(SETTLED, arg=before, timeout=30_000)
+
+
+def next_page(page: Page) -> None:
+    """Follow the table's "Next page" link and wait for the second page's rows (the controls' URL leaves the page out)."""
+    page.wait_for_function(SETTLED, arg=None, timeout=30_000)
+    page.locator("#pager-next").click()
+    expect(page.locator(".table-pager .pager-where")).to_contain_text("Page 2")
+    page.wait_for_function(SETTLED, arg=None, timeout=30_000)

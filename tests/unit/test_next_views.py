@@ -19,6 +19,7 @@ from essa_dash.app import create_app
 from essa_dash.callback_cache import SharedAnswers
 from essa_dash.query.progress import edition_choices
 from essa_dash.query.risk import edition_options
+from essa_dash.query.state import State
 from essa_dash.serving import router_payload
 from essa_dash.store import Store
 from essa_dash.text import LANGUAGES
@@ -54,6 +55,15 @@ def client(built_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 def wanted(client: FlaskClient) -> next_views.Wanted:
     return next_views.Wanted(SharedAnswers.of(client.application).store.directory)
+
+
+def named(client: FlaskClient) -> list[next_views.Want]:
+    """What the entries visits queued stand for, as the drawer names them, queued as it queues them (the rest taken off)."""
+    queue = wanted(client)
+    entries = [want for want in iter(queue.take, None) if want.kind == next_views.NEXT]  # a worker queues one entry a view
+    found = [want for entry in entries for want in next_views.named(client, entry)]
+    queue.add(found)
+    return found
 
 
 def visit(client: FlaskClient, path: str, search: str, **headers: str) -> str | None:
@@ -104,14 +114,15 @@ def test_a_visitor_s_next_click_is_a_stored_answer_once_the_drawer_has_drawn_ahe
     queue = wanted(client)
     queue.start_drawing()
     assert visit(client, RISK, "?country=VNM&sex=total&edition=ilostat-2025") is None  # drawn for its visitor
+    assert len(queue.keys()) == 1  # the worker's part: one entry, named by the drawer
     # ten countries more, all of them (Viet Nam taken away), other sexes and editions; one entry for the view's other readers
-    assert len(queue.keys()) == 10 + 1 + OTHERS + 1
+    assert len(named(client)) == 10 + 1 + OTHERS + 1
     drawer = client.application.test_client(use_cookies=False)
     assert next_views.draw_wanted(drawer, queue, limit=100) == 10 + 1 + OTHERS + READERS
     assert queue.keys() == []  # its own requests queue nothing
     assert visit(client, RISK, "?country=VNM,IDN&sex=total&edition=ilostat-2025") == "hit"
     # a hit queues its own next views, those not stored: the visitor who goes on adding countries finds them drawn too
-    assert len(queue.keys()) == 9 + 1 + OTHERS + 1  # nine countries more; Indonesia alone (Viet Nam alone is stored); readers
+    assert len(named(client)) == 9 + 1 + OTHERS + 1  # nine countries more; Indonesia alone (Viet Nam alone is stored); readers
     assert visit(client, RISK, "?sex=total&edition=ilostat-2025") == "hit"
 
 
@@ -122,6 +133,7 @@ def test_the_views_are_drawn_in_the_visitor_s_language_and_frame(client: FlaskCl
     visit(client, RISK, "?country=KHM&sex=total&edition=ilostat-2025", **thai_phone)
     want = queue.take()
     assert want is not None and want.headers == {"Accept-Language": "th", "Cookie": "essa_vw=390", "Accept-Encoding": "br"}
+    queue.add([want])
     next_views.draw_wanted(client.application.test_client(use_cookies=False), queue)
     assert visit(client, RISK, "?country=KHM,LAO&sex=total&edition=ilostat-2025", **thai_phone) == "hit"
     assert visit(client, RISK, "?country=KHM,LAO&sex=total&edition=ilostat-2025") is None  # an English desktop: another answer
@@ -191,10 +203,10 @@ def test_a_failure_after_the_answer_is_logged_and_the_answer_stands(
 ) -> None:
     wanted(client).start_drawing()
 
-    def broken(*_args: object, **_kwargs: object) -> list[str]:
+    def broken(*_args: object, **_kwargs: object) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(next_views, "next_searches", broken)
+    monkeypatch.setattr(next_views.Wanted, "add", broken)
     response = client.post("/_dash-update-component", json=router_payload(RISK, "?country=SGP,BRN"), headers=BROWSER)
     body = response.get_data()
     with caplog.at_level(logging.ERROR):
@@ -214,8 +226,8 @@ def test_the_pass_draws_the_queued_views_before_each_of_its_own_and_queues_none(
     pass_views = [f"{RISK}?country=MMR,{c}&sex=total&edition=ilostat-2025" for c in ("SGP", "BRN")]  # multi-country: they have next views
     drawn = precompute.precompute(client.application, pass_views, between=lambda: asked.append(next_views.draw_wanted(drawer, queue)))
     assert drawn == (2, [])
-    # the visitor's next views and readers first, at most DRAW_AT_ONCE turns between two of the pass's views (one names the readers)
-    assert asked == [next_views.DRAW_AT_ONCE - 1, 10 + 1 + OTHERS + READERS - (next_views.DRAW_AT_ONCE - 1)]
+    # the visitor's next views and readers first, at most DRAW_AT_ONCE turns between two of the pass's views (two name the views)
+    assert asked == [next_views.DRAW_AT_ONCE - 2, 10 + 1 + OTHERS + READERS - (next_views.DRAW_AT_ONCE - 2)]
     assert queue.keys() == []  # the pass's own views queued nothing
     assert visit(client, RISK, "?country=MMR,LAO&sex=total&edition=ilostat-2025") == "hit"
 
@@ -228,7 +240,7 @@ def test_a_first_visit_queues_the_next_views_once_its_html_is_sent(client: Flask
     assert response.status_code == 200 and b"Philippines" in response.get_data()
     assert queue.keys() == []
     response.close()
-    assert len(queue.keys()) == 9 + 2 + OTHERS + 1
+    assert len(named(client)) == 9 + 2 + OTHERS + 1
 
 
 def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: FlaskClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,12 +253,12 @@ def test_a_view_many_visitors_open_names_its_next_views_once_a_minute(client: Fl
     assert visit(client, RISK, link) == "hit"
     assert queue.keys() == []  # named a moment ago: not named again for the next visitor
     visit(client, RISK, link, **{"Accept-Language": "vi"})
-    assert len(queue.keys()) == 9 + 2 + OTHERS + 1  # another language: other answers, named for it
+    assert len(named(client)) == 9 + 2 + OTHERS + 1  # another language: other answers, named for it
     monkeypatch.setattr(next_views, "RECENT_SECONDS", 0.0)
     while queue.take() is not None:
         pass
     visit(client, RISK, link)
-    assert len(queue.keys()) == 9 + 2 + OTHERS + 1
+    assert len(named(client)) == 9 + 2 + OTHERS + 1
 
 
 def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
@@ -267,7 +279,7 @@ def test_the_process_after_the_pass_draws_the_queue_until_the_day_ends(
 
     wanted(client).start_drawing()
     visit(client, RISK, "?country=LAO,MMR&sex=total&edition=ilostat-2025")
-    assert len(wanted(client).keys()) == 9 + 2 + OTHERS + 1
+    assert len(wanted(client).keys()) == 1
     monkeypatch.setattr(precompute, "dt", Clock)
     precompute._ahead(built_root, None)  # it drew the queue on its first round, then the day ended
     assert wanted(client).keys() == []
@@ -281,7 +293,7 @@ def test_the_drawer_draws_at_most_its_limit_at_once_and_goes_on_past_a_failing_v
     queue = wanted(client)
     queue.start_drawing()
     visit(client, RISK, "?country=VNM,THA")
-    assert len(queue.keys()) == 9 + 2 + OTHERS + 1
+    assert len(named(client)) == 9 + 2 + OTHERS + 1
     drawer = client.application.test_client(use_cookies=False)
     assert next_views.draw_wanted(drawer, queue, limit=5) == 5
     assert len(queue.keys()) == 9 + 2 + OTHERS + 1 - 5
@@ -305,12 +317,13 @@ def test_a_view_is_drawn_for_its_other_readers_after_its_next_views(client: Flas
     queue.start_drawing()
     link = "?country=IDN,PHL&sex=total&edition=ilostat-2025"
     visit(client, RISK, link)  # an English desktop
-    entry = [want for want in iter(queue.take, None) if want.readers]
+    named(client)
+    entry = [want for want in iter(queue.take, None) if want.kind == next_views.READERS]
     assert len(entry) == 1 and (entry[0].search, entry[0].headers) == (link, {"Accept-Language": "en", "Accept-Encoding": "br"})
     drawer = client.application.test_client(use_cookies=False)
     readers = next_views.readers_of(drawer, entry[0])  # named by the drawer, one per answer
     assert [want.headers for want in readers] == next_views.other_readers(entry[0].headers)
-    assert len({want.key for want in readers}) == READERS and all(want.search == link and not want.readers for want in readers)
+    assert len({want.key for want in readers}) == READERS and all(want.search == link and want.kind == next_views.DRAW for want in readers)
     visit(client, RISK, link)
     assert queue.keys() == []  # taken, not drawn: named once a minute, as the next views are
     queue.add(entry)
@@ -329,7 +342,8 @@ def test_the_visitor_s_language_on_the_other_frame_comes_first_and_a_link_s_lang
     queue.start_drawing()
     link = "?country=IDN,VNM&sex=total&edition=ilostat-2025&lang=vi"
     visit(client, RISK, link)
-    (entry,) = [want for want in iter(queue.take, None) if want.readers]
+    named(client)
+    (entry,) = [want for want in iter(queue.take, None) if want.kind == next_views.READERS]
     drawer = client.application.test_client(use_cookies=False)
     assert [want.headers.get("Cookie") for want in next_views.readers_of(drawer, entry)] == [next_views.PHONE_COOKIE]
 
@@ -343,9 +357,12 @@ def test_the_views_visitors_were_answered_are_drawn_again_by_the_next_pass(
     wanted(client).start_drawing()
     answers = SharedAnswers.of(client.application).store.directory
     thai_phone = {"Accept-Language": "th", "Cookie": "essa_vw=390"}
-    visit(client, RISK, "?country=VNM,KHM")
-    visit(client, RISK, "?country=THA,LAO&sex=female", **thai_phone)
+    for search, headers in (("?country=VNM,KHM", {}), ("?country=THA,LAO&sex=female", thai_phone)):
+        visit(client, RISK, search, **headers)
+        named(client)  # remembered by the drawer, as it names the view's next views
+    queued = len(wanted(client).keys())
     visit(client, "/", "")  # no multi-choice control: one country or all, which the pass draws anyway
+    assert len(wanted(client).keys()) == queued
     visits = next_views.Asked(answers).visits()
     assert visits == [
         (f"{RISK}?country=THA,LAO&sex=female", {"Accept-Language": "th", "Cookie": "essa_vw=390", "Accept-Encoding": "br"}),
@@ -384,3 +401,91 @@ def test_the_views_remembered_are_bounded_the_latest_asked_kept_and_forgotten_af
     os.utime(next(asked.directory.iterdir()), (week, week))
     (asked.directory / "stray").write_text("{}")  # not an entry: deleted unread
     assert len(asked.visits()) == 1 and len(list(asked.directory.iterdir())) == 1
+
+
+def test_the_explorer_offers_its_facets_pages_checkboxes_years_and_tables(store: Store, pages: None) -> None:
+    from essa_dash.query.explorer import facets
+
+    link = "?country=VNM,THA&sort=year&desc=true&page=2"  # 202 rows: five pages
+    searches = next_views.next_searches(store, "/data", link, strip=same)
+    order = "&sort=year&desc=true"  # kept by every control; the page is not (new rows start at the first page)
+    assert searches[0] == "?country=VNM,THA,BRN" + order  # the countries first, as the controls write them
+    assert {"?country=VNM" + order, "?country=VNM,THA&sex=female" + order, "?country=VNM,THA&edition=ilostat-2025" + order} <= set(searches)
+    assert {"?country=VNM,THA&sort=year&desc=true&page=3", "?country=VNM,THA" + order} <= set(searches)  # the pager: next, previous
+    assert {"?country=VNM,THA&latest=true" + order, "?country=VNM,THA&table=context" + order} <= set(searches)
+    risks = facets(store, State(country=("VNM", "THA")))["risk"]
+    offered = {s.split("risk=")[1].split("&")[0] for s in searches if "risk=" in s}
+    assert offered == {option.value for option in risks if option.count} != {option.value for option in risks}  # greyed out: not offered
+    latest, year = "?country=VNM,THA&latest=true" + order, "?country=VNM,THA&year_from=1981" + order
+    assert searches.index(latest) < searches.index(year)  # the checkboxes before the years
+    context = next_views.next_searches(store, "/data", "?table=context&country=VNM&indicator=informal_employment", strip=same)
+    assert "?country=VNM&table=context" in context and "?country=VNM&indicator=informal_employment" in context  # its own controls
+
+
+def test_a_year_range_the_wrong_way_round_is_named_as_the_controls_write_it(store: Store, pages: None) -> None:
+    """The controls' URL is read back before it is written: a start after the end drops both (a notice says so)."""
+    searches = next_views.next_searches(store, "/data", "?year_to=1990", strip=same)
+    assert "?year_from=1985&year_to=1990" in searches and "?year_from=2000&year_to=1990" not in searches
+    assert "" in searches  # 2000 to 1990: both dropped, the view of every row (precomputed: not drawn ahead)
+
+
+def test_each_next_view_of_the_explorer_is_drawn_with_controls_that_write_it(store: Store, pages: None) -> None:
+    """The page's controls are drawn for the URL they write (components.controls.controls_bar): named ahead, each is that URL."""
+    from unittest import mock
+
+    import plotly
+
+    from essa_dash.pages import explorer
+    from essa_dash.query.state import read_query
+
+    searches = next_views.next_searches(store, "/data", "?country=IDN,PHL&page=2", strip=same)
+    with mock.patch.object(explorer, "current_store", return_value=store), mock.patch.object(explorer, "public_url", return_value=""):
+        assert "?country=IDN,PHL&page=3" in searches
+        for search in searches:
+            drawn = json.loads(json.dumps(explorer.layout(**read_query(search)), cls=plotly.utils.PlotlyJSONEncoder))
+            assert rendered_url(drawn) == "/data" + search.replace("&page=3", ""), search  # the pager's link: the controls drop it
+
+
+def rendered_url(component: object) -> str | None:
+    """The URL a drawn page's controls were drawn for (the first ``data-rendered-url`` in its JSON)."""
+    if isinstance(component, dict):
+        found = component.get("props", {}).get("data-rendered-url") if isinstance(component.get("props"), dict) else None
+        return found or next((url for child in component.values() if (url := rendered_url(child))), None)
+    if isinstance(component, list):
+        return next((url for child in component if (url := rendered_url(child))), None)
+    return None
+
+
+def test_an_analyst_s_next_filter_and_next_page_are_stored_answers_once_drawn_ahead(client: FlaskClient) -> None:
+    queue = wanted(client)
+    queue.start_drawing()
+    assert visit(client, "/data", "?country=KHM,LAO") is None
+    assert len(queue.keys()) == 1
+    found = named(client)
+    assert len(found) > 60 and found[-1].kind == next_views.READERS  # every facet's choices, the pager, the years ...
+    drawer = client.application.test_client(use_cookies=False)
+    assert next_views.draw_wanted(drawer, queue, limit=500) == len(found) - 1 + READERS
+    for search in ("?country=KHM,LAO,MMR", "?country=KHM,LAO&risk=old_age", "?country=KHM,LAO&page=2", "?country=KHM,LAO&latest=true"):
+        assert visit(client, "/data", search) == "hit", search
+    assert visit(client, "/data", "?country=KHM,LAO", **{"Accept-Language": "id", "Cookie": "essa_vw=390"}) == "hit"  # a link sent on
+
+
+def test_a_view_whose_naming_fails_is_reported_and_the_drawer_goes_on(client: FlaskClient, capsys: pytest.CaptureFixture[str]) -> None:
+    queue = wanted(client)
+    queue.start_drawing()
+    visit(client, RISK, "?country=VNM,MMR")
+    namer = client.application.extensions[next_views.NAMER]
+    calls: list[str] = []
+
+    def fails_once(pathname: str, search: str) -> list[str]:
+        calls.append(search)
+        if len(calls) == 1:
+            raise RuntimeError("a broken store")
+        return namer(pathname, search)
+
+    client.application.extensions[next_views.NAMER] = fails_once
+    visit(client, RISK, "?country=VNM,KHM")  # queued after: named first, and fails
+    drawer = client.application.test_client(use_cookies=False)
+    assert next_views.draw_wanted(drawer, queue, limit=100) == 9 + 2 + OTHERS + READERS
+    assert calls == ["?country=VNM,KHM", "?country=VNM,MMR"]
+    assert "drawing /risk/old_age?country=VNM,KHM ahead failed" in capsys.readouterr().err
