@@ -1,12 +1,12 @@
-"""A visitor comparing countries on /risk (or /progress): each click, with and without the views one click away drawn ahead.
+"""A visitor comparing countries on /risk (/progress; filtering /data): each click, with and without the views one click away drawn ahead.
 
-Usage: ``.venv/bin/python bench/bench_ahead.py [--visitors 6] [--clicks 3] [--think 1 3 6] [--page /risk]``
+Usage: ``.venv/bin/python bench/bench_ahead.py [--visitors 6] [--clicks 3] [--think 1 3 6] [--page /risk|/progress|/data]``
 
 Selections of several countries are not precomputed (2^11 a view); essa_dash.next_views has
 the views one click from a visitor's selection drawn ahead by the precomputing process, at nice
 19, while the visitor looks at the page. Whether that pays depends on how long the visitor looks
 (``--think``, seconds between two clicks) against how long the drawer takes for the 16 views
-one click away (24 on /progress) (about 0.2-0.4 s each on an idle core).
+one click away (24 on /progress, 100-160 on /data) (about 0.2-0.4 s each on an idle core, 0.03 s on /data).
 
 Each visitor opens a risk page (a risk and a country chosen at random, seeded: the same visitors on
 both servers) as its controls write it, which is not counted, then makes ``--clicks`` clicks each
@@ -44,8 +44,10 @@ from bench._harness import (
     scratch,
     table,
 )
+from essa_dash.pages import explorer as explorer_page
 from essa_dash.pages import progress as progress_page
 from essa_dash.pages import risk as risk_page
+from essa_dash.query import explorer as explorer_query
 from essa_dash.query import member_states
 from essa_dash.query.risk import risk_ids
 from essa_dash.query.state import State, Vocabulary
@@ -56,8 +58,9 @@ def visitors(store: Store, page: str, count: int, clicks: int, seed: int) -> lis
     """Each visitor's views, as the page's controls write them, one click apart.
 
     /risk: a risk page with one country, then one more country per click. /progress: every country (as
-    the page opens), then one fewer per click. The controls write the view the page resolved (an edition
-    without figures for the risk falls back to one with them: pages' control_choices).
+    the page opens), then one fewer per click. /data: one country, then in turn one more country, a risk
+    that has rows for them, the latest values only (ticked, then unticked). The controls write the view
+    the page resolved (an edition without figures for the risk falls back to one with them: pages' control_choices).
     """
     chooser = random.Random(seed)
     countries = member_states(store.countries)["iso3"].tolist()
@@ -71,6 +74,19 @@ def visitors(store: Store, page: str, count: int, clicks: int, seed: int) -> lis
                 risk_page.control_choices(store, State(country=tuple(picked[: n + 1]), sex="total"), risk)[0] for n in range(clicks + 1)
             ]
             paths.append([f"/risk/{risk}{vocabulary.encode(state)}" for state in held])
+        elif page == "/data":
+            states = [State(country=(picked[0],))]
+            for n in range(clicks):
+                last = states[-1]
+                if n % 3 == 0:
+                    states.append(last.update(country=(*last.country, picked[n // 3 + 1])))
+                elif n % 3 == 1:
+                    facet = explorer_query.facets(store, last)["risk"]
+                    risks = [option.value for option in facet if option.count and option.value not in last.risk]
+                    states.append(last.update(risk=(*last.risk, chooser.choice(risks))))
+                else:
+                    states.append(last.update(latest=None if last.latest else True))
+            paths.append([f"/data{vocabulary.encode(explorer_page.control_choices(store, state)[0])}" for state in states])
         else:
             kept = [tuple(c for c in countries if c not in picked[:n]) for n in range(clicks + 1)]
             held = [progress_page.control_choices(store, State(country=chosen))[0] for chosen in kept]
@@ -82,8 +98,9 @@ def measure(server: Server, paths: list[list[str]], think: float, assets: Path) 
     """(click seconds, static seconds, clicks answered from the store) over every visitor's clicks.
 
     The static file is fetched on the same connection just before each click, after the think time: the bytes of the
-    answer before it (about the size of the click's). Fetched right after a click, it waited for the worker's naming of
-    the click's next views (5-11 ms of CPU, run once the answer is sent, on the connection's thread).
+    answer before it (about the size of the click's). Fetched right after a click, it waited for the worker's work
+    after the answer (run once the answer is sent, on the connection's thread: naming the next views was 5-11 ms of
+    CPU before the drawer named them; queueing the one entry is about 1 ms).
     """
     clicks, static, stored = [], [], 0
     for n, views in enumerate(paths):
@@ -110,16 +127,23 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=3)
     parser.add_argument("--think", type=float, nargs="+", default=[1.0, 3.0, 6.0])
     parser.add_argument("--seed", type=int, default=17)
-    parser.add_argument("--page", choices=("/risk", "/progress"), default="/risk", help="/progress: each click takes a country away")
+    parser.add_argument(
+        "--page", choices=("/risk", "/progress", "/data"), default="/risk", help="/progress: each click takes a country away"
+    )
     args = parser.parse_args()
-    clicking = "adding a country (2, 3, ... countries)" if args.page == "/risk" else "taking a country away (10, 9, ... countries)"
+    clicking = {
+        "/risk": "adding a country (2, 3, ... countries)",
+        "/progress": "taking a country away (10, 9, ... countries)",
+        "/data": "adding a country, a risk, ticking the latest values only, in turn",
+    }[args.page]
     with scratch() as tmp:
         data = built_data(tmp / "data")
         store = read_store(data)
         assets = assets_copy(tmp / "assets")
         (assets / "bench").mkdir()
         header(
-            f"Views drawn ahead: a visitor choosing countries on {args.page}, click by click (serve --prod)",
+            f"Views drawn ahead: a visitor choosing {'filters' if args.page == '/data' else 'countries'} on {args.page}, click by click "
+            "(serve --prod)",
             f"{args.visitors} visitors one after another, each {args.clicks} clicks {clicking}, "
             "a think time between clicks; click time median / p95 in ms, and over a static file of an answer's bytes fetched "
             "just before each click",

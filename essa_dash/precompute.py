@@ -34,7 +34,7 @@ draws them again each day, in a child process that exits after its pass (the wai
 parent holds no app). Selections of several countries are not precomputed: there are
 2^11 of them per view. The views one click from a visitor's selection, and the visitor's view for
 its other readers (languages and frames), are drawn ahead instead (essa_dash.next_views): the
-pass draws the ones visitors queue between its own views, and after it another child
+pass names and draws the ones visitors' views queue between its own views, and after it another child
 (``--ahead``) draws them as they come until the day ends. The views visitors were answered are
 remembered (essa_dash.next_views.Asked) and drawn again by the next day's pass, or the first after a
 deploy, right after its English views.
