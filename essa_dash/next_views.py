@@ -145,6 +145,9 @@ class Want:
     ``kind``: :data:`DRAW` that answer; :data:`NEXT` a view a visitor was answered, whose next views and readers the
     drawer names when it takes it (:func:`named`); :data:`READERS` the view's answers for its other readers
     (:func:`readers_of`). ``key`` names the entry: the answer's store key, for the last two after their kind.
+    ``asked``: when the visitor was answered (0: now). The views the drawer names for an entry keep its time, so
+    the queue's order stays the order visitors asked in: named with the time of their naming, the next views of a
+    visitor who had left jumped ahead of the next visitor's entry queued a moment before (17 s of drawing on /data).
     """
 
     key: str
@@ -152,6 +155,7 @@ class Want:
     search: str
     headers: dict[str, str]
     kind: str = DRAW
+    asked: float = 0.0
 
 
 #: What a folder's reader makes of one entry.
@@ -265,7 +269,7 @@ class Wanted(_Views):
         queued, now = 0, time.time()
         for order, want in enumerate(wants):
             entry = {"pathname": want.pathname, "search": want.search, "headers": want.headers, "kind": want.kind}
-            entry |= {"time": now, "order": order}
+            entry |= {"time": want.asked or now, "order": order}
             if self._write(want.key, json.dumps(entry).encode()):
                 queued += 1
         return queued
@@ -281,7 +285,7 @@ class Wanted(_Views):
             kind = entry.get("kind", DRAW)
             if kind not in (DRAW, NEXT, READERS):
                 raise ValueError(kind)
-            want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), kind)
+            want = Want(name, str(entry["pathname"]), str(entry["search"]), _headers(entry), kind, float(entry["time"]))
             return float(entry["time"]), (int(entry["order"]), name, want)
 
         entries = [(-queued, *rest) for queued, rest in self._fresh(STALE_SECONDS, read)]
@@ -371,10 +375,10 @@ def named(client: FlaskClient, want: Want) -> list[Want]:
     for found in searches:
         key = _key(answers, want.pathname, found, want.headers)
         if key is not None and not answers.store.has(key):
-            wants.append(Want(key, want.pathname, found, want.headers))
+            wants.append(Want(key, want.pathname, found, want.headers, asked=want.asked))
     key = _key(answers, want.pathname, want.search, want.headers)
     if key is not None:
-        wants.append(Want(f"{READERS}-{key}", want.pathname, want.search, want.headers, READERS))
+        wants.append(Want(f"{READERS}-{key}", want.pathname, want.search, want.headers, READERS, want.asked))
     Asked(answers.store.directory).remember(want.pathname, want.search, want.headers)
     return wants
 
@@ -386,7 +390,7 @@ def readers_of(client: FlaskClient, want: Want) -> list[Want]:
     for reader in other_readers(want.headers):
         key = _key(answers, want.pathname, want.search, reader)
         if key is not None and key not in found and not answers.store.has(key):
-            found[key] = Want(key, want.pathname, want.search, reader)
+            found[key] = Want(key, want.pathname, want.search, reader, asked=want.asked)
     return list(found.values())
 
 

@@ -489,3 +489,20 @@ def test_a_view_whose_naming_fails_is_reported_and_the_drawer_goes_on(client: Fl
     assert next_views.draw_wanted(drawer, queue, limit=100) == 9 + 2 + OTHERS + READERS
     assert calls == ["?country=VNM,KHM", "?country=VNM,MMR"]
     assert "drawing /risk/old_age?country=VNM,KHM ahead failed" in capsys.readouterr().err
+
+
+def test_the_views_named_for_a_visitor_keep_the_time_the_visitor_was_answered(client: FlaskClient) -> None:
+    """A visitor answered while the drawer names an earlier one's views is drawn for first: the queue keeps the order of asking."""
+    queue = wanted(client)
+    queue.start_drawing()
+    visit(client, "/data", "?country=PHL,MMR&latest=true")  # a visitor's last click: it leaves
+    earlier = queue.take()
+    assert earlier is not None and earlier.kind == next_views.NEXT
+    time.sleep(0.01)
+    visit(client, "/data", "?country=TLS")  # the next visitor arrives while the drawer names the first's views
+    queue.add(next_views.named(client, earlier))
+    taken = queue.take()
+    assert taken is not None and (taken.kind, taken.search) == (next_views.NEXT, "?country=TLS")
+    first = next_views.named(client, taken)[0]
+    queue.add(next_views.named(client, taken))
+    assert queue.take() == first and first.asked == taken.asked > earlier.asked
