@@ -21,9 +21,10 @@ bench/RESULTS.md). So the view itself is queued too, in every other language and
 What the worker does is one file: when it has answered a page whose controls name next views, it
 queues one entry for the view (:data:`NEXT`), and the drawer names what it stands for when it takes
 it: the next views not stored yet, then one entry for the readers (:data:`READERS`), named in turn
-(:func:`readers_of`). Naming is not free (5-11 ms of CPU on /risk and /progress, about 30 ms on
-/data, whose facets are counted), and a file each cost a worker 13 ms more: in the drawer, at nice
-19, it costs no visitor anything.
+(:func:`readers_of`). Naming is not free: in the worker it was most of its 11.1 ms of CPU after a
+/risk answer (0.8 ms since), and /data's views, whose facets are counted, cost 23.7 ms (bench/RESULTS.md,
+"The explorer's next click"). In the drawer, at nice 19, it costs no visitor anything. The views named
+keep their visitor's time in the queue (:attr:`Want.asked`): newest first means the visitor who asked last.
 
 The queueing runs after the answer is sent (callback_cache.SharedAnswers.after_page), so it costs
 the visitor nothing. The drawer's own requests say so (:data:`AHEAD_HEADER`) and queue nothing: a
@@ -449,8 +450,8 @@ def draw_wanted(client: FlaskClient, wanted: Wanted, *, limit: int = DRAW_AT_ONC
     """Draw the views queued, newest first, at most ``limit``, through ``client`` (a Flask test client of the app); how many.
 
     A view that fails is reported and dropped: the drawer goes on with the next (it draws for visitors not yet there).
-    An entry for a view's next views or its other readers takes a turn: it names them, queued as the newest, which
-    the next turns draw.
+    An entry for a view's next views or its other readers takes a turn: it names them, queued in their visitor's
+    place (before the views of visitors who asked earlier), which the next turns draw.
     """
     drawn = 0
     for _ in range(limit):
@@ -458,7 +459,7 @@ def draw_wanted(client: FlaskClient, wanted: Wanted, *, limit: int = DRAW_AT_ONC
         if want is None:
             break
         try:
-            if want.kind != DRAW:  # named here, in the drawer, and queued as the newest
+            if want.kind != DRAW:  # named here, in the drawer
                 wanted.add(named(client, want) if want.kind == NEXT else readers_of(client, want))
                 continue
             payload = router_payload(want.pathname, want.search)
