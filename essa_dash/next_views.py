@@ -47,10 +47,11 @@ import sys
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from pathlib import Path
+from types import ModuleType
 from typing import Any, TypeVar
 
 import flask
@@ -61,7 +62,7 @@ from essa_dash.callback_cache import CALLBACK_PATH, SharedAnswers, router_locati
 from essa_dash.components.viewport import COOKIE
 from essa_dash.files import write_replacing
 from essa_dash.precompute import PHONE_COOKIE
-from essa_dash.query.state import PARAMS, TABLE_VIEW_PARAMS, Vocabulary, query_pairs
+from essa_dash.query.state import PARAMS, TABLE_VIEW_PARAMS, Vocabulary, read_query
 from essa_dash.serving import choose_encoding, router_payload
 from essa_dash.store import Store, get_store
 from essa_dash.text import LANGUAGES, resolve_language
@@ -113,12 +114,10 @@ def next_searches(store: Store, pathname: str, search: str | None, *, strip: Cal
     the request the browser sends next. Nothing for a page without ``control_choices``, a pinned
     link, a link with problems in its words or past the parameter cap, and an address the page corrects.
     """
-    read = page_views.read(pathname, search, strip)
+    read = _choosing(pathname, search, strip)
     if read is None:
         return []
     page, url = read
-    if getattr(page, "control_choices", None) is None or page_views.PINNED in url:
-        return []
     vocabulary = Vocabulary.from_store(store)
     state, problems = vocabulary.parse(url, accept=page.QUERY)
     if problems:
@@ -133,10 +132,21 @@ def next_searches(store: Store, pathname: str, search: str | None, *, strip: Cal
             else:
                 changed = value
             clicked = held.update(**{"page": None, param: changed})  # a control's change starts the table at its first page
-            written, _ = vocabulary.parse(dict(query_pairs(vocabulary.encode(clicked)) or ()), accept=WRITTEN)
+            written, _ = vocabulary.parse(read_query(vocabulary.encode(clicked)), accept=WRITTEN)
             searches.append(vocabulary.encode(written))
     here = vocabulary.encode(held)
     return [found for found in dict.fromkeys(searches) if found != here]
+
+
+def _choosing(pathname: str, search: str | None, strip: Callable[[str], str]) -> tuple[ModuleType, Mapping[str, Any]] | None:
+    """The page at ``pathname`` and its URL parameters (page_views.read) if its controls name next views, else None.
+
+    Pages without ``control_choices`` draw one country or all (precomputed); a pinned link's controls write no next view.
+    """
+    read = page_views.read(pathname, search, strip)
+    if read is None or getattr(read[0], "control_choices", None) is None or page_views.PINNED in read[1]:
+        return None
+    return read
 
 
 @dataclass(frozen=True)
@@ -426,9 +436,8 @@ def install(server: flask.Flask, root: Path, strip: Callable[[str], str]) -> Non
         if location is None:
             return
         pathname, search = location
-        read = page_views.read(pathname, search, strip)
-        if read is None or getattr(read[0], "control_choices", None) is None or page_views.PINNED in read[1]:
-            return  # the pages without controls that name next views draw one country or all: precomputed
+        if _choosing(pathname, search, strip) is None:
+            return
         headers = _asked_headers(environ)
         # a view many visitors open (a shared link) is queued once a minute per worker, not for each of them;
         # remembered by a digest, so a long padded address costs the memo no more than a short one

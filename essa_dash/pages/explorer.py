@@ -100,9 +100,9 @@ def control_choices(store: Store, state: State) -> tuple[State, dict[str, list[C
     table = state.table or TABLES[0]
     held = State(**{name: getattr(state, name) for name in (*CONTROLS[table], *GLOBAL_PARAMS, *TABLE_VIEW_PARAMS)})
     held = held.update(latest=held.latest or None, include_withdrawn=held.include_withdrawn or None)  # unticked: not written
-    context = table == "context"
-    facets = (q.context_facets if context else q.facets)(store, held.selection())
-    shown = len((q.context_rows if context else q.rows)(store, held.selection()))
+    context, selection = table == "context", held.selection()
+    facets = (q.context_facets if context else q.facets)(store, selection)
+    shown = len((q.context_rows if context else q.rows)(store, selection))
     here, pages = held.page or 1, math.ceil(shown / PAGE_SIZE)
     low, high = Vocabulary.from_store(store).years
 
