@@ -17,7 +17,10 @@ The server is the production one exactly as ``essa-dash serve --prod`` starts it
 * **baseline, same run, same conditions**: a static HTML page (a file under ``/assets/``
   of the same server) that draws the page's first chart (the registry's figure, as the
   embed route writes it) with the same plotly.js bundle and nothing else. The ratio page /
-  static says what the dashboard adds to drawing that chart.
+  static says what the dashboard adds to drawing that chart;
+* **paired ratios**: page and static views alternate, so each page view over the static view
+  right after it is one reading of that ratio. Their median, range and how many are within the
+  issue's 1.2x say how far one view strays, which the two columns' medians hide.
 
 Chromium is Debian's (/usr/bin/chromium), never a downloaded one. Nothing is asserted.
 """
@@ -163,6 +166,17 @@ def baseline_pages(data: Path, assets: Path, pages: list[str]) -> dict[str, str]
     return urls
 
 
+def spread(results: dict[tuple[str, str], list[View]], condition: str) -> str:
+    """The ratios of each page view to the static view drawn right after it: how far one view's ratio strays from the median.
+
+    Page and static views alternate, so each pair shares the machine's state of that moment; on a shared
+    box the medians of the two columns can move apart by 0.2 from one run to the next.
+    """
+    pairs = sorted(p.ms / s.ms for p, s in zip(results[("page", condition)], results[("static", condition)], strict=True))
+    within = sum(1 for r in pairs if r <= 1.2)
+    return f"{condition} {median(pairs):.2f}x ({pairs[0]:.2f}-{pairs[-1]:.2f}x, {within} of {len(pairs)} within 1.2x)"
+
+
 def kib(n: float) -> str:
     return f"{n / 1024:.0f} KiB"
 
@@ -227,6 +241,9 @@ def main() -> None:
                         row.append(f"{static_ms:.0f} / {page_ms / static_ms:.2f}x" if static_ms else "(no chart)")
                     row.append(f"{median([v.ms for v in repeats]):.0f}")
                     time_rows.append(row)
+                    spreads = [spread(results, condition) for condition in CONDITIONS if ("static", condition) in results]
+                    if spreads:
+                        details.append(f"- {path}: each view / the static view after it, " + "; ".join(spreads))
                     top = ", ".join(f"{Path(u.split('?')[0]).name} {size / 1024:.0f} KiB" for size, u in first.largest)
                     details.append(f"- {path}: largest transfers {top}")
             finally:
