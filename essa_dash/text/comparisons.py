@@ -7,6 +7,8 @@ difference, so no sentence can subtract one edition's figure from another's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from essa_dash.schema import Coverage as C
@@ -74,67 +76,45 @@ def history_reading(history: pd.DataFrame, revised: pd.DataFrame, name: str) -> 
     return sentences
 
 
-def flagged_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows that carry at least one observation flag."""
-    if C.obs_flags not in rows:
-        return rows.iloc[0:0]
-    return rows[rows[C.obs_flags].map(lambda cell: bool(flag_codes(cell)))]
-
-
-def _names(rows: pd.DataFrame) -> pd.Series:
-    """How a reading names each figure: the area, then the risk and the edition where the rows hold several."""
-    names = rows[C.country].astype("str") if C.country in rows else pd.Series("", index=rows.index)
-    if "risk_label" in rows and (C.country not in rows or rows["risk_label"].nunique() > 1):
-        names = (names + " " + rows["risk_label"].astype("str").str.lower()).str.strip()
-    if C.edition in rows and rows[C.edition].nunique() > 1:
-        names = names + ", " + rows[C.edition].astype("str")
-    return names
-
-
 def flag_key(rows: pd.DataFrame) -> str:
-    """The key to the chart's flag mark: "† Flagged: legal-coverage estimate; modelled estimate.", "" when nothing is."""
-    flagged = flagged_rows(rows.dropna(subset=[C.coverage_pct])) if C.coverage_pct in rows else flagged_rows(rows)
-    codes = list(dict.fromkeys(code for cell in flagged.get(C.obs_flags, []) for code in flag_codes(cell)))
+    """The key to the chart's flag mark: "† Flagged: legal-coverage estimate; modelled estimate.", "" when nothing is.
+
+    Only the flags of figures drawn count (a row without its coverage figure draws nothing)."""
+    if C.obs_flags not in rows:
+        return ""
+    cells = rows[C.obs_flags].tolist()
+    if C.coverage_pct in rows:
+        cells = [cell for cell, pct in zip(cells, rows[C.coverage_pct].tolist(), strict=True) if not pd.isna(pct)]
+    codes = list(dict.fromkeys(code for cell in cells for code in flag_codes(cell)))
     if not codes:
         return ""
     return tr("{mark} Flagged: {labels}.", mark=MARK, labels="; ".join(flag_labels(";".join(codes))))
 
 
-def _values(rows: pd.DataFrame, *, pairs: bool) -> pd.Series:
-    """Each figure as a reading writes it: "95.9%", or "women 95.3%, men 96.4%" for a women-and-men row."""
-    if not pairs:
-        return rows[C.coverage_pct].map(fmt_pct)
-    return pd.Series(
-        [tr("women {female}, men {male}", female=fmt_pct(f), male=fmt_pct(m)) for f, m in zip(rows["female"], rows["male"], strict=True)],
-        index=rows.index,
-        dtype="str",
-    )
-
-
 def flag_reading(rows: pd.DataFrame) -> list[str]:
     """Sentences on the flagged figures among a chart's rows: which figures carry each flag and what it
-    means, "check this figure" for an implausible jump. Nothing for rows without figures or flags."""
+    means, "check this figure" for an implausible jump. Nothing for rows without figures or flags.
+
+    Every chart's reading ends with these (views.finish), so a view drawn cold pays it four or five
+    times: the columns are read once as lists, and only the figures listed are named and formatted
+    (pandas, a filter and a copy per flag, cost 11 ms a call; this about a tenth of it).
+    """
     pairs = C.coverage_pct not in rows and {"female", "male"} <= set(rows.columns)  # a women-and-men chart
-    if C.coverage_pct not in rows and not pairs:
+    if (C.coverage_pct not in rows and not pairs) or C.obs_flags not in rows:
         return []
-    if C.obs_flags not in rows:
+    cells = [flag_codes(cell) for cell in rows[C.obs_flags].tolist()]
+    figures = list(zip(rows["female"].tolist(), rows["male"].tolist(), strict=True)) if pairs else rows[C.coverage_pct].tolist()
+    flagged = [i for i, codes in enumerate(cells) if codes and (pairs or not pd.isna(figures[i]))]
+    if not flagged:
         return []
-    # named against all the rows drawn: "Singapore maternity" where the chart has several risks; only the columns read
-    # are kept (each filter below takes every column kept)
-    kept = [c for c in (C.obs_flags, C.year, *(["female", "male"] if pairs else [C.coverage_pct])) if c in rows]
-    named = rows[kept].assign(_name=_names(rows))
-    flagged = flagged_rows(named if pairs else named.dropna(subset=[C.coverage_pct]))
-    if flagged.empty:
-        return []
+    name = _namer(rows)
+    years = rows[C.year].tolist() if C.year in rows else [None] * len(rows)
     sentences = []
-    cells = [flag_codes(cell) for cell in flagged[C.obs_flags]]  # each cell read once, not once per code
-    codes = list(dict.fromkeys(code for cell in cells for code in cell))
-    for code in codes:
-        part = flagged[[code in cell for cell in cells]]
-        listed = part.head(LISTED)  # only these are named and formatted: the others are counted
+    for code in dict.fromkeys(code for i in flagged for code in cells[i]):
+        part = [i for i in flagged if code in cells[i]]
         names = [
-            tr("{name} ({value}, {year})", name=name, value=value, year=fmt_year(year))
-            for name, value, year in zip(listed["_name"], _values(listed, pairs=pairs), listed[C.year], strict=True)
+            tr("{name} ({value}, {year})", name=name(i), value=_value(figures[i], pairs=pairs), year=fmt_year(years[i]))
+            for i in part[:LISTED]
         ]
         shown = ", ".join(names)
         if len(part) > LISTED:
@@ -145,6 +125,30 @@ def flag_reading(rows: pd.DataFrame) -> list[str]:
         else:
             sentences.append(tr("Marked {label}: {names}. {meaning}", label=flag_labels(code)[0], names=shown, meaning=sentence))
     return sentences
+
+
+def _namer(rows: pd.DataFrame) -> Callable[[int], str]:
+    """How a reading names the figure at a position: the area, then the risk and the edition where the rows hold several
+    (judged against all the rows drawn: "Singapore maternity" where the chart has several risks)."""
+    countries = [str(c) for c in rows[C.country].tolist()] if C.country in rows else None
+    risks = rows["risk_label"].tolist() if "risk_label" in rows and (countries is None or rows["risk_label"].nunique() > 1) else None
+    editions = rows[C.edition].tolist() if C.edition in rows and rows[C.edition].nunique() > 1 else None
+
+    def name(i: int) -> str:
+        named = countries[i] if countries is not None else ""
+        if risks is not None:
+            named = f"{named} {str(risks[i]).lower()}".strip()
+        return f"{named}, {editions[i]}" if editions is not None else named
+
+    return name
+
+
+def _value(figure: object, *, pairs: bool) -> str:
+    """A figure as a reading writes it: "95.9%", or "women 95.3%, men 96.4%" for a women-and-men row."""
+    if pairs:
+        female, male = figure  # type: ignore[misc]
+        return tr("women {female}, men {male}", female=fmt_pct(female), male=fmt_pct(male))
+    return fmt_pct(figure)  # type: ignore[arg-type]
 
 
 def check_reading(cells: pd.DataFrame) -> list[str]:

@@ -65,3 +65,19 @@ def test_the_sdg_series_are_drawn_once_per_country_and_per_risk(store) -> None:
     beside = views.build("risk-context", store, State(risk=("old_age",)))
     assert beside is not None
     assert beside is views.build("risk-context", store, State(risk=("old_age",), country=("VNM",), edition="WPP 2024", sex="male"))
+
+
+@pytest.mark.parametrize("chosen", [("VNM", "IDN"), ("THA", "KHM", "LAO"), ("TLS",)])
+@pytest.mark.parametrize(("risk", "sex"), [("old_age", "total"), ("unemployment", "female"), ("maternity", "female")])
+def test_every_selection_shares_its_risks_one_map(store, chosen: tuple[str, ...], risk: str, sex: str) -> None:
+    """The map draws every Member State whoever is chosen: drawn for the selection itself, it is the map drawn for none."""
+    from essa_dash.figures.frames import DESKTOP
+    from essa_dash.views.risk import coverage_map_chart
+
+    for edition in (None, "UN SDG DB 2023-07"):
+        selection = State(risk=(risk,), country=chosen, sex=sex, edition=edition)
+        shared = build("risk-map", store, selection)
+        assert shared is build("risk-map", store, State(risk=(risk,), sex=sex, edition=edition))
+        drawn = coverage_map_chart(store, selection, DESKTOP)
+        assert drawn.figure.to_plotly_json() == shared.figure.to_plotly_json()
+        assert (drawn.text, drawn.reading, drawn.definitions, drawn.sources) == (shared.text, shared.reading, shared.definitions, shared.sources)
