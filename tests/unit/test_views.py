@@ -80,4 +80,9 @@ def test_every_selection_shares_its_risks_one_map(store, chosen: tuple[str, ...]
         assert shared is build("risk-map", store, State(risk=(risk,), sex=sex, edition=edition))
         drawn = coverage_map_chart(store, selection, DESKTOP)
         assert drawn.figure.to_plotly_json() == shared.figure.to_plotly_json()
-        assert (drawn.text, drawn.reading, drawn.definitions, drawn.sources) == (shared.text, shared.reading, shared.definitions, shared.sources)
+        assert (drawn.text, drawn.reading, drawn.definitions, drawn.sources) == (
+            shared.text,
+            shared.reading,
+            shared.definitions,
+            shared.sources,
+        )
