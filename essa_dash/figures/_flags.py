@@ -27,13 +27,24 @@ def flag_mark(rows: pd.DataFrame, column: str = C.obs_flags) -> pd.Series:
 
     ``column`` holds the codes: ``female_flags`` for the women's value of a women-and-men row.
     """
-    return _flags(rows, column).map(lambda cell: f" {MARK}" if flag_codes(cell) else "")
+    return _flags(rows, column).map(mark_of)
 
 
 def flag_hover(rows: pd.DataFrame, column: str = C.obs_flags) -> pd.Series:
     """The hover lines of each row's flags ("<br>† legal-coverage estimate: Estimated from ..."), "" when none."""
-    return _flags(rows, column).map(
-        lambda cell: "".join(
-            f"<br>{MARK} {label}: {sentence}" for label, sentence in zip(flag_labels(cell), flag_sentences(cell), strict=True)
-        )
-    )
+    return _flags(rows, column).map(hover_of)
+
+
+def cell_of(value: object) -> str:
+    """A flags cell as the charts read it: "" for a missing one."""
+    return value if isinstance(value, str) else ""
+
+
+def mark_of(cell: str) -> str:
+    """The mark (" †") a value with these flags gets, "" when it has none: what :func:`flag_mark` gives each row."""
+    return f" {MARK}" if flag_codes(cell) else ""
+
+
+def hover_of(cell: str) -> str:
+    """The hover lines of one row's flags: what :func:`flag_hover` gives each row."""
+    return "".join(f"<br>{MARK} {label}: {sentence}" for label, sentence in zip(flag_labels(cell), flag_sentences(cell), strict=True))

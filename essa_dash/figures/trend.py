@@ -13,13 +13,13 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._flags import flag_hover, flag_mark
+from essa_dash.figures._flags import cell_of, flag_mark, hover_of
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.figures.slide import wrap_text
 from essa_dash.schema import Coverage as C
-from essa_dash.text import fmt_pcts, tr
+from essa_dash.text import fmt_pct, tr
 from essa_dash.text.fonts import text_px
 
 REFERENCE_STYLE = {"region": {"color": "#52606d", "dash": "dash"}, "world": {"color": "#9aa5b1", "dash": "dot"}}
@@ -41,23 +41,17 @@ def columns_for(panels: int, fit: Frame = DESKTOP) -> int:
     return max(1, min(wanted, fit.columns))
 
 
-def _hover(rows: pd.DataFrame) -> pd.Series:
-    return (
-        "<b>"
-        + rows[C.country]
-        + "</b><br>"
-        + fmt_pcts(rows[C.coverage_pct])
-        + " in "
-        + rows[C.year].astype("str")
-        + "<br>"
-        + rows[C.edition]
-        + "<br>"
-        + rows["source_title"].fillna("")
-        + flag_hover(rows)
-    )
+def _hover(rows: pd.DataFrame) -> list[str]:
+    """Each dated row's hover: the area, its figure and year, the edition and the source, the flags' words."""
+    columns = (C.country, C.coverage_pct, C.year, C.edition, "source_title")
+    flags = [cell_of(cell) for cell in rows[C.obs_flags].tolist()] if C.obs_flags in rows else [""] * len(rows)
+    return [
+        f"<b>{area}</b><br>{fmt_pct(pct)} in {year}<br>{edition}<br>{title if isinstance(title, str) else ''}{hover_of(cell)}"
+        for (area, pct, year, edition, title), cell in zip(zip(*(rows[c].tolist() for c in columns), strict=True), flags, strict=True)
+    ]
 
 
-def _thinned(marks: pd.Series) -> list[str]:
+def _thinned(marks: list[str]) -> list[str]:
     """``marks`` with each mark that follows a marked point dropped: one mark per run of flagged points."""
     out, before = [], ""
     for mark in marks:
@@ -87,9 +81,7 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     # a note stays within its panel: the plot is the frame's width less its sides and the first column's ticks
     plot_px = fit.width - 2 * fit.side_px - max(text_px(tick, 13) for tick in Y_TICKS)
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
-    dated = dated.assign(
-        _hover=_hover(dated), _mark=flag_mark(dated).str.strip()
-    )  # once for all traces: plotly's per-call overhead is the cost here
+    dated = dated.assign(_hover=_hover(dated), _mark=flag_mark(dated).str.strip())  # once for all traces
     colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
     references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
@@ -107,12 +99,14 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     def add(trace: dict, panel: Panel) -> None:
         traces.append({"type": "scatter", **trace, "xaxis": panel.x, "yaxis": panel.y})
 
-    # each country's rows by edition, split once (a mask per panel and edition cost more than the panels' traces)
-    empty = dated.iloc[0:0]
-    by_country = {
-        name: dict(tuple(part.groupby(C.edition, sort=False)))
-        for name, part in dated[dated["role"] == "country"].groupby(C.country, sort=False)
-    }
+    # each country's rows by edition, split once as positions (a mask per panel and edition cost more than the panels'
+    # traces, and a pandas groupby copied every part)
+    years, pcts = dated[C.year].to_numpy(), dated[C.coverage_pct].to_numpy()
+    hovers, marks = dated["_hover"].tolist(), dated["_mark"].tolist()
+    by_country: dict[str, dict[str, list[int]]] = {}
+    for i, (role, area, of) in enumerate(zip(dated["role"].tolist(), dated[C.country].tolist(), dated[C.edition].tolist(), strict=True)):
+        if role == "country":
+            by_country.setdefault(area, {}).setdefault(of, []).append(i)
     for panel, country in zip(panels, countries, strict=False):
         editions = by_country.get(country, {})
         for role, ref in references:
@@ -134,8 +128,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                 panel,
             )
         for k, other in enumerate(others):
-            part = editions.get(other, empty)
-            if part.empty:
+            part = editions.get(other)
+            if not part:
                 continue
             name = tr("{edition} (not joined)", edition=other)
             add(
@@ -143,8 +137,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                     name=name,
                     legendgroup=other,
                     showlegend=legend_once(name),
-                    x=part[C.year].to_numpy(),
-                    y=part[C.coverage_pct].to_numpy(),
+                    x=years[part],
+                    y=pcts[part],
                     mode="markers",
                     marker={
                         "symbol": OTHER_SYMBOLS[k % len(OTHER_SYMBOLS)],
@@ -152,35 +146,35 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
                         "color": OTHER_COLOURS[k % len(OTHER_COLOURS)],
                         "line": {"width": 1.5},
                     },
-                    customdata=part["_hover"].tolist(),
+                    customdata=[hovers[i] for i in part],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 panel,
             )
-        chosen = editions.get(edition, empty)
-        if not chosen.empty:
+        chosen = editions.get(edition, [])
+        if chosen:
             name = tr("{edition}, joined by year", edition=edition)
             add(
                 dict(
                     name=name,
                     legendgroup="chosen",
                     showlegend=legend_once(name),
-                    x=chosen[C.year].to_numpy(),
-                    y=chosen[C.coverage_pct].to_numpy(),
+                    x=years[chosen],
+                    y=pcts[chosen],
                     mode="lines+markers+text",
                     # a flagged figure: the mark beside its point, under it near 100 % (beside it, the mark reached
                     # up into the panel's name on slides); in a run of flagged years only the first is marked, so
                     # marks never overprint (hover says each)
-                    text=_thinned(chosen["_mark"]),
-                    textposition=["bottom right" if value > MARK_BELOW_PCT else "middle right" for value in chosen[C.coverage_pct]],
+                    text=_thinned([marks[i] for i in chosen]),
+                    textposition=["bottom right" if pcts[i] > MARK_BELOW_PCT else "middle right" for i in chosen],
                     line={"color": colour, "width": 2.5},
                     marker={"color": colour, "size": 7, "line": {"color": "white", "width": 1}},
-                    customdata=chosen["_hover"].tolist(),
+                    customdata=[hovers[i] for i in chosen],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 panel,
             )
-        if chosen.empty:
+        if not chosen:
             note = tr("no data") if not editions else tr("none in {edition}", edition=edition)
             # wrapped to its panel ("none in UN SDG DB 2018-10" in Burmese ran into the next panel on a slide)
             lines = wrap_text(note, (panel.x_domain[1] - panel.x_domain[0]) * plot_px, NOTE_PX)
