@@ -35,9 +35,11 @@ def flag_hover(rows: pd.DataFrame, column: str = C.obs_flags) -> pd.Series:
     return _flags(rows, column).map(hover_of)
 
 
-def cell_of(value: object) -> str:
-    """A flags cell as the charts read it: "" for a missing one."""
-    return value if isinstance(value, str) else ""
+def flag_cells(rows: pd.DataFrame, column: str = C.obs_flags) -> list[str]:
+    """The rows' flags as a list, "" for none (or for a frame without the column): for charts that read their rows as lists."""
+    if column not in rows:
+        return [""] * len(rows)
+    return [cell if isinstance(cell, str) else "" for cell in rows[column].tolist()]
 
 
 def mark_of(cell: str) -> str:

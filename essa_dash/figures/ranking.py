@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import hex_to_rgb
 
-from essa_dash.figures._flags import cell_of, hover_of, mark_of
+from essa_dash.figures._flags import flag_cells, hover_of, mark_of
 from essa_dash.figures._theme import MUTED, TEXT, ChartText, axis_end, frame, label_share, no_data_note, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.schema import Coverage as C
@@ -39,7 +39,7 @@ def ranking_bars(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
     roles, chosen, editions = rows["role"].tolist(), rows["highlighted"].tolist(), rows[C.edition].tolist()
     pcts = rows[C.coverage_pct].tolist()
     known = [not pd.isna(pct) for pct in pcts]
-    flags = [cell_of(cell) for cell in rows[C.obs_flags].tolist()] if C.obs_flags in rows else [""] * len(rows)
+    flags = flag_cells(rows)
     label = [_value_label(pct, year, cell) for pct, year, cell in zip(pcts, rows[C.year].tolist(), flags, strict=True)]
     titles = [title if isinstance(title, str) else "" for title in rows["source_title"].tolist()]
     hover = [

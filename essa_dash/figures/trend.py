@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._flags import cell_of, flag_mark, hover_of
+from essa_dash.figures._flags import flag_cells, flag_mark, hover_of
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
@@ -44,7 +44,7 @@ def columns_for(panels: int, fit: Frame = DESKTOP) -> int:
 def _hover(rows: pd.DataFrame) -> list[str]:
     """Each dated row's hover: the area, its figure and year, the edition and the source, the flags' words."""
     columns = (C.country, C.coverage_pct, C.year, C.edition, "source_title")
-    flags = [cell_of(cell) for cell in rows[C.obs_flags].tolist()] if C.obs_flags in rows else [""] * len(rows)
+    flags = flag_cells(rows)
     return [
         f"<b>{area}</b><br>{fmt_pct(pct)} in {year}<br>{edition}<br>{title if isinstance(title, str) else ''}{hover_of(cell)}"
         for (area, pct, year, edition, title), cell in zip(zip(*(rows[c].tolist() for c in columns), strict=True), flags, strict=True)
