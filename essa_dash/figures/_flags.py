@@ -17,9 +17,7 @@ from essa_dash.text.flags import flag_labels, flag_sentences
 
 def _flags(rows: pd.DataFrame, column: str) -> pd.Series:
     """The rows' flags (empty for a frame without the column: a figure drawn from a small test frame)."""
-    if column not in rows:
-        return pd.Series("", index=rows.index, dtype="str")
-    return rows[column].where(rows[column].map(lambda cell: isinstance(cell, str)), "")
+    return pd.Series(flag_cells(rows, column), index=rows.index, dtype="str")
 
 
 def flag_mark(rows: pd.DataFrame, column: str = C.obs_flags) -> pd.Series:

@@ -13,7 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._flags import flag_cells, flag_mark, hover_of
+from essa_dash.figures._flags import flag_cells, hover_of, mark_of
 from essa_dash.figures._grid import Panel, axes, grid, panel_title
 from essa_dash.figures._theme import MUTED, ChartText, frame, risk_colour
 from essa_dash.figures.frames import DESKTOP, Frame
@@ -81,10 +81,8 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     # a note stays within its panel: the plot is the frame's width less its sides and the first column's ticks
     plot_px = fit.width - 2 * fit.side_px - max(text_px(tick, 13) for tick in Y_TICKS)
     dated = rows[rows[C.year].notna() & rows[C.coverage_pct].notna()]
-    dated = dated.assign(_hover=_hover(dated), _mark=flag_mark(dated).str.strip())  # once for all traces
     colour = risk_colour(rows[C.risk].iloc[0] if len(rows) else "")  # an empty selection still draws its frame
     others = list(dated.loc[dated[C.edition] != edition].sort_values("published")[C.edition].drop_duplicates())
-    references = [(role, dated[(dated["role"] == role) & (dated[C.edition] == edition)]) for role in REFERENCE_STYLE]
     shown: set[str] = set()
 
     def legend_once(name: str) -> bool:
@@ -99,30 +97,34 @@ def edition_trend(rows: pd.DataFrame, *, edition: str, text: ChartText, fit: Fra
     def add(trace: dict, panel: Panel) -> None:
         traces.append({"type": "scatter", **trace, "xaxis": panel.x, "yaxis": panel.y})
 
-    # each country's rows by edition, split once as positions (a mask per panel and edition cost more than the panels'
-    # traces, and a pandas groupby copied every part)
-    years, pcts = dated[C.year].to_numpy(), dated[C.coverage_pct].to_numpy()
-    hovers, marks = dated["_hover"].tolist(), dated["_mark"].tolist()
+    # the dated rows read once (hovers and marks for all traces), then split as positions: each country's rows by edition,
+    # the region's and the world's in the chosen edition (a mask per panel and edition cost more than the panels' traces,
+    # and a pandas groupby copied every part)
+    years, pcts, areas = dated[C.year].to_numpy(), dated[C.coverage_pct].to_numpy(), dated[C.country].tolist()
+    hovers, marks = _hover(dated), [mark_of(cell).strip() for cell in flag_cells(dated)]
     by_country: dict[str, dict[str, list[int]]] = {}
-    for i, (role, area, of) in enumerate(zip(dated["role"].tolist(), dated[C.country].tolist(), dated[C.edition].tolist(), strict=True)):
+    references: dict[str, list[int]] = {role: [] for role in REFERENCE_STYLE}
+    for i, (role, area, of) in enumerate(zip(dated["role"].tolist(), areas, dated[C.edition].tolist(), strict=True)):
         if role == "country":
             by_country.setdefault(area, {}).setdefault(of, []).append(i)
+        elif role in references and of == edition:
+            references[role].append(i)
     for panel, country in zip(panels, countries, strict=False):
         editions = by_country.get(country, {})
-        for role, ref in references:
-            if ref.empty:
+        for role, ref in references.items():
+            if not ref:
                 continue
-            name = f"{ref[C.country].iloc[0]} ({edition})"
+            name = f"{areas[ref[0]]} ({edition})"
             add(
                 dict(
                     name=name,
                     legendgroup=role,
                     showlegend=legend_once(name),
-                    x=ref[C.year].to_numpy(),
-                    y=ref[C.coverage_pct].to_numpy(),
+                    x=years[ref],
+                    y=pcts[ref],
                     mode="lines",
                     line={"width": 1.5, **REFERENCE_STYLE[role]},
-                    customdata=ref["_hover"].tolist(),
+                    customdata=[hovers[i] for i in ref],
                     hovertemplate="%{customdata}<extra></extra>",
                 ),
                 panel,
