@@ -80,13 +80,13 @@ def reachable_urls(store: Store) -> list[str]:
     one) leaves out what it does not choose (``?sex=female``: the latest edition). Entry
     pages come first: visitors arrive while the pass runs.
     """
-    from essa_dash.query import member_states
+    from essa_dash.query import member_table
     from essa_dash.query.progress import progress_editions
     from essa_dash.query.risk import risk_ids
     from essa_dash.query.state import SEXES, State, Vocabulary
 
     vocabulary = Vocabulary.from_store(store)
-    countries = member_states(store.countries)["iso3"].tolist()
+    countries = member_table(store)["iso3"].tolist()
     risks = risk_ids(store)
 
     def spellings(editions: Iterable[str]) -> list[State]:

@@ -10,6 +10,7 @@ from essa_dash.query.core import (
     filter_coverage,
     latest_per_cell,
     member_states,
+    member_table,
     select,
 )
 from essa_dash.query.overview import Figure, Headline, headlines, heatmap_grid
@@ -25,5 +26,6 @@ __all__ = [
     "heatmap_grid",
     "latest_per_cell",
     "member_states",
+    "member_table",
     "select",
 ]

@@ -15,7 +15,7 @@ from typing import Final
 
 import pandas as pd
 
-from essa_dash.query.core import coverage_rows, default_edition, latest_per_cell, member_states
+from essa_dash.query.core import coverage_rows, default_edition, latest_per_cell, member_table
 from essa_dash.query.state import State
 from essa_dash.schema import CONTEXT_BREAKDOWNS
 from essa_dash.schema import Context as X
@@ -107,7 +107,7 @@ def pairs(store: Store, *, risk: str = PAIR_DEFAULT_RISK, edition: str | None = 
     or the years are further apart; those countries keep their row, with what is known.
     """
     edition = edition or default_edition(store)
-    states = member_states(store.countries)
+    states = member_table(store)
     coverage = coverage_rows(store, countries=states["iso3"], risks=[risk], sexes=["total"], editions=[edition])
     coverage = latest_per_cell(coverage).set_index(C.iso3)
     informal = series(store, areas=list(states["iso3"]), indicator_ids=[PAIR_INDICATOR])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from essa_dash.query.comparable import revisions, sex_pair_flags
-from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, latest_per_cell, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, latest_per_cell, member_table
 from essa_dash.query.state import Problem, State
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -47,7 +47,7 @@ class CountryView:
 
 def resolve(store: Store, state: State) -> tuple[CountryView, list[Problem]]:
     """The profile a state asks for: its first Member State (else Viet Nam), an edition that has it, a sex."""
-    members = member_states(store.countries)
+    members = member_table(store)
     names = dict(zip(members["iso3"], members["short_name"], strict=True))
     problems: list[Problem] = []
     iso3 = state.country[0] if state.country else DEFAULT_COUNTRY

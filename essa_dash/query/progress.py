@@ -24,7 +24,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from essa_dash.query.comparable import joined_flags
-from essa_dash.query.core import core_risks, coverage_rows, default_sex, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_sex, member_table
 from essa_dash.query.state import Problem, State, edition_slug
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store, per_build
@@ -90,7 +90,7 @@ def _progress_editions(store: Store) -> tuple[str, ...]:
     # once per build: the page, its controls and the check of its URL each ask
     rows = coverage_rows(
         store,
-        countries=member_states(store.countries)["iso3"],
+        countries=member_table(store)["iso3"],
         risks=progress_risks(store)["risk"],
     )
     present = set(rows.loc[rows[C.year].notna(), C.edition])
@@ -116,7 +116,7 @@ def restrict(store: Store, state: State, default_edition: str) -> tuple[State, l
     is reported rather than silently ignored. Empty selections fall back to the defaults.
     """
     problems: list[Problem] = []
-    members = tuple(member_states(store.countries)["iso3"])
+    members = tuple(member_table(store)["iso3"])
     risks = tuple(progress_risks(store)["risk"])
     editions = progress_editions(store)
 
@@ -152,7 +152,7 @@ def progress_cells(store: Store, *, countries: Sequence[str], risks: Sequence[st
     :class:`Revision`, the other editions' figures for the baseline cell that differ from it.
     Numbers and facts only: :func:`essa_dash.text.progress.labelled` adds the words.
     """
-    members = member_states(store.countries)["iso3"].tolist()
+    members = member_table(store)["iso3"].tolist()
     if not countries or not set(countries) <= set(members):
         return _cells_of(store, tuple(countries), tuple(risks), edition, sex)
     # a choice of Member States takes its rows from all of theirs: each cell is one country's, whoever is beside it

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from essa_dash.query.comparable import sex_pair_flags
-from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, member_states
+from essa_dash.query.core import core_risks, coverage_rows, default_edition, default_sex, member_table
 from essa_dash.query.country import BAR_COLUMNS, WORLD, regional_comparator
 from essa_dash.query.state import Problem, State, Vocabulary
 from essa_dash.schema import Coverage as C
@@ -76,8 +76,13 @@ class RiskView:
 
 
 def risk_ids(store: Store) -> list[str]:
-    """The ten core risks, in the order of risks.csv."""
-    return core_risks(store.risks)["risk"].tolist()
+    """The ten core risks, in the order of risks.csv (a fresh list: the caller may change it)."""
+    return list(_risk_ids(store))
+
+
+@per_build()
+def _risk_ids(store: Store) -> tuple[str, ...]:
+    return tuple(core_risks(store.risks)["risk"])
 
 
 def edition_options(store: Store, risk: str) -> list[dict[str, str]]:
@@ -92,7 +97,7 @@ def edition_options(store: Store, risk: str) -> list[dict[str, str]]:
 @per_build()
 def _editions_with_members(store: Store, risk: str) -> tuple[tuple[str, str], ...]:
     # every risk page asks this several times (the page, the controls, each chart resolving its view): once per risk
-    members = member_states(store.countries)["iso3"]
+    members = member_table(store)["iso3"]
     present = set(coverage_rows(store, risks=[risk], countries=members)[C.edition])
     editions = store.editions.sort_values("published", ascending=False)
     return tuple((e, label) for e, label in zip(editions["edition"], editions["label"], strict=True) if e in present)
@@ -118,7 +123,7 @@ def resolve_view(store: Store, risk: str, url: Mapping[str, str | Sequence[str] 
     if key not in risks:
         problems.insert(0, Problem.of("risk", risk, "unknown_risk", tuple(risks), risk=risk))
         key = DEFAULT_RISK
-    members = member_states(store.countries)["iso3"].tolist()
+    members = member_table(store)["iso3"].tolist()
     aggregates = [c for c in state.country if c not in members]
     for iso3 in aggregates:
         problems.append(Problem.of("country", iso3, "not_a_member", tuple(members), iso3=iso3))
@@ -145,11 +150,17 @@ def canonical_url(store: Store, view: RiskView) -> str:
 
 
 def risk_label(store: Store, risk: str) -> str:
-    return str(store.risks.set_index("risk").loc[risk, "label"])
+    return _labels(store, "label")[risk]
 
 
 def short_label(store: Store, risk: str) -> str:
-    return str(store.risks.set_index("risk").loc[risk, "short_label"])
+    return _labels(store, "short_label")[risk]
+
+
+@per_build()
+def _labels(store: Store, column: str) -> dict[str, str]:
+    # a view names its risk in five or six places; indexing the risks table each time cost 0.35 ms
+    return {risk: str(label) for risk, label in zip(store.risks["risk"], store.risks[column], strict=True)}
 
 
 # -- the ranking ----------------------------------------------------------------------------------
@@ -183,7 +194,7 @@ def ranking(store: Store, view: RiskView) -> pd.DataFrame:
 @per_build()
 def _ranked(store: Store, risk: str, edition: str, sex: str) -> pd.DataFrame:
     # once per risk, edition and sex: the choice of countries only highlights (2^11 selections share it)
-    members = member_states(store.countries)
+    members = member_table(store)
     region = regional_comparator(store, edition)
     areas = pd.DataFrame(
         [(iso3, "country") for iso3 in members["iso3"]] + ([(region, "region")] if region else []) + [(WORLD, "world")],
@@ -227,7 +238,7 @@ def missing_states(ranking_rows: pd.DataFrame) -> list[str]:
 def _order(store: Store, view: RiskView) -> dict[str, int]:
     """Where each area goes in a chart of the view: the countries in the order chosen (all of them alphabetically), then the
     edition's region and the world."""
-    countries = list(view.countries) or member_states(store.countries)["iso3"].tolist()
+    countries = list(view.countries) or member_table(store)["iso3"].tolist()
     region = regional_comparator(store, view.edition)
     return {iso3: i for i, iso3 in enumerate([*countries, *(a for a in (region, WORLD) if a)])}
 
@@ -261,7 +272,7 @@ def trend(store: Store, view: RiskView) -> pd.DataFrame:
 @per_build()
 def _trend_of_all(store: Store, risk: str, edition: str, sex: str) -> pd.DataFrame:
     # once per risk, edition and sex, every Member State alphabetically: a choice of countries takes its rows from it
-    countries = member_states(store.countries)["iso3"].tolist()
+    countries = member_table(store)["iso3"].tolist()
     region = regional_comparator(store, edition)
     own = coverage_rows(store, countries=countries, risks=[risk], sexes=[sex])
     comparators = [a for a in (region, WORLD) if a]
@@ -304,7 +315,7 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
     if shown_sex(store, view.risk, "male") != "male":
         return None
     pairs = _sex_pairs(store, view.risk, view.edition)
-    countries = list(view.countries) or member_states(store.countries)["iso3"].tolist()
+    countries = list(view.countries) or member_table(store)["iso3"].tolist()
     if pairs is None or not pairs[C.iso3].isin(countries).any():
         return None
     wide = _in_order(pairs, _order(store, view))
@@ -316,7 +327,7 @@ def sex_split(store: Store, view: RiskView) -> pd.DataFrame | None:
 def _sex_pairs(store: Store, risk: str, edition: str) -> pd.DataFrame | None:
     # once per risk and edition, every Member State and comparator: a choice of countries takes its rows from it.
     # An area's latest pair is its own (the sort is stable), whichever other areas are drawn beside it
-    members = member_states(store.countries)["iso3"].tolist()
+    members = member_table(store)["iso3"].tolist()
     region = regional_comparator(store, edition)
     areas = [*members, *(a for a in (region, WORLD) if a)]
     rows = coverage_rows(store, editions=[edition], risks=[risk], sexes=["female", "male"], countries=areas)

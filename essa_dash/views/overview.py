@@ -14,7 +14,7 @@ from essa_dash.views import Built, Chart, finish, register
 
 def edition_of(store: Store, state: State) -> str:
     """The state's edition if the Member States have figures in it, else the default."""
-    members = list(query.member_states(store.countries)["iso3"])
+    members = list(query.member_table(store)["iso3"])
     available = {o["value"] for o in options.edition_options(store, countries=members)}
     return state.edition if state.edition in available else query.default_edition(store)
 

@@ -16,7 +16,7 @@ from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.query import context as q
 from essa_dash.query import country as country_q
 from essa_dash.query import risk as risk_q
-from essa_dash.query.core import member_states
+from essa_dash.query.core import member_table
 from essa_dash.query.state import State
 from essa_dash.schema import Context as X
 from essa_dash.store import Store
@@ -77,7 +77,7 @@ def risk_series(store: Store, state: State, fit: Frame = DESKTOP) -> Built | Non
     if not ids:
         return None
     names = _names(store)
-    members = list(member_states(store.countries)["iso3"])
+    members = list(member_table(store)["iso3"])
     areas = [*members, *q.REFERENCES]
     table = q.latest(q.series(store, areas=areas, indicator_ids=ids), areas=areas, indicator_ids=ids)
     units = dict(q.indicators(store)["unit"])
