@@ -6,7 +6,8 @@ and the slide and 4K image through slide_theme, as slides and images ship; see F
 deck splits a long chart into, and plotly validates each: ``go.Figure(spec)`` raises on a
 property or a value plotly.js does not know. The validated figure must also say the same as
 the one sent (the validators coerce: a name with underscores becomes a path, a tuple a list),
-so what was checked is what the browser gets.
+so what was checked is what the browser gets, and what is sent must be plotly's own
+``to_dict`` of the figure to the byte (the app's is a one-pass copy of it).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
@@ -22,7 +24,7 @@ from plotly.io.json import to_json_plotly
 from essa_dash.export.render_all import FRAMES, VIEWS, laid_out
 from essa_dash.export.slides import untitled
 from essa_dash.figures.frames import DESKTOP, PHONE, SLIDE
-from essa_dash.figures.spec import unvalidated
+from essa_dash.figures.spec import Unchecked, unvalidated
 from essa_dash.store import read_store
 from essa_dash.views import build, load_all
 from tests.parallel import in_processes
@@ -50,6 +52,8 @@ def problems_of(fig: go.Figure, where: str) -> list[str]:
     if any(_pandas_in(trace.to_plotly_json()) for trace in fig.data) or _pandas_in(fig.layout.to_plotly_json()):
         return [f"{where}: a pandas object in the figure (give its values as an array or a list)"]
     sent = fig.to_dict()
+    if to_json_plotly(sent) != to_json_plotly(go.Figure.to_dict(fig)):
+        return [f"{where}: serialised otherwise than plotly's to_dict"]
     try:
         checked = go.Figure(sent)
     except ValueError as error:
@@ -110,3 +114,22 @@ def test_a_template_by_name_is_sent_as_the_validator_would() -> None:
     fig = unvalidated(spec)
     assert json.loads(to_json_plotly(fig)) == json.loads(to_json_plotly(go.Figure(spec)))
     assert fig.layout.xaxis.range == (0, 3) and fig.data[0].x == (1, 2)
+
+
+def test_a_figure_is_sent_as_plotly_sends_it() -> None:
+    """Unchecked.to_dict is plotly's: arrays of properties typed (not a list's items, not a range or a geojson), a new copy."""
+    spec = {
+        "data": [
+            {"type": "scatter", "x": np.array([1, 2, 3]), "y": np.array([0.5, 1.5, 2.5]), "customdata": [np.array([1, 2]), "a"]},
+            {"type": "choropleth", "geojson": {"features": [{"coordinates": np.array([[1.0, 2.0]])}]}, "z": (1, 2)},
+        ],
+        "layout": {"xaxis": {"range": np.array([0, 4])}, "shapes": [{"x0": np.int64(1), "x1": np.float64(2.5)}], "title": {"text": "t"}},
+    }
+    fig = Unchecked(spec, _validate=False)
+    sent = fig.to_dict()
+    assert to_json_plotly(sent) == to_json_plotly(go.Figure.to_dict(fig))
+    assert sent["data"][0]["x"]["dtype"] == "i1" and isinstance(sent["data"][0]["customdata"][0], np.ndarray)
+    assert isinstance(sent["layout"]["xaxis"]["range"], np.ndarray)
+    sent["layout"]["title"]["text"] = "changed"
+    sent["data"][1]["geojson"]["features"][0]["coordinates"][0, 0] = 9.0
+    assert fig.layout.title.text == "t" and fig.to_dict()["data"][1]["geojson"]["features"][0]["coordinates"][0, 0] == 1.0
