@@ -12,7 +12,7 @@ import pandas as pd
 
 from essa_dash.figures._theme import ChartText
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store, per_build
+from essa_dash.store import Store, lookup, per_build
 from essa_dash.text import tr
 from essa_dash.text.comparisons import flag_key
 
@@ -89,7 +89,7 @@ def grid_notes(store: Store, grid: pd.DataFrame) -> dict[str, list]:
 
 
 def edition_label(store: Store, edition: str) -> str:
-    return str(store.editions.set_index("edition").loc[edition, "label"])
+    return str(lookup(store, "editions", "edition", "label")[edition])
 
 
 def source_line(store: Store, rows: pd.DataFrame, *, extra: str = "") -> str:

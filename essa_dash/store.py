@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import pandas as pd
 import pyarrow as pa
@@ -214,3 +214,14 @@ def per_build(maxsize: int = 256) -> Callable[[Callable[Concatenate[Store, P], R
         return wrapper
 
     return decorate
+
+
+@per_build()
+def lookup(store: Store, table: str, key: str, column: str) -> dict[Any, Any]:
+    """One column of a store table by its key (``lookup(store, "risks", "risk", "label")["old_age"]``), once per build and language.
+
+    A view names its risk, edition and region in many places (titles, notes, readings); indexing the
+    table for each (``set_index(key).loc[value, column]``) cost 0.3-0.4 ms a name.
+    """
+    frame = getattr(store, table)
+    return dict(zip(frame[key], frame[column], strict=True))

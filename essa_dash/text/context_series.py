@@ -12,7 +12,7 @@ import pandas as pd
 from essa_dash.captions import DefinitionNote, source_line
 from essa_dash.figures._theme import ChartText
 from essa_dash.schema import Context as X
-from essa_dash.store import Store
+from essa_dash.store import Store, lookup
 from essa_dash.text.formats import fmt_num, fmt_pct, fmt_year
 from essa_dash.text.translate import mark, tr
 
@@ -46,11 +46,11 @@ def value_and_year(value: object, year: object, unit: str) -> str:
 
 
 def short_label(store: Store, indicator: str) -> str:
-    return tr(str(store.indicators.set_index("indicator").loc[indicator, "short_label"]))
+    return tr(str(lookup(store, "indicators", "indicator", "short_label")[indicator]))
 
 
 def sdg_label(store: Store, indicator: str) -> str:
-    return tr("SDG {number}", number=str(store.indicators.set_index("indicator").loc[indicator, "sdg_indicator"]))
+    return tr("SDG {number}", number=str(lookup(store, "indicators", "indicator", "sdg_indicator")[indicator]))
 
 
 def definition_notes(store: Store, indicator_ids: list[str]) -> list[DefinitionNote]:

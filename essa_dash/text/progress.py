@@ -30,7 +30,7 @@ from essa_dash.query.progress import (
 )
 from essa_dash.schema import Coverage as C
 from essa_dash.schema import flag_codes
-from essa_dash.store import Store
+from essa_dash.store import Store, lookup
 from essa_dash.text import fmt_int, fmt_num, fmt_points, fmt_year, mark, tr, trn
 from essa_dash.text.comparisons import CHECK, check_reading
 
@@ -205,7 +205,7 @@ def bars_reading(cells: pd.DataFrame) -> list[str]:
 
 def year_basis_note(store: Store, edition: str) -> str:
     """What a year means in the edition: a change inside a report-year edition can partly be a revision."""
-    basis = store.editions.set_index("edition").loc[edition, "year_basis"]
+    basis = lookup(store, "editions", "edition", "year_basis")[edition]
     if basis == REPORT_YEAR:
         return tr(
             "{edition} labels figures with the report's reference year (2016 for the World Social Protection Report 2017-19, "

@@ -15,7 +15,7 @@ from essa_dash.figures._theme import ChartText
 from essa_dash.query.country import regional_comparator
 from essa_dash.query.risk import RiskView, missing_states, risk_label, short_label, shown_sex
 from essa_dash.schema import Coverage as C
-from essa_dash.store import Store
+from essa_dash.store import Store, lookup
 from essa_dash.text import fmt_int, fmt_pct, fmt_year, mark, tr, trn
 from essa_dash.text.country import aggregate_note
 
@@ -69,8 +69,8 @@ def ranking_note(store: Store, view: RiskView, ranking_rows: pd.DataFrame) -> st
     if region is None:
         parts = [aggregate_note(store, None, view.edition, [view.risk])]
     else:
-        covers = store.countries.set_index("iso3").loc[region, "covers"]
-        name = store.countries.set_index("iso3").loc[region, "short_name"]
+        covers = lookup(store, "countries", "iso3", "covers")[region]
+        name = lookup(store, "countries", "iso3", "short_name")[region]
         parts = [
             tr(
                 "The {region} figure is an estimate published in {edition}, not computed here: {covers}",
@@ -334,7 +334,7 @@ def _sources(store: Store, rows: pd.DataFrame, edition: str) -> str:
 
 def _definition(store: Store, risk: str) -> str:
     """The first sentence of the plain-words definition: what share of whom."""
-    return str(store.risks.set_index("risk").loc[risk, "definition"]).split(". ")[0].rstrip(".")
+    return str(lookup(store, "risks", "risk", "definition")[risk]).split(". ")[0].rstrip(".")
 
 
 def ranking_text(store: Store, rows: pd.DataFrame) -> ChartText:
@@ -363,7 +363,7 @@ def map_text(store: Store, rows: pd.DataFrame, *, sex: str) -> ChartText:
 
 def trend_text(store: Store, rows: pd.DataFrame, *, edition: str) -> ChartText:
     risk, sex = rows[C.risk].iloc[0], rows[C.sex].iloc[0]
-    basis = store.editions.set_index("edition").loc[edition, "year_basis"]
+    basis = lookup(store, "editions", "edition", "year_basis")[edition]
     return ChartText(
         title=tr(
             "{risk}{who}: year by year, in {edition} and in other editions", risk=risk_label(store, risk), who=_who(sex), edition=edition
