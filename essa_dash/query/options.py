@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from essa_dash.query.core import core_risks, coverage_rows, member_states
+from essa_dash.query.core import core_risks, coverage_rows, member_table
 from essa_dash.query.state import SEXES
 from essa_dash.schema import Coverage as C
 from essa_dash.store import Store
@@ -12,8 +12,7 @@ Option = dict[str, str]
 
 
 def country_options(store: Store, *, aggregates: bool = False) -> list[Option]:
-    countries = store.countries
-    rows = countries if aggregates else member_states(countries)
+    rows = store.countries if aggregates else member_table(store)
     return [{"label": name, "value": iso3} for iso3, name in zip(rows["iso3"], rows["short_name"], strict=True)]
 
 

@@ -225,8 +225,8 @@ def map_rows(ranking_rows: pd.DataFrame) -> pd.DataFrame:
 
 def missing_states(ranking_rows: pd.DataFrame) -> list[str]:
     """Names of the Member States with no figure in the ranking, in the ranking's order."""
-    states = ranking_rows[(ranking_rows["role"] == "country") & ranking_rows[C.coverage_pct].isna()]
-    return states[C.country].tolist()
+    columns = (ranking_rows[column].tolist() for column in ("role", C.country, C.coverage_pct))
+    return [name for role, name, pct in zip(*columns, strict=True) if role == "country" and pd.isna(pct)]
 
 
 def _order(store: Store, view: RiskView) -> dict[str, int]:
