@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from essa_dash.figures._flags import flag_hover, flag_mark
+from essa_dash.figures._flags import flag_cells, hover_of, mark_of
 from essa_dash.figures._theme import MUTED, ChartText, frame, label_share, names_px, no_data_note
 from essa_dash.figures.frames import DESKTOP, Frame
 from essa_dash.text import fmt_num, tr
@@ -32,23 +32,30 @@ def dumbbell(
     (e.g. the year and edition of each value). A missing value is null in the figure's
     data and named in words ("no data", or "Men: no data" under the one that is there).
     """
+    # the rows read once as lists: a women-and-men chart of a selection nobody drew before is drawn afresh, and
+    # pandas filters and maps over a dozen rows cost more than the chart's own work
     labels = list(rows[label])
+    values = {column: rows[column].tolist() for column in (start, end)}
+    known = {column: [not pd.isna(v) for v in values[column]] for column in (start, end)}
+    pair = [a and b for a, b in zip(known[start], known[end], strict=True)]
     # a line between the two values of a row that has both (a shape: layout, not data)
-    both = rows[rows[start].notna() & rows[end].notna()]
     lines = [
         {"type": "line", "x0": float(a), "x1": float(b), "y0": y, "y1": y, "line": {"color": "#c4ccd4", "width": 4}, "layer": "below"}
-        for y, a, b in zip(both[label], both[start], both[end], strict=True)
+        for y, a, b, both in zip(labels, values[start], values[end], pair, strict=True)
+        if both
     ]
     # each value's label outside its pair: the lower one left of its marker, the higher one right of it, so two
     # close values (women 5.7, men 11.5 on a phone) never overprint; a value alone keeps its label above it
-    pair = rows[start].notna() & rows[end].notna()
-    lower = rows[start] <= rows[end]
+    lower = [both and a <= b for a, b, both in zip(values[start], values[end], pair, strict=True)]
     sides = {
         start: ["middle left" if both and low else "middle right" if both else "top center" for both, low in zip(pair, lower, strict=True)],
         end: ["middle right" if both and low else "middle left" if both else "top center" for both, low in zip(pair, lower, strict=True)],
     }
     texts = {
-        column: (rows[column].map(fmt_num).astype("str") + flag_mark(rows, f"{column}_flags")).where(rows[column].notna(), "")
+        column: [
+            fmt_num(v) + mark_of(cell) if k else ""
+            for v, k, cell in zip(values[column], known[column], flag_cells(rows, f"{column}_flags"), strict=True)
+        ]
         for column in (start, end)
     }
     # room beyond 0 and 100 % for a label beside its marker (the marker's radius and a gap besides)
@@ -59,26 +66,26 @@ def dumbbell(
     ticks = [0, 25, 50, 75, 100] if fit.width > 500 else [0, 50, 100]  # a phone's narrow plot: three ticks, upright
     traces: list[dict] = []
     for column, name, colour, hover in ((start, start_name, start_colour, start_hover), (end, end_name, end_colour, end_hover)):
-        known = rows[column].notna()
+        hovers = rows[hover].astype("str").tolist() if hover else [""] * len(labels)
         traces.append(
             {
                 "type": "scatter",
                 "name": name,
-                "x": [float(v) if k else None for v, k in zip(rows[column], known, strict=True)],
+                "x": [float(v) if k else None for v, k in zip(values[column], known[column], strict=True)],
                 "y": labels,
                 "mode": "markers+text",
                 "marker": {"size": 14, "color": colour, "line": {"width": 1, "color": "white"}},
                 # the value in the locale's form (52,3 in Indonesian); a flagged value (``<column>_flags``,
                 # e.g. female_flags): the mark beside it, the words in its hover
-                "text": texts[column].tolist(),
+                "text": texts[column],
                 "textposition": sides[column],
                 "textfont": {"size": 10, "color": MUTED},
-                "customdata": ((rows[hover].astype("str") if hover else "") + flag_hover(rows, f"{column}_flags")).tolist(),
+                "customdata": [h + hover_of(cell) for h, cell in zip(hovers, flag_cells(rows, f"{column}_flags"), strict=True)],
                 "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>" if hover else "") + "%{customdata}<extra></extra>",
             }
         )
     notes = []
-    for y, a, b in zip(rows[label], rows[start], rows[end], strict=True):
+    for y, a, b in zip(labels, values[start], values[end], strict=True):
         if pd.isna(a) and pd.isna(b):
             notes.append(no_data_note(x=0, y=y, hover=tr("{label}: no data", label=y)))
         elif pd.isna(a) or pd.isna(b):
