@@ -221,7 +221,7 @@ def lookup(store: Store, table: str, key: str, column: str) -> dict[Any, Any]:
     """One column of a store table by its key (``lookup(store, "risks", "risk", "label")["old_age"]``), once per build and language.
 
     A view names its risk, edition and region in many places (titles, notes, readings); indexing the
-    table for each (``set_index(key).loc[value, column]``) cost 0.3-0.4 ms a name.
+    table for each (``set_index(key).loc[value, column]``) cost 0.3-0.4 ms a name. The dict is shared: read it, never change it.
     """
     frame = getattr(store, table)
     return dict(zip(frame[key], frame[column], strict=True))

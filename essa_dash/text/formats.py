@@ -37,14 +37,18 @@ def fmt_pct(value: float | None, digits: int = 1) -> str:
     """A coverage figure (0-100) as a percentage: ``52.3%``; ``digits=0`` as reports quote headlines (``73%``)."""
     if _missing(value):
         return tr("no data")
-    return _percent(float(value), digits, _locale())
+    number = float(value)
+    # -0.0 and 0.0 are one key of the cache, and Babel writes them "-0.0%" and "0.0%": a zero is not cached
+    return _format_percent(number, digits, _locale()) if number == 0 else _percent(number, digits, _locale())
 
 
-@lru_cache(maxsize=8192)
-def _percent(value: float, digits: int, locale: str) -> str:
-    # a view labels 50-60 bars, dots and sentences, mostly with figures other views label too: Babel's pattern
-    # formatting (about 0.06 ms a call) is done once per figure, precision and language
+def _format_percent(value: float, digits: int, locale: str) -> str:
     return format_percent(value / 100, format=_pattern(digits) + "%", locale=locale)
+
+
+#: A view labels 50-60 bars, dots and sentences, mostly with figures other views label too: Babel's pattern
+#: formatting (about 0.06 ms a call) is done once per figure, precision and language.
+_percent = lru_cache(maxsize=8192)(_format_percent)
 
 
 def fmt_pcts(values: pd.Series, digits: int = 1) -> pd.Series:

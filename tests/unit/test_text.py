@@ -18,6 +18,13 @@ def test_percentages_follow_the_locale_and_missing_is_no_data() -> None:
         assert plotly_separators() == ",."
     with use_language("id"):
         assert fmt_pct(52.345) == "52,3%"
+    assert fmt_pct(52.345) == "52.3%"  # formatted once per language: the cache keys the locale
+
+
+def test_a_percentage_is_formatted_as_babel_writes_it_whatever_came_before() -> None:
+    """The formats are cached per value: a zero keeps its sign, as Babel writes it (0.0 and -0.0 are one dict key)."""
+    assert (fmt_pct(0.0), fmt_pct(-0.0), fmt_pct(0.0)) == ("0.0%", "-0.0%", "0.0%")
+    assert [fmt_pct(v) for v in (1.25, 1.25, 99.95)] == ["1.2%", "1.2%", "100.0%"]
 
 
 def test_points_are_signed_and_never_minus_zero() -> None:
