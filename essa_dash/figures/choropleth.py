@@ -315,7 +315,14 @@ def coverage_map(rows: pd.DataFrame, *, text: ChartText, fit: Frame = DESKTOP) -
         # the map's zoom buttons (essa_dash.figures.chrome) stand at the right edge, clear of the title
         "modebar": {"orientation": "v", "bgcolor": "rgba(255,255,255,0.8)", "color": MUTED, "activecolor": TEXT},
     }
-    fig = frame({"data": traces, "layout": layout}, text, height=MAP_HEIGHT, fit=fit)
+    spec = {"data": traces, "layout": layout}
+    fig = frame(spec, text, height=MAP_HEIGHT, fit=fit)
+    if not fit.height and (spare := math.floor(_spare_px(fig, fit))) > 0:
+        # a narrow frame (a phone) is bound by its width: the map's shape fills the width, and what plotly.js would
+        # leave empty above and below it (about 250 px on a phone) goes; the colour bar keeps its px under the map
+        plot = fig.layout.height - fig.layout.margin.t - fig.layout.margin.b
+        geo["domain"] = {"x": [0, 1], "y": [plot * COLORBAR_SPACE / (plot - spare), 1]}
+        fig = frame(spec, text, height=MAP_HEIGHT - spare, fit=fit)
     # the "no data" words are placed once the map's size is known: in a long translation those of Myanmar, Laos,
     # Thailand and Viet Nam ran into each other (Burmese on the phone, slide and image; Filipino on the phone)
     project = _projector(fig, fit)
@@ -348,6 +355,14 @@ def _map_box(fig: go.Figure, fit: Frame) -> Box:
         margin.l + domain.x[1] * width,
         margin.t + (1 - domain.y[0]) * height,
     )
+
+
+def _spare_px(fig: go.Figure, fit: Frame) -> float:
+    """Layout px of the map's domain that the map leaves empty top and bottom (plotly.js keeps the view's shape)."""
+    left, top, right, bottom = _map_box(fig, fit)
+    (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    drawn = (right - left) * (_mercator_y(lat1) - _mercator_y(lat0)) / math.radians(lon1 - lon0)
+    return max(0.0, bottom - top - drawn)
 
 
 def _projector(fig: go.Figure, fit: Frame) -> Callable[[float, float], tuple[float, float]]:

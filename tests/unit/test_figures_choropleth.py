@@ -237,3 +237,34 @@ def test_label_points_are_where_plotly_writes_each_country() -> None:
     shapes = json.loads((TOPOJSON / f"{SCOPE}_{RESOLUTION}m.json").read_text())
     ct = {g["id"]: tuple(g["properties"]["ct"]) for g in shapes["objects"]["countries"]["geometries"] if g.get("id") in ASEAN}
     assert ct == LABEL_POINTS
+
+
+def _map_px(fig: go.Figure, width: int) -> tuple[float, float]:
+    """The map domain's height in layout px, and the height plotly.js draws the view at across the domain's width."""
+    import math
+
+    from essa_dash.figures.choropleth import _mercator_y
+
+    margin, domain = fig.layout.margin, fig.layout.geo.domain
+    plot_w, plot_h = width - margin.l - margin.r, fig.layout.height - margin.t - margin.b
+    (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    drawn = plot_w * (_mercator_y(lat1) - _mercator_y(lat0)) / math.radians(lon1 - lon0)
+    return plot_h * (domain.y[1] - domain.y[0]), drawn
+
+
+def test_on_a_phone_the_map_is_as_tall_as_its_width_draws_it(store: Store) -> None:
+    """A phone's map is bound by its width: no empty band above and below it (the page's figure was 250 px too tall),
+    and the colour bar keeps its room under it; a desktop's map, bound by its height, is as it was."""
+    from essa_dash.figures.choropleth import COLORBAR_SPACE, MAP_HEIGHT
+    from essa_dash.figures.frames import DESKTOP
+
+    rows = map_rows(store, "unemployment")
+    text = map_text(store, rows, "unemployment")
+    phone, desktop = coverage_map(rows, text=text, fit=PHONE), coverage_map(rows, text=text, fit=DESKTOP)
+    height, drawn = _map_px(phone, PHONE.width)
+    assert drawn <= height < drawn + 1
+    height, drawn = _map_px(desktop, DESKTOP.width)
+    assert height < drawn and desktop.layout.geo.domain.y == (COLORBAR_SPACE, 1)
+    # the key's room under the map stays in px what the full-height figure gave it (bar, ticks and title: ~40 px)
+    plot = phone.layout.height - phone.layout.margin.t - phone.layout.margin.b
+    assert 40 < plot * phone.layout.geo.domain.y[0] < COLORBAR_SPACE * MAP_HEIGHT
