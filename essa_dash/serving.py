@@ -462,7 +462,7 @@ def build(root: Path, public_url: str | None = None) -> flask.Flask:
     timings = warm(app, extra=("/api/v1/coverage.csv?country=VNM,IDN&risk=old_age&sex=total&year_from=2015",))
     # what the warm app holds lives as long as the workers forked from it: out of the collector's reach, a
     # worker's full collection no longer walks it (one took 145-180 ms in the middle of a visitor's view, 60-70
-    # ms so) nor writes to its pages, which the workers share copy-on-write (bench/RESULTS.md, "Collections")
+    # ms so) nor writes to its pages, which the workers share copy-on-write (bench/RESULTS.md, "the collector out of the view")
     gc.freeze()
     pages = sum(v for k, v in timings.items() if k.startswith("page "))
     print(
