@@ -357,12 +357,17 @@ def _map_box(fig: go.Figure, fit: Frame) -> Box:
     )
 
 
+def _view_size(fig: go.Figure) -> tuple[float, float]:
+    """The view's lon/lat box in Mercator units: across (radians of longitude) and down."""
+    (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    return math.radians(lon1 - lon0), _mercator_y(lat1) - _mercator_y(lat0)
+
+
 def _spare_px(fig: go.Figure, fit: Frame) -> float:
     """Layout px of the map's domain that the map leaves empty top and bottom (plotly.js keeps the view's shape)."""
     left, top, right, bottom = _map_box(fig, fit)
-    (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
-    drawn = (right - left) * (_mercator_y(lat1) - _mercator_y(lat0)) / math.radians(lon1 - lon0)
-    return max(0.0, bottom - top - drawn)
+    across, down = _view_size(fig)
+    return max(0.0, bottom - top - (right - left) * down / across)
 
 
 def _projector(fig: go.Figure, fit: Frame) -> Callable[[float, float], tuple[float, float]]:
@@ -370,7 +375,7 @@ def _projector(fig: go.Figure, fit: Frame) -> Callable[[float, float], tuple[flo
     centred, at one scale across and down (Mercator)."""
     left, top, right, bottom = _map_box(fig, fit)
     (lon0, lon1), (lat0, lat1) = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
-    across, down = math.radians(lon1 - lon0), _mercator_y(lat1) - _mercator_y(lat0)
+    across, down = _view_size(fig)
     scale = min((right - left) / across, (bottom - top) / down)
     mid_x, mid_y = math.radians((lon0 + lon1) / 2), (_mercator_y(lat0) + _mercator_y(lat1)) / 2
     x, y = (left + right) / 2, (top + bottom) / 2
