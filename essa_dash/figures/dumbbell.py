@@ -37,6 +37,7 @@ def dumbbell(
     labels = list(rows[label])
     values = {column: rows[column].tolist() for column in (start, end)}
     known = {column: [not pd.isna(v) for v in values[column]] for column in (start, end)}
+    flags = {column: flag_cells(rows, f"{column}_flags") for column in (start, end)}
     pair = [a and b for a, b in zip(known[start], known[end], strict=True)]
     # a line between the two values of a row that has both (a shape: layout, not data)
     lines = [
@@ -52,10 +53,7 @@ def dumbbell(
         end: ["middle right" if both and low else "middle left" if both else "top center" for both, low in zip(pair, lower, strict=True)],
     }
     texts = {
-        column: [
-            fmt_num(v) + mark_of(cell) if k else ""
-            for v, k, cell in zip(values[column], known[column], flag_cells(rows, f"{column}_flags"), strict=True)
-        ]
+        column: [fmt_num(v) + mark_of(cell) if k else "" for v, k, cell in zip(values[column], known[column], flags[column], strict=True)]
         for column in (start, end)
     }
     # room beyond 0 and 100 % for a label beside its marker (the marker's radius and a gap besides)
@@ -80,7 +78,7 @@ def dumbbell(
                 "text": texts[column],
                 "textposition": sides[column],
                 "textfont": {"size": 10, "color": MUTED},
-                "customdata": [h + hover_of(cell) for h, cell in zip(hovers, flag_cells(rows, f"{column}_flags"), strict=True)],
+                "customdata": [h + hover_of(cell) for h, cell in zip(hovers, flags[column], strict=True)],
                 "hovertemplate": f"<b>%{{y}}</b><br>{name}: %{{x:.1f}}%" + ("<br>" if hover else "") + "%{customdata}<extra></extra>",
             }
         )
